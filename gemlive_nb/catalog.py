@@ -1,0 +1,329 @@
+"""What the Live API offers: the 30 voices, the 24 languages and the known models.
+
+Lookups are case-insensitive; an unknown name raises :class:`ConfigError` with the closest
+matches. Model entries carry the capabilities that shape a valid setup (PROTOCOL.md §5).
+
+Example::
+
+    import gemlive_nb as gl
+    gl.VOICES["zephyr"].style          # 'Bright'
+    gl.LANGUAGES["German"].code        # 'de-DE'
+    gl.MODELS["gemini-live-2.5-flash-native-audio"].accepts_language_code
+    gl.VOICES["Zephir"]    # ConfigError: unknown voice 'Zephir' — did you mean 'Zephyr'?
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from typing import Generic, TypeVar
+
+from .exceptions import ConfigError
+
+__all__ = [
+    "DEFAULT_GOOGLE_MODEL",
+    "DEFAULT_LANGUAGE",
+    "DEFAULT_MIXROUTE_MODEL",
+    "DEFAULT_VOICE",
+    "LANGUAGES",
+    "LANGUAGE_CODES",
+    "MODELS",
+    "VOICES",
+    "Catalog",
+    "Language",
+    "Model",
+    "Voice",
+    "closest",
+    "normalize_language_code",
+]
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A prebuilt voice: its name as the API spells it and its style."""
+
+    name: str
+    style: str
+
+
+@dataclass(frozen=True)
+class Language:
+    """A supported language: BCP-47 code and display name."""
+
+    code: str
+    name: str
+
+    @property
+    def base(self) -> str:
+        """The language part of the code (``'de'`` for ``'de-DE'``)."""
+        return self.code.split("-")[0].lower()
+
+
+@dataclass(frozen=True)
+class Model:
+    """A Live model and what it accepts (see PROTOCOL.md §5).
+
+    - ``accepts_language_code``: ``speechConfig.languageCode`` is honoured (native-audio models
+      on Google's endpoint pick the language themselves and may reject it).
+    - ``text_modality``: ``responseModalities: ["TEXT"]`` is allowed.
+    - ``affective_dialog`` / ``proactive_audio``: available, on the v1alpha API.
+    - ``non_blocking_tools``: ``behavior: NON_BLOCKING`` and response ``scheduling`` work.
+    - ``client_content_after_first_turn``: ``clientContent`` may be sent mid-session.
+    """
+
+    name: str
+    description: str
+    native_audio: bool
+    accepts_language_code: bool
+    text_modality: bool
+    affective_dialog: bool
+    proactive_audio: bool
+    non_blocking_tools: bool
+    client_content_after_first_turn: bool
+    context_window: int
+    endpoints: tuple[str, ...]
+    current: bool = True
+
+
+VOICES_TABLE: tuple[tuple[str, str], ...] = (
+    ("Zephyr", "Bright"), ("Puck", "Cheerful"), ("Charon", "Informative"),
+    ("Kore", "Firm"), ("Fenrir", "Excited"), ("Leda", "Youthful"),
+    ("Orus", "Firm"), ("Aoede", "Light"), ("Callirrhoe", "Easy-going"),
+    ("Autonoe", "Bright"), ("Enceladus", "Breathy"), ("Iapetus", "Clear"),
+    ("Umbriel", "Relaxed"), ("Algieba", "Smooth"), ("Despina", "Flowing"),
+    ("Erinome", "Clear"), ("Algenib", "Raspy"), ("Rasalgethi", "Informative"),
+    ("Laomedeia", "Cheerful"), ("Achernar", "Soft"), ("Alnilam", "Strong"),
+    ("Schedar", "Steady"), ("Gacrux", "Mature"), ("Pulcherrima", "Positive"),
+    ("Achird", "Friendly"), ("Zubenelgenubi", "Casual"), ("Vindemiatrix", "Gentle"),
+    ("Sadachbia", "Lively"), ("Sadaltager", "Scholarly"), ("Sulafat", "Warm"),
+)  # fmt: skip
+
+LANGUAGES_TABLE: tuple[tuple[str, str], ...] = (
+    ("ar-EG", "Arabic (Egypt)"), ("de-DE", "German (Germany)"), ("en-US", "English (US)"),
+    ("es-US", "Spanish (US)"), ("fr-FR", "French (France)"), ("hi-IN", "Hindi (India)"),
+    ("id-ID", "Indonesian"), ("it-IT", "Italian (Italy)"), ("ja-JP", "Japanese (Japan)"),
+    ("ko-KR", "Korean (Korea)"), ("pt-BR", "Portuguese (Brazil)"), ("ru-RU", "Russian (Russia)"),
+    ("nl-NL", "Dutch (Netherlands)"), ("pl-PL", "Polish (Poland)"), ("th-TH", "Thai (Thailand)"),
+    ("tr-TR", "Turkish (Turkey)"), ("vi-VN", "Vietnamese (Vietnam)"), ("ro-RO", "Romanian"),
+    ("uk-UA", "Ukrainian"), ("bn-BD", "Bengali"), ("en-IN", "English (India)"),
+    ("mr-IN", "Marathi (India)"), ("ta-IN", "Tamil (India)"), ("te-IN", "Telugu (India)"),
+    ("zh-CN", "Chinese (Simplified)"),
+)  # fmt: skip
+
+# The wider list of base language codes the docs name (PROTOCOL.md §5); accepted as well.
+LANGUAGE_CODES: frozenset[str] = frozenset(
+    """af ak sq am ar hy as az eu be bn bs bg my ca ceb zh hr cs da nl en et fo fil fi fr gl ka de
+    el gu ha iw hi hu is id ga it ja kn kk km rw ko ku ky lo lv lt mk ms ml mt mi mr mn ne no or om
+    ps fa pl pt pa qu ro rm ru sr sd si sk sl so st es sw sv tg ta te th tn tr tk uk ur uz vi cy fy
+    wo yo zu he""".split()
+)
+
+_NATIVE = dict(native_audio=True, text_modality=False, context_window=128_000)
+_HALF_CASCADE = dict(
+    native_audio=False,
+    accepts_language_code=True,
+    text_modality=True,
+    affective_dialog=False,
+    proactive_audio=False,
+    client_content_after_first_turn=True,
+    context_window=32_000,
+)
+_NATIVE_25 = dict(
+    _NATIVE,
+    accepts_language_code=False,
+    affective_dialog=True,
+    proactive_audio=True,
+    non_blocking_tools=True,
+    client_content_after_first_turn=True,
+)
+
+MODELS_TABLE: tuple[Model, ...] = (
+    Model(
+        "gemini-live-2.5-flash-native-audio",
+        "GA native-audio model; the proxy's recommended model (also on Vertex AI)",
+        **dict(_NATIVE_25, accepts_language_code=True),
+        endpoints=("mixroute", "vertex"),
+    ),
+    Model(
+        "gemini-2.5-flash-native-audio-preview-12-2025",
+        "Native-audio 2.5 on the Gemini API (default on Google's endpoint)",
+        **_NATIVE_25,
+        endpoints=("google",),
+    ),
+    Model(
+        "gemini-2.5-flash-native-audio-latest",
+        "Alias of the newest native-audio 2.5 preview",
+        **_NATIVE_25,
+        endpoints=("google",),
+    ),
+    Model(
+        "gemini-3.1-flash-live-preview",
+        "Gemini 3.1 live flagship: audio out only, clientContent only for initial history",
+        **_NATIVE,
+        accepts_language_code=False,
+        affective_dialog=False,
+        proactive_audio=False,
+        non_blocking_tools=False,
+        client_content_after_first_turn=False,
+        endpoints=("google",),
+    ),
+    Model(
+        "gemini-3.5-live-translate-preview",
+        "Live speech translation",
+        **_NATIVE,
+        accepts_language_code=True,
+        affective_dialog=False,
+        proactive_audio=False,
+        non_blocking_tools=False,
+        client_content_after_first_turn=False,
+        endpoints=("google",),
+    ),
+    Model(
+        "gemini-2.5-flash-native-audio-preview-09-2025",
+        "Superseded native-audio 2.5 preview",
+        **_NATIVE_25,
+        endpoints=("google",),
+        current=False,
+    ),
+    Model(
+        "gemini-live-2.5-flash-preview",
+        "Superseded half-cascade 2.5 model (text or audio out, takes languageCode)",
+        **_HALF_CASCADE,
+        non_blocking_tools=True,
+        endpoints=("google",),
+        current=False,
+    ),
+    Model(
+        "gemini-2.0-flash-live-001",
+        "Superseded half-cascade 2.0 model",
+        **_HALF_CASCADE,
+        non_blocking_tools=False,
+        endpoints=("google", "vertex"),
+        current=False,
+    ),
+)
+
+DEFAULT_VOICE = "Zephyr"
+DEFAULT_LANGUAGE = "en-US"
+DEFAULT_MIXROUTE_MODEL = "gemini-live-2.5-flash-native-audio"
+DEFAULT_GOOGLE_MODEL = "gemini-2.5-flash-native-audio-preview-12-2025"
+
+T = TypeVar("T")
+
+
+def closest(name: str, candidates: list[str], n: int = 3) -> list[str]:
+    """The candidates closest to ``name`` (case-insensitive), best first."""
+    lowered = {c.lower(): c for c in candidates}
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)
+    prefix = [c for k, c in lowered.items() if name and k.startswith(name.lower()[:3])]
+    ordered = [lowered[h] for h in hits] + prefix
+    return list(dict.fromkeys(ordered))[:n]
+
+
+def _did_you_mean(kind: str, name: object, candidates: list[str], hint: str) -> ConfigError:
+    near = closest(str(name), candidates)
+    if near:
+        suggestion = " or ".join(repr(c) for c in near)
+        return ConfigError(f"unknown {kind} {name!r} — did you mean {suggestion}? {hint}")
+    return ConfigError(f"unknown {kind} {name!r}. {hint}")
+
+
+class Catalog(Generic[T]):
+    """A read-only, case-insensitive table of catalog entries.
+
+    Iterating yields the entries in catalog order; indexing by name (or any alias, such as a
+    language's display name) returns one entry or raises ConfigError with the closest names.
+    """
+
+    def __init__(
+        self, kind: str, entries: tuple[T, ...], keys: Callable[[T], tuple[str, ...]], hint: str
+    ) -> None:
+        self._kind = kind
+        self._entries = entries
+        self._hint = hint
+        self._index: dict[str, T] = {}
+        for entry in entries:
+            for key in keys(entry):
+                self._index.setdefault(key.lower(), entry)
+        self._primary = [keys(e)[0] for e in entries]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.strip().lower() in self._index
+
+    def __getitem__(self, name: str) -> T:
+        if not isinstance(name, str):
+            raise ConfigError(f"{self._kind} must be a str, not {type(name).__name__} ({name!r})")
+        try:
+            return self._index[name.strip().lower()]
+        except KeyError:
+            raise _did_you_mean(self._kind, name, self._primary, self._hint) from None
+
+    def get(self, name: str, default: T | None = None) -> T | None:
+        """The entry called ``name``, or ``default``."""
+        return self._index.get(name.strip().lower(), default) if isinstance(name, str) else default
+
+    @property
+    def names(self) -> list[str]:
+        """The canonical names (voice names, language codes, model ids) in catalog order."""
+        return list(self._primary)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {self._kind}s: {', '.join(self._primary)}>"
+
+    def _repr_html_(self) -> str:
+        entries = list(self._entries)
+        cols = [f.name for f in fields(entries[0])]  # type: ignore[arg-type]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(getattr(e, c)))}</td>" for c in cols) + "</tr>"
+            for e in entries
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+VOICES: Catalog[Voice] = Catalog(
+    "voice",
+    tuple(Voice(n, s) for n, s in VOICES_TABLE),
+    lambda v: (v.name,),
+    "See gl.VOICES for the 30 voices.",
+)
+LANGUAGES: Catalog[Language] = Catalog(
+    "language",
+    tuple(Language(c, n) for c, n in LANGUAGES_TABLE),
+    lambda lang: (lang.code, lang.name, lang.name.split(" (")[0], lang.code.replace("-", "_")),
+    "Use a BCP-47 code such as 'en-US' (see gl.LANGUAGES).",
+)
+MODELS: Catalog[Model] = Catalog(
+    "model",
+    MODELS_TABLE,
+    lambda m: (m.name, f"models/{m.name}"),
+    "See gl.MODELS for the known models, or pass allow_unknown_model=True.",
+)
+
+
+def normalize_language_code(code: str) -> str:
+    """Canonical BCP-47 spelling of a language code or display name.
+
+    The 24 catalog languages are found by code or name ('german' → 'de-DE'); any other code whose
+    base language is in :data:`LANGUAGE_CODES` is accepted as given ('sw', 'fil-PH').
+    """
+    entry = LANGUAGES.get(code) if isinstance(code, str) else None
+    if entry is not None:
+        return entry.code
+    if isinstance(code, str):
+        parts = code.strip().replace("_", "-").split("-")
+        if parts[0].lower() in LANGUAGE_CODES and all(p.isalnum() for p in parts):
+            return "-".join(
+                [parts[0].lower(), *[p.upper() if len(p) == 2 else p for p in parts[1:]]]
+            )
+    raise _did_you_mean(
+        "language", code, [*LANGUAGES.names, *(lang.name for lang in LANGUAGES)], LANGUAGES._hint
+    )

@@ -1,0 +1,72 @@
+"""The error tree of gemlive_nb.
+
+Every error the package raises on purpose derives from :class:`GemliveError`, and every message
+names the bad value and says how to fix it. No message ever contains an API key::
+
+    GemliveError
+    ├── ConfigError        (also ValueError)  a setting is wrong: unknown voice, bad VAD value, …
+    ├── AudioError         (also ValueError)  audio of the wrong dtype, rate or shape
+    ├── ProtocolError      (also ValueError)  a server frame that is not valid Live API JSON
+    ├── SessionClosed      (also ConnectionError)  the socket closed; carries `code` and `reason`
+    └── ToolError                             a tool could not be declared or dispatched
+
+Example::
+
+    try:
+        gl.LiveConfig(voice="Zephir")
+    except gl.ConfigError as e:
+        print(e)   # unknown voice 'Zephir' — did you mean 'Zephyr'?
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AudioError",
+    "ConfigError",
+    "GemliveError",
+    "ProtocolError",
+    "SessionClosed",
+    "ToolError",
+]
+
+
+class GemliveError(Exception):
+    """Base class of every error raised by gemlive_nb."""
+
+
+class ConfigError(GemliveError, ValueError):
+    """A configuration value is invalid; the message names it and the fix."""
+
+
+class AudioError(GemliveError, ValueError):
+    """Audio has the wrong dtype, rate or shape; the message names what was expected."""
+
+
+class ProtocolError(GemliveError, ValueError):
+    """A server frame could not be understood; the message names what was wrong."""
+
+
+class SessionClosed(GemliveError, ConnectionError):
+    """The Live session's socket closed.
+
+    ``code`` is the WebSocket close code (1006 when no close frame arrived) and ``reason`` the
+    server's reason text, e.g. ``SessionClosed(1007, "Unsupported language code 'xx'")``.
+    """
+
+    def __init__(self, code: int, reason: str = "", hint: str = "") -> None:
+        self.code = code
+        self.reason = reason
+        self.hint = hint
+        text = f"session closed with code {code}"
+        if reason:
+            text += f": {reason}"
+        if hint:
+            text += f" — {hint}"
+        super().__init__(text)
+
+    def __reduce__(self):  # keep code/reason across pickling (e.g. multiprocessing)
+        return (type(self), (self.code, self.reason, self.hint))
+
+
+class ToolError(GemliveError):
+    """A Python function could not be turned into a tool, or a tool call could not be answered."""
