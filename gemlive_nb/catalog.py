@@ -37,6 +37,7 @@ __all__ = [
     "Voice",
     "closest",
     "normalize_language_code",
+    "unknown_name_error",
 ]
 
 
@@ -222,7 +223,8 @@ def closest(name: str, candidates: list[str], n: int = 3) -> list[str]:
     return list(dict.fromkeys(ordered))[:n]
 
 
-def _did_you_mean(kind: str, name: object, candidates: list[str], hint: str) -> ConfigError:
+def unknown_name_error(kind: str, name: object, candidates: list[str], hint: str) -> ConfigError:
+    """A ConfigError for an unknown ``kind`` named ``name``, suggesting the closest candidates."""
     near = closest(str(name), candidates)
     if near:
         suggestion = " or ".join(repr(c) for c in near)
@@ -264,7 +266,7 @@ class Catalog(Generic[T]):
         try:
             return self._index[name.strip().lower()]
         except KeyError:
-            raise _did_you_mean(self._kind, name, self._primary, self._hint) from None
+            raise unknown_name_error(self._kind, name, self._primary, self._hint) from None
 
     def get(self, name: str, default: T | None = None) -> T | None:
         """The entry called ``name``, or ``default``."""
@@ -324,6 +326,6 @@ def normalize_language_code(code: str) -> str:
             return "-".join(
                 [parts[0].lower(), *[p.upper() if len(p) == 2 else p for p in parts[1:]]]
             )
-    raise _did_you_mean(
+    raise unknown_name_error(
         "language", code, [*LANGUAGES.names, *(lang.name for lang in LANGUAGES)], LANGUAGES._hint
     )
