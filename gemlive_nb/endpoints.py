@@ -159,7 +159,8 @@ class Endpoint:
                         "— pass only one"
                     )
                 key, auth, param = url_key, "query", url_param or "key"
-            if self.kind == "emulator" and urlsplit(url).path in ("", "/"):
+            # A bare ws://host:port (an emulator started from the shell, say) serves the Live path.
+            if self.kind in ("emulator", "custom") and urlsplit(url).path in ("", "/"):
                 url = url.rstrip("/") + self._default_path()
         if auth != "none" and key is None:
             raise ConfigError(f"the {self.kind} endpoint sends its key by {auth!r} but has no key")
@@ -176,7 +177,7 @@ class Endpoint:
     def with_url(self, url: str) -> Endpoint:
         """The same endpoint at ``url`` (the emulator's, once it runs).
 
-        A bare ``ws://host:port`` of an emulator gets the dialect's Live path appended.
+        A bare ``ws://host:port`` gets the dialect's Live path appended.
         """
         return dataclasses.replace(self, url=url)
 

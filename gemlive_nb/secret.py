@@ -13,8 +13,11 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+from typing import Any
 
-__all__ = ["REDACTED", "Secret", "redact"]
+__all__ = ["REDACTED", "RedactingLogger", "Secret", "redact"]
 
 REDACTED = "***"
 
@@ -67,10 +70,40 @@ class Secret:
         raise TypeError("a Secret cannot be pickled; pass the key again where it is needed")
 
 
+# Credentials recognisable by where they stand: a key in a URL query or an auth header's value.
+_CREDENTIAL = re.compile(
+    r"((?:[?&](?:key|access_token|api_key)=)"
+    r"|(?:\b(?:authorization|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token)\s+)?))"
+    r"([^\s&'\",;]+)",
+    re.IGNORECASE,
+)
+
+
 def redact(text: str, *secrets: Secret | str | None) -> str:
-    """Replace every occurrence of each secret's value in ``text`` with ``***``."""
+    """Replace each secret's value, and any credential in a URL query or auth header, by ``***``.
+
+    Example: ``redact("GET /ws?key=abc123 Authorization: Bearer sk-1")`` →
+    ``'GET /ws?key=*** Authorization: Bearer ***'``.
+    """
     for secret in secrets:
         value = secret.reveal() if isinstance(secret, Secret) else secret
         if value and len(value) >= 4:
             text = text.replace(value, REDACTED)
-    return text
+    return _CREDENTIAL.sub(lambda m: m.group(1) + REDACTED, text)
+
+
+class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """A logger for websockets' ``logger=`` argument: its debug lines show request URLs and
+    headers, which may carry a key, so every message is formatted and redacted before logging.
+
+    Example: ``serve(handler, host, port, logger=RedactingLogger("gemlive_nb.emulator.ws"))``.
+    """
+
+    def __init__(self, name: str, *secrets: Secret | str | None) -> None:
+        super().__init__(logging.getLogger(name), {})
+        self.secrets = secrets
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        if self.isEnabledFor(level):
+            text = str(msg) % args if args else str(msg)
+            self.logger.log(level, redact(text, *self.secrets), **kwargs)

@@ -233,3 +233,13 @@ def test_keys_never_leak(source: str, caplog: pytest.LogCaptureFixture) -> None:
             failure()
         assert not _leaks(_error_text(info.value)), _error_text(info.value)
     assert not _leaks(caplog.text)
+
+
+def test_a_bare_custom_url_gets_the_live_path():
+    ep = resolve_endpoint("ws://127.0.0.1:9000", environ={})
+    assert ep.kind == "custom"
+    assert ep.url == (
+        "ws://127.0.0.1:9000/ws/google.ai.generativelanguage.v1beta.GenerativeService"
+        ".BidiGenerateContent"
+    )
+    assert resolve_endpoint("ws://127.0.0.1:9000/live", environ={}).url.endswith(":9000/live")

@@ -53,3 +53,37 @@ def test_error_tree():
     again = pickle.loads(pickle.dumps(err))
     assert (again.code, again.reason) == (1007, err.reason)
     assert "SessionClosed" in "".join(traceback.format_exception(err))
+
+
+def test_redact_recognises_credentials_by_position():
+    text = (
+        "GET /ws/x?alt=1&key=AIzaFAKE123456 HTTP/1.1 | Authorization: Bearer sk-zzz999 "
+        "| x-goog-api-key: abcdef | {'Authorization': 'Token auth_tokens/q1'}"
+    )
+    out = redact(text)
+    for value in ("AIzaFAKE123456", "sk-zzz999", "abcdef", "auth_tokens/q1"):
+        assert value not in out
+    assert "alt=1&key=***" in out and "Bearer ***" in out
+
+
+def test_emulator_server_logs_never_show_a_key(caplog):
+    import asyncio
+    import logging
+
+    from websockets.asyncio.client import connect
+
+    from gemlive_nb.emulator import Emulator
+
+    key = "sk-emulatorlogtest-12345"
+
+    async def knock(url: str) -> None:
+        async with connect(url + f"?key={key}", additional_headers={"x-goog-api-key": key}) as ws:
+            await ws.send('{"setup":{"model":"models/gemini-2.5-flash-native-audio-latest"}}')
+            await ws.recv()
+
+    with caplog.at_level(logging.DEBUG), Emulator(api_key=key) as emu:
+        asyncio.run(knock(emu.google_url()))
+    # only our loggers: the raw test client above logs its own request unredacted
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gemlive_nb"))
+    assert "GET /ws/" in logged  # the request line was logged ...
+    assert key not in logged  # ... with the key redacted
