@@ -1,0 +1,228 @@
+"""One conversation turn: what the user sent, what the model answered, and how fast.
+
+A :class:`Turn` is what ``await session.ask(...)`` returns and what ``session.recording.turns``
+holds. Times are seconds since the session started (monotonic clock)::
+
+    turn = await s.ask("What's the weather in Paris?")
+    turn.output_transcript            # 'It is sunny in Paris.'
+    turn.audio                        # Audio (24 kHz) with a player in a notebook
+    turn.metrics["latency_first_audio"]   # seconds from end of user input to first audio byte
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .audio import Audio
+from .protocol import OUTPUT_RATE, Usage
+
+__all__ = ["Turn"]
+
+# Fields saved in the manifest, in order; audio travels in the WAV files.
+_SCALARS = (
+    "index",
+    "user_text",
+    "input_transcript",
+    "output_transcript",
+    "text",
+    "audio_in_s",
+    "tool_calls",
+    "tool_results",
+    "interrupted",
+    "cut_sample",
+    "received_samples",
+    "complete",
+    "retries",
+    "t_user_start",
+    "t_user_end",
+    "t_first_audio",
+    "t_turn_complete",
+    "output_offset",
+)
+
+
+def _sub(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(a - b, 6)
+
+
+@dataclass(eq=False)
+class Turn:
+    """One exchange: the user's input and the model's reply.
+
+    ``audio`` is the reply as heard: when the user interrupted, it ends at ``cut_sample``
+    (``interrupted`` is True and ``received_samples`` says how much had arrived).
+    ``tool_calls``/``tool_results`` are plain dicts (``id``, ``name``, ``args``/``response``).
+    ``output_offset`` is where the reply starts in the recording's output track (samples).
+    """
+
+    index: int
+    user_text: str | None = None
+    input_transcript: str = ""
+    output_transcript: str = ""
+    text: str = ""
+    audio_in_s: float = 0.0
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    tool_results: list[dict[str, Any]] = field(default_factory=list)
+    usage: Usage | None = None
+    interrupted: bool = False
+    cut_sample: int | None = None
+    received_samples: int = 0
+    complete: bool = False
+    retries: int = 0
+    t_user_start: float | None = None
+    t_user_end: float | None = None
+    t_first_audio: float | None = None
+    t_turn_complete: float | None = None
+    output_offset: int | None = None
+    awaiting_tool_reply: bool = field(default=False, repr=False)
+    _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
+    _audio: Audio | None = field(default=None, repr=False)
+
+    # --- building (used by Recording) ---------------------------------------------------------
+
+    def add_audio(self, samples: np.ndarray) -> None:
+        """Append reply samples (24 kHz int16)."""
+        self._chunks.append(samples)
+        self.received_samples += len(samples)
+        self._audio = None
+
+    def cut(self, at: int) -> None:
+        """Keep only the first ``at`` samples of the reply (what was heard)."""
+        samples = self.audio.samples[: max(0, at)]
+        self._chunks = [samples]
+        self.cut_sample = len(samples)
+        self._audio = None
+
+    def reset_reply(self) -> None:
+        """Forget a partial reply (the turn is being asked again after a reconnect)."""
+        self._chunks = []
+        self._audio = None
+        self.received_samples = 0
+        self.output_transcript = ""
+        self.text = ""
+        self.t_first_audio = None
+        self.output_offset = None
+        self.tool_calls = []
+        self.tool_results = []
+        self.awaiting_tool_reply = False
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @property
+    def audio(self) -> Audio:
+        """The reply as heard, 24 kHz mono."""
+        if self._audio is None:
+            if len(self._chunks) == 1:
+                samples = self._chunks[0]
+            elif self._chunks:
+                samples = np.concatenate(self._chunks)
+            else:
+                samples = np.zeros(0, np.int16)
+            self._chunks = [samples] if len(samples) else []
+            self._audio = Audio(samples, OUTPUT_RATE)
+        return self._audio
+
+    @property
+    def audio_out_s(self) -> float:
+        """Seconds of reply audio as heard."""
+        return sum(len(c) for c in self._chunks) / OUTPUT_RATE
+
+    @property
+    def transcript(self) -> str:
+        """The model's words: output transcript, or its text parts when there is none."""
+        return self.output_transcript or self.text
+
+    @property
+    def user(self) -> str:
+        """The user's words: typed text, or the input transcript."""
+        return self.user_text if self.user_text is not None else self.input_transcript
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Latencies (s) from the end of user input, audio seconds in/out, tokens."""
+        usage = self.usage
+        return {
+            "latency_first_audio": _sub(self.t_first_audio, self.t_user_end),
+            "latency_complete": _sub(self.t_turn_complete, self.t_user_end),
+            "audio_in_s": round(self.audio_in_s, 6),
+            "audio_out_s": round(self.audio_out_s, 6),
+            "prompt_tokens": usage.prompt_tokens if usage else None,
+            "response_tokens": usage.response_tokens if usage else None,
+            "total_tokens": usage.total_tokens if usage else None,
+            "interrupted": self.interrupted,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (no audio; usage in its own dialect)."""
+        out = {name: getattr(self, name) for name in _SCALARS}
+        out["usage"] = None if self.usage is None else self.usage.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], audio: np.ndarray | None = None) -> Turn:
+        """Rebuild from :meth:`to_dict` plus the reply samples."""
+        kwargs = {k: data[k] for k in _SCALARS if k in data}
+        usage = data.get("usage")
+        turn = cls(**kwargs, usage=None if usage is None else Usage.from_dict(usage))
+        if audio is not None and len(audio):
+            turn._chunks = [np.asarray(audio, np.int16)]
+        return turn
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Turn):
+            return NotImplemented
+        return self.to_dict() == other.to_dict() and np.array_equal(
+            self.audio.samples, other.audio.samples
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        said = self.transcript
+        said = said if len(said) <= 60 else said[:57] + "…"
+        user = self.user or ""
+        user = user if len(user) <= 40 else user[:37] + "…"
+        lat = self.metrics["latency_first_audio"]
+        flags = " interrupted" if self.interrupted else ""
+        flags += "" if self.complete else " incomplete"
+        return (
+            f"<Turn {self.index}: {user!r} → {said!r}, {self.audio_out_s:.2f} s audio"
+            + (f", first audio after {lat * 1000:.0f} ms" if lat is not None else "")
+            + f"{flags}>"
+        )
+
+    def _repr_html_(self) -> str:
+        m = self.metrics
+        rows = [
+            ("user", self.user or ""),
+            ("model", self.transcript),
+            *[
+                (f"tool {c['name']}", f"{c.get('args')} → {self._result_of(c)}")
+                for c in self.tool_calls
+            ],
+        ]
+        table = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        stats = ", ".join(
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+            for k, v in m.items()
+            if v is not None and v is not False
+        )
+        player = self.audio._repr_html_() if self.audio_out_s else ""
+        return (
+            f"<div><b>Turn {self.index}</b>{' (interrupted)' if self.interrupted else ''}"
+            f"<table>{table}</table>{player}<div><small>{html.escape(stats)}</small></div></div>"
+        )
+
+    def _result_of(self, call: dict[str, Any]) -> Any:
+        for r in self.tool_results:
+            if r.get("id") == call.get("id") and r.get("name") == call.get("name"):
+                return r.get("response")
+        return "(no result)"
