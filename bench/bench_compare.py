@@ -1,0 +1,69 @@
+"""compare_voices over all 30 voices vs one voice, against the emulator with 300 ms reply latency.
+
+Each cell is a full session (connect, setup, ask, close). Prints the wall times and the ratio
+30 voices / 1 voice with concurrency=30 (goal ≤ 1.3×), the default concurrency of 8 for
+reference (about four waves), and where the 30-voice time goes: the spread of the cells' time
+to first audio (scheduling) and to turn complete (streaming the replies).
+
+Run: ``.venv/bin/python bench/bench_compare.py``
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from gemlive_nb.catalog import VOICES
+from gemlive_nb.compare import Comparison, compare_voices
+from gemlive_nb.emulator import Emulator
+from gemlive_nb.endpoints import google_path
+
+PROMPT = "Say hello in one short sentence."
+REPEATS = 3
+
+
+def timed(url: str, voices: list[str], concurrency: int) -> tuple[float, Comparison, float]:
+    """Best wall time of REPEATS runs, that run's result, and its CPU seconds (this process)."""
+    best: tuple[float, Comparison, float] | None = None
+    for _ in range(REPEATS):
+        cpu = os.times()
+        start = time.perf_counter()
+        res = compare_voices(PROMPT, voices, endpoint=url, concurrency=concurrency, progress=False)
+        wall = time.perf_counter() - start
+        end = os.times()
+        if res.errors:
+            raise SystemExit(f"bench failed: {res.errors[0].label}: {res.errors[0].error_text}")
+        if best is None or wall < best[0]:
+            used = end.user + end.system - cpu.user - cpu.system
+            best = (wall, res, used)
+    assert best is not None
+    return best
+
+
+def spread(res: Comparison, key: str) -> str:
+    values = sorted(r.metrics[key] for r in res)
+    return f"{values[0]:.3f}–{values[-1]:.3f} s"
+
+
+def main() -> None:
+    with Emulator(latency=0.3, speech="builtin") as emu:
+        url = emu.url + google_path("v1beta")
+        timed(url, VOICES.names, 30)  # warm up imports and the emulator's speech cache
+        one, _, _ = timed(url, ["Puck"], 1)
+        all30, res, cpu = timed(url, VOICES.names, 30)
+        default, _, _ = timed(url, VOICES.names, 8)
+    audio_s = sum(r.audio.duration for r in res)
+    print(f"emulator latency 0.3 s (in this process), prompt {PROMPT!r}, best of {REPEATS}")
+    print(f"1 voice:                        {one:.3f} s")
+    print(f"30 voices, concurrency=30:      {all30:.3f} s")
+    print(f"30 voices, concurrency=8:       {default:.3f} s (the default; four waves)")
+    print(f"ratio 30 voices / 1 voice: {all30 / one:.2f}x (goal <= 1.3x)")
+    print(
+        f"30-voice run: first audio after {spread(res, 'latency_first_audio')}, "
+        f"turn complete after {spread(res, 'latency_complete')}; "
+        f"{audio_s:.0f} s of reply audio; {cpu:.2f} s CPU (client + emulator)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""How a Comparison looks: an HTML table (one axis) or grid (voices × languages), and plain text.
+
+Each cell shows an audio player, a small waveform, the transcript, the duration, the time to
+first audio and the tokens; a failed cell shows its error in place. All text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from .catalog import LANGUAGES, VOICES
+from .plots import waveform_svg
+
+if TYPE_CHECKING:
+    from .compare import Comparison, ComparisonRow
+
+__all__ = ["cell_html", "to_html", "to_text"]
+
+_CSS = (
+    "<style>.gl-cmp{border-collapse:collapse;font:13px/1.4 system-ui,sans-serif}"
+    ".gl-cmp th,.gl-cmp td{border:1px solid #dee2e6;padding:4px 8px;vertical-align:top;"
+    "text-align:left}.gl-cmp th{background:#f8f9fa}.gl-cmp .err{color:#c92a2a;"
+    "font-family:monospace;font-size:12px;white-space:pre-wrap}.gl-cmp audio{height:28px;"
+    "width:200px}.gl-cmp .num{font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".gl-cmp .style{color:#868e96;font-weight:normal}</style>"
+)
+
+
+def _fmt(value: Any, unit: str = "", scale: float = 1.0, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value * scale:.{digits}f}{unit}"
+    return f"{value}{unit}"
+
+
+def _duration(row: ComparisonRow) -> float | None:
+    return row.audio.duration if row.audio is not None else None
+
+
+def _tokens(row: ComparisonRow) -> Any:
+    m = row.metrics
+    return m.get("total_tokens") if m.get("total_tokens") is not None else m.get("response_tokens")
+
+
+def _player(row: ComparisonRow) -> str:
+    if row.audio is None or not len(row.audio.samples):
+        return "<i>(no audio)</i>"
+    return row.audio._repr_html_() + "<br>" + waveform_svg(row.audio)
+
+
+def _name(value: str | None, kind: str) -> str:
+    if value is None:
+        return ""
+    extra = ""
+    if kind == "voice" and value in VOICES:
+        extra = VOICES[value].style
+    elif kind == "language" and value in LANGUAGES:
+        extra = LANGUAGES[value].name
+    tail = f" <span class='style'>{html.escape(extra)}</span>" if extra else ""
+    return f"{html.escape(value)}{tail}"
+
+
+def cell_html(row: ComparisonRow) -> str:
+    """Player, waveform, transcript and metrics of one cell (or its error), for the grid."""
+    if row.error is not None:
+        return f"<div class='err'>{html.escape(row.error_text)}</div>"
+    stats = (
+        f"{_fmt(_duration(row), ' s')} · first audio "
+        f"{_fmt(row.metrics.get('latency_first_audio'), ' ms', 1000, 0)} · "
+        f"{_fmt(_tokens(row))} tokens"
+    )
+    return (
+        f"{_player(row)}<div>{html.escape(row.transcript)}</div>"
+        f"<div class='num'><small>{html.escape(stats)}</small></div>"
+    )
+
+
+def _table(res: Comparison) -> str:
+    kind = "voice" if res.kind == "voices" else "language"
+    head = (
+        f"<tr><th>{kind}</th><th>audio</th><th>transcript</th><th>duration</th>"
+        "<th>first audio</th><th>tokens</th></tr>"
+    )
+    rows = []
+    for row in res:
+        name = _name(row.voice if kind == "voice" else row.language, kind)
+        if row.error is not None:
+            rows.append(
+                f"<tr><th>{name}</th><td colspan='5' class='err'>"
+                f"{html.escape(row.error_text)}</td></tr>"
+            )
+            continue
+        rows.append(
+            f"<tr><th>{name}</th><td>{_player(row)}</td><td>{html.escape(row.transcript)}</td>"
+            f"<td class='num'>{_fmt(_duration(row), ' s')}</td>"
+            f"<td class='num'>{_fmt(row.metrics.get('latency_first_audio'), ' ms', 1000, 0)}</td>"
+            f"<td class='num'>{_fmt(_tokens(row))}</td></tr>"
+        )
+    return f"<table class='gl-cmp'>{head}{''.join(rows)}</table>"
+
+
+def _grid(res: Comparison) -> str:
+    languages = res.languages or []
+    head = "<tr><th></th>" + "".join(f"<th>{_name(lang, 'language')}</th>" for lang in languages)
+    rows = []
+    for voice in res.voices or []:
+        cells = "".join(f"<td>{cell_html(res[voice, lang])}</td>" for lang in languages)
+        rows.append(f"<tr><th>{_name(voice, 'voice')}</th>{cells}</tr>")
+    return f"<table class='gl-cmp'>{head}</tr>{''.join(rows)}</table>"
+
+
+def to_html(res: Comparison) -> str:
+    """The whole comparison as HTML: a caption, then a table or a grid."""
+    failed = len(res.errors)
+    note = f", <span style='color:#c92a2a'>{failed} failed</span>" if failed else ""
+    caption = (
+        f"<div><b>{html.escape(res.prompt)}</b> — {len(res)} {res.kind} cells in "
+        f"{res.wall_s:.2f} s{note}</div>"
+    )
+    body = _grid(res) if res.kind == "grid" else _table(res)
+    return f"{_CSS}<div>{caption}{body}</div>"
+
+
+def to_text(res: Comparison) -> str:
+    """A plain-text table for terminals: one line per cell."""
+    lines = [f"{res.prompt!r}: {len(res)} cells in {res.wall_s:.2f} s"]
+    width = max((len(r.label) for r in res), default=0)
+    for row in res:
+        if row.error is not None:
+            lines.append(f"  {row.label:<{width}}  ERROR {row.error_text}")
+            continue
+        lat = _fmt(row.metrics.get("latency_first_audio"), " ms", 1000, 0)
+        lines.append(
+            f"  {row.label:<{width}}  {_fmt(_duration(row), ' s'):>7}  first audio {lat:>7}  "
+            f"{row.transcript!r:.60}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""The public surface users see (DESIGN.md): pinned, sorted, importable, and cheap to import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import gemlive_nb as gl
+
+PUBLIC = [
+    "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioError", "Comparison", "CompressionConfig",
+    "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig", "LiveSession",
+    "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats", "SessionStatus",
+    "ToolError", "ToolRegistry", "Turn", "VadConfig", "VoiceWidget", "catalog", "compare_grid",
+    "compare_languages", "compare_voices", "connect", "connect_sync", "declare",
+    "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
+    "protocol", "resolve_endpoint", "show_transcript", "tool", "unload_ipython_extension",
+]  # fmt: skip
+
+
+def test_public_names_are_pinned_and_sorted():
+    assert gl.__all__ == PUBLIC
+    # isort-style order (ruff RUF022): CONSTANTS, then Classes, then functions and modules
+    kind = [0 if n.isupper() else 1 if n[0].isupper() else 2 for n in gl.__all__]
+    assert gl.__all__ == sorted(gl.__all__, key=lambda n: (kind[gl.__all__.index(n)], n))
+
+
+def test_every_public_name_resolves_and_is_documented():
+    for name in gl.__all__:
+        value = getattr(gl, name)
+        if callable(value) and not isinstance(value, type(gl)):
+            assert (value.__doc__ or "").strip(), f"gl.{name} has no docstring"
+    assert set(dir(gl)) >= set(gl.__all__)
+
+
+def test_unknown_attribute_names_it():
+    try:
+        gl.no_such_thing  # noqa: B018
+    except AttributeError as e:
+        assert "no_such_thing" in str(e)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_import_is_light():
+    code = (
+        "import sys, gemlive_nb\n"
+        "heavy = [m for m in ('matplotlib', 'anywidget', 'ipywidgets', 'websockets') "
+        "if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
