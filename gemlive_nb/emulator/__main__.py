@@ -1,0 +1,171 @@
+"""``python -m gemlive_nb.emulator``: run the Live API emulator from a shell.
+
+Example::
+
+    python -m gemlive_nb.emulator --port 9000 --dialect mixroute --latency 0.2 --api-key-env KEY
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import threading
+
+from .server import Emulator
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one option per Emulator setting."""
+    p = argparse.ArgumentParser(
+        prog="python -m gemlive_nb.emulator",
+        description="Run a local Gemini Live API emulator (WebSocket, Google and mixroute paths). "
+        "Logs one line per session.",
+    )
+    a = p.add_argument
+    a("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    a("--port", type=int, default=9000, help="TCP port; 0 picks a free one (default: 9000)")
+    a(
+        "--dialect",
+        choices=["google", "mixroute"],
+        default="google",
+        help="usage shape and modality rule: Google's service or the mixroute proxy",
+    )
+    a(
+        "--speech",
+        choices=["auto", "builtin", "real"],
+        default="auto",
+        help="speech backend: built-in synthesizer, real offline TTS/ASR, or auto",
+    )
+    a(
+        "--api-key-env",
+        metavar="VAR",
+        default=None,
+        help="name of an environment variable holding the API key clients must send "
+        "(default: accept any key)",
+    )
+    a("--latency", type=float, default=0.0, help="seconds before each reply starts")
+    a("--chunk-ms", type=int, default=40, help="reply audio chunk length in ms (default: 40)")
+    a("--burst", type=int, default=5, help="reply audio chunks sent back to back (default: 5)")
+    a(
+        "--realtime",
+        type=float,
+        nargs="?",
+        const=1.0,
+        default=0.0,
+        metavar="SPEED",
+        help="pace reply audio like playback (one burst ahead) instead of as fast as possible; "
+        "an optional SPEED factor paces faster (e.g. 4)",
+    )
+    a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
+    a("--allow-unknown-models", action="store_true", help="accept any model name")
+    a(
+        "--max-connection-s",
+        type=float,
+        default=600.0,
+        help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+    )
+    a(
+        "--go-away-after",
+        type=float,
+        default=None,
+        help="send goAway after this many seconds of connection time",
+    )
+    a(
+        "--go-away-time-left",
+        type=float,
+        default=50.0,
+        help="goAway.timeLeft in seconds; the connection closes with 1008 after it (default: 50)",
+    )
+    a(
+        "--fail-after-turns",
+        type=int,
+        default=None,
+        help="close 1011 mid-turn once this many turns completed (once per emulator)",
+    )
+    a(
+        "--drop-after",
+        type=float,
+        default=None,
+        help="drop the TCP connection without a close frame after this many seconds",
+    )
+    a(
+        "--repeat-faults",
+        action="store_true",
+        help="fire --fail-after-turns/--drop-after on every connection, not once",
+    )
+    a("--slow", type=float, default=0.0, help="extra delay in seconds before every server frame")
+    a(
+        "--bursty",
+        type=float,
+        default=0.0,
+        help="stall reply audio this many seconds after every third burst",
+    )
+    a(
+        "--script",
+        metavar="FILE",
+        default=None,
+        help="scripted mode: a JSON file with a list of steps (expect/send/sleep/close/drop)",
+    )
+    a("-q", "--quiet", action="store_true", help="do not log sessions")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run until interrupted (Ctrl-C)."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(message)s",
+        stream=sys.stdout,
+    )
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+    key = None
+    if args.api_key_env:
+        key = os.environ.get(args.api_key_env)
+        if not key:
+            print(f"environment variable {args.api_key_env} is empty or not set", file=sys.stderr)
+            return 2
+    script = None
+    if args.script:
+        with open(args.script, encoding="utf-8") as f:
+            script = json.load(f)
+    emu = Emulator(
+        args.host,
+        args.port,
+        dialect=args.dialect,
+        speech=args.speech,
+        api_key=key,
+        latency=args.latency,
+        chunk_ms=args.chunk_ms,
+        burst=args.burst,
+        realtime=args.realtime,
+        seed=args.seed,
+        allow_unknown_models=args.allow_unknown_models,
+        max_connection_s=args.max_connection_s,
+        go_away_after=args.go_away_after,
+        go_away_time_left=args.go_away_time_left,
+        fail_after_turns=args.fail_after_turns,
+        drop_after=args.drop_after,
+        repeat_faults=args.repeat_faults,
+        slow=args.slow,
+        bursty=args.bursty,
+        script=script,
+    )
+    emu.start()
+    print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emu.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

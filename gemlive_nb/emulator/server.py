@@ -1,0 +1,387 @@
+"""The emulator's WebSocket server: routing, authentication, session records, its own thread.
+
+:class:`Emulator` runs an asyncio loop in a daemon thread, so it works the same from plain
+scripts, notebooks (whose loop is already running) and pytest-asyncio::
+
+    with Emulator() as emu:                       # or: async with Emulator() as emu
+        print(emu.url)                            # ws://127.0.0.1:PORT
+        ...                                       # connect clients to emu.url
+        emu.sessions[0].setup                     # what the first client sent
+
+Paths (leading ``//`` collapsed):
+
+- ``/ws/google.ai.generativelanguage.{v1,v1beta,v1alpha}.GenerativeService.BidiGenerateContent``
+  and ``...BidiGenerateContentConstrained`` (ephemeral tokens); key in ``x-goog-api-key``,
+  ``?key=``, ``?access_token=`` or ``Authorization: Token|Bearer``;
+- ``/ws/google.cloud.aiplatform.{v1,v1beta1}.LlmBidiService/BidiGenerateContent`` (Vertex);
+- ``/{v1beta,v1,v1alpha}/models/{model}/liveStream`` (mixroute proxy, ``Authorization: Bearer``).
+
+Any other path gets HTTP 404 at the upgrade. A missing or wrong key (only checked when
+``api_key`` is set) is accepted at the upgrade and then closed with 1008, as the service does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import re
+import threading
+import time
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+from websockets.asyncio.server import serve
+
+from ..secret import REDACTED, RedactingLogger, Secret
+from .faults import Faults
+from .live import Hub, LiveConnection, SessionRecord
+from .responder import Responder
+from .setup import close_reason
+from .speech import get_speech
+
+__all__ = ["AUTH_FAILED", "Emulator"]
+
+log = logging.getLogger("gemlive_nb.emulator")
+
+# The service's text is longer than a close frame allows; it arrives cut to 123 bytes.
+AUTH_FAILED = close_reason(
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+    "login cookie or other valid authentication credential."
+)
+_GOOGLE_RE = re.compile(
+    r"^/ws/google\.ai\.generativelanguage\.(v1|v1beta|v1alpha)\.GenerativeService\."
+    r"BidiGenerateContent(Constrained)?$"
+)
+_VERTEX_RE = re.compile(
+    r"^/ws/google\.cloud\.aiplatform\.(v1|v1beta1)\.LlmBidiService/BidiGenerateContent$"
+)
+_PROXY_RE = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/]+)/liveStream$")
+_SECRET_HEADERS = {"x-goog-api-key", "authorization", "cookie", "proxy-authorization"}
+_SECRET_PARAMS = {"key", "access_token", "token"}
+
+
+def route(raw_path: str) -> tuple[str, str | None] | None:
+    """``(kind, model)`` for a request path, or None when it is not a Live endpoint.
+
+    ``kind`` is ``'google'``, ``'ephemeral'``, ``'vertex'`` or ``'proxy'``; ``model`` is set for
+    the proxy path. Example::
+
+        route("//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent")
+        # ('google', None)
+    """
+    path = "/" + raw_path.split("?", 1)[0].lstrip("/")
+    if m := _GOOGLE_RE.match(path):
+        return ("ephemeral" if m.group(2) else "google"), None
+    if _VERTEX_RE.match(path):
+        return "vertex", None
+    if m := _PROXY_RE.match(path):
+        return "proxy", m.group(2)
+    return None
+
+
+def _credentials(raw_path: str, headers: Any) -> list[str]:
+    query = raw_path.partition("?")[2]
+    found = [v for k, v in parse_qsl(query) if k in ("key", "access_token")]
+    if headers.get("x-goog-api-key"):
+        found.append(headers["x-goog-api-key"])
+    auth = headers.get("authorization") or ""
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() in ("bearer", "token") and value:
+        found.append(value.strip())
+    return found
+
+
+def _redacted_path(raw_path: str) -> str:
+    path, _, query = raw_path.partition("?")
+    if not query:
+        return path
+    pairs = [f"{k}={REDACTED if k in _SECRET_PARAMS else v}" for k, v in parse_qsl(query, True)]
+    return path + "?" + "&".join(pairs)
+
+
+class Emulator:
+    """A local Gemini Live API server (see the module doc for paths and auth).
+
+    Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or
+    ``"mixroute"`` (usage shape and modality rule); ``speech`` backend ``"auto"|"builtin"|"real"``;
+    ``api_key`` required from clients when set; ``latency`` seconds before each reply;
+    ``chunk_ms`` reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace
+    reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end
+    (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
+    ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
+    steps for scripted mode (see :mod:`.scripted`). Fault knobs: ``go_away_after``,
+    ``go_away_time_left``, ``max_connection_s``, ``fail_after_turns``, ``drop_after`` (seconds of
+    connection time), ``repeat_faults``, ``slow`` (delay per frame), ``bursty`` (stall seconds),
+    ``go_away_at`` / ``drop_at`` (a reply phase: ``"turn_start"``, ``"mid_audio"``,
+    ``"generation_complete"``; see :mod:`.faults`).
+
+    Example::
+
+        emu = Emulator(latency=0.2, fail_after_turns=1).start()
+        ...
+        emu.stop()
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        dialect: str = "google",
+        speech: str = "auto",
+        api_key: str | Secret | None = None,
+        latency: float = 0.0,
+        go_away_after: float | None = None,
+        go_away_time_left: float = 50.0,
+        max_connection_s: float = 600.0,
+        fail_after_turns: int | None = None,
+        drop_after: float | None = None,
+        repeat_faults: bool = False,
+        slow: float = 0.0,
+        bursty: float = 0.0,
+        go_away_at: str | None = None,
+        drop_at: str | None = None,
+        chunk_ms: int = 40,
+        burst: int = 5,
+        realtime: bool | float = False,
+        seed: int = 0,
+        allow_unknown_models: bool = False,
+        script: list[dict[str, Any]] | None = None,
+    ) -> None:
+        if dialect not in ("google", "mixroute"):
+            raise ValueError(f"dialect must be 'google' or 'mixroute', got {dialect!r}")
+        if speech not in ("auto", "builtin", "real"):
+            raise ValueError(f"speech must be 'auto', 'builtin' or 'real', got {speech!r}")
+        if not 10 <= chunk_ms <= 1000:
+            raise ValueError(f"chunk_ms must be between 10 and 1000, got {chunk_ms!r}")
+        if latency < 0:
+            raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
+        self.host = host
+        self._port = port
+        self.dialect = dialect
+        self.api_key = Secret(api_key) if api_key else None
+        self.faults = Faults(
+            go_away_after=go_away_after,
+            go_away_time_left=go_away_time_left,
+            max_connection_s=max_connection_s,
+            fail_after_turns=fail_after_turns,
+            drop_after=drop_after,
+            repeat=repeat_faults,
+            slow=slow,
+            bursty=bursty,
+            go_away_at=go_away_at,
+            drop_at=drop_at,
+        )
+        self.script = script
+        self._speech_kind = speech
+        self._hub_args = dict(
+            seed=seed,
+            latency=latency,
+            chunk_ms=chunk_ms,
+            burst=burst,
+            realtime=realtime,
+            allow_unknown_models=allow_unknown_models,
+        )
+        self.hub: Hub | None = None
+        self.sessions: list[SessionRecord] = []
+        self._cond = threading.Condition()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: Any = None
+        self._connections: set[LiveConnection] = set()
+
+    # ------------------------------------------------------------------ addresses
+
+    @property
+    def port(self) -> int:
+        """The bound port (known once started)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """``ws://host:port`` — the base for every Live path (the SDK's websocket base URL)."""
+        return f"ws://{self.host}:{self._port}"
+
+    @property
+    def google_base_url(self) -> str:
+        """``http://host:port``, for an SDK ``base_url``."""
+        return f"http://{self.host}:{self._port}"
+
+    def google_url(self, version: str = "v1beta") -> str:
+        """The full Google AI Live URL on this emulator."""
+        return (
+            f"{self.url}/ws/google.ai.generativelanguage.{version}"
+            ".GenerativeService.BidiGenerateContent"
+        )
+
+    def proxy_url(self, model: str = "gemini-live-2.5-flash-native-audio") -> str:
+        """The mixroute-style proxy URL on this emulator."""
+        return f"{self.url}/v1beta/models/{model}/liveStream"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> Emulator:
+        """Start serving in a background thread; returns self once the port is bound."""
+        if self._thread is not None:
+            return self
+        self.hub = Hub(
+            dialect=self.dialect,
+            speech=get_speech(self._speech_kind),
+            faults=self.faults,
+            responder=Responder(self._hub_args["seed"]),  # type: ignore[arg-type]
+            **self._hub_args,  # type: ignore[arg-type]
+        )
+        ready = threading.Event()
+        errors: list[BaseException] = []
+
+        def main() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            try:
+                loop.run_until_complete(self._open())
+            except BaseException as e:  # report bind errors to start()
+                errors.append(e)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self._shutdown())
+            loop.close()
+
+        self._thread = threading.Thread(target=main, name="gemlive-emulator", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if errors:
+            self._thread = None
+            raise errors[0]
+        log.info("emulator listening on %s (dialect %s)", self.url, self.dialect)
+        return self
+
+    async def _open(self) -> None:
+        self._server = await serve(
+            self._handle,
+            self.host,
+            self._port,
+            process_request=self._check_path,
+            compression=None,
+            max_size=16 * 2**20,
+            ping_interval=None,
+            logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
+        )
+        self._port = self._server.sockets[0].getsockname()[1]
+
+    async def _shutdown(self) -> None:
+        for conn in list(self._connections):
+            await conn.close(1001, "The emulator is shutting down.")
+        self._server.close()
+        await self._server.wait_closed()
+
+    def stop(self) -> None:
+        """Close every session (1001) and the server, and join the thread."""
+        if self._thread is None or self._loop is None:
+            return
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._thread = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Emulator:
+        return await asyncio.to_thread(self.start)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.to_thread(self.stop)
+
+    def __repr__(self) -> str:
+        state = "running" if self._thread else "stopped"
+        return (
+            f"<Emulator {self.url} dialect={self.dialect} {state}, {len(self.sessions)} sessions>"
+        )
+
+    # ------------------------------------------------------------------ sessions
+
+    def wait_for_session(self, n: int = 1, timeout: float = 5.0) -> SessionRecord:
+        """Block until ``n`` sessions have connected; return the n-th (1-based) record."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self.sessions) >= n, timeout):
+                raise TimeoutError(f"only {len(self.sessions)} of {n} sessions within {timeout}s")
+            return self.sessions[n - 1]
+
+    def wait_closed(self, n: int = 1, timeout: float = 5.0) -> SessionRecord:
+        """Block until the n-th session (1-based) has ended; return its record."""
+        record = self.wait_for_session(n, timeout)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if not self._cond.wait_for(
+                lambda: record.ended is not None, deadline - time.monotonic()
+            ):
+                raise TimeoutError(f"session {n} still open after {timeout}s")
+        return record
+
+    # ------------------------------------------------------------------ handlers
+
+    def _check_path(self, connection: Any, request: Any) -> Any:
+        if route(request.path) is None:
+            return connection.respond(
+                HTTPStatus.NOT_FOUND, "Not Found: no Live API endpoint here\n"
+            )
+        return None
+
+    def _authorised(self, raw_path: str, headers: Any) -> bool:
+        if self.api_key is None:
+            return True
+        want = self.api_key.reveal().encode()
+        return any(hmac.compare_digest(c.encode(), want) for c in _credentials(raw_path, headers))
+
+    async def _handle(self, ws: Any) -> None:
+        raw_path = ws.request.path
+        kind, path_model = route(raw_path) or ("google", None)
+        headers = {
+            k: (REDACTED if k.lower() in _SECRET_HEADERS else v)
+            for k, v in ws.request.headers.raw_items()
+        }
+        with self._cond:
+            record = SessionRecord(len(self.sessions) + 1, _redacted_path(raw_path), headers)
+            self.sessions.append(record)
+            self._cond.notify_all()
+        assert self.hub is not None
+        conn = LiveConnection(ws, self.hub, record, path_model)
+        self._connections.add(conn)
+        try:
+            if not self._authorised(raw_path, ws.request.headers):
+                await conn.close(1008, AUTH_FAILED)
+                await ws.wait_closed()
+            elif self.script is not None:
+                from .scripted import run_script
+
+                await run_script(conn, self.script)
+            else:
+                await conn.run()
+        finally:
+            self._connections.discard(conn)
+            with self._cond:
+                record.ended = time.monotonic()
+                self._cond.notify_all()
+            self._log(conn, kind)
+
+    def _log(self, conn: LiveConnection, kind: str) -> None:
+        record, cfg = conn.record, conn.cfg
+        what = f"model={cfg.model} voice={cfg.voice} language={cfg.language}" if cfg else "no setup"
+        log.info(
+            "session %d %s %s %s messages=%d turns=%d closed %s %s (%.1f s)",
+            record.id,
+            kind,
+            record.path,
+            what,
+            len(record.messages),
+            record.turns,
+            record.close_code,
+            record.close_reason,
+            record.duration,
+        )
