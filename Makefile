@@ -25,7 +25,7 @@ lint: setup
 unit: setup
 	$(PY) -m pytest -q
 
-test: lint unit
+test: lint js-deps browser-deps unit
 
 lab: setup
 	$(PY) -m gemlive_nb.lab
@@ -35,3 +35,23 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Front end (issue 5): esbuild from npm into js/node_modules; the bundle is shipped in
+# gemlive_nb/static/ and tests/test_js.py checks it matches js/.
+.PHONY: js-deps js browser-deps
+js/node_modules/.package-lock.json: js/package.json js/package-lock.json
+	@command -v npm >/dev/null || { apt-get update && apt-get install -y nodejs npm; } \
+	  || { echo "FATAL: could not install Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
+	cd js && npm ci --no-audit --no-fund
+
+js-deps: js/node_modules/.package-lock.json
+
+js: js-deps
+	node js/build.mjs
+
+# Real-browser tests drive Debian's Chromium with Playwright (never `playwright install`).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; } \
+	  || { echo "FATAL: could not install Debian's chromium (apt-get install -y chromium)"; exit 1; }
+	@test -x /usr/bin/chromium || { echo "FATAL: /usr/bin/chromium is still missing"; exit 1; }
+	@/usr/bin/chromium --version

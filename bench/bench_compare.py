@@ -45,6 +45,20 @@ def spread(res: Comparison, key: str) -> str:
     return f"{values[0]:.3f}–{values[-1]:.3f} s"
 
 
+def paced() -> None:
+    """The same comparison with reply audio paced like the service (about real time)."""
+    with Emulator(latency=0.3, speech="builtin", realtime=True) as emu:
+        url = emu.url + google_path("v1beta")
+        timed(url, VOICES.names[:2], 2)  # warm up
+        one, res1, _ = timed(url, ["Puck"], 1)
+        all30, _, _ = timed(url, VOICES.names, 30)
+    print(
+        f"paced like the service (realtime=True): 1 voice {one:.3f} s "
+        f"({res1.rows[0].audio.duration:.1f} s reply), 30 voices {all30:.3f} s, "
+        f"ratio {all30 / one:.2f}x (goal <= 1.3x)"
+    )
+
+
 def main() -> None:
     with Emulator(latency=0.3, speech="builtin") as emu:
         url = emu.url + google_path("v1beta")
@@ -53,6 +67,7 @@ def main() -> None:
         all30, res, cpu = timed(url, VOICES.names, 30)
         default, _, _ = timed(url, VOICES.names, 8)
     audio_s = sum(r.audio.duration for r in res)
+    print("unpaced replies (the emulator sends reply audio as fast as it can):")
     print(f"emulator latency 0.3 s (in this process), prompt {PROMPT!r}, best of {REPEATS}")
     print(f"1 voice:                        {one:.3f} s")
     print(f"30 voices, concurrency=30:      {all30:.3f} s")
@@ -63,6 +78,7 @@ def main() -> None:
         f"turn complete after {spread(res, 'latency_complete')}; "
         f"{audio_s:.0f} s of reply audio; {cpu:.2f} s CPU (client + emulator)"
     )
+    paced()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,56 @@
+// The capture pipeline, free of Web Audio so Node can test it: float blocks at the device
+// rate -> band-limited resampling to 16 kHz -> PCM16 frames of a fixed duration, numbered.
+
+import { Resampler, floatToPcm16, rmsDb } from "./dsp.js";
+
+/**
+ * @typedef {object} CaptureFrame
+ * @property {number} seq frame number, from 0
+ * @property {Int16Array} pcm PCM16 samples at `rate`
+ * @property {number} level RMS level of the frame in dBFS
+ */
+
+export class CaptureFramer {
+  /**
+   * @param {number} inRate the device/context rate
+   * @param {{outRate?: number, frameMs?: number}} [options]
+   */
+  constructor(inRate, options = {}) {
+    this.outRate = options.outRate ?? 16000;
+    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));
+    this.frameSize = Math.round((this.outRate * this.frameMs) / 1000);
+    this.resampler = new Resampler(inRate, this.outRate);
+    this.frame = new Float32Array(this.frameSize);
+    this.fill = 0;
+    this.seq = 0;
+  }
+
+  /**
+   * Feed one block of device-rate samples; returns the frames completed by it.
+   * @param {Float32Array} block
+   * @returns {CaptureFrame[]}
+   */
+  push(block) {
+    const y = this.resampler.process(block);
+    /** @type {CaptureFrame[]} */
+    const frames = [];
+    let i = 0;
+    while (i < y.length) {
+      const n = Math.min(y.length - i, this.frameSize - this.fill);
+      this.frame.set(y.subarray(i, i + n), this.fill);
+      this.fill += n;
+      i += n;
+      if (this.fill === this.frameSize) {
+        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });
+        this.fill = 0;
+      }
+    }
+    return frames;
+  }
+
+  /** Drop a partly filled frame and the filter history (mic turned off). */
+  reset() {
+    this.fill = 0;
+    this.resampler.reset();
+  }
+}

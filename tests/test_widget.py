@@ -1,0 +1,410 @@
+"""Kernel side of VoiceWidget: traits, handshake, coalescing, interruption, browser input."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from gemlive_nb import widget as widget_mod
+from gemlive_nb.catalog import LANGUAGES, VOICES
+from gemlive_nb.exceptions import ConfigError
+from gemlive_nb.protocol import (
+    AudioChunk,
+    FunctionCall,
+    InputTranscript,
+    Interrupted,
+    OutputTranscript,
+    ToolCall,
+    TurnComplete,
+)
+from gemlive_nb.session import SessionStatus
+from gemlive_nb.widget import VoiceWidget
+
+KEY = "AIzaTESTKEY-0123456789abcdef"
+
+
+class FakeSession:
+    def __init__(self) -> None:
+        self.callbacks: list[Any] = []
+        self.sent: list[tuple[str, Any]] = []
+        self.played: list[int] = []
+        self.status = "connected"
+
+    def subscribe(self, callback: Any) -> Any:
+        self.callbacks.append(callback)
+        return lambda: self.callbacks.remove(callback)
+
+    def emit(self, event: Any) -> None:
+        for cb in list(self.callbacks):
+            cb(event)
+
+    async def send_audio(self, pcm: bytes) -> None:
+        self.sent.append(("audio", pcm))
+
+    async def send_realtime_text(self, text: str) -> None:
+        self.sent.append(("text", text))
+
+    async def activity_start(self) -> None:
+        self.sent.append(("start", None))
+
+    async def activity_end(self) -> None:
+        self.sent.append(("end", None))
+
+    async def close(self) -> None:
+        self.status = "closed"
+
+    @property
+    def config(self) -> Any:
+        from gemlive_nb.config import LiveConfig
+
+        return LiveConfig(voice="Charon", language="it-IT", model="gemini-live-2.5-flash-preview")
+
+    def report_playback(self, samples: int) -> None:
+        self.played.append(samples)
+
+
+def make(session: Any = None, **kw: Any) -> tuple[VoiceWidget, list[tuple[dict, list[bytes]]]]:
+    w = VoiceWidget(session, **kw)
+    out: list[tuple[dict, list[bytes]]] = []
+    w.send = lambda content, buffers=None: out.append((content, list(buffers or [])))  # type: ignore[method-assign]
+    return w, out
+
+
+def browser(w: VoiceWidget, content: dict, buffers: list[bytes] | None = None) -> None:
+    w._handle_custom_msg(content, [memoryview(b) for b in buffers or []])
+
+
+async def settle(seconds: float = 0.05) -> None:
+    await asyncio.sleep(seconds)
+
+
+def items(out: list[tuple[dict, list[bytes]]]) -> list[dict]:
+    return [i for content, _ in out for i in content["items"]]
+
+
+def test_traits_list_the_catalog_and_hold_no_secret() -> None:
+    w, _ = make(api_key=KEY, endpoint="google", voice="puck", language="german")
+    assert [v["name"] for v in w.voices] == [v.name for v in VOICES]
+    assert len(w.voices) == 30 and w.voices[0] == {"name": "Zephyr", "style": "Bright"}
+    assert [lang["code"] for lang in w.languages] == [lang.code for lang in LANGUAGES]
+    assert (w.voice, w.language) == ("Puck", "de-DE")
+    assert w.endpoint.startswith("Google AI")
+    state = json.dumps(w.get_state(), default=str)
+    assert KEY not in state
+    assert KEY not in repr(w)
+    assert w.audio_constraints == {
+        "echoCancellation": True,
+        "noiseSuppression": True,
+        "autoGainControl": True,
+    }
+
+
+def test_ui_settings_are_traits_and_constraint_flags_merge_with_the_defaults() -> None:
+    w, _ = make(mic_on=True, muted=True, audio_constraints={"echoCancellation": False}, frame_ms=40)
+    assert w.mic_on and w.muted and w.frame_ms == 40
+    assert w.audio_constraints == {
+        "echoCancellation": False,
+        "noiseSuppression": True,
+        "autoGainControl": True,
+    }
+
+
+def test_bad_picker_values_raise_config_errors_naming_the_value() -> None:
+    w, _ = make()
+    with pytest.raises(ConfigError, match=r"Zephir.*Zephyr"):
+        w.voice = "Zephir"
+    with pytest.raises(ConfigError, match="klingon"):
+        w.language = "klingon"
+    assert w.language == ""  # the model picks
+    w.language = "sw"  # beyond the 24: any documented base language
+    assert w.language == "sw"
+    with pytest.raises(ConfigError, match=r"frame_ms.*100"):
+        w.frame_ms = 100
+    w.frame_ms = 40
+    assert w.frame_ms == 40
+
+
+async def test_nothing_is_sent_before_ready_then_everything_in_order() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    assert w.connected and w.status == "connected"
+    assert (w.voice, w.language, w.model) == ("Charon", "it-IT", "gemini-live-2.5-flash-preview")
+    s.emit(AudioChunk(b"\x01\x00" * 240))
+    s.emit(OutputTranscript("Hel"))
+    await settle()
+    assert out == []
+    browser(w, {"type": "ready"})
+    await settle()
+    got = items(out)
+    assert [i["type"] for i in got] == ["mark", "audio", "transcript"]
+    assert got[1]["rate"] == 24000 and got[1]["seq"] == 0
+    assert out[0][1][got[1]["buffer"]] == b"\x01\x00" * 240
+    assert got[2] == {"type": "transcript", "role": "model", "text": "Hel", "final": False}
+
+
+async def test_a_burst_of_events_is_coalesced_into_few_messages() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    await settle()
+    out.clear()
+    chunks = [bytes([i, 0]) * 480 for i in range(100)]  # 100 x 20 ms
+    for i, c in enumerate(chunks):
+        s.emit(AudioChunk(c))
+        s.emit(InputTranscript(f"w{i} ", finished=False))
+        if i % 10 == 9:
+            await asyncio.sleep(0.005)  # chunks arrive over ~50 ms
+    s.emit(InputTranscript("", finished=True))
+    await settle(0.1)
+    assert 1 <= len(out) <= 6, len(out)
+    audio = b"".join(
+        bufs[i["buffer"]] for content, bufs in out for i in content["items"] if i["type"] == "audio"
+    )
+    assert audio == b"".join(chunks)
+    seqs = [i["seq"] for i in items(out) if i["type"] == "audio"]
+    assert seqs == list(range(len(seqs)))
+    text = "".join(i["text"] for i in items(out) if i["type"] == "transcript")
+    assert text == "".join(f"w{i} " for i in range(100))
+    assert items(out)[-1]["final"] is True
+
+
+async def test_flush_waits_for_the_interval_after_a_send() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    await settle()
+    out.clear()
+    s.emit(AudioChunk(b"\0\0" * 100))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert len(out) == 1  # after a pause: at once
+    s.emit(AudioChunk(b"\0\0" * 100))
+    await asyncio.sleep(0.005)
+    assert len(out) == 1  # within the interval: held
+    await asyncio.sleep(widget_mod.FLUSH_INTERVAL_S + 0.01)
+    assert len(out) == 2
+
+
+async def test_interruption_drops_queued_audio_and_goes_out_at_once() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    await settle()
+    s.emit(AudioChunk(b"\0\0" * 100))
+    out.clear()
+    s.emit(AudioChunk(b"\1\0" * 100))  # queued behind the interval
+    s.emit(OutputTranscript("partial"))
+    s.emit(Interrupted())
+    assert len(out) == 1  # synchronously, no waiting for the timer
+    got = items(out)
+    assert [i["type"] for i in got] == ["transcript", "interrupted"]
+    assert out[0][1] == []
+    await settle()
+    assert len(out) == 1
+
+
+async def test_turn_and_tool_calls_become_marks() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    s.emit(ToolCall((FunctionCall("id1", "get_weather", {"city": "Paris"}),)))
+    s.emit(TurnComplete())
+    await settle()
+    got = items(out)
+    assert {"type": "tool", "calls": [{"id": "id1", "name": "get_weather",
+                                       "args": {"city": "Paris"}}]} in got  # fmt: skip
+    assert {"type": "turn", "reason": None} in got
+
+
+async def test_ready_again_holds_audio_only_up_to_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(widget_mod, "MAX_HELD_AUDIO_S", 1.0)
+    s = FakeSession()
+    w, out = make(s)
+    for i in range(30):  # 3 s of 100 ms chunks, no browser yet
+        s.emit(OutputTranscript(f"{i}"))
+        s.emit(AudioChunk(bytes([i, 0]) * 2400))
+    browser(w, {"type": "ready"})
+    await settle()
+    audio = b"".join(
+        bufs[i["buffer"]] for c, bufs in out for i in c["items"] if i["type"] == "audio"
+    )
+    assert audio == b"".join(bytes([i, 0]) * 2400 for i in range(20, 30))
+    assert w._batcher.dropped_audio_s == pytest.approx(2.0)
+
+
+async def test_mic_frames_reach_the_session_in_order_and_gaps_are_counted() -> None:
+    s = FakeSession()
+    w, _ = make(s)
+    browser(w, {"type": "ready"})
+    frames = [bytes([i, 1]) * 320 for i in range(5)]
+    for seq in (0, 1, 2, 4):
+        browser(w, {"type": "audio", "seq": seq, "rate": 16000, "t": time.time() * 1000 - 3},
+                [frames[seq]])  # fmt: skip
+    browser(w, {"type": "text", "text": "hello"})
+    browser(w, {"type": "activity", "state": "start"})
+    browser(w, {"type": "activity", "state": "end"})
+    await settle()
+    assert s.sent == [("audio", frames[i]) for i in (0, 1, 2, 4)] + [
+        ("text", "hello"),
+        ("start", None),
+        ("end", None),
+    ]
+    st = w.stats()
+    assert st["frames_in"] == 4 and st["frames_missing"] == 1 and st["bytes_in"] == 4 * 640
+    assert st["capture_to_kernel"]["n"] == 4
+    assert 2 <= st["capture_to_kernel"]["p50"] < 100
+
+
+async def test_played_reports_reach_the_session_and_acks_give_latency() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    await settle()
+    s.emit(AudioChunk(b"\0\0" * 480))
+    await settle()
+    seq = next(i for i in items(out) if i["type"] == "audio")["seq"]
+    browser(w, {"type": "played", "samples": 480, "acks": [[seq, time.time() * 1000]]})
+    assert s.played == [480]
+    assert w.played_samples == 480
+    lat = w.stats()["reply_to_scheduled"]
+    assert lat["n"] == 1 and 0 <= lat["p95"] < 1000
+    browser(w, {"type": "played", "samples": -5})
+    assert s.played == [480]
+
+
+async def test_connect_button_opens_a_session_with_the_pickers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[dict] = []
+    s = FakeSession()
+
+    async def fake_open(config: Any, endpoint: Any, api_key: Any, **fields: Any) -> Any:
+        opened.append({"config": config, "endpoint": endpoint, "key": api_key, **fields})
+        return s
+
+    monkeypatch.setattr(widget_mod, "_open_session", fake_open)
+    w, _out = make(api_key=KEY, endpoint="ws://127.0.0.1:1/x", system_instruction="Be brief.")
+    w.voice, w.language, w.push_to_talk = "Kore", "fr-FR", True
+    browser(w, {"type": "ready"})
+    browser(w, {"type": "connect"})
+    await settle()
+    assert w.session is s and w.connected and w.status == "connected"
+    assert opened[0]["voice"] == "Kore" and opened[0]["language"] == "fr-FR"
+    assert opened[0]["vad"] == {"disabled": True}
+    assert opened[0]["system_instruction"] == "Be brief."
+    assert opened[0]["key"].reveal() == KEY
+    browser(w, {"type": "disconnect"})
+    await settle()
+    assert s.status == "closed" and w.session is None and not w.connected and w.status == "closed"
+    assert s.callbacks == []
+
+
+async def test_a_failed_connect_shows_the_error_without_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def failing(*_: Any, **__: Any) -> Any:
+        raise ConnectionRefusedError(f"refused for {KEY}")
+
+    monkeypatch.setattr(widget_mod, "_open_session", failing)
+    w, _ = make(api_key=KEY)
+    with pytest.raises(ConnectionRefusedError):
+        await w.connect()
+    assert w.error.startswith("Could not connect: refused for ***")
+    assert KEY not in w.error and w.status == "closed"
+
+
+async def test_a_close_with_a_code_shows_code_and_reason() -> None:
+    s = FakeSession()
+    w, _out = make(s)
+    browser(w, {"type": "ready"})
+    s.emit(SessionStatus("reconnecting"))
+    assert w.status == "reconnecting" and not w.connected
+    s.emit(SessionStatus("connected"))
+    assert w.connected
+    s.emit(SessionStatus("closed", "Internal error occurred.", 1011))
+    assert w.error == "Connection closed with code 1011: Internal error occurred."
+    assert not w.connected and w.session is None and s.callbacks == []
+    w2, _ = make(FakeSession())
+    w2._on_event(
+        SessionStatus("closed", "session closed with code 1007: Unsupported language", 1007)
+    )
+    assert w2.error == "Session closed with code 1007: Unsupported language"
+    w3, _ = make(FakeSession())
+    w3._on_event(SessionStatus("closed", "closed", 1000))
+    assert w3.error == "" and w3.status == "closed"
+
+
+async def test_close_cancels_tasks_and_closes_the_session() -> None:
+    s = FakeSession()
+    w, _ = make(s)
+    pump = w._pump_task
+    assert pump is not None and not pump.done()
+    w.close()
+    await settle()
+    assert pump.cancelled()
+    assert s.status == "closed" and s.callbacks == []
+    assert not w._tasks
+
+
+async def test_a_real_session_on_the_emulator_streams_through_the_widget(emulator: Any) -> None:
+    w, out = make(endpoint=emulator.google_url(), voice="Puck")
+    browser(w, {"type": "ready"})
+    session = await w.connect()
+    try:
+        assert w.connected and w.status == "connected"
+        assert session.config.voice == "Puck" and session.config.language is None
+        assert "ws://127.0.0.1" in w.endpoint
+        browser(w, {"type": "text", "text": "Hello there"})
+        for _ in range(200):
+            if any(i["type"] == "turn" for i in items(out)):
+                break
+            await asyncio.sleep(0.02)
+        got = items(out)
+        audio = [bufs[i["buffer"]] for c, bufs in out for i in c["items"] if i["type"] == "audio"]
+        reply = "".join(
+            i["text"] for i in got if i["type"] == "transcript" and i["role"] == "model"
+        )
+        assert sum(map(len, audio)) > 24000  # over half a second of reply audio
+        assert reply.strip()
+        assert got[-1]["type"] == "turn"
+        assert len(out) < 40  # coalesced: far fewer messages than reply chunks
+        total = sum(map(len, audio)) // 2
+        browser(w, {"type": "played", "samples": total})
+        assert w.played_samples == total
+    finally:
+        await w.disconnect()
+    assert session.status == "closed" and not w.connected
+
+
+async def test_comm_messages_from_a_subshell_thread_run_on_the_session_loop() -> None:
+    # ipykernel 7 runs comm handlers of subshell-aware front ends on another thread and loop.
+    s = FakeSession()
+    w, out = make(s)
+    loops: list[asyncio.AbstractEventLoop] = []
+    send = s.send_audio
+
+    async def record(pcm: bytes) -> None:
+        loops.append(asyncio.get_running_loop())
+        await send(pcm)
+
+    s.send_audio = record  # type: ignore[method-assign]
+
+    def subshell() -> None:
+        async def handle() -> None:
+            browser(w, {"type": "ready"})
+            browser(w, {"type": "audio", "seq": 0, "rate": 16000}, [b"\1\0" * 320])
+
+        asyncio.run(handle())
+
+    thread = threading.Thread(target=subshell)
+    thread.start()
+    thread.join()
+    await settle()
+    assert loops == [asyncio.get_running_loop()]
+    assert s.sent == [("audio", b"\1\0" * 320)]
+    assert items(out)[0] == {"type": "mark", "text": "connected"}  # ready handled on our loop
