@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="scripted mode: a JSON file with a list of steps (expect/send/sleep/close/drop)",
     )
+    a(
+        "--watch-stdin",
+        action="store_true",
+        help="exit when standard input closes (how a kernel ties the emulator to its own life)",
+    )
     a("-q", "--quiet", action="store_true", help="do not log sessions")
     return p
 
@@ -159,7 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     emu.start()
     print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
     try:
-        threading.Event().wait()
+        if args.watch_stdin:
+            sys.stdin.read()  # returns at EOF: the parent closed the pipe or died
+        else:
+            threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
