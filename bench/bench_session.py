@@ -13,8 +13,6 @@ import asyncio
 import base64
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -24,31 +22,14 @@ import numpy as np
 import websockets
 
 from gemlive_nb import protocol as p
+from gemlive_nb.emulator.process import EmulatorProcess
+from gemlive_nb.endpoints import google_path
 from gemlive_nb.session import connect
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "localhost,127.0.0.1"
 CHUNK = np.zeros(320, "<i2").tobytes()  # silence: the emulator's VAD stays idle
 CHUNK_S = 0.02
 MODEL = "gemini-2.5-flash-native-audio-preview-12-2025"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_emulator(port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "gemlive_nb.emulator", "--port", str(port), "-q"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc
-        time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the emulator did not start")
 
 
 async def measure(send: Callable[[], Awaitable[None]], n: int) -> tuple[float, np.ndarray]:
@@ -117,13 +98,9 @@ def row(name: str, cpu: float, durations: np.ndarray, audio_s: float) -> dict[st
 
 async def main(seconds: float) -> None:
     n = int(seconds / CHUNK_S)
-    port = free_port()
-    proc = start_emulator(port)
-    url = (
-        f"ws://127.0.0.1:{port}/ws/google.ai.generativelanguage.v1beta"
-        ".GenerativeService.BidiGenerateContent"
-    )
-    try:
+    with EmulatorProcess("-q") as emu:
+        url = emu.url + google_path("v1beta")
+        port = int(emu.url.rsplit(":", 1)[1])
         results: dict[str, dict[str, Any]] = {}
         print(f"{n} chunks of 20 ms ({seconds:g} s of audio) per client, emulator in a subprocess")
         for _ in range(2):  # interleave, keep the best (least disturbed) run of each
@@ -143,9 +120,6 @@ async def main(seconds: float) -> None:
         p99 = stats["LiveSession"]["p99_ms"]
         print(f"LiveSession added latency per chunk: p99 {p99:.3f} ms (goal < 2 ms)")
         print(f"check: the frame LiveSession sends is {len(p.realtime_audio_frame(CHUNK))} bytes")
-    finally:
-        proc.terminate()
-        proc.wait(5)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,14 @@ Example::
 from __future__ import annotations
 
 import atexit
+import os
 import queue
 import re
 import subprocess
 import sys
 import threading
 from collections import deque
+from collections.abc import Mapping
 
 from ..exceptions import GemliveError
 
@@ -29,10 +31,18 @@ _READY = re.compile(r"gemlive emulator on (ws://\S+)")
 
 
 class EmulatorProcess:
-    """``python -m gemlive_nb.emulator`` as a child process; ``args`` are its CLI options."""
+    """``python -m gemlive_nb.emulator`` as a child process; ``args`` are its CLI options and
+    ``env`` extra environment variables (e.g. the one ``--api-key-env`` names)."""
 
-    def __init__(self, *args: str, python: str = sys.executable, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        python: str = sys.executable,
+        timeout: float = 60.0,
+    ) -> None:
         self.args = ("--port", "0", "--watch-stdin", *args)
+        self.env = {**os.environ, **(env or {})}
         self.python = python
         self.timeout = timeout
         self.url: str | None = None
@@ -50,6 +60,7 @@ class EmulatorProcess:
             stderr=subprocess.STDOUT,
             text=True,
             bufsize=1,
+            env=self.env,
         )
         lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, args=(lines,), daemon=True).start()

@@ -34,6 +34,9 @@ import nbformat
 import numpy as np
 import pytest
 
+from gemlive_nb.emulator.process import EmulatorProcess
+from gemlive_nb.endpoints import google_path
+
 CHROMIUM = Path("/usr/bin/chromium")
 KEY = "AIzaBrowserTest-" + secrets.token_hex(12)
 MIC_RATE = 48000
@@ -126,23 +129,15 @@ def run_emulator(home: Path, realtime: str = "2", latency: float = 0.3) -> Itera
     """A keyed emulator in its own process (as the real service is: its speech synthesis must
     not share the kernel's GIL); yields its Google-path URL. ``realtime`` paces replies at that
     multiple of playback speed, so a turn stays open while the browser has audio queued."""
-    port = _free_port()
-    log_path = home / "emulator.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gemlive_nb.emulator", f"--port={port}", "--speech=builtin",
-             "--api-key-env=GEMLIVE_TEST_KEY", f"--realtime={realtime}", f"--latency={latency}"],
-            env={**os.environ, "GEMLIVE_TEST_KEY": KEY}, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    emu = EmulatorProcess(
+        "--speech=builtin", "--api-key-env=GEMLIVE_TEST_KEY", f"--realtime={realtime}",
+        f"--latency={latency}", env={"GEMLIVE_TEST_KEY": KEY},
+    )  # fmt: skip
+    with emu:
         try:
-            _wait_port(port, proc, "the emulator", log_path)
-            yield (
-                f"ws://127.0.0.1:{port}/ws/google.ai.generativelanguage.v1beta"
-                ".GenerativeService.BidiGenerateContent"
-            )
+            yield f"{emu.url}{google_path('v1beta')}"
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            (home / "emulator.log").write_text("\n".join(emu.log))
 
 
 @pytest.fixture(scope="session")
