@@ -28,7 +28,7 @@ unit: setup
 test: lint js-deps browser-deps unit
 
 lab: setup
-	$(PY) -m gemlive_nb.lab
+	$(PY) -m gemlive_nb.lab $(LAB_ARGS)
 
 bench: setup
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
