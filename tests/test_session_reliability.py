@@ -32,7 +32,7 @@ def _check_recording(s: Any, n_turns: int) -> None:
     """Every turn once, complete, and its audio exactly the reply the model spoke."""
     turns = s.recording.turns
     assert [t.index for t in turns] == list(range(n_turns))
-    speech = get_speech("builtin")
+    speech = get_speech()
     for turn in turns:
         assert turn.complete and not turn.interrupted
         spoken = speech.synthesize(turn.output_transcript, s.config.voice, "en-US")

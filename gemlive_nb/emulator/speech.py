@@ -144,7 +144,8 @@ def get_speech(kind: str = "auto") -> SpeechBackend:
             backend: SpeechBackend = BuiltinSpeech()
         else:
             try:
-                backend = _real()
+                backend = _shared.get("real") or _real()
+                _shared["real"] = backend  # "auto" and "real" share one backend and cache
             except ImportError as exc:
                 if key == "real":
                     raise ConfigError(
