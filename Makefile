@@ -58,5 +58,8 @@ lab: setup
 bench: setup
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
+fuzz: setup
+	$(PY) bench/fuzz_nightly.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -65,6 +65,20 @@ class Outbox:
             self._ready.clear()
             await self._ready.wait()
 
+    def discard(self, frames: set[str]) -> int:
+        """Remove queued frames equal to any of ``frames`` (they are re-sent another way).
+
+        Returns how many were removed; removed audio is not counted as dropped.
+        """
+        kept = deque(item for item in self._items if item[0] not in frames)
+        removed = len(self._items) - len(kept)
+        if removed:
+            self._items = kept
+            self.audio_s = sum(a for _, a in kept)
+            if not kept:
+                self._ready.clear()
+        return removed
+
     def clear_audio(self) -> None:
         """Drop every queued audio frame (counted as dropped)."""
         kept = deque(item for item in self._items if not item[1])

@@ -149,6 +149,11 @@ def _mono(samples: Any, what: str) -> np.ndarray:
     """Validate a 1-D int16 or float array (a (n, 1) array is squeezed)."""
     if isinstance(samples, Audio):
         return samples.samples
+    if isinstance(samples, (str, bytes, bytearray, memoryview, dict)) or samples is None:
+        hint = " (PCM16 bytes: use pcm16_to_array(data))" if isinstance(samples, bytes) else ""
+        raise AudioError(
+            f"{what} must be a numpy array of samples, not {type(samples).__name__}{hint}"
+        )
     arr = np.asarray(samples)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
@@ -678,6 +683,8 @@ class Audio:
             raise AudioError(
                 "Audio needs an array, got bytes; for PCM16 use Audio.from_pcm16(data, rate)"
             )
+        if isinstance(arr, (str, dict)) or arr is None:
+            raise AudioError(f"Audio samples must be a numpy array, not {type(arr).__name__}")
         arr = np.asarray(arr)
         if arr.ndim == 2 and arr.shape[1] >= 2:
             raise AudioError(

@@ -170,7 +170,12 @@ def _content_text(value: Any) -> str | None:
                 "pass a str or {'parts': [{'text': ...}]}"
             )
         texts = []
-        for part in value.get("parts") or []:
+        parts = value.get("parts") or []
+        if not isinstance(parts, (list, tuple)):
+            raise ConfigError(
+                f"system_instruction parts must be a list of {{'text': ...}}, not {parts!r:.40}"
+            )
+        for part in parts:
             if not isinstance(part, Mapping) or set(part) != {"text"}:
                 raise ConfigError(
                     f"system_instruction part {part!r} is not supported — only text parts are"
@@ -315,6 +320,11 @@ class CompressionConfig:
         if isinstance(value, Mapping):
             wire = normalize_keys(dict(value))
             window = wire.pop("slidingWindow", None) or {}
+            if not isinstance(window, Mapping):
+                raise ConfigError(
+                    f"compression.sliding_window must be a dict such as "
+                    f"{{'target_tokens': 16000}}, not {window!r:.40}"
+                )
             kwargs = {"trigger_tokens": wire.pop("triggerTokens", None)}
             target = wire.pop("targetTokens", None)
             extra = [*wire, *(k for k in window if k != "targetTokens")]
@@ -406,6 +416,10 @@ def _normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
     tools = _as_mapping(tools)
     if isinstance(tools, Mapping) or callable(tools) or isinstance(tools, str):
         tools = [tools]
+    if not isinstance(tools, (list, tuple, set, frozenset)):
+        raise ConfigError(
+            f"tools must be a list of functions or declaration dicts, not {tools!r:.60}"
+        )
     items: list[Any] = []
     search = False
     for item in tools:
@@ -418,6 +432,10 @@ def _normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
                 continue
             for kind, body in normalize_keys(dict(item)).items():
                 if kind == "functionDeclarations":
+                    if not isinstance(body or [], (list, tuple)):
+                        raise ConfigError(
+                            f"functionDeclarations must be a list of dicts, not {body!r:.40}"
+                        )
                     items.extend(_declaration(d) for d in body or [])
                 elif kind == "googleSearch" and not body:
                     search = True
@@ -562,7 +580,14 @@ class LiveConfig:
     def _check_modalities(value: Any) -> tuple[str, ...] | None:
         if value is None:
             return None
-        items = [value] if isinstance(value, str) else list(value)
+        if isinstance(value, str) or hasattr(value, "value"):  # one name, or one enum member
+            items = [value]
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            items = list(value)
+        else:
+            raise ConfigError(
+                f"modalities must be 'AUDIO', 'TEXT' or a list of them, not {value!r}"
+            )
         out = []
         for item in items:
             name = str(getattr(item, "value", item)).strip().upper()
@@ -997,7 +1022,10 @@ def _h_speech(value: Any, key: str, put: Put, walk: Walk) -> None:
     if "multiSpeakerVoiceConfig" in speech:
         raise ConfigError("multi-speaker voices are not available in Live sessions — use voice=")
     _reject_extra(speech, key, {"voiceConfig", "languageCode"})
-    voice = (speech.get("voiceConfig") or {}).get("prebuiltVoiceConfig") or {}
+    voice_config = _expect_mapping(speech.get("voiceConfig") or {}, f"{key}.voiceConfig")
+    voice = _expect_mapping(
+        voice_config.get("prebuiltVoiceConfig") or {}, f"{key}.voiceConfig.prebuiltVoiceConfig"
+    )
     if voice.get("voiceName") is not None:
         put("voice", voice["voiceName"], key)
     if speech.get("languageCode") is not None:

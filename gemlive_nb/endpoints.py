@@ -75,6 +75,11 @@ def _safe_url(text: str) -> str:
 def _as_secret(value: str | Secret | None) -> Secret | None:
     if value is None:
         return None
+    if not isinstance(value, (str, Secret)):
+        raise ConfigError(
+            f"api_key must be a str (or a Secret), not {type(value).__name__} — pass the key "
+            "text, or set GEMINI_API_KEY"
+        )
     secret = Secret(value)
     return secret or None
 
@@ -261,7 +266,8 @@ def _bare_model(model: str | None) -> str | None:
 
 def _check_version(api_version: str | None) -> str | None:
     if api_version is not None and api_version not in API_VERSIONS:
-        raise _unknown("api_version", api_version, list(API_VERSIONS), "Use 'v1beta' or 'v1alpha'.")
+        shown = _safe_url(api_version) if isinstance(api_version, str) else api_version
+        raise _unknown("api_version", shown, list(API_VERSIONS), "Use 'v1beta' or 'v1alpha'.")
     return api_version
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import protocol as p
 from .audio import Audio, read_wav, resample, write_wav
+from .exceptions import GemliveError
 from .turn import Turn
 
 __all__ = ["Recording", "Track", "event_record"]
@@ -477,18 +478,40 @@ class Recording:
 
     @classmethod
     def load(cls, directory: str | Path) -> Recording:
-        """Read a recording written by :meth:`save`."""
+        """Read a recording written by :meth:`save`.
+
+        A missing directory or manifest raises FileNotFoundError; a damaged file raises
+        GemliveError naming it.
+        """
+        if not isinstance(directory, (str, Path)):
+            raise TypeError(f"directory must be a str or Path, not {type(directory).__name__}")
         d = Path(directory)
-        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-        rec = cls(meta=manifest.get("meta"))
-        with open(d / "events.jsonl", encoding="utf-8") as f:
-            rec.events = [json.loads(line) for line in f if line.strip()]
-        rec.input = Track.from_samples(_samples(read_wav(d / "input.wav")), INPUT_RATE)
-        output = _samples(read_wav(d / "output.wav"))
-        for data in manifest["turns"]:
-            start, n = data.get("output_offset"), data.get("audio_samples", 0)
-            audio = output[start : start + n] if start is not None else None
-            rec.turns.append(Turn.from_dict(data, audio))
+        if not (d / "manifest.json").is_file():
+            raise FileNotFoundError(
+                f"no recording in {str(d)!r}: manifest.json is missing — pass the directory "
+                "given to Recording.save()"
+            )
+        name = "manifest.json"
+        try:
+            manifest = json.loads((d / name).read_text(encoding="utf-8"))
+            rec = cls(meta=manifest.get("meta"))
+            name = "events.jsonl"
+            with open(d / name, encoding="utf-8") as f:
+                rec.events = [json.loads(line) for line in f if line.strip()]
+            name = "input.wav"
+            rec.input = Track.from_samples(_samples(read_wav(d / name)), INPUT_RATE)
+            name = "output.wav"
+            output = _samples(read_wav(d / name))
+            name = "manifest.json"
+            for data in manifest["turns"]:
+                start, n = data.get("output_offset"), data.get("audio_samples", 0)
+                audio = output[start : start + n] if start is not None else None
+                rec.turns.append(Turn.from_dict(data, audio))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise GemliveError(
+                f"the recording in {str(d)!r} is damaged: {name} could not be read "
+                f"({type(e).__name__}: {e}) — save it again with Recording.save()"
+            ) from None
         return rec
 
     def __eq__(self, other: object) -> bool:

@@ -25,7 +25,10 @@ Reliability (PROTOCOL.md §1, §4):
   re-asked turn may run again.
 - Keepalive: pings every 20 s, 60 s to answer, so slow pongs don't kill a session.
 - Backpressure: outgoing frames go through a bounded queue; when the network stalls, the oldest
-  audio is dropped and counted in ``stats`` (control messages are never dropped).
+  audio is dropped, counted in ``stats`` and reported (an :class:`AudioDropped` event and a
+  warning, at most once a second); control messages are never dropped.
+- Tools: a call still running after ``tool_timeout`` (30 s) is cancelled and answered with an
+  error response, so the model is never left waiting (a sync function's thread runs on).
 """
 
 from __future__ import annotations
@@ -56,10 +59,11 @@ from .endpoints import Endpoint, resolve_endpoint
 from .exceptions import AudioError, ConfigError, SessionClosed
 from .recording import Recording
 from .secret import RedactingLogger, redact
-from .tools import ToolRegistry, declare
+from .tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
 from .turn import Turn
 
 __all__ = [
+    "AudioDropped",
     "LiveSession",
     "PlaybackCut",
     "SessionStats",
@@ -96,6 +100,18 @@ class PlaybackCut:
 
     turn_index: int
     played_samples: int
+
+
+@dataclass(frozen=True)
+class AudioDropped:
+    """The network could not keep up, so the oldest queued microphone audio was dropped.
+
+    Delivered with the events at most once a second while dropping lasts (and logged as a
+    warning); ``chunks``/``seconds`` are the session's totals so far (as in ``stats``).
+    """
+
+    chunks: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -177,6 +193,36 @@ def _png(image: np.ndarray) -> bytes:
     )
 
 
+_OPTIONAL = ("ping_interval", "ping_timeout", "tool_timeout")
+_WHOLE = ("max_failures", "event_buffer")
+
+
+def _check_options(**options: Any) -> None:
+    """Session options are positive numbers (whole where counted; None where optional)."""
+    for name, value in options.items():
+        if value is None and name in _OPTIONAL:
+            continue
+        whole = name in _WHOLE
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (whole and value != int(value))
+            or value < 0
+            or (value == 0 and name != "backoff_s")
+        ):
+            kind = "a whole number >= 1" if whole else "a number of seconds > 0"
+            if name in _OPTIONAL:
+                kind += " or None"
+            raise ConfigError(f"{name} must be {kind}, not {value!r}")
+
+
+def _check_timeout(timeout: Any) -> None:
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+    ):
+        raise ConfigError(f"timeout must be a number of seconds > 0 or None, not {timeout!r}")
+
+
 class LiveSession:
     """A connected Live session; see the module docstring. Make one with :func:`connect`.
 
@@ -198,10 +244,16 @@ class LiveSession:
         ping_timeout: float | None = 60.0,
         open_timeout: float = 15.0,
         event_buffer: int = 4096,
+        tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
     ) -> None:
+        _check_options(
+            max_queued_audio_s=max_queued_audio_s, max_failures=max_failures,
+            backoff_s=backoff_s, ping_interval=ping_interval, ping_timeout=ping_timeout,
+            open_timeout=open_timeout, event_buffer=event_buffer, tool_timeout=tool_timeout,
+        )  # fmt: skip
         self.config = config
         self.endpoint = endpoint
-        self.tools = ToolRegistry(config.tools)
+        self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
         self.auto_tools = auto_tools
         self.max_failures = max_failures
         self.backoff_s = backoff_s
@@ -246,6 +298,7 @@ class LiveSession:
         self._audio_s = 0.0
         self._received_audio_s = 0.0
         self._received = 0
+        self._dropped_reported = float("-inf")
         self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
 
     # ------------------------------------------------------------------ lifecycle
@@ -398,6 +451,9 @@ class LiveSession:
                 continue
             self.recording.retry_turn(turn)
             frames.extend(resend)
+        # a frame of such a turn may still sit in the queue (sent while the old socket was
+        # closing): it goes once, with its turn, or the server would hear the turn twice
+        self._outbox.discard({frame for frame, _ in frames})
         for frame, _ in reversed(frames):
             self._outbox.push_front(frame)
 
@@ -492,7 +548,7 @@ class LiveSession:
     def _emit(self, event: Any) -> None:
         self._events.append(event)
         self._event_ready.set()
-        if isinstance(event, (SessionStatus, PlaybackCut)):
+        if isinstance(event, (SessionStatus, PlaybackCut, AudioDropped)):
             self.recording.log("session", type(event).__name__, **event.__dict__)
         for callback in list(self._subscribers):
             try:
@@ -512,8 +568,11 @@ class LiveSession:
     def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
         """Call ``callback(event)`` on the loop for every event, in order; returns unsubscribe.
 
-        Besides protocol events it gets :class:`SessionStatus` and :class:`PlaybackCut`.
+        Besides protocol events it gets :class:`SessionStatus`, :class:`PlaybackCut` and
+        :class:`AudioDropped`.
         """
+        if not callable(callback):
+            raise ConfigError(f"subscribe takes a function, not {callback!r:.40}")
         self._subscribers.append(callback)
 
         def unsubscribe() -> None:
@@ -537,6 +596,10 @@ class LiveSession:
 
     def report_playback(self, played_samples: int) -> None:
         """The player has played ``played_samples`` 24 kHz samples since the session started."""
+        if isinstance(played_samples, bool) or not isinstance(played_samples, (int, np.integer)):
+            raise ConfigError(
+                f"played_samples must be a whole number of samples, not {played_samples!r:.40}"
+            )
         self.recording.report_playback(played_samples)
 
     # ------------------------------------------------------------------ goAway
@@ -576,7 +639,24 @@ class LiveSession:
             ws.protocol.send_text(frame.encode())
             ws.send_data()
             return
+        dropped = self._outbox.dropped_chunks
         self._outbox.put(frame, audio_s)
+        if self._outbox.dropped_chunks != dropped:
+            self._report_dropped()
+
+    def _report_dropped(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._dropped_reported < 1.0:
+            return
+        self._dropped_reported = now
+        box = self._outbox
+        log.warning(
+            "the network is not keeping up: dropped %.2f s of microphone audio so far "
+            "(max_queued_audio_s=%g)",
+            box.dropped_s,
+            box.max_audio_s,
+        )
+        self._emit(AudioDropped(box.dropped_chunks, round(box.dropped_s, 6)))
 
     async def _writer(self) -> None:
         box = self._outbox
@@ -653,6 +733,8 @@ class LiveSession:
 
         With ``turn_complete=False`` the text is added to the context and waits for more.
         """
+        if not isinstance(text, str):
+            raise ConfigError(f"send_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
         self.recording.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
@@ -667,6 +749,8 @@ class LiveSession:
 
     async def send_realtime_text(self, text: str) -> Turn:
         """Send streaming text input (``realtimeInput.text``); the model answers it."""
+        if not isinstance(text, str):
+            raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.realtime_text(text))
         self.recording.log("send", "realtime_text", text=text)
         turn = self._begin_turn(text, [(frame, 0.0)])
@@ -740,6 +824,7 @@ class LiveSession:
             turn = await s.ask("What's the weather in Paris?")
             turn.output_transcript, turn.audio, turn.metrics
         """
+        _check_timeout(timeout)
         if isinstance(prompt, Audio):
             turn = await self._ask_audio(prompt)
         elif isinstance(prompt, str):
@@ -751,6 +836,9 @@ class LiveSession:
 
     async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
         """Wait until ``turn`` is complete (or was cut); returns it."""
+        if not isinstance(turn, Turn):
+            raise ConfigError(f"wait_turn takes a Turn (from send_text/ask), not {turn!r:.40}")
+        _check_timeout(timeout)
         if turn.complete or turn not in self.recording.open_turns:
             return turn
         if self._error is not None:
@@ -758,6 +846,8 @@ class LiveSession:
         fut = self._waiters.get(turn.index)
         if fut is None:
             fut = self._waiters[turn.index] = asyncio.get_running_loop().create_future()
+            # a waiter that timed out may never look again: don't warn about its exception
+            fut.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout)
         except asyncio.TimeoutError:
@@ -832,13 +922,14 @@ _emulator_lock = threading.Lock()
 
 
 def _embedded_emulator(dialect: str) -> Any:
-    """The process-wide emulator for ``dialect``, started on first use."""
-    from .emulator import Emulator
+    """The process-wide emulator for ``dialect``, started on first use in a child process (so
+    its speech synthesis never competes with the kernel for the GIL)."""
+    from .emulator.process import EmulatorProcess
 
     with _emulator_lock:
         emu = _emulators.get(dialect)
         if emu is None:
-            emu = Emulator(dialect=dialect).start()
+            emu = EmulatorProcess("--dialect", dialect, "--quiet").start()
             _emulators[dialect] = emu
             message = (
                 f"gemlive_nb: no API key found — using the local emulator at {emu.url}; "
@@ -872,6 +963,7 @@ _SESSION_OPTIONS = (
     "ping_timeout",
     "open_timeout",
     "event_buffer",
+    "tool_timeout",
 )
 
 
@@ -912,7 +1004,8 @@ def connect(
     ``endpoint``/``api_key`` choose the service (see :func:`resolve_endpoint`); with no key
     anywhere, the embedded emulator is used. Session options can be passed too:
     ``auto_tools``, ``max_queued_audio_s``, ``max_failures``, ``backoff_s``, ``ping_interval``,
-    ``ping_timeout``, ``open_timeout``, ``event_buffer``.
+    ``ping_timeout``, ``open_timeout``, ``event_buffer``, ``tool_timeout`` (seconds a tool may
+    run before the model gets an error response instead; default 30, None waits forever).
     """
     options, fields = _split(dict(config_fields))
     return _Connecting(lambda: _open_session(config, endpoint, api_key, options, fields))

@@ -18,9 +18,10 @@ schema) comes from the signature, the type hints and the docstring (Google or Nu
 
 :class:`ToolRegistry` answers the server's ``toolCall`` messages: sync functions run in a thread
 executor (the event loop is never blocked), async ones as tasks; a ``toolCallCancellation``
-cancels the task; an exception or an unknown name becomes an error response, so the model is
-never left waiting. Mark a function with :func:`tool` to set ``non_blocking`` (the model keeps
-talking while it runs) or the response ``scheduling``.
+cancels the task; an exception, an unknown name or a call still running after ``timeout``
+(30 s by default) becomes an error response, so the model is never left waiting. Mark a
+function with :func:`tool` to set ``non_blocking`` (the model keeps talking while it runs) or the
+response ``scheduling``.
 """
 
 from __future__ import annotations
@@ -41,11 +42,14 @@ from typing import Any
 
 from .exceptions import ToolError
 
-__all__ = ["ToolRegistry", "ToolSpec", "declare", "json_safe", "tool"]
+__all__ = ["DEFAULT_TOOL_TIMEOUT", "ToolRegistry", "ToolSpec", "declare", "json_safe", "tool"]
 
 log = logging.getLogger(__name__)
 
 _SCHEDULING = ("SILENT", "WHEN_IDLE", "INTERRUPT")
+# A tool that has not answered after this long gets an error response, so the model (which
+# waits for every BLOCKING call) is never left waiting; LiveSession(tool_timeout=...) changes it.
+DEFAULT_TOOL_TIMEOUT = 30.0
 _ATTR = "__gemlive_tool__"
 
 
@@ -402,7 +406,18 @@ class ToolRegistry:
         reg.start(tool_call_event, respond)   # answers through ``respond`` when done
     """
 
-    def __init__(self, tools: Iterable[Callable[..., Any] | Mapping[str, Any]] = ()) -> None:
+    def __init__(
+        self,
+        tools: Iterable[Callable[..., Any] | Mapping[str, Any]] = (),
+        timeout: float | None = DEFAULT_TOOL_TIMEOUT,
+    ) -> None:
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            raise ToolError(
+                f"tool_timeout must be a number of seconds > 0 or None, not {timeout!r}"
+            )
+        self.timeout = timeout
         self._functions: dict[str, Callable[..., Any]] = {}
         self._external: set[str] = set()
         self._tasks: dict[str, asyncio.Future[Any]] = {}
@@ -459,19 +474,27 @@ class ToolRegistry:
             }
         try:
             kwargs = self._arguments(fn, call.args or {})
-            if _is_async(fn):
-                result = await fn(**kwargs)
-            else:
-                loop = asyncio.get_running_loop()
-                result = await loop.run_in_executor(None, lambda: fn(**kwargs))
-                if inspect.isawaitable(result):
-                    result = await result
+            result = await asyncio.wait_for(self._invoke(fn, kwargs), self.timeout)
             return wrap_result(result)
         except asyncio.CancelledError:
             raise
+        except asyncio.TimeoutError:
+            log.warning("tool %s did not finish within %g s", call.name, self.timeout)
+            return {
+                "error": f"ToolError: {call.name} did not finish within {self.timeout:g} s "
+                "(the session's tool_timeout); it was cancelled"
+            }
         except Exception as e:
             log.info("tool %s raised %s: %s", call.name, type(e).__name__, e)
             return error_result(e)
+
+    @staticmethod
+    async def _invoke(fn: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+        if _is_async(fn):
+            return await fn(**kwargs)
+        # a sync function runs in a thread; on timeout the thread cannot be stopped, only ignored
+        result = await asyncio.get_running_loop().run_in_executor(None, lambda: fn(**kwargs))
+        return await result if inspect.isawaitable(result) else result
 
     @staticmethod
     def _arguments(fn: Callable[..., Any], args: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 
+from .faults import PHASES
 from .server import Emulator
 
 __all__ = ["build_parser", "main"]
@@ -105,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="stall reply audio this many seconds after every third burst",
     )
+    for flag, what in (("--go-away-at", "send goAway"), ("--drop-at", "drop the TCP connection")):
+        a(
+            flag,
+            choices=PHASES,
+            default=None,
+            help=f"{what} when the first reply reaches this phase (once per emulator)",
+        )
     a(
         "--script",
         metavar="FILE",
@@ -159,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         repeat_faults=args.repeat_faults,
         slow=args.slow,
         bursty=args.bursty,
+        go_away_at=args.go_away_at,
+        drop_at=args.drop_at,
         script=script,
     )
     emu.start()

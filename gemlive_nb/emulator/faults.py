@@ -21,10 +21,13 @@ connection like the service's ~10-minute limit.
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["ABORTED", "INTERNAL", "PHASES", "Faults"]
+__all__ = ["ABORTED", "INTERNAL", "PHASES", "Faults", "StallProxy"]
 
 PHASES = ("turn_start", "mid_audio", "generation_complete")
 
@@ -95,3 +98,82 @@ class Faults:
         """True when this reply must break mid-turn (checks ``fail_after_turns``)."""
         n = self.fail_after_turns
         return n is not None and completed_turns >= n and self.take("fail_after_turns")
+
+
+class StallProxy:
+    """A loopback TCP proxy whose client-to-server direction can be stalled, for backpressure tests.
+
+    While stalled it stops reading from the client, so the client's socket buffers fill and its
+    writes back up, as on a congested network; replies still flow. ``rcvbuf`` keeps the proxy's
+    receive buffer small so the stall shows after kilobytes, not megabytes::
+
+        proxy = await StallProxy.start("127.0.0.1", emu.port)
+        url = proxy.url                     # connect the client here
+        proxy.stall(); ...; proxy.resume()
+        await proxy.close()
+    """
+
+    def __init__(self, target_host: str, target_port: int, rcvbuf: int = 4096) -> None:
+        self.target = (target_host, target_port)
+        self.rcvbuf = rcvbuf
+        self.forwarded = 0  # client -> server bytes
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._server: Any = None
+        self._tasks: set[Any] = set()
+
+    @classmethod
+    async def start(cls, target_host: str, target_port: int, rcvbuf: int = 4096) -> StallProxy:
+        proxy = cls(target_host, target_port, rcvbuf)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)  # inherited by accepts
+        sock.bind(("127.0.0.1", 0))
+        # a small StreamReader limit too: it would otherwise buffer 128 KiB on its own
+        proxy._server = await asyncio.start_server(proxy._serve, sock=sock, limit=rcvbuf)
+        return proxy
+
+    @property
+    def url(self) -> str:
+        port = self._server.sockets[0].getsockname()[1]
+        return f"ws://127.0.0.1:{port}"
+
+    def stall(self) -> None:
+        """Stop forwarding client bytes (the client's writes back up)."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        self._flowing.set()
+
+    async def _serve(self, reader: Any, writer: Any) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+
+        async def pump(src: Any, dst: Any, gated: bool) -> None:
+            try:
+                while True:
+                    if gated:
+                        await self._flowing.wait()
+                    data = await src.read(self.rcvbuf if gated else 65536)
+                    if not data:
+                        break
+                    if gated:
+                        self.forwarded += len(data)
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        tasks = [
+            asyncio.ensure_future(pump(reader, up_writer, True)),
+            asyncio.ensure_future(pump(up_reader, writer, False)),
+        ]
+        self._tasks.update(tasks)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.difference_update(tasks)
+
+    async def close(self) -> None:
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await self._server.wait_closed()

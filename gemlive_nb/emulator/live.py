@@ -51,7 +51,7 @@ from .setup import (
     content_text,
     validate_setup,
 )
-from .vad import EnergyVad
+from .vad import EnergyVad, Vad
 
 __all__ = ["Hub", "LiveConnection", "SessionRecord"]
 
@@ -191,7 +191,7 @@ class LiveConnection:
         self.pending_async: dict[str, dict[str, Any]] = {}
         self.turn_in = {"text": 0, "audio": 0}  # tokens of the current user input
         self.video_tokens = 0
-        self.vad: EnergyVad | None = None
+        self.vad: Vad | None = None
         self.resampler: Resampler | None = None
         self.resampler_rate = IN_RATE
         self.fed = 0
@@ -365,7 +365,8 @@ class LiveConnection:
             self.history = [dict(h) for h in saved["history"]]
         self.cfg = cfg
         if not cfg.aad_disabled:
-            self.vad = EnergyVad(cfg.aad, rate=IN_RATE)
+            make_vad = getattr(self.hub.speech, "make_vad", None)  # the speech extra's VAD
+            self.vad = make_vad(cfg.aad, IN_RATE) if make_vad else EnergyVad(cfg.aad, rate=IN_RATE)
         await self.send_msg({"setupComplete": {}}, "setupComplete")
 
     def _on_context_update(self, body: dict[str, Any]) -> None:
