@@ -14,26 +14,18 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import socket
 import time
 from typing import Any
+
+from _common import bench_args, rss_mb
 
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.faults import StallProxy
 from gemlive_nb.session import AudioDropped, LiveSession, connect
 
 CHUNK = bytes(640)  # 20 ms of silence at 16 kHz
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def stream(s: LiveSession, seconds: float, peak: dict[str, float]) -> None:
@@ -90,11 +82,7 @@ async def run(stall: float, max_queue: float) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--stall", type=float, default=30.0)
-    ap.add_argument("--max-queue", type=float, default=2.0)
-    args = ap.parse_args()
-    os.environ["NO_PROXY"] = "*"
+    args = bench_args(__doc__, stall=30.0, max_queue=2.0)
     asyncio.run(run(args.stall, args.max_queue))
 
 

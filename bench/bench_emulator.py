@@ -14,32 +14,18 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import json
-import multiprocessing as mp
 import os
 import time
 
-import numpy as np
 import websockets
-
-from gemlive_nb.audio import resample
-from gemlive_nb.emulator import Emulator
-from gemlive_nb.emulator.speech import get_speech
+from _common import bench_args, emulator_process, spoken_question
 
 MODEL = "models/gemini-2.5-flash-native-audio-preview-12-2025"
 PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 CHUNK = 320  # 20 ms at 16 kHz
-
-
-def serve(conn: mp.connection.Connection) -> None:
-    os.environ["NO_PROXY"] = "*"
-    emu = Emulator(speech="builtin", realtime=True).start()
-    conn.send(emu.url)
-    conn.recv()  # wait for "stop"
-    emu.stop()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -50,11 +36,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def frames(seconds: float) -> list[str]:
-    speech = get_speech("builtin")
-    voice = resample(speech.synthesize("Tell me about Rome", "Puck", "en-US"), 24000, 16000)
     total = int(seconds * 16000)
-    pcm = np.zeros(total, np.int16)
-    pcm[8000 : 8000 + len(voice)] = voice[: max(0, total - 8000)]
+    pcm = spoken_question(total)
     out = []
     for i in range(0, total - CHUNK + 1, CHUNK):
         data = base64.b64encode(pcm[i : i + CHUNK].tobytes()).decode()
@@ -103,20 +86,9 @@ async def run(url: str, sessions: int, seconds: float, pid: int) -> dict:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sessions", type=int, default=200)
-    p.add_argument("--seconds", type=float, default=10.0)
-    args = p.parse_args()
-    os.environ["NO_PROXY"] = "*"
-    parent, child = mp.Pipe()
-    proc = mp.get_context("spawn").Process(target=serve, args=(child,), daemon=True)
-    proc.start()
-    url = parent.recv()
-    try:
-        s = asyncio.run(run(url, args.sessions, args.seconds, proc.pid))
-    finally:
-        parent.send("stop")
-        proc.join(10)
+    args = bench_args(__doc__, sessions=200, seconds=10.0)
+    with emulator_process() as (url, pid):
+        s = asyncio.run(run(url, args.sessions, args.seconds, pid))
     busy = s["cpu"] / s["wall"]
     per_session = busy / args.sessions
     print(

@@ -1,6 +1,6 @@
 """Load: 20 LiveSessions in one process streaming real-time microphone audio to the emulator.
 
-The emulator runs in its own process (bench_emulator.serve, paced like the service). Each
+The emulator runs in its own process (_common.serve, paced like the service). Each
 session streams 20 ms chunks on a fixed schedule — a spoken question, then silence while the
 reply plays, over and over — through ``send_audio`` for the whole run. Measured:
 
@@ -21,9 +21,7 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -31,33 +29,18 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_emulator import serve  # the emulator process, shared with that bench
+from _common import bench_args, emulator_process, rss_mb, spoken_question
 
 from gemlive_nb import protocol as p
-from gemlive_nb.audio import resample
-from gemlive_nb.emulator.speech import get_speech
 from gemlive_nb.session import LiveSession, connect
 
 CHUNK = 320  # 20 ms at 16 kHz
 CYCLE_S = 8.0  # question + silence while the reply plays
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def cycle_pcm() -> list[bytes]:
     """One cycle of 20 ms chunks: 0.5 s silence, a spoken question, silence to CYCLE_S."""
-    speech = get_speech("builtin")
-    voice = resample(speech.synthesize("Tell me about Rome", "Puck", "en-US"), 24000, 16000)
-    pcm = np.zeros(int(CYCLE_S * 16000), np.int16)
-    pcm[8000 : 8000 + len(voice)] = voice
+    pcm = spoken_question(int(CYCLE_S * 16000))
     return [pcm[i : i + CHUNK].tobytes() for i in range(0, len(pcm) - CHUNK + 1, CHUNK)]
 
 
@@ -186,22 +169,11 @@ def report(n, seconds, m: Meter, rss, rec, stats) -> None:  # type: ignore[no-un
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=20)
-    ap.add_argument("--seconds", type=float, default=120.0)
-    ap.add_argument("--emulator-sessions", type=int, default=200)
-    ap.add_argument("--emulator-seconds", type=float, default=10.0)
-    args = ap.parse_args()
-    os.environ["NO_PROXY"] = "*"
-    parent, child = mp.Pipe()
-    proc = mp.get_context("spawn").Process(target=serve, args=(child,), daemon=True)
-    proc.start()
-    url = parent.recv()
-    try:
+    args = bench_args(
+        __doc__, sessions=20, seconds=120.0, emulator_sessions=200, emulator_seconds=10.0
+    )
+    with emulator_process() as (url, _):
         asyncio.run(run(url, args.sessions, args.seconds))
-    finally:
-        parent.send("stop")
-        proc.join(10)
     if args.emulator_sessions:
         print(f"== the emulator alone (bench/bench_emulator.py, {args.emulator_sessions} sessions)")
         bench = Path(__file__).resolve().parent / "bench_emulator.py"

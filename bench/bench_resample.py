@@ -5,22 +5,12 @@ Run: ``.venv/bin/python bench/bench_resample.py`` — prints seconds and x-real-
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+from _common import best_of
 
 from gemlive_nb.audio import Resampler, chunk_ms, resample
 
 PAIRS = [(48000, 16000), (44100, 16000), (16000, 24000), (24000, 48000), (22050, 24000)]
-
-
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def _stream(x: np.ndarray, src: int, dst: int) -> None:
@@ -39,10 +29,10 @@ def main() -> None:
         for seconds in (600, 60):
             x = (rng.standard_normal(src * seconds) * 3000).astype(np.int16)
             resample(x[:src], src, dst)  # design the filter once (cached)
-            one = _best(lambda x=x, src=src, dst=dst: resample(x, src, dst))
+            one = best_of(lambda x=x, src=src, dst=dst: resample(x, src, dst), repeats=3)
             line = f"{src:>6}->{dst:<6} {seconds:>6}s {one:>9.3f}s {seconds / one:>7.0f}x"
             if seconds == 60:
-                st = _best(lambda x=x, src=src, dst=dst: _stream(x, src, dst), repeat=1)
+                st = best_of(lambda x=x, src=src, dst=dst: _stream(x, src, dst), repeats=1)
                 line += f" {st:>12.3f}s {seconds / st:>6.0f}x"
             print(line)
 

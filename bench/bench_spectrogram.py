@@ -8,13 +8,12 @@ Run: ``.venv/bin/python bench/bench_spectrogram.py``
 
 from __future__ import annotations
 
-import time
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from _common import best_of
 
 from gemlive_nb.audio import Audio
 from gemlive_nb.plots import plot_spectrogram
@@ -34,15 +33,6 @@ def make_audio() -> Audio:
     return Audio(x, RATE)
 
 
-def best(fn) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def ours(audio: Audio) -> None:
     fig, ax = plt.subplots(figsize=(9, 3), dpi=100)
     plot_spectrogram(audio, ax=ax, nfft=NFFT)
@@ -59,10 +49,12 @@ def theirs(audio: Audio) -> None:
 
 def main() -> None:
     audio = make_audio()
-    compute = best(lambda: stft_db(audio.samples, RATE, nfft=NFFT))
-    pooled = best(lambda: stft_db(audio.samples, RATE, nfft=NFFT, max_columns=1400))
-    a = best(lambda: ours(audio))
-    b = best(lambda: theirs(audio))
+    compute = best_of(lambda: stft_db(audio.samples, RATE, nfft=NFFT), repeats=REPEATS)
+    pooled = best_of(
+        lambda: stft_db(audio.samples, RATE, nfft=NFFT, max_columns=1400), repeats=REPEATS
+    )
+    a = best_of(lambda: ours(audio), repeats=REPEATS)
+    b = best_of(lambda: theirs(audio), repeats=REPEATS)
     print(f"audio: {SECONDS} s at {RATE} Hz, nfft={NFFT}, hop={NFFT // 2} (best of {REPEATS})")
     print(f"gemlive_nb stft_db (all {len(audio.samples) // (NFFT // 2)} frames): {compute:.3f} s")
     print(f"gemlive_nb stft_db pooled to 1400 columns:        {pooled:.3f} s")

@@ -10,35 +10,14 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
 
 import numpy as np
+from _common import SPEECH_CASES, best_of
 
 from gemlive_nb.audio import resample
 from gemlive_nb.emulator.speech import BuiltinSpeech
 from gemlive_nb.emulator.synth import Synthesizer
 from gemlive_nb.emulator.vad import EnergyVad
-
-CASES = [
-    ("en-US", "Puck", "The weather in Paris is sunny today, with a light breeze from the west."),
-    (
-        "de-DE",
-        "Kore",
-        "Das Wetter in Berlin ist heute sonnig, mit einer leichten Brise aus Westen.",
-    ),
-    ("zh-CN", "Algenib", "今天巴黎天气晴朗，西风轻拂，最高气温二十二度。"),
-    ("hi-IN", "Enceladus", "आज पेरिस में मौसम धूप वाला है, पश्चिम से हल्की हवा चल रही है।"),
-    ("ja-JP", "Leda", "今日のパリは晴れで、西から穏やかな風が吹いています。"),
-]
-
-
-def best_of(fn: Callable[..., object], *args: object, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def fresh_render(text: str, voice: str, code: str) -> None:
@@ -63,7 +42,7 @@ def main() -> None:
     speech = BuiltinSpeech()
     print(f"{'language':8} {'voice':10} {'audio s':>8} {'synth ms':>9} {'synth RTF':>10} "
           f"{'cached us':>10} {'read ms':>8} {'read RTF':>9}")  # fmt: skip
-    rtfs = [measure(speech, *case) for case in CASES]
+    rtfs = [measure(speech, *case) for case in SPEECH_CASES]
     synth_rtf = statistics.median(r[0] for r in rtfs)
     read_rtf = statistics.median(r[1] for r in rtfs)
     print(f"median synthesis RTF {synth_rtf:.4f} ({1 / synth_rtf:.0f}x real time); "
@@ -71,7 +50,7 @@ def main() -> None:
 
     rng = np.random.default_rng(0)
     chunk = (rng.standard_normal(320) * 300).astype(np.int16)
-    speechy = resample(speech.synthesize(CASES[0][2], "Puck", "en-US"), 24000, 16000)
+    speechy = resample(speech.synthesize(SPEECH_CASES[0][2], "Puck", "en-US"), 24000, 16000)
     chunks = [speechy[i : i + 320] for i in range(0, speechy.size - 320, 320)]
     for label, feed in (("noise", [chunk] * 5000), ("speech", chunks * (5000 // len(chunks)))):
         vad = EnergyVad()

@@ -18,23 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _common import SPEECH_CASES
 
 from gemlive_nb.audio import Audio
 from gemlive_nb.emulator import asr
 from gemlive_nb.emulator.speech_real import RealSpeech
 from gemlive_nb.emulator.vad_silero import SileroVad
 
-TTS_CASES = [
-    ("en-US", "Puck", "The weather in Paris is sunny today, with a light breeze from the west."),
-    (
-        "de-DE",
-        "Kore",
-        "Das Wetter in Berlin ist heute sonnig, mit einer leichten Brise aus Westen.",
-    ),
-    ("zh-CN", "Algenib", "今天巴黎天气晴朗，西风轻拂，最高气温二十二度。"),
-    ("hi-IN", "Enceladus", "आज पेरिस में मौसम धूप वाला है, पश्चिम से हल्की हवा चल रही है।"),
-    ("ja-JP", "Leda", "今日のパリは晴れで、西から穏やかな風が吹いています。"),
-]
 ASR_CASES = [
     ("slt", "what is the weather in Paris"),
     ("kal16", "please turn on the kitchen lights"),
@@ -57,7 +47,7 @@ def timed(fn: Callable[[], object], repeats: int = 3) -> tuple[float, float]:
 def bench_tts() -> float:
     print(f"{'TTS':8} {'voice':10} {'audio s':>8} {'ms':>8} {'RTF':>8} {'RTF cpu':>8}")
     worst = 0.0
-    for code, voice, text in TTS_CASES:
+    for code, voice, text in SPEECH_CASES:
         audio = RealSpeech().synthesize(text, voice, code)
         seconds = audio.size / 24000
         # a new backend per run: its cache is empty, so this is synthesis + resampling

@@ -395,21 +395,12 @@ async def acompare_grid(
     return await _compare(prompt, voices, languages, **options)
 
 
-def compare_voices(
-    prompt: str,
-    voices: Sequence[str] | None = None,
-    *,
-    config: Any = None,
-    concurrency: int = 8,
-    endpoint: Any = None,
-    api_key: Any = None,
-    progress: bool = True,
-    timeout: float | None = 120.0,
-    **config_fields: Any,
-) -> Comparison:
+def compare_voices(prompt: str, voices: Sequence[str] | None = None, **options: Any) -> Comparison:
     """Ask ``prompt`` once per voice (all 30 when ``voices`` is None), concurrently.
 
-    ``config``/``config_fields`` are the session settings shared by every cell (e.g.
+    Options (keyword-only): ``config=None``, ``concurrency=8``, ``endpoint=None``,
+    ``api_key=None``, ``progress=True``, ``timeout=120.0`` and any LiveConfig field.
+    ``config``/config fields are the session settings shared by every cell (e.g.
     ``language="de-DE"``, ``system_instruction=...``); ``endpoint``/``api_key`` as for
     :func:`gemlive_nb.connect` (the local emulator when there is no key). At most
     ``concurrency`` sessions run at once; ``timeout`` bounds each cell. Unknown voice names raise
@@ -419,32 +410,11 @@ def compare_voices(
         res = gl.compare_voices("Tell me a fun fact.", voices=["Puck", "Kore"], temperature=0.2)
         res["Puck"].audio
     """
-    return run_sync(
-        acompare_voices(
-            prompt,
-            voices,
-            config=config,
-            concurrency=concurrency,
-            endpoint=endpoint,
-            api_key=api_key,
-            progress=progress,
-            timeout=timeout,
-            **config_fields,
-        )
-    )
+    return run_sync(acompare_voices(prompt, voices, **options))
 
 
 def compare_languages(
-    prompt: str,
-    languages: Sequence[str] | None = None,
-    *,
-    config: Any = None,
-    concurrency: int = 8,
-    endpoint: Any = None,
-    api_key: Any = None,
-    progress: bool = True,
-    timeout: float | None = 120.0,
-    **config_fields: Any,
+    prompt: str, languages: Sequence[str] | None = None, **options: Any
 ) -> Comparison:
     """Ask ``prompt`` once per language (all catalog languages when None), concurrently.
 
@@ -452,49 +422,15 @@ def compare_languages(
 
         res = gl.compare_languages("Describe your favourite food.", ["de-DE", "ja-JP"])
     """
-    return run_sync(
-        acompare_languages(
-            prompt,
-            languages,
-            config=config,
-            concurrency=concurrency,
-            endpoint=endpoint,
-            api_key=api_key,
-            progress=progress,
-            timeout=timeout,
-            **config_fields,
-        )
-    )
+    return run_sync(acompare_languages(prompt, languages, **options))
 
 
 def compare_grid(
-    prompt: str,
-    voices: Sequence[str],
-    languages: Sequence[str],
-    *,
-    config: Any = None,
-    concurrency: int = 8,
-    endpoint: Any = None,
-    api_key: Any = None,
-    progress: bool = True,
-    timeout: float | None = 120.0,
-    **config_fields: Any,
+    prompt: str, voices: Sequence[str], languages: Sequence[str], **options: Any
 ) -> Comparison:
-    """Ask ``prompt`` for every voice × language pair; displays as a grid. Example::
+    """Ask ``prompt`` for every voice × language pair; displays as a grid. Same options as
+    :func:`compare_voices`. Example::
 
     gl.compare_grid("Good morning!", ["Puck", "Kore"], ["en-US", "fr-FR"])
     """
-    return run_sync(
-        acompare_grid(
-            prompt,
-            voices,
-            languages,
-            config=config,
-            concurrency=concurrency,
-            endpoint=endpoint,
-            api_key=api_key,
-            progress=progress,
-            timeout=timeout,
-            **config_fields,
-        )
-    )
+    return run_sync(acompare_grid(prompt, voices, languages, **options))

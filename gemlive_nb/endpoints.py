@@ -377,7 +377,7 @@ def _custom(
 
 
 def resolve_endpoint(
-    endpoint: str | Endpoint | None = None,
+    endpoint: str | Endpoint | object | None = None,
     *,
     api_key: str | Secret | None = None,
     model: str | None = None,
@@ -393,6 +393,8 @@ def resolve_endpoint(
     variable if set; else ``api_key`` (``sk-…`` → mixroute, ``auth_tokens/…`` → ephemeral,
     otherwise Google); else ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY`` (Google) or
     ``MIXROUTE_API_KEY`` (mixroute); else the local emulator (``url`` None until it starts).
+    A running emulator object (``gl.Emulator``, ``EmulatorProcess`` — anything with a ``ws://``
+    or ``wss://`` ``.url``) is used at its URL, with its ``dialect`` if it has one.
 
     Example::
 
@@ -414,7 +416,7 @@ def resolve_endpoint(
 
 
 def _resolve(
-    endpoint: str | Endpoint | None,
+    endpoint: str | Endpoint | object | None,
     key: Secret | None,
     model: str | None,
     api_version: str | None,
@@ -422,6 +424,9 @@ def _resolve(
 ) -> Endpoint:
     if isinstance(endpoint, Endpoint):
         return _override(endpoint, key, model, api_version, env)
+    url = getattr(endpoint, "url", None)
+    if not isinstance(endpoint, str) and isinstance(url, str) and url.startswith(_WS_SCHEMES):
+        return _running_emulator(endpoint, url, key, model, api_version, env)
     if endpoint is None:
         forced = (env.get(EMULATOR_ENV) or "").strip()
         if forced:
@@ -453,6 +458,27 @@ def _resolve(
             "to a name such as 'google'"
         )
     raise _unknown("endpoint", text, list(NAMES), "Or pass a wss:// URL.")
+
+
+_WS_SCHEMES = ("ws://", "wss://")
+
+
+def _running_emulator(
+    emulator: object,
+    url: str,
+    key: Secret | None,
+    model: str | None,
+    api_version: str | None,
+    env: Mapping[str, str],
+) -> Endpoint:
+    """The endpoint of a running emulator object (a bare ``ws://host:port`` gets the path)."""
+    dialect = getattr(emulator, "dialect", None)
+    dialect = dialect if dialect in DIALECTS else "google"
+    base = _named("emulator", key, model, api_version, env)
+    auth = base.auth if key is None or dialect == "google" else "bearer"
+    if dialect == "mixroute" and model is None:
+        base = dataclasses.replace(base, model=DEFAULT_MIXROUTE_MODEL)
+    return dataclasses.replace(base, url=url, dialect=dialect, auth=auth)
 
 
 def _override(

@@ -201,12 +201,7 @@ class GemliveMagics(Magics):
     def _cmd_widget(self, args: argparse.Namespace) -> Any:
         from .widget import VoiceWidget
 
-        session = self._ensure_session()
-
-        async def make() -> VoiceWidget:  # the widget's tasks must run on the session's loop
-            return VoiceWidget(session=session)
-
-        return run_sync(make(), loop=getattr(session, "_loop", None))
+        return VoiceWidget(session=self._ensure_session())  # it runs on the session's loop
 
     def _cmd_compare(self, args: argparse.Namespace) -> Any:
         from . import compare

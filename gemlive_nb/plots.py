@@ -12,6 +12,7 @@ matplotlib is imported inside the functions, so ``import gemlive_nb`` stays ligh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -89,6 +90,28 @@ def _draw_markers(ax: Axes, markers: list[Marker]) -> None:
             )  # fmt: skip
 
 
+def _plot_speakers(
+    ax: Axes,
+    segments: list[Segment],
+    trace: Callable[[Segment], tuple[np.ndarray, np.ndarray]],
+    linewidth: float,
+) -> None:
+    """One line per speaker through ``trace(segment)`` of each of its segments, gaps between."""
+    for speaker, color in (("user", USER_COLOR), ("model", MODEL_COLOR)):
+        pieces = [s for s in segments if s.speaker == speaker]
+        if not pieces:
+            continue
+        xs: list[Any] = []
+        ys: list[Any] = []
+        for seg in pieces:
+            x, y = trace(seg)
+            xs += [x, [np.nan]]
+            ys += [y, [np.nan]]
+        ax.plot(
+            np.concatenate(xs), np.concatenate(ys), color=color, linewidth=linewidth, label=speaker
+        )
+
+
 def plot_waveform(x: Any, ax: Axes | None = None, *, rate: int | None = None) -> Axes:
     """Plot amplitude over time: one line per speaker, x from 0 to the duration in seconds.
 
@@ -101,17 +124,13 @@ def plot_waveform(x: Any, ax: Axes | None = None, *, rate: int | None = None) ->
     ax = _axes(ax)
     segments, markers, duration = _segments(x, rate)
     buckets = _pixel_width(ax)
-    for speaker, color in (("user", USER_COLOR), ("model", MODEL_COLOR)):
-        pieces = [s for s in segments if s.speaker == speaker]
-        if not pieces:
-            continue
-        xs, ys = [], []
-        for seg in pieces:
-            share = max(8, int(buckets * seg.duration / max(duration, 1e-9)))
-            pos, val = _envelope(seg.samples, share)
-            xs += [seg.start + pos / seg.rate, [np.nan]]
-            ys += [val, [np.nan]]
-        ax.plot(np.concatenate(xs), np.concatenate(ys), color=color, linewidth=0.6, label=speaker)
+
+    def trace(seg: Segment) -> tuple[np.ndarray, np.ndarray]:
+        share = max(8, int(buckets * seg.duration / max(duration, 1e-9)))
+        pos, val = _envelope(seg.samples, share)
+        return seg.start + pos / seg.rate, val
+
+    _plot_speakers(ax, segments, trace, linewidth=0.6)
     _draw_markers(ax, markers)
     ax.set_xlim(0.0, duration if duration > 0 else 1.0)
     ax.set_ylim(-1.0, 1.0)
@@ -187,17 +206,13 @@ def plot_levels(
 
     ax = _axes(ax)
     segments, markers, duration = _segments(x, rate)
-    for speaker, color in (("user", USER_COLOR), ("model", MODEL_COLOR)):
-        pieces = [s for s in segments if s.speaker == speaker]
-        if not pieces:
-            continue
-        xs, ys = [], []
-        for seg in pieces:
-            db = np.maximum(levels(seg.pcm16, seg.rate, window_ms), DB_FLOOR)
-            step = max(1, round(seg.rate * window_ms / 1000)) / seg.rate
-            xs += [seg.start + (np.arange(len(db)) + 0.5) * step, [np.nan]]
-            ys += [db, [np.nan]]
-        ax.plot(np.concatenate(xs), np.concatenate(ys), color=color, linewidth=1, label=speaker)
+
+    def trace(seg: Segment) -> tuple[np.ndarray, np.ndarray]:
+        db = np.maximum(levels(seg.pcm16, seg.rate, window_ms), DB_FLOOR)
+        step = max(1, round(seg.rate * window_ms / 1000)) / seg.rate
+        return seg.start + (np.arange(len(db)) + 0.5) * step, db
+
+    _plot_speakers(ax, segments, trace, linewidth=1)
     _draw_markers(ax, markers)
     ax.set_xlim(0.0, duration if duration > 0 else 1.0)
     ax.set_ylim(DB_FLOOR, 0.0)

@@ -2,9 +2,28 @@
 
 Every :class:`~gemlive_nb.session.LiveSession` keeps one in ``session.recording``. Times are
 seconds since the session started (monotonic clock). Input audio (16 kHz) is placed where it
-was sent, output audio (24 kHz) where it would have played — a reply starts when its first
-chunk arrives or when the previous reply ends, and an interrupted reply ends where playback
-was cut::
+was sent: a streamed microphone chunk ends when it is sent (consecutive chunks are contiguous);
+a whole clip sent at once (``ask(Audio)``) starts when it is sent, never overlapping earlier
+input. Output audio (24 kHz) is placed where it would have played — a reply starts when its
+first chunk arrives or when the previous reply ends, and an interrupted reply ends where
+playback was cut.
+
+Input transcription is split into user utterances, each going to one turn. Deltas are joined
+exactly as received (the service's deltas carry their own leading spaces; none are invented).
+A delta goes to the newest open turn whose reply has not started yet; otherwise it waits for
+the next turn. An utterance ends — and the next delta starts a new one, for the next turn —
+when the turn's reply starts, when a delta says ``finished``, when the server's voice activity
+detection reports the end of activity, or when a whole sentence (ending in ``.``, ``!`` or
+``?``) is followed by a delta that starts a new sentence with no space (a server that sends one
+message per utterance). Utterances heard before any reply wait in order: each reply takes the
+oldest.
+
+The event log keeps every event except audio: audio chunks are summarised, at most one entry
+per direction per second (``{"type": "audio"|"AudioChunk", "samples", "chunks"}``). ``record``
+chooses what is kept: ``True`` everything; ``"transcript"`` transcripts, events and metrics but
+no audio samples (a turn's reply audio stays on the Turn object that ``ask()`` returned; the
+recording keeps a copy without samples once the turn completes); ``False`` only each turn's
+metrics (no events, no words, no audio)::
 
     rec = s.recording
     rec.turns[0].output_transcript
@@ -27,7 +46,7 @@ import numpy as np
 
 from . import protocol as p
 from .audio import Audio, read_wav, resample, write_wav
-from .exceptions import GemliveError
+from .exceptions import ConfigError, GemliveError
 from .turn import Turn
 
 __all__ = ["Recording", "Track", "event_record"]
@@ -37,6 +56,25 @@ OUTPUT_RATE = p.OUTPUT_RATE
 # Chunks sent this close after the previous one ends are joined (timer jitter is not silence).
 _JOIN_S = 0.05
 _FORMAT = 1
+# Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
+_AUDIO_LOG_S = 1.0
+RECORD_MODES = (True, "transcript", False)
+_SENTENCE_END = (".", "!", "?")
+
+
+def check_record(record: Any) -> bool | str:
+    """Validate a ``record=`` option: True, "transcript" or False."""
+    if not any(record is m or (isinstance(m, str) and record == m) for m in RECORD_MODES):
+        raise ConfigError(
+            f"record must be True (everything), 'transcript' (no audio samples) or False "
+            f"(metrics only), not {record!r}"
+        )
+    return record
+
+
+def _new_sentence(before: str, delta: str) -> bool:
+    """A whole sentence followed, without a space, by one starting with a capital letter."""
+    return before.rstrip().endswith(_SENTENCE_END) and delta[:1].isupper()
 
 
 def event_record(event: Any) -> dict[str, Any]:
@@ -77,8 +115,9 @@ class Track:
         t.render()        # silence between the two
     """
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, keep: bool = True) -> None:
         self.rate = rate
+        self.keep = keep  # False: only the placement is tracked, no samples are stored
         self.segments: list[tuple[int, list[np.ndarray]]] = []
         self.end = 0  # one past the last sample
 
@@ -86,10 +125,11 @@ class Track:
         """Place ``samples`` starting at ``at`` seconds (or right after the previous chunk);
         returns the start offset in samples."""
         start = max(round(at * self.rate), self.end)
-        if self.segments and start <= self.end + _JOIN_S * self.rate:
+        if self.end and start <= self.end + _JOIN_S * self.rate:
             start = self.end
-            self.segments[-1][1].append(samples)
-        else:
+            if self.keep and self.segments:
+                self.segments[-1][1].append(samples)
+        if self.keep and (not self.segments or start != self.end):
             self.segments.append((start, [samples]))
         self.end = start + len(samples)
         return start
@@ -105,7 +145,11 @@ class Track:
         return sum(len(c) for _, chunks in self.segments for c in chunks)
 
     def render(self, length: int | None = None) -> np.ndarray:
-        """The whole track as one int16 array (silence in the gaps), padded to ``length``."""
+        """The whole track as one int16 array (silence in the gaps), padded to ``length``.
+
+        Empty when the track keeps no samples."""
+        if not self.keep:
+            return np.zeros(0, np.int16)
         out = np.zeros(max(self.end, length or 0), np.int16)
         for start, chunks in self.segments:
             data = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
@@ -128,19 +172,27 @@ class Recording:
     ``events`` are dicts ``{"t", "dir": "recv"|"send"|"session", "type", ...fields}``;
     ``turns`` are :class:`Turn` objects; ``input``/``output`` give the audio tracks.
     ``meta`` describes the session (model, voice, endpoint description — never a key).
+    ``record`` is True, ``"transcript"`` or False (see the module docstring).
     """
 
     def __init__(
-        self, meta: dict[str, Any] | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        meta: dict[str, Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        record: bool | str = True,
     ) -> None:
         self.meta: dict[str, Any] = dict(meta or {})
+        self.record = check_record(record)
         self._clock = clock
         self._t0 = clock()
         self.events: list[dict[str, Any]] = []
         self.turns: list[Turn] = []
-        self.input = Track(INPUT_RATE)
+        self.input = Track(INPUT_RATE, keep=record is True)
         self._open: deque[Turn] = deque()  # asked, not complete; replies go to the oldest
-        self._pending_in_transcript = ""
+        self._pending_utterances: list[str] = []  # input transcripts waiting for their turn
+        self._target: Turn | None = None  # the turn the current utterance goes to
+        self._pending_open = False  # the last pending utterance may still grow
+        self._audio_log: dict[str, dict[str, Any]] = {}  # direction -> current summary entry
         self._pending_in_s = 0.0
         self._pending_in_start: float | None = None
         self._last_input_t: float | None = None
@@ -149,7 +201,6 @@ class Recording:
         self._stream_start: dict[int, int] = {}
         self._just_completed: Turn | None = None
         self._non_blocking: set[str | None] = set()
-        self.record_audio_events = True
 
     # --- clock ------------------------------------------------------------------------------
 
@@ -161,21 +212,45 @@ class Recording:
 
     def log(self, direction: str, kind: str, t: float | None = None, **fields: Any) -> None:
         """Append one event dict (``direction``: 'send', 'recv' or 'session')."""
+        if self.record is False:
+            return
         self.events.append(
             {"t": self.now() if t is None else t, "dir": direction, "type": kind, **fields}
         )
 
-    def add_input_audio(self, samples: np.ndarray, t: float | None = None) -> None:
-        """Record 16 kHz input samples sent at ``t`` (they end at ``t``)."""
+    def _log_audio(self, direction: str, kind: str, t: float, samples: int, **fields: Any) -> None:
+        """Count audio in the current summary entry; start a new one each second."""
+        if self.record is False:
+            return
+        entry = self._audio_log.get(direction)
+        if (
+            entry is None
+            or t - entry["t"] >= _AUDIO_LOG_S
+            or any(entry.get(k) != v for k, v in fields.items())
+        ):
+            entry = {"t": t, "dir": direction, "type": kind, "samples": 0, "chunks": 0, **fields}
+            self._audio_log[direction] = entry
+            self.events.append(entry)
+        entry["samples"] += samples
+        entry["chunks"] += 1
+
+    def add_input_audio(
+        self, samples: np.ndarray, t: float | None = None, *, streamed: bool = True
+    ) -> None:
+        """Record 16 kHz input samples sent at ``t``.
+
+        ``streamed`` (microphone chunks): they end at ``t``, contiguous with the chunk before.
+        Otherwise (a whole clip sent at once): they start at ``t``, after any earlier input.
+        """
         t = self.now() if t is None else t
-        self.input.add(samples, max(0.0, t - len(samples) / INPUT_RATE))
         seconds = len(samples) / INPUT_RATE
+        at = t - seconds if streamed else t
+        start = self.input.add(samples, max(0.0, at)) / INPUT_RATE
         if self._pending_in_start is None:
-            self._pending_in_start = t - seconds
+            self._pending_in_start = start
         self._pending_in_s += seconds
         self._last_input_t = t
-        if self.record_audio_events:
-            self.log("send", "audio", t, samples=len(samples))
+        self._log_audio("send", "audio", start, len(samples))
 
     def begin_turn(self, user_text: str | None = None, t: float | None = None) -> Turn:
         """Open a new turn for input the user just sent.
@@ -189,9 +264,11 @@ class Recording:
             user_text=user_text,
             t_user_start=self._pending_in_start if self._pending_in_start is not None else t,
         )
-        turn.input_transcript = self._pending_in_transcript
+        if self._pending_utterances:
+            turn.input_transcript = self._pending_utterances.pop(0)
+            if not self._pending_utterances and self._pending_open:
+                self._target, self._pending_open = turn, False  # its utterance may go on
         turn.audio_in_s = self._pending_in_s
-        self._pending_in_transcript = ""
         self._pending_in_s = 0.0
         self._pending_in_start = None
         self.turns.append(turn)
@@ -244,18 +321,17 @@ class Recording:
         ``(turn, samples_kept)`` on an interruption, else None."""
         t = self.now() if t is None else t
         if isinstance(event, p.AudioChunk):
-            if self.record_audio_events:
-                self.log("recv", "AudioChunk", t, samples=len(event.data) // 2, rate=event.rate)
+            self._log_audio("recv", "AudioChunk", t, len(event.data) // 2, rate=event.rate)
             self._on_audio(event, t)
             return None
-        self.events.append({"t": t, "dir": "recv", **event_record(event)})
+        if self.record is not False:
+            self.events.append({"t": t, "dir": "recv", **event_record(event)})
         just_completed, self._just_completed = self._just_completed, None
         if isinstance(event, p.InputTranscript):
-            waiting = [tr for tr in self._open if tr.t_first_audio is None and not tr.transcript]
-            if waiting:
-                waiting[-1].input_transcript += event.text
-            else:
-                self._pending_in_transcript += event.text
+            self._on_input_transcript(event)
+        elif isinstance(event, p.VoiceActivity):
+            if "END" in event.kind.upper():
+                self._target, self._pending_open = None, False
         elif isinstance(event, p.OutputTranscript):
             turn = self._turn_for_reply(t)
             if not turn.interrupted:
@@ -276,11 +352,48 @@ class Recording:
             turn = just_completed or self.current_turn or (self.turns[-1] if self.turns else None)
             if turn is not None:
                 turn.usage = event if turn.usage is None else turn.usage + event
+                self.turns[turn.index].usage = turn.usage  # the kept copy, if not the same
         elif isinstance(event, p.Interrupted):
             return self._on_interrupted()
         elif isinstance(event, p.TurnComplete):
             return self._on_turn_complete(t)
         return None
+
+    @staticmethod
+    def _listening(turn: Turn) -> bool:
+        return (
+            not turn.complete
+            and turn.t_first_audio is None
+            and not turn.transcript
+            and not turn.tool_calls
+        )
+
+    def _on_input_transcript(self, event: p.InputTranscript) -> None:
+        """Attribute a delta to its user utterance (rule in the module docstring)."""
+        text, target, pending = event.text, self._target, self._pending_utterances
+        if (
+            target is not None
+            and self._listening(target)
+            and not _new_sentence(target.input_transcript, text)
+        ):
+            target.input_transcript += text
+        elif (
+            target is None
+            and self._pending_open
+            and pending
+            and not _new_sentence(pending[-1], text)
+        ):
+            pending[-1] += text
+        else:  # a new utterance: for the oldest turn still waiting for one, or the next turn
+            waiting = [tr for tr in self._open if self._listening(tr) and not tr.input_transcript]
+            if waiting:
+                self._target, self._pending_open = waiting[0], False
+                waiting[0].input_transcript += text
+            else:
+                pending.append(text)
+                self._target, self._pending_open = None, True
+        if event.finished:
+            self._target, self._pending_open = None, False
 
     def _on_audio(self, event: p.AudioChunk, t: float) -> None:
         samples = event.samples
@@ -299,7 +412,7 @@ class Recording:
 
     def _output_end(self) -> int:
         ends = [
-            tr.output_offset + len(tr.audio.samples)
+            tr.output_offset + tr.heard_samples
             for tr in self.turns
             if tr.output_offset is not None and tr is not self.current_turn
         ]
@@ -334,6 +447,9 @@ class Recording:
         turn.t_turn_complete = t
         self._open.popleft()
         self._just_completed = turn
+        self._stream_start.pop(turn.index, None)
+        if self.record is not True:  # the caller's Turn keeps its audio; the recording doesn't
+            self.turns[turn.index] = turn.without_audio(keep_text=bool(self.record))
         return turn
 
     def abandon_turn(self, turn: Turn) -> None:
@@ -359,7 +475,7 @@ class Recording:
     def _output_end_all(self) -> int:
         return max(
             (
-                tr.output_offset + len(tr.audio.samples)
+                tr.output_offset + tr.heard_samples
                 for tr in self.turns
                 if tr.output_offset is not None
             ),
@@ -369,6 +485,8 @@ class Recording:
     @property
     def output(self) -> Audio:
         """The model's audio as heard, 24 kHz, on the session timeline."""
+        if self.record is not True:
+            return Audio(np.zeros(0, np.int16), OUTPUT_RATE)
         out = np.zeros(self._output_end_all(), np.int16)
         for tr in self.turns:
             if tr.output_offset is not None:
@@ -402,6 +520,7 @@ class Recording:
         total = self.usage
         return {} if total is None else total.to_dict(dialect)
 
+    @property
     def metrics(self) -> list[dict[str, Any]]:
         """Per-turn metrics (see :attr:`Turn.metrics`), with the turn index."""
         return [{"turn": t.index, **t.metrics} for t in self.turns]
@@ -413,7 +532,9 @@ class Recording:
             if turn.user:
                 start = turn.t_user_start or 0.0
                 end = turn.t_user_end if turn.t_user_end is not None else start
-                cues.append((start, max(end, start + 0.5), "User", turn.user))
+                # a clip sent at once ends on the timeline after the moment it was sent
+                end = max(end, start + turn.audio_in_s, start + 0.5)
+                cues.append((start, end, "User", turn.user))
             if turn.transcript:
                 if turn.output_offset is not None:
                     start = turn.output_offset / OUTPUT_RATE
@@ -444,12 +565,16 @@ class Recording:
 
     def save(self, directory: str | Path) -> Path:
         """Write input.wav, output.wav, stereo.wav, events.jsonl, transcript.srt,
-        transcript.vtt and manifest.json into ``directory`` (created if needed)."""
+        transcript.vtt and manifest.json into ``directory`` (created if needed).
+
+        The WAV files are written only when the recording keeps audio (``record=True``)."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
-        write_wav(d / "input.wav", self.input.render(), INPUT_RATE)
-        write_wav(d / "output.wav", self.output.samples, OUTPUT_RATE)
-        write_wav(d / "stereo.wav", self.stereo(), OUTPUT_RATE)
+        wavs = ["input.wav", "output.wav", "stereo.wav"] if self.record is True else []
+        if wavs:
+            write_wav(d / "input.wav", self.input.render(), INPUT_RATE)
+            write_wav(d / "output.wav", self.output.samples, OUTPUT_RATE)
+            write_wav(d / "stereo.wav", self.stereo(), OUTPUT_RATE)
         with open(d / "events.jsonl", "w", encoding="utf-8") as f:
             for event in self.events:
                 f.write(json.dumps(event, ensure_ascii=False) + "\n")
@@ -458,20 +583,14 @@ class Recording:
         manifest = {
             "format": _FORMAT,
             "meta": self.meta,
+            "record": self.record,
             "input_rate": INPUT_RATE,
             "output_rate": OUTPUT_RATE,
             "duration": self.duration,
             "input_samples": self.input.end,
-            "turns": [{**t.to_dict(), "audio_samples": len(t.audio.samples)} for t in self.turns],
+            "turns": [{**t.to_dict(), "audio_samples": t.heard_samples} for t in self.turns],
             "usage": self.usage_dict(),
-            "files": [
-                "input.wav",
-                "output.wav",
-                "stereo.wav",
-                "events.jsonl",
-                "transcript.srt",
-                "transcript.vtt",
-            ],
+            "files": [*wavs, "events.jsonl", "transcript.srt", "transcript.vtt"],
         }
         (d / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         return d
@@ -494,20 +613,26 @@ class Recording:
         name = "manifest.json"
         try:
             manifest = json.loads((d / name).read_text(encoding="utf-8"))
-            rec = cls(meta=manifest.get("meta"))
+            rec = cls(meta=manifest.get("meta"), record=manifest.get("record", True))
             name = "events.jsonl"
             with open(d / name, encoding="utf-8") as f:
                 rec.events = [json.loads(line) for line in f if line.strip()]
-            name = "input.wav"
-            rec.input = Track.from_samples(_samples(read_wav(d / name)), INPUT_RATE)
-            name = "output.wav"
-            output = _samples(read_wav(d / name))
+            output = None
+            if rec.record is True:
+                name = "input.wav"
+                rec.input = Track.from_samples(_samples(read_wav(d / name)), INPUT_RATE)
+                name = "output.wav"
+                output = _samples(read_wav(d / name))
             name = "manifest.json"
             for data in manifest["turns"]:
                 start, n = data.get("output_offset"), data.get("audio_samples", 0)
+                if output is None:
+                    rec.turns.append(Turn.from_dict(data).without_audio())
+                    rec.turns[-1]._dropped = n
+                    continue
                 audio = output[start : start + n] if start is not None else None
                 rec.turns.append(Turn.from_dict(data, audio))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError) as e:
             raise GemliveError(
                 f"the recording in {str(d)!r} is damaged: {name} could not be read "
                 f"({type(e).__name__}: {e}) — save it again with Recording.save()"

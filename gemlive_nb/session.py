@@ -57,7 +57,7 @@ from .audio import Audio, Resampler, float_to_int16
 from .config import LiveConfig
 from .endpoints import Endpoint, resolve_endpoint
 from .exceptions import AudioError, ConfigError, SessionClosed
-from .recording import Recording
+from .recording import Recording, check_record
 from .secret import RedactingLogger, redact
 from .tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
 from .turn import Turn
@@ -245,7 +245,9 @@ class LiveSession:
         open_timeout: float = 15.0,
         event_buffer: int = 4096,
         tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
+        record: bool | str = True,
     ) -> None:
+        check_record(record)
         _check_options(
             max_queued_audio_s=max_queued_audio_s, max_failures=max_failures,
             backoff_s=backoff_s, ping_interval=ping_interval, ping_timeout=ping_timeout,
@@ -272,7 +274,8 @@ class LiveSession:
                 "voice": config.voice,
                 "language": config.language,
                 "dialect": endpoint.dialect,
-            }
+            },
+            record=record,
         )
         self.status = "connecting"
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -871,7 +874,7 @@ class LiveSession:
             frames.append((p.realtime_audio_frame(data, INPUT_RATE), 0.0))
         end = p.activity_end() if manual else p.audio_stream_end()
         frames.append((p.dumps(end), 0.0))
-        self.recording.add_input_audio(samples)
+        self.recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
         turn = self._begin_turn(None, frames)
         self._audio_chunks += len(frames) - 1 - int(manual)
         self._audio_s += len(samples) / INPUT_RATE
@@ -902,6 +905,15 @@ class LiveSession:
             reconnects=self._reconnects,
             turns=len(self.recording.turns),
         )
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the session runs on (None before it started).
+
+        Schedule work for the session there from another thread, e.g.
+        ``asyncio.run_coroutine_threadsafe(s.send_text("hi"), s.loop)``.
+        """
+        return self._loop
 
     @property
     def turns(self) -> list[Turn]:
@@ -964,6 +976,7 @@ _SESSION_OPTIONS = (
     "open_timeout",
     "event_buffer",
     "tool_timeout",
+    "record",
 )
 
 
@@ -994,7 +1007,7 @@ def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 def connect(
     config: Any = None,
     *,
-    endpoint: str | Endpoint | None = None,
+    endpoint: str | Endpoint | Any = None,
     api_key: str | None = None,
     **config_fields: Any,
 ) -> _Connecting:
@@ -1005,7 +1018,9 @@ def connect(
     anywhere, the embedded emulator is used. Session options can be passed too:
     ``auto_tools``, ``max_queued_audio_s``, ``max_failures``, ``backoff_s``, ``ping_interval``,
     ``ping_timeout``, ``open_timeout``, ``event_buffer``, ``tool_timeout`` (seconds a tool may
-    run before the model gets an error response instead; default 30, None waits forever).
+    run before the model gets an error response instead; default 30, None waits forever),
+    ``record`` (True: keep everything in ``s.recording``; ``"transcript"``: no audio samples;
+    False: only each turn's metrics — see :mod:`gemlive_nb.recording`).
     """
     options, fields = _split(dict(config_fields))
     return _Connecting(lambda: _open_session(config, endpoint, api_key, options, fields))
@@ -1014,7 +1029,7 @@ def connect(
 def connect_sync(
     config: Any = None,
     *,
-    endpoint: str | Endpoint | None = None,
+    endpoint: str | Endpoint | Any = None,
     api_key: str | None = None,
     **config_fields: Any,
 ) -> LiveSession:

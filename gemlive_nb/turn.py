@@ -7,10 +7,16 @@ holds. Times are seconds since the session started (monotonic clock)::
     turn.output_transcript            # 'It is sunny in Paris.'
     turn.audio                        # Audio (24 kHz) with a player in a notebook
     turn.metrics["latency_first_audio"]   # seconds from end of user input to first audio byte
+
+Input transcription is attributed per user utterance (see :mod:`gemlive_nb.recording`): deltas
+are joined exactly as the service sent them (its deltas carry their own leading spaces), and text
+that arrives once this turn's reply has started, or after an utterance boundary (a delta marked
+``finished``, the server's voice-activity end), belongs to the next turn.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +87,7 @@ class Turn:
     awaiting_tool_reply: bool = field(default=False, repr=False)
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
+    _dropped: int | None = field(default=None, repr=False)
 
     # --- building (used by Recording) ---------------------------------------------------------
 
@@ -110,6 +117,19 @@ class Turn:
         self.tool_results = []
         self.awaiting_tool_reply = False
 
+    def without_audio(self, keep_text: bool = True) -> Turn:
+        """A copy that keeps the metrics (and the words, with ``keep_text``) but no samples.
+
+        Used by recordings that do not keep audio (``record="transcript"`` or ``False``).
+        """
+        out = copy.copy(self)
+        out._dropped, out._chunks, out._audio = self.heard_samples, [], None
+        if not keep_text:
+            out.user_text = None
+            out.input_transcript = out.output_transcript = out.text = ""
+            out.tool_calls, out.tool_results = [], []
+        return out
+
     # --- reading ------------------------------------------------------------------------------
 
     @property
@@ -127,9 +147,16 @@ class Turn:
         return self._audio
 
     @property
+    def heard_samples(self) -> int:
+        """Samples of reply audio as heard (also counted when the samples were not kept)."""
+        if self._dropped is not None:
+            return self._dropped
+        return sum(len(c) for c in self._chunks)
+
+    @property
     def audio_out_s(self) -> float:
         """Seconds of reply audio as heard."""
-        return sum(len(c) for c in self._chunks) / OUTPUT_RATE
+        return self.heard_samples / OUTPUT_RATE
 
     @property
     def transcript(self) -> str:

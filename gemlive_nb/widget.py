@@ -5,7 +5,9 @@ the device rate, resamples it to 16 kHz PCM16 in an AudioWorklet and sends numbe
 custom comm messages with binary buffers; replies come back the same way and play through a
 jitter-buffered AudioWorklet. Traits carry only UI state (they are saved in the notebook):
 never a key, never audio. The session runs as tasks on the kernel's own loop, so the cell that
-displays the widget returns at once.
+displays the widget returns at once. A session running on another loop (``connect_sync`` in a
+terminal or a test shell runs sessions on a background loop thread) works too: the widget runs
+its tasks on the session's loop (``session.loop``) and hops there from any thread.
 
 Example::
 
@@ -18,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import time
@@ -56,6 +59,9 @@ FLUSH_INTERVAL_S = 0.02
 MAX_HELD_AUDIO_S = 30.0
 
 Send = Callable[[dict[str, Any], list[bytes]], None]
+# A widget task: an asyncio Task on the session's loop, or a concurrent Future wrapping one when
+# it was started from another thread (both cancel and report their result the same way).
+Task = asyncio.Future[Any] | concurrent.futures.Future[Any]
 
 
 def _percentile(values: list[float], q: float) -> float | None:
@@ -75,6 +81,7 @@ class _Batcher:
 
     def __init__(self, send: Send, interval: float = FLUSH_INTERVAL_S) -> None:
         self._send = send
+        self.loop: asyncio.AbstractEventLoop | None = None  # where timers run, if not the caller's
         self.interval = interval
         self.is_open = False
         self._items: list[dict[str, Any]] = []
@@ -137,7 +144,11 @@ class _Batcher:
     def _schedule(self) -> None:
         if not self.is_open or self._timer is not None or not self._items:
             return
-        loop = asyncio.get_running_loop()
+        loop = _running_loop()
+        if loop is None or (self.loop is not None and loop is not self.loop):
+            if self.loop is not None and not self.loop.is_closed():
+                self.loop.call_soon_threadsafe(self._schedule)
+            return
         wait = max(0.0, self._last + self.interval - time.monotonic())
         # call_soon even when no wait is due, so events parsed from one frame go together.
         self._timer = loop.call_later(wait, self.flush) if wait else loop.call_soon(self.flush)
@@ -253,14 +264,18 @@ class VoiceWidget(anywidget.AnyWidget):
         flags = {"echoCancellation": True, "noiseSuppression": True, "autoGainControl": True}
         ui["audio_constraints"] = {**flags, **(ui.get("audio_constraints") or {})}
         # The loop the session runs on: the kernel's (a cell's) loop, else the first connect()'s.
-        self._loop: asyncio.AbstractEventLoop | None = _running_loop()
+        # A given session's own loop wins: it may run on a background thread.
+        self._loop: asyncio.AbstractEventLoop | None = (
+            getattr(session, "loop", None) or _running_loop()
+        )
         # Set before the traits so that close() (also run by __del__) works even if they fail.
         self._session: Any = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[Task] = set()
         self._unsubscribe: Callable[[], None] | None = None
         self._inbox: asyncio.Queue[tuple[str, Any]] | None = None
-        self._pump_task: asyncio.Task[None] | None = None
+        self._pump_task: Task | None = None
         self._batcher = _Batcher(self._send_batch)
+        self._batcher.loop = self._loop
         super().__init__(
             _uid=uuid.uuid4().hex,
             voices=[{"name": v.name, "style": v.style} for v in VOICES],
@@ -331,7 +346,7 @@ class VoiceWidget(anywidget.AnyWidget):
         """
         if self._session is not None:
             return self._session
-        self._loop = asyncio.get_running_loop()
+        self._loop = self._batcher.loop = asyncio.get_running_loop()
         self.status = "connecting"
         self.error = ""
         fields = dict(self._config_fields)
@@ -385,19 +400,38 @@ class VoiceWidget(anywidget.AnyWidget):
             self._unsubscribe()
             self._unsubscribe = None
         if self._pump_task is not None:
-            self._pump_task.cancel()
+            self._cancel(self._pump_task)
             self._pump_task = None
         self._inbox = None
         self._batcher.interrupt()
         return session
 
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = (self._loop or asyncio.get_running_loop()).create_task(coro)
+    def _spawn(self, coro: Any) -> Task:
+        """Run ``coro`` on the session's loop, from that loop's thread or any other."""
+        loop = self._loop or asyncio.get_running_loop()
+        task: Task
+        if loop is _running_loop():
+            task = loop.create_task(coro)
+        else:
+            task = asyncio.run_coroutine_threadsafe(coro, loop)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
         return task
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
+    def _cancel(self, task: Task) -> None:
+        """Cancel a task of ours; an asyncio task only from its own loop's thread."""
+        loop = self._loop
+        if (
+            isinstance(task, asyncio.Future)
+            and loop is not None
+            and loop is not _running_loop()
+            and loop.is_running()
+        ):
+            loop.call_soon_threadsafe(task.cancel)
+        else:
+            task.cancel()
+
+    def _task_done(self, task: Task) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()
@@ -566,11 +600,8 @@ class VoiceWidget(anywidget.AnyWidget):
         session = self._detach()
         self._batcher.close()
         for task in list(self._tasks):
-            task.cancel()
+            self._cancel(task)
         loop = self._loop
         if session is not None and loop is not None and loop.is_running():
-            if loop is _running_loop():
-                self._spawn(session.close())
-            else:
-                asyncio.run_coroutine_threadsafe(session.close(), loop)
+            self._spawn(session.close())
         super().close()

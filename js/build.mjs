@@ -28,16 +28,18 @@ function sourceHash() {
   return h.digest("hex");
 }
 
+/** What every bundle here shares: one self-contained ES module, returned in memory. */
+const bundleOptions = {
+  bundle: true,
+  format: "esm",
+  write: false,
+  target: "es2020",
+  legalComments: "none",
+  absWorkingDir: here,
+};
+
 async function bundleWorklet(entry) {
-  const out = await esbuild.build({
-    entryPoints: [join(here, entry)],
-    bundle: true,
-    format: "esm",
-    write: false,
-    target: "es2020",
-    legalComments: "none",
-    absWorkingDir: here,
-  });
+  const out = await esbuild.build({ ...bundleOptions, entryPoints: [join(here, entry)] });
   return out.outputFiles[0].text;
 }
 
@@ -59,13 +61,8 @@ const workletText = {
 };
 
 const result = await esbuild.build({
+  ...bundleOptions,
   entryPoints: [join(here, "widget.js")],
-  bundle: true,
-  format: "esm",
-  write: false,
-  target: "es2020",
-  legalComments: "none",
-  absWorkingDir: here,
   plugins: [workletText],
 });
 mkdirSync(outDir, { recursive: true });

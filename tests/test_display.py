@@ -45,6 +45,12 @@ def _close_figures():
     plt.close("all")
 
 
+def assert_in_order(text: str, parts: list[str]) -> None:
+    """Every part occurs in ``text``, in this order."""
+    positions = [text.index(part) for part in parts]
+    assert positions == sorted(positions)
+
+
 def test_importing_display_and_compare_loads_no_heavy_modules():
     code = (
         "import sys, gemlive_nb, gemlive_nb.display, gemlive_nb.compare; "
@@ -182,17 +188,18 @@ def test_transcript_html_escapes_and_keeps_order():
     html = show_transcript([tool_turn(), second])._repr_html_()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "&lt;Paris&gt;" in html and "sunny &amp; 21" in html
-    order = [
-        "What&#x27;s the weather",
-        "get_weather(city=&#x27;Paris&#x27;)",
-        "get_weather → {&quot;temp&quot;: 21}",
-        "It is sunny",
-        "And tomorrow?",
-        "Rain &lt;script",
-        "interrupted by the user",
-    ]
-    positions = [html.index(s) for s in order]
-    assert positions == sorted(positions)
+    assert_in_order(
+        html,
+        [
+            "What&#x27;s the weather",
+            "get_weather(city=&#x27;Paris&#x27;)",
+            "get_weather → {&quot;temp&quot;: 21}",
+            "It is sunny",
+            "And tomorrow?",
+            "Rain &lt;script",
+            "interrupted by the user",
+        ],
+    )
     assert "00:00.50" in html and "00:05.50" in html
 
 
@@ -277,17 +284,18 @@ def test_recording_latency_waterfall():
 def test_recording_transcript_has_tool_grounding_and_interruption_in_order():
     t = show_transcript(make_recording())
     html = t._repr_html_()
-    order = [
-        "Weather in &lt;Paris&gt;?",
-        "get_weather(city=&#x27;Paris&#x27;)",
-        "Sunny &amp; warm.",
-        "Météo &lt;France&gt;",
-        "Tell me a long story",
-        "Once upon a time",
-        "interrupted by the user",
-    ]
-    positions = [html.index(s) for s in order]
-    assert positions == sorted(positions)
+    assert_in_order(
+        html,
+        [
+            "Weather in &lt;Paris&gt;?",
+            "get_weather(city=&#x27;Paris&#x27;)",
+            "Sunny &amp; warm.",
+            "Météo &lt;France&gt;",
+            "Tell me a long story",
+            "Once upon a time",
+            "interrupted by the user",
+        ],
+    )
     assert 'href="https://meteo.example/paris"' in html
     text = str(t)
     assert "[00:01.10] tool: → get_weather(city='Paris')" in text

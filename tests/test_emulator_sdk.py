@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
@@ -73,7 +74,20 @@ class Turn:
         return next(i for i, m in enumerate(self.messages) if pred(m))
 
 
-async def collect(session: Any, turn: Turn | None = None) -> Turn:
+async def say(session: Any, text: str) -> None:
+    """Send one complete user text turn."""
+    await session.send_client_content(
+        turns=types.Content(role="user", parts=[types.Part(text=text)])
+    )
+
+
+async def collect(
+    session: Any,
+    turn: Turn | None = None,
+    stop: Callable[[Any, Turn], Awaitable[bool]] | None = None,
+) -> Turn:
+    """Gather messages into ``turn`` until the turn completes or ``await stop(msg, turn)`` is
+    true."""
     turn = turn or Turn()
     async for msg in session.receive():
         turn.messages.append(msg)
@@ -84,14 +98,14 @@ async def collect(session: Any, turn: Turn | None = None) -> Turn:
             turn.out_text.append(sc.output_transcription.text)
         if sc and sc.input_transcription and sc.input_transcription.text:
             turn.in_text.append(sc.input_transcription.text)
+        if stop is not None and await stop(msg, turn):
+            break
     return turn
 
 
 async def test_text_turn_gives_audio_transcript_and_usage(genai_client, emulator) -> None:
     async with genai_client.aio.live.connect(model=MODEL, config=full_config()) as session:
-        await session.send_client_content(
-            turns=types.Content(role="user", parts=[types.Part(text="Tell me about Rome.")])
-        )
+        await say(session, "Tell me about Rome.")
         turn = await asyncio.wait_for(collect(session), 10)
     pcm = turn.samples
     seconds = len(pcm) / 24000
@@ -132,28 +146,26 @@ async def test_streamed_speech_is_transcribed_and_answered(genai_client) -> None
 
 async def test_tool_call_is_answered_with_the_result(genai_client) -> None:
     async with genai_client.aio.live.connect(model=MODEL, config=full_config()) as session:
-        await session.send_client_content(
-            turns=types.Content(
-                role="user", parts=[types.Part(text="What's the weather in Paris today?")]
+
+        async def answer(msg: Any, turn: Turn) -> bool:
+            if not msg.tool_call:
+                return False
+            call = msg.tool_call.function_calls[0]
+            assert call.name == "get_weather" and call.args == {"city": "Paris"}
+            assert call.id.startswith("function-call-") and call.id[14:].isdigit()
+            await session.send_tool_response(
+                function_responses=[
+                    types.FunctionResponse(
+                        id=call.id,
+                        name=call.name,
+                        response={"temperature_c": 21, "condition": "sunny"},
+                    )
+                ]
             )
-        )
-        turn = Turn()
-        async for msg in session.receive():
-            turn.messages.append(msg)
-            if msg.tool_call:
-                call = msg.tool_call.function_calls[0]
-                assert call.name == "get_weather" and call.args == {"city": "Paris"}
-                assert call.id.startswith("function-call-") and call.id[14:].isdigit()
-                await session.send_tool_response(
-                    function_responses=[
-                        types.FunctionResponse(
-                            id=call.id,
-                            name=call.name,
-                            response={"temperature_c": 21, "condition": "sunny"},
-                        )
-                    ]
-                )
-                break
+            return True
+
+        await say(session, "What's the weather in Paris today?")
+        turn = await collect(session, stop=answer)
         turn = await asyncio.wait_for(collect(session, turn), 10)
     assert "21" in turn.transcript and "sunny" in turn.transcript
     assert turn.messages[-1].server_content.turn_complete
@@ -163,20 +175,14 @@ async def test_interruption_stops_the_reply(make_genai_client) -> None:
     async with Emulator(speech="builtin", realtime=4, burst=2) as emu:
         client = make_genai_client(emu)
         async with client.aio.live.connect(model=MODEL, config=full_config()) as session:
-            await session.send_client_content(
-                turns=types.Content(
-                    role="user", parts=[types.Part(text="Explain the history of the sea.")]
-                )
-            )
-            turn = Turn()
-            async for msg in session.receive():
-                turn.messages.append(msg)
-                if msg.data:
-                    turn.audio += msg.data
-                    if len(turn.audio) >= 4 * 1920:  # four 40 ms chunks in: barge in
-                        await session.send_realtime_input(text="Stop, talk about mountains.")
-                if msg.server_content and msg.server_content.interrupted:
-                    break
+
+            async def barge_in(msg: Any, turn: Turn) -> bool:
+                if msg.data and len(turn.audio) >= 4 * 1920:  # four 40 ms chunks in: barge in
+                    await session.send_realtime_input(text="Stop, talk about mountains.")
+                return bool(msg.server_content and msg.server_content.interrupted)
+
+            await say(session, "Explain the history of the sea.")
+            turn = await collect(session, stop=barge_in)
             after = await asyncio.wait_for(collect(session), 10)
             follow = await asyncio.wait_for(collect(session), 10)
     heard = len(turn.samples) / 24000
@@ -192,9 +198,7 @@ async def test_resumption_restores_the_conversation(genai_client) -> None:
     config = full_config(session_resumption=types.SessionResumptionConfig())
     handle = None
     async with genai_client.aio.live.connect(model=MODEL, config=config) as session:
-        await session.send_client_content(
-            turns=types.Content(role="user", parts=[types.Part(text="My name is Ada.")])
-        )
+        await say(session, "My name is Ada.")
         await asyncio.wait_for(collect(session), 10)
         async for msg in session.receive():  # the update follows the turn
             assert msg.session_resumption_update.resumable
@@ -203,9 +207,7 @@ async def test_resumption_restores_the_conversation(genai_client) -> None:
     assert handle
     config = full_config(session_resumption=types.SessionResumptionConfig(handle=handle))
     async with genai_client.aio.live.connect(model=MODEL, config=config) as session:
-        await session.send_client_content(
-            turns=types.Content(role="user", parts=[types.Part(text="What is my name?")])
-        )
+        await say(session, "What is my name?")
         turn = await asyncio.wait_for(collect(session), 10)
     assert turn.transcript == "Your name is Ada."
     bad = full_config(session_resumption=types.SessionResumptionConfig(handle="no-such-handle"))

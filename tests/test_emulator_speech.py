@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -42,14 +43,22 @@ def speech() -> BuiltinSpeech:
     return backend
 
 
+def autocorrelations(
+    x: np.ndarray, size: int, loudness: float, nfft: int, keep: int
+) -> Iterator[np.ndarray]:
+    """The first ``keep`` autocorrelation lags of each frame (``size`` samples, half-overlapping)
+    whose energy is over ``loudness`` times the loudest frame's."""
+    frames = np.lib.stride_tricks.sliding_window_view(x.astype(float), size)[:: size // 2]
+    energy = (frames**2).mean(1)
+    for frame in frames[energy > loudness * energy.max()]:
+        frame = frame - frame.mean()
+        yield np.fft.irfft(np.abs(np.fft.rfft(frame, nfft)) ** 2)[:keep]
+
+
 def f0_estimate(x: np.ndarray, rate: int = SR) -> float:
     """Median autocorrelation pitch of the loud 50 ms frames."""
-    frames = np.lib.stride_tricks.sliding_window_view(x.astype(float), 1200)[::600]
-    energy = (frames**2).mean(1)
     found = []
-    for frame in frames[energy > 0.1 * energy.max()]:
-        frame = frame - frame.mean()
-        ac = np.fft.irfft(np.abs(np.fft.rfft(frame, 4096)) ** 2)[:700]
+    for ac in autocorrelations(x, 1200, 0.1, 4096, 700):
         lo, hi = rate // 450, rate // 60
         lag = lo + int(np.argmax(ac[lo:hi]))
         if ac[lag] > 0.3 * ac[0]:
@@ -65,13 +74,10 @@ def centroid(x: np.ndarray, rate: int = SR) -> float:
 
 def periodicity(x: np.ndarray, rate: int = SR) -> float:
     """Mean normalised autocorrelation peak of voiced frames (1 = perfectly periodic)."""
-    frames = np.lib.stride_tricks.sliding_window_view(x.astype(float), 960)[::480]
-    energy = (frames**2).mean(1)
-    peaks = []
-    for frame in frames[energy > 0.2 * energy.max()]:
-        frame = frame - frame.mean()
-        ac = np.fft.irfft(np.abs(np.fft.rfft(frame, 2048)) ** 2)[:500]
-        peaks.append(ac[rate // 400 : rate // 60].max() / ac[0])
+    peaks = [
+        ac[rate // 400 : rate // 60].max() / ac[0]
+        for ac in autocorrelations(x, 960, 0.2, 2048, 500)
+    ]
     return float(np.mean(peaks))
 
 

@@ -243,3 +243,26 @@ def test_a_bare_custom_url_gets_the_live_path():
         ".BidiGenerateContent"
     )
     assert resolve_endpoint("ws://127.0.0.1:9000/live", environ={}).url.endswith(":9000/live")
+
+
+class _RunningEmulator:
+    def __init__(self, url: str, dialect: str | None = None) -> None:
+        self.url = url
+        if dialect is not None:
+            self.dialect = dialect
+
+
+def test_a_running_emulator_object_is_an_endpoint() -> None:
+    env = {"GEMINI_API_KEY": GOOGLE_KEY}
+    ep = resolve_endpoint(_RunningEmulator("ws://127.0.0.1:9000"), environ=env)
+    assert ep.kind == "emulator" and ep.dialect == "google" and ep.api_key is None
+    assert ep.url == (
+        "ws://127.0.0.1:9000/ws/google.ai.generativelanguage.v1beta.GenerativeService"
+        ".BidiGenerateContent"
+    )
+    mix = resolve_endpoint(_RunningEmulator("ws://127.0.0.1:9000/", "mixroute"), environ={})
+    assert mix.dialect == "mixroute" and mix.url.endswith(f"/v1beta/models/{mix.model}/liveStream")
+    keyed = resolve_endpoint(_RunningEmulator("wss://h:1/x", "mixroute"), api_key="k", environ={})
+    assert keyed.url == "wss://h:1/x" and keyed.headers() == {"Authorization": "Bearer k"}
+    with pytest.raises(ConfigError, match="_RunningEmulator"):
+        resolve_endpoint(_RunningEmulator("http://127.0.0.1:9000"), environ={})

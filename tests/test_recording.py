@@ -159,3 +159,75 @@ def test_turns_are_answered_in_order() -> None:
     assert rec.on_event(p.TurnComplete()) is first and first.interrupted
     rec.on_event(_chunk(480, 2))
     assert rec.on_event(p.TurnComplete()) is second and second.audio_out_s == 0.02
+
+
+def test_a_clip_sent_at_once_starts_when_sent_and_never_overlaps() -> None:
+    clock = Clock()
+    rec = Recording(clock=clock)
+    clock.t += 1.0
+    rec.begin_turn("Hello")
+    rec.mark_user_end()
+    clock.t += 0.5
+    rec.on_event(_chunk(2400, 1))
+    rec.on_event(p.TurnComplete())
+    ended = rec.turns[0].t_turn_complete
+    clock.t += 0.5  # t = 2.0: a 3 s clip sent in one go (ask(Audio))
+    rec.add_input_audio(np.full(48000, 5, np.int16), streamed=False)
+    spoken = rec.begin_turn()
+    rec.on_event(p.InputTranscript("Tell me about the moon."))
+    assert spoken.t_user_start == 2.0 >= ended and spoken.audio_in_s == 3.0
+    clock.t += 0.5  # another clip while the first would still be "playing": placed after it
+    rec.add_input_audio(np.full(16000, 6, np.int16), streamed=False)
+    assert rec.begin_turn().t_user_start == 5.0
+    inp = rec.input.render()
+    assert not inp[:32000].any() and np.all(inp[32000:80000] == 5) and np.all(inp[80000:] == 6)
+    assert "00:00:02,000 --> 00:00:05,000\nUser: Tell me about the moon." in rec.srt()
+    # streamed microphone chunks still end when sent, back to back
+    rec.add_input_audio(np.full(320, 7, np.int16))
+    rec.add_input_audio(np.full(320, 7, np.int16))
+    assert rec.input.end == 96640 and len(rec.input.segments) == 1
+
+
+def test_input_transcripts_are_split_into_utterances() -> None:
+    rec = Recording(clock=Clock())
+    # one message per utterance (the emulator): both heard before the first reply
+    rec.on_event(p.InputTranscript("Turn on the lights."))
+    rec.on_event(p.InputTranscript("And close the door."))
+    rec.on_event(_chunk(240, 1))
+    rec.on_event(p.TurnComplete())
+    rec.on_event(_chunk(240, 1))
+    rec.on_event(p.TurnComplete())
+    assert [t.input_transcript for t in rec.turns] == ["Turn on the lights.", "And close the door."]
+    # service-style deltas keep their own spaces; none is invented inside a word
+    rec.on_event(p.InputTranscript(" What's the"))
+    rec.on_event(p.InputTranscript(" weath"))
+    rec.on_event(p.InputTranscript("er like?"))
+    rec.on_event(p.OutputTranscript("Sunny."))  # the reply starts: that utterance is over
+    rec.on_event(p.InputTranscript(" And tomorrow?"))  # heard while the model speaks
+    rec.on_event(p.TurnComplete())
+    rec.on_event(p.OutputTranscript("Rain."))
+    rec.on_event(p.TurnComplete())
+    assert [t.input_transcript for t in rec.turns[2:]] == [
+        " What's the weather like?",
+        " And tomorrow?",
+    ]
+    # `finished` and the server's end of voice activity close an utterance too
+    rec.on_event(p.InputTranscript(" One", finished=True))
+    rec.on_event(p.InputTranscript(" two"))
+    rec.on_event(p.VoiceActivity("ACTIVITY_END"))
+    rec.on_event(p.InputTranscript(" three"))
+    for _ in range(3):
+        rec.on_event(_chunk(240, 1))
+        rec.on_event(p.TurnComplete())
+    assert [t.input_transcript for t in rec.turns[4:]] == [" One", " two", " three"]
+    # a spoken turn (ask(Audio)) gets the transcript that follows it
+    spoken = rec.begin_turn()
+    rec.on_event(p.InputTranscript(" Hi"))
+    rec.on_event(p.InputTranscript(" there."))
+    assert spoken.input_transcript == " Hi there."
+
+
+def test_metrics_is_a_property_like_the_turns() -> None:
+    rec, _ = _conversation()
+    assert rec.metrics == [{"turn": t.index, **t.metrics} for t in rec.turns]
+    assert rec.metrics[0]["latency_first_audio"] == 0.2

@@ -366,3 +366,51 @@ def test_sync_wrappers_inside_a_running_loop_nest_it() -> None:
         [sys.executable, "-c", NESTED], capture_output=True, text=True, timeout=60, check=True
     ).stdout
     assert out.strip() == "Sure. Your name is Ada; I will remember that. | Your name is Ada."
+
+
+async def test_an_emulator_object_is_an_endpoint(emulator: Emulator) -> None:
+    async with connect(endpoint=emulator) as s:
+        assert s.endpoint.kind == "emulator" and s.endpoint.url.startswith(emulator.url + "/ws/")
+        assert (await s.ask("Hello")).output_transcript
+
+
+def _speech16k(text: str) -> np.ndarray:
+    samples = np.asarray(get_speech("builtin").synthesize(text, "Kore", "en-US"), np.int16)
+    return resample(samples, 24000, 16000)
+
+
+async def test_a_spoken_turn_is_placed_when_it_is_sent(emulator: Emulator) -> None:
+    async with open_session(emulator) as s:
+        t0 = await s.ask("Tell me about the moon.")
+        await asyncio.sleep(0.05)
+        clip = t0.audio.resample(16000)
+        t1 = await s.ask(clip)
+        assert t1.t_user_start >= t0.t_turn_complete > 0
+        assert t1.t_user_end >= t1.t_user_start and t1.input_transcript
+        start = round(t1.t_user_start * 16000)
+        inp = s.recording.input.render()
+        assert abs(len(inp) - start - len(clip.samples)) <= 1
+        assert not inp[:start].any()  # nothing before it, so nothing overlaps
+        cue = [c for c in s.recording.cues() if c[2] == "User"][-1]
+        assert cue[:2] == pytest.approx((t1.t_user_start, t1.t_user_start + clip.duration))
+
+
+async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulator) -> None:
+    said = ["Turn on the lights.", "And close the door."]
+    expected = [get_speech("builtin").transcribe(_speech16k(x), "en-US") for x in said]
+    pcm = np.concatenate(
+        [
+            _speech16k(said[0]),
+            np.zeros(8000, np.int16),
+            _speech16k(said[1]),
+            np.zeros(16000, np.int16),
+        ]
+    )
+    async with open_session(emulator, vad={"silence_duration_ms": 300}) as s:
+        for i in range(0, len(pcm), 320):  # faster than real time: both heard before a reply
+            await s.send_audio(pcm[i : i + 320])
+        for _ in range(200):
+            if len(s.turns) == 2 and all(t.complete for t in s.turns):
+                break
+            await asyncio.sleep(0.02)
+        assert [t.input_transcript.strip() for t in s.turns] == expected

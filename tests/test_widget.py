@@ -408,3 +408,42 @@ async def test_comm_messages_from_a_subshell_thread_run_on_the_session_loop() ->
     assert loops == [asyncio.get_running_loop()]
     assert s.sent == [("audio", b"\1\0" * 320)]
     assert items(out)[0] == {"type": "mark", "text": "connected"}  # ready handled on our loop
+
+
+def test_a_session_on_a_background_loop_needs_no_running_loop_here() -> None:
+    # connect_sync in a terminal or an IPython test shell runs the session on a loop thread
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        s = FakeSession()
+        s.loop = loop  # type: ignore[attr-defined]
+        seen: list[asyncio.AbstractEventLoop] = []
+        send = s.send_audio
+
+        async def record(pcm: bytes) -> None:
+            seen.append(asyncio.get_running_loop())
+            await send(pcm)
+
+        s.send_audio = record  # type: ignore[method-assign]
+        w, out = make(s)  # no running loop in this thread
+        browser(w, {"type": "ready"})
+        browser(w, {"type": "audio", "seq": 0, "rate": 16000}, [b"\2\0" * 320])
+        s.emit(OutputTranscript("Hello"))  # events arrive on the session's loop in real life
+        deadline = time.monotonic() + 2
+        while (not s.sent or len(items(out)) < 2) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert seen == [loop] and s.sent == [("audio", b"\2\0" * 320)]
+        assert items(out)[:2] == [
+            {"type": "mark", "text": "connected"},
+            {"type": "transcript", "role": "model", "text": "Hello", "final": False},
+        ]
+        w.close()
+        deadline = time.monotonic() + 2
+        while s.status != "closed" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert s.status == "closed" and not w._tasks
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(2)
+        loop.close()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -76,6 +77,23 @@ def _int16_mono(samples: np.ndarray, what: str) -> np.ndarray:
     return x
 
 
+def _check_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise ConfigError(f"text to speak must be a str, not {type(text).__name__} ({text!r})")
+
+
+def _transcribe(samples: np.ndarray, recognize: Callable[[np.ndarray], str] | None = None) -> str:
+    """The built-in voice's embedded text, else ``recognize``'s words, else a duration marker
+    (``""`` for empty audio)."""
+    x = _int16_mono(samples, "transcribe()")
+    if x.size == 0:
+        return ""
+    text = synth.decode_text(x, INPUT_RATE)
+    if not text and recognize is not None:
+        text = recognize(x)
+    return text or f"[speech {x.size / INPUT_RATE:.1f} s]"
+
+
 class BuiltinSpeech:
     """The dependency-free backend: :mod:`.synth` voices and a transcriber for them.
 
@@ -95,21 +113,14 @@ class BuiltinSpeech:
 
     def synthesize(self, text: str, voice: str, language: str) -> np.ndarray:
         """Render ``text`` as int16 mono at 24 kHz (read-only; shared with the cache)."""
-        if not isinstance(text, str):
-            raise ConfigError(f"text to speak must be a str, not {type(text).__name__} ({text!r})")
+        _check_text(text)
         name = VOICES[voice].name
         code = normalize_language_code(language)
         return self._synth.render(text, name, code)
 
     def transcribe(self, samples: np.ndarray, language: str) -> str:
         """Text of int16 mono 16 kHz audio: the built-in voice's words, else a duration marker."""
-        x = _int16_mono(samples, "transcribe()")
-        if x.size == 0:
-            return ""
-        text = synth.decode_text(x, INPUT_RATE)
-        if text:
-            return text
-        return f"[speech {x.size / INPUT_RATE:.1f} s]"
+        return _transcribe(samples)
 
 
 _shared: dict[str, SpeechBackend] = {}

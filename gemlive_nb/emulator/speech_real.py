@@ -43,7 +43,7 @@ from ..catalog import VOICES, Language, normalize_language_code
 from ..exceptions import ConfigError
 from . import asr, synth
 from .espeak import get_espeak
-from .speech import INPUT_RATE, OUTPUT_RATE, _int16_mono
+from .speech import OUTPUT_RATE, _check_text, _transcribe
 from .vad_silero import SileroVad
 
 __all__ = ["ESPEAK_VOICES", "EspeakVoice", "RealSpeech", "espeak_voice"]
@@ -168,8 +168,7 @@ class RealSpeech:
 
     def synthesize(self, text: str, voice: str, language: str) -> np.ndarray:
         """Render ``text`` as int16 mono at 24 kHz (read-only; shared with the cache)."""
-        if not isinstance(text, str):
-            raise ConfigError(f"text to speak must be a str, not {type(text).__name__} ({text!r})")
+        _check_text(text)
         name, settings = espeak_voice(voice, language)
         key = (text, name, f"{settings.pitch}/{settings.rate}")
         with self._lock:
@@ -193,17 +192,12 @@ class RealSpeech:
 
     def transcribe(self, samples: np.ndarray, language: str) -> str:
         """Text of int16 mono 16 kHz audio: built-in voice text, English words, else a marker."""
-        x = _int16_mono(samples, "transcribe()")
-        if x.size == 0:
-            return ""
-        text = synth.decode_text(x, INPUT_RATE)
-        if text:
-            return text
-        if normalize_language_code(language).lower().startswith("en"):
-            words = asr.recognize(x)
-            if words:
-                return words
-        return f"[speech {x.size / INPUT_RATE:.1f} s]"
+
+        def english_words(x: np.ndarray) -> str:
+            english = normalize_language_code(language).lower().startswith("en")
+            return asr.recognize(x) if english else ""
+
+        return _transcribe(samples, english_words)
 
     def make_vad(self, config: dict[str, Any] | None, rate: int) -> SileroVad:
         """A Silero VAD for an ``automaticActivityDetection`` config (int16 audio at ``rate``)."""

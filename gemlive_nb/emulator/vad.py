@@ -54,6 +54,7 @@ __all__ = [
     "EnergyVad",
     "Vad",
     "VadEvent",
+    "VadSettings",
 ]
 
 START_HIGH, START_LOW = "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"
@@ -141,7 +142,47 @@ def _duration_ms(cfg: dict[str, Any], key: str, default: int) -> int:
     return ms
 
 
-class EnergyVad:
+class VadSettings:
+    """What every detector shares: the ``automaticActivityDetection`` settings (``disabled``,
+    ``prefix_padding_ms``, ``silence_duration_ms``, ``rate``) and :attr:`in_speech`.
+
+    A subclass calls :meth:`_configure` first in ``__init__`` and keeps ``_in_speech`` current.
+
+    Example::
+
+        class MyVad(VadSettings):
+            def __init__(self, config=None, rate=16000):
+                start, end = self._configure(config, rate)   # sets disabled, rate, ...
+    """
+
+    disabled: bool
+    prefix_padding_ms: int
+    silence_duration_ms: int
+    rate: int
+    _in_speech: bool
+
+    def _configure(self, config: dict[str, Any] | None, rate: int) -> tuple[str, str]:
+        """Read ``config`` into the attributes; return the start and end sensitivities."""
+        cfg = _normalise(config)
+        self.disabled = bool(cfg.get("disabled", False))
+        start = _choice(cfg, "startOfSpeechSensitivity", (START_HIGH, START_LOW))
+        end = _choice(cfg, "endOfSpeechSensitivity", (END_HIGH, END_LOW))
+        self.prefix_padding_ms = _duration_ms(
+            cfg, "prefixPaddingMs", DEFAULT_PREFIX_PADDING_MS[start]
+        )
+        self.silence_duration_ms = _duration_ms(
+            cfg, "silenceDurationMs", DEFAULT_SILENCE_DURATION_MS
+        )
+        self.rate = rate
+        return start, end
+
+    @property
+    def in_speech(self) -> bool:
+        """True between a reported ``start`` and the following ``end``."""
+        return self._in_speech
+
+
+class EnergyVad(VadSettings):
     """Energy + zero-crossing voice activity detector with an adaptive noise floor.
 
     ``config`` is an ``automaticActivityDetection`` dict (camelCase; see the module docstring for
@@ -157,17 +198,7 @@ class EnergyVad:
     def __init__(self, config: dict[str, Any] | None = None, rate: int = 16000) -> None:
         if not isinstance(rate, int) or rate < 1000:
             raise ConfigError(f"VAD sample rate {rate!r} is not usable; pass e.g. rate=16000")
-        cfg = _normalise(config)
-        self.disabled = bool(cfg.get("disabled", False))
-        start = _choice(cfg, "startOfSpeechSensitivity", (START_HIGH, START_LOW))
-        end = _choice(cfg, "endOfSpeechSensitivity", (END_HIGH, END_LOW))
-        self.prefix_padding_ms = _duration_ms(
-            cfg, "prefixPaddingMs", DEFAULT_PREFIX_PADDING_MS[start]
-        )
-        self.silence_duration_ms = _duration_ms(
-            cfg, "silenceDurationMs", DEFAULT_SILENCE_DURATION_MS
-        )
-        self.rate = rate
+        start, end = self._configure(config, rate)
         self._frame = rate // 100
         self._start_margin, self._abs_min, self._gap_ok = _START[start]
         self._end_margin, self._resume_frames = _END[end]
@@ -192,11 +223,6 @@ class EnergyVad:
         self._speech_end = 0
         self._onset = 0  # first frame of the current burst of sound (quieter than speech)
         self._quiet = _ONSET_QUIET_FRAMES  # frames since the last such sound
-
-    @property
-    def in_speech(self) -> bool:
-        """True between a reported ``start`` and the following ``end``."""
-        return self._in_speech
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         """Process the next chunk (int16 mono, any length) and return the committed events."""

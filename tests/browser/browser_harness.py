@@ -8,7 +8,9 @@
   own config/data/runtime dirs, a token, widget state saving on, and ``GEMLIVE_TEST_KEY`` and
   ``GEMLIVE_TEST_EMULATOR`` in the kernel's environment (notebook sources read the key from
   there, so it is never in a cell).
-- ``emulator_url``: a keyed emulator in its own process (``python -m gemlive_nb.emulator``).
+- ``emulator_url``: a keyed emulator in its own process (``python -m gemlive_nb.emulator``)
+  with the built-in speech; :func:`run_emulator` ``(speech="real")`` starts one that hears
+  words (pocketsphinx) for tests that speak to it, e.g. with a :func:`flite_signal` WAV.
 - ``browser``: one Chromium for the module, launched with the fake mic.
 - :class:`NotebookPage` opens a notebook in JupyterLab or Notebook 7 and runs its cells through
   ``window.jupyterapp``.
@@ -20,9 +22,11 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import wave
@@ -34,6 +38,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from gemlive_nb.audio import read_wav, resample
 from gemlive_nb.emulator.process import EmulatorProcess
 from gemlive_nb.endpoints import google_path
 
@@ -81,6 +86,23 @@ def write_wav16(path: Path, signal: np.ndarray, rate: int = MIC_RATE) -> Path:
     return path
 
 
+def flite_signal(
+    text: str, voice: str = "slt", lead_s: float = 0.5, tail_s: float = 1.5
+) -> np.ndarray:
+    """``text`` spoken by Debian ``flite`` as float at MIC_RATE, between ``lead_s`` and
+    ``tail_s`` of digital silence (with ``%noloop`` the fake mic then stays silent, so an
+    activity detector sees the utterance end). A missing ``flite`` fails, never skips."""
+    exe = shutil.which("flite")
+    assert exe, "Debian's flite is missing: run `make sys-deps` (apt-get install -y flite)"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "flite.wav"
+        subprocess.run([exe, "-voice", voice, "-t", text, "-o", str(out)], check=True)
+        spoken = read_wav(out)
+    x = resample(spoken.to_float(), spoken.rate, MIC_RATE)
+    lead, tail = np.zeros(int(lead_s * MIC_RATE)), np.zeros(int(tail_s * MIC_RATE))
+    return np.concatenate([lead, x, tail])
+
+
 @pytest.fixture(scope="session")
 def mic_signal() -> np.ndarray:
     return make_mic_signal()
@@ -125,12 +147,16 @@ def _wait_port(port: int, proc: subprocess.Popen, what: str, log: Path) -> None:
 
 
 @contextlib.contextmanager
-def run_emulator(home: Path, realtime: str = "2", latency: float = 0.3) -> Iterator[str]:
+def run_emulator(
+    home: Path, realtime: str = "2", latency: float = 0.3, speech: str = "builtin"
+) -> Iterator[str]:
     """A keyed emulator in its own process (as the real service is: its speech synthesis must
     not share the kernel's GIL); yields its Google-path URL. ``realtime`` paces replies at that
-    multiple of playback speed, so a turn stays open while the browser has audio queued."""
+    multiple of playback speed, so a turn stays open while the browser has audio queued.
+    ``speech``: ``"builtin"`` (exact, instant) or ``"real"`` (espeak-ng, pocketsphinx, Silero:
+    the ``speech`` extra)."""
     emu = EmulatorProcess(
-        "--speech=builtin", "--api-key-env=GEMLIVE_TEST_KEY", f"--realtime={realtime}",
+        f"--speech={speech}", "--api-key-env=GEMLIVE_TEST_KEY", f"--realtime={realtime}",
         f"--latency={latency}", env={"GEMLIVE_TEST_KEY": KEY},
     )  # fmt: skip
     with emu:
@@ -326,6 +352,12 @@ class NotebookPage:
         """Evaluate ``expr`` with ``e`` bound to the widget's audio engine."""
         return self.page.evaluate(
             f"() => {{ const e = [...window.__gemlive.values()][0]; return {expr}; }}"
+        )
+
+    def shutdown_kernel(self) -> None:
+        """Stop this notebook's kernel, so a shared server runs no leftover kernels."""
+        self.page.evaluate(
+            "async () => { await window.jupyterapp.shell.currentWidget.sessionContext.shutdown(); }"
         )
 
     def close(self) -> None:
