@@ -16,6 +16,7 @@ runs, so a typo fails at once with a did-you-mean::
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import math
 import os
@@ -374,6 +375,19 @@ async def _compare(
     )
 
 
+def _with_options(fn: Any) -> Any:
+    """Show the shared keyword options of :func:`_compare` in ``fn``'s signature (help() and
+    notebook tooltips), while the options are written once, on ``_compare``."""
+    own = list(inspect.signature(fn).parameters.values())[:-1]  # drop **options
+    shared = [
+        p for p in inspect.signature(_compare).parameters.values() if p.kind is p.KEYWORD_ONLY
+    ]
+    extra = inspect.Parameter("config_fields", inspect.Parameter.VAR_KEYWORD, annotation=Any)
+    fn.__signature__ = inspect.signature(fn).replace(parameters=[*own, *shared, extra])
+    return fn
+
+
+@_with_options
 async def acompare_voices(
     prompt: str, voices: Sequence[str] | None = None, **options: Any
 ) -> Comparison:
@@ -381,6 +395,7 @@ async def acompare_voices(
     return await _compare(prompt, voices or VOICES.names, None, **options)
 
 
+@_with_options
 async def acompare_languages(
     prompt: str, languages: Sequence[str] | None = None, **options: Any
 ) -> Comparison:
@@ -388,6 +403,7 @@ async def acompare_languages(
     return await _compare(prompt, None, languages or LANGUAGES.names, **options)
 
 
+@_with_options
 async def acompare_grid(
     prompt: str, voices: Sequence[str], languages: Sequence[str], **options: Any
 ) -> Comparison:
@@ -395,6 +411,7 @@ async def acompare_grid(
     return await _compare(prompt, voices, languages, **options)
 
 
+@_with_options
 def compare_voices(prompt: str, voices: Sequence[str] | None = None, **options: Any) -> Comparison:
     """Ask ``prompt`` once per voice (all 30 when ``voices`` is None), concurrently.
 
@@ -413,6 +430,7 @@ def compare_voices(prompt: str, voices: Sequence[str] | None = None, **options: 
     return run_sync(acompare_voices(prompt, voices, **options))
 
 
+@_with_options
 def compare_languages(
     prompt: str, languages: Sequence[str] | None = None, **options: Any
 ) -> Comparison:
@@ -425,6 +443,7 @@ def compare_languages(
     return run_sync(acompare_languages(prompt, languages, **options))
 
 
+@_with_options
 def compare_grid(
     prompt: str, voices: Sequence[str], languages: Sequence[str], **options: Any
 ) -> Comparison:

@@ -243,3 +243,14 @@ def test_to_pandas_builds_one_row_per_cell(fake_ask, monkeypatch):
     assert frame["transcript"] == ["Puck says hi", "Kore says hi"]
     assert frame["audio"] == [res[0].audio, res[1].audio]
     assert frame["error"] == [None, None]
+
+
+def test_signatures_show_the_shared_options():
+    import inspect
+
+    from gemlive_nb import compare
+
+    for fn in (compare.compare_voices, compare.acompare_languages, compare.compare_grid):
+        params = inspect.signature(fn).parameters
+        assert {"config", "concurrency", "endpoint", "timeout", "progress"} <= set(params)
+        assert params["concurrency"].default == 8

@@ -70,3 +70,13 @@ def test_the_child_dies_with_a_killed_parent(tmp_path):
 def test_a_child_that_cannot_start_reports_its_output():
     with pytest.raises(GemliveError, match=r"(?s)did not start.*invalid choice: 'klingon'"):
         EmulatorProcess("--dialect", "klingon").start()
+
+
+async def test_a_mixroute_child_passed_as_endpoint_speaks_its_dialect():
+    with EmulatorProcess("--dialect=mixroute", "--speech", "builtin") as emu:
+        assert emu.dialect == "mixroute"
+        async with connect(endpoint=emu) as s:
+            assert s.endpoint.dialect == "mixroute"
+            turn = await s.ask("Hello there.")
+        assert turn.usage is not None and turn.usage.dialect == "mixroute"
+    assert EmulatorProcess("--dialect", "google").dialect == "google"

@@ -230,7 +230,7 @@ async def test_spoken_input_manual_activity_and_resampling(emulator: Emulator) -
     await ws.send(json.dumps({"realtimeInput": {"activityEnd": {}}}))
     msgs = await recv_until(ws, "turnComplete")
     await ws.close()
-    assert msgs[0] == {"serverContent": {"inputTranscription": {"text": said}}}
+    assert msgs[0] == {"serverContent": {"inputTranscription": {"text": said, "finished": True}}}
     reply = "".join(m["serverContent"].get("outputTranscription", {}).get("text", "") for m in msgs)
     assert "Vienna" in reply
     assert msgs[-1]["usageMetadata"]["promptTokensDetails"][1]["modality"] == "AUDIO"

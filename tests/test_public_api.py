@@ -8,10 +8,11 @@ import sys
 import gemlive_nb as gl
 
 PUBLIC = [
-    "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioError", "Comparison", "CompressionConfig",
-    "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig", "LiveSession",
-    "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats", "SessionStatus",
-    "ToolError", "ToolRegistry", "Turn", "VadConfig", "VoiceWidget", "catalog", "compare_grid",
+    "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
+    "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig",
+    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats",
+    "SessionStatus", "ToolError", "ToolRegistry", "Turn", "VadConfig", "VoiceWidget",
+    "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
     "compare_languages", "compare_voices", "connect", "connect_sync", "declare",
     "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
     "protocol", "resolve_endpoint", "show_transcript", "tool", "unload_ipython_extension",

@@ -176,8 +176,11 @@ async def test_a_burst_of_events_is_coalesced_into_few_messages() -> None:
 async def test_flush_waits_for_the_interval_after_a_send() -> None:
     s = FakeSession()
     w, out = make(s)
+    interval = 0.3  # longer than the default so a busy machine can't blur "held" and "sent"
+    w._batcher.interval = interval
     browser(w, {"type": "ready"})
     await settle()
+    await asyncio.sleep(interval)  # a pause since the ready handshake's message
     out.clear()
     s.emit(AudioChunk(b"\0\0" * 100))
     await asyncio.sleep(0)
@@ -186,7 +189,7 @@ async def test_flush_waits_for_the_interval_after_a_send() -> None:
     s.emit(AudioChunk(b"\0\0" * 100))
     await asyncio.sleep(0.005)
     assert len(out) == 1  # within the interval: held
-    await asyncio.sleep(widget_mod.FLUSH_INTERVAL_S + 0.01)
+    await asyncio.sleep(interval + 0.05)
     assert len(out) == 2
 
 

@@ -502,7 +502,10 @@ class LiveConnection:
             return
         if self.cfg.input_transcription and text:
             await self.send_msg(
-                {"serverContent": {"inputTranscription": {"text": text}}}, "inputTranscription"
+                # one message per utterance, marked finished (the service streams deltas and
+                # marks the last one), so clients can tell consecutive utterances apart
+                {"serverContent": {"inputTranscription": {"text": text, "finished": True}}},
+                "inputTranscription",
             )
         self.history.append({"role": "user", "text": text, "audio_s": seconds})
         self.turn_in["audio"] += audio_tokens(seconds)

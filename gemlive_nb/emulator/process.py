@@ -49,6 +49,17 @@ class EmulatorProcess:
         self._proc: subprocess.Popen[str] | None = None
         self._log: deque[str] = deque(maxlen=200)
 
+    @property
+    def dialect(self) -> str:
+        """The dialect given with ``--dialect`` (so ``connect(endpoint=proc)`` matches it)."""
+        args = list(self.args)
+        for i, arg in enumerate(args):
+            if arg.startswith("--dialect="):
+                return arg.split("=", 1)[1]
+            if arg == "--dialect" and i + 1 < len(args):
+                return args[i + 1]
+        return "google"
+
     def start(self) -> EmulatorProcess:
         """Start the child and wait until it listens; raises GemliveError with its output."""
         if self._proc is not None:
