@@ -1,6 +1,6 @@
 """Real-browser harness: a Jupyter server on loopback, headless Debian Chromium with a fake mic.
 
-- ``chromium_path``: ``/usr/bin/chromium`` (``make browser-deps`` installs it; a missing browser
+- ``chromium_path``: ``/usr/bin/chromium`` (``make sys-deps`` installs it; a missing browser
   is a failure, never a skip). Playwright drives it; ``playwright install`` is never used.
 - ``mic_wav``: a 16-bit 48 kHz WAV made here (speech-like voiced bursts, then silence), played
   by Chromium's fake capture device with ``%noloop`` (which then repeats the last 10 ms).
@@ -116,7 +116,7 @@ def mic_wav(tmp_path_factory: pytest.TempPathFactory, mic_signal: np.ndarray) ->
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     assert CHROMIUM.exists(), (
-        f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install -y chromium)"
+        f"{CHROMIUM} is missing: run `make sys-deps` (apt-get install -y chromium)"
     )
     return CHROMIUM
 
@@ -252,7 +252,7 @@ def run_browser(mic_wav: Path) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), (
-        f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install -y chromium)"
+        f"{CHROMIUM} is missing: run `make sys-deps` (apt-get install -y chromium)"
     )
     args = [*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={mic_wav}%noloop"]
     with sync_playwright() as p:

@@ -130,6 +130,27 @@ def lab_run(
         nb.close()
 
 
+def _window_correlations(got: np.ndarray, ref: np.ndarray, lag: int) -> list[float]:
+    """Best normalised correlation of each voiced 0.1 s window of ``ref`` with ``got``, searched
+    ±0.5 s around ``lag``: a capture glitch on a loaded machine (a lost frame) shifts the rest of
+    the stream, which one global lag cannot follow, but each window still matches."""
+    win, reach = 1600, 8000
+    scores = []
+    for start in range(0, ref.size - win, win):
+        w = ref[start : start + win]
+        if np.sqrt(np.mean(w**2)) < 0.01:  # silence carries no evidence
+            continue
+        lo = max(0, start + lag - reach)
+        seg = got[lo : start + lag + reach + win]
+        if seg.size < win:
+            scores.append(0.0)
+            continue
+        dots = np.correlate(seg, w, mode="valid")
+        energy = np.convolve(seg**2, np.ones(win), mode="valid")
+        scores.append(float(np.max(dots / np.sqrt(energy * np.dot(w, w) + 1e-12))))
+    return scores
+
+
 def test_kernel_received_the_microphone_file(lab_run: dict, mic_signal: np.ndarray) -> None:
     got = lab_run["received"].astype(np.float64) / 32768
     ref = resample(mic_signal.astype(np.float32), MIC_RATE, 16000).astype(np.float64)
@@ -138,12 +159,11 @@ def test_kernel_received_the_microphone_file(lab_run: dict, mic_signal: np.ndarr
     xc = np.fft.irfft(np.fft.rfft(got, n) * np.conj(np.fft.rfft(ref, n)), n)
     lag = int(np.argmax(xc))
     lag = lag - n if lag > n // 2 else lag
-    m = min(got.size - max(0, lag), ref.size - max(0, -lag))
-    a = got[max(0, lag) : max(0, lag) + m]
-    b = ref[max(0, -lag) : max(0, -lag) + m]
-    assert m > 0.8 * ref.size, f"only {m} samples overlap at lag {lag}"
-    corr = float(np.dot(a, b) / np.sqrt(np.dot(a, a) * np.dot(b, b)))
-    assert corr > 0.9, f"correlation {corr:.3f} at lag {lag}"
+    scores = _window_correlations(got, ref, lag)
+    assert len(scores) >= 8, f"only {len(scores)} voiced windows to compare"
+    good = sum(score > 0.9 for score in scores) / len(scores)
+    detail = f"window correlations {np.round(scores, 3).tolist()} at lag {lag}"
+    assert np.median(scores) > 0.95 and good >= 0.8, detail
 
 
 def test_transcripts_show_the_user_and_the_model(lab_run: dict) -> None:
