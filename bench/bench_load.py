@@ -17,6 +17,7 @@ Usage::
 
     .venv/bin/python bench/bench_load.py     # 20 sessions x 120 s, then the 200-session figure
     .venv/bin/python bench/bench_load.py --seconds 15 --emulator-sessions 0   # a quick run
+    .venv/bin/python bench/bench_load.py --record transcript   # recordings keep no audio
 """
 
 from __future__ import annotations
@@ -99,10 +100,10 @@ def recorded_mb(sessions: list[LiveSession]) -> float:
     return total / 2**20
 
 
-async def run(url: str, n: int, seconds: float) -> None:
+async def run(url: str, n: int, seconds: float, record: bool | str = True) -> None:
     chunks = cycle_pcm()
     m = Meter()
-    sessions = [await connect(endpoint=url, backoff_s=0.1) for _ in range(n)]
+    sessions = [await connect(endpoint=url, backoff_s=0.1, record=record) for _ in range(n)]
     for s in sessions:
         m.watch(s)
     readers = [asyncio.ensure_future(consume(s)) for s in sessions]
@@ -170,10 +171,17 @@ def report(n, seconds, m: Meter, rss, rec, stats) -> None:  # type: ignore[no-un
 
 def main() -> None:
     args = bench_args(
-        __doc__, sessions=20, seconds=120.0, emulator_sessions=200, emulator_seconds=10.0
+        __doc__,
+        sessions=20,
+        seconds=120.0,
+        emulator_sessions=200,
+        emulator_seconds=10.0,
+        record="full",
     )
+    record = {"full": True, "transcript": "transcript", "off": False}[args.record]
+    print(f"recording: {args.record} (--record full|transcript|off)")
     with emulator_process() as (url, _):
-        asyncio.run(run(url, args.sessions, args.seconds))
+        asyncio.run(run(url, args.sessions, args.seconds, record))
     if args.emulator_sessions:
         print(f"== the emulator alone (bench/bench_emulator.py, {args.emulator_sessions} sessions)")
         bench = Path(__file__).resolve().parent / "bench_emulator.py"

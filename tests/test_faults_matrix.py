@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 from gemlive_nb.audio import Audio
 from gemlive_nb.emulator import Emulator
@@ -155,10 +156,7 @@ async def test_fault_matrix(fault_name: str, feature: str) -> None:
             first, audio = await _first_turn(s, feature)
             second = await s.ask("Tell me about Rome.", timeout=20)
             if fault.reconnects:  # a goAway after the turn: the reconnect may still be running
-                for _ in range(200):
-                    if s.stats.reconnects and s.status == "connected":
-                        break
-                    await asyncio.sleep(0.02)
+                await wait_until(lambda: s.stats.reconnects and s.status == "connected")
 
             # no lost turn
             turns = s.recording.turns

@@ -12,6 +12,7 @@ from typing import Any
 import matplotlib.image
 import numpy as np
 import pytest
+from waiting import wait_until
 from websockets.asyncio.server import serve
 
 import gemlive_nb.session as session_mod
@@ -409,8 +410,5 @@ async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulat
     async with open_session(emulator, vad={"silence_duration_ms": 300}) as s:
         for i in range(0, len(pcm), 320):  # faster than real time: both heard before a reply
             await s.send_audio(pcm[i : i + 320])
-        for _ in range(200):
-            if len(s.turns) == 2 and all(t.complete for t in s.turns):
-                break
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: len(s.turns) == 2 and all(t.complete for t in s.turns))
         assert [t.input_transcript.strip() for t in s.turns] == expected

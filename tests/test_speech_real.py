@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 from gemlive_nb.audio import Audio, resample, rms_dbfs
 from gemlive_nb.catalog import LANGUAGES, VOICES
@@ -159,15 +160,12 @@ async def test_spoken_weather_question_calls_the_tool_with_the_city(
 
 async def _turns_after(server: Emulator, mic: np.ndarray, turns: int = 1) -> list[str]:
     """Stream ``mic`` in 20 ms chunks with automatic activity detection; the transcripts of the
-    user turns once ``turns`` of them completed (or after 10 s)."""
+    user turns once ``turns`` of them completed (or after 20 s)."""
     vad = {"silence_duration_ms": 300}
     async with connect(endpoint=server.google_url(), vad=vad, max_queued_audio_s=30) as s:
         for i in range(0, mic.size, RATE // 50):
             await s.send_audio(mic[i : i + RATE // 50])
-        for _ in range(200):
-            if sum(t.complete for t in s.recording.turns) >= turns:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: sum(t.complete for t in s.recording.turns) >= turns)
         assert s.stats.dropped_audio_chunks == 0  # sent faster than real time: keep it all
         return [t.input_transcript for t in s.recording.turns]
 

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from waiting import wait_until
 
 from gemlive_nb import widget as widget_mod
 from gemlive_nb.catalog import LANGUAGES, VOICES
@@ -363,10 +364,7 @@ async def test_a_real_session_on_the_emulator_streams_through_the_widget(emulato
         assert session.config.voice == "Puck" and session.config.language is None
         assert "ws://127.0.0.1" in w.endpoint
         browser(w, {"type": "text", "text": "Hello there"})
-        for _ in range(200):
-            if any(i["type"] == "turn" for i in items(out)):
-                break
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: any(i["type"] == "turn" for i in items(out)))
         got = items(out)
         audio = [bufs[i["buffer"]] for c, bufs in out for i in c["items"] if i["type"] == "audio"]
         reply = "".join(

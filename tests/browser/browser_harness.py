@@ -340,6 +340,15 @@ class NotebookPage:
             timeout=timeout * 1000,
         )
 
+    def connect_widget(self) -> None:
+        """Wait for the VoiceWidget the last cell displayed, press Connect, wait for 'connected'."""
+        self.page.locator(".gl-root").wait_for(timeout=30_000)
+        self.page.click(".gl-connect")
+        self.page.wait_for_function(
+            "() => document.querySelector('.gl-status-text')?.textContent === 'connected'",
+            timeout=20_000,
+        )
+
     def save(self) -> None:
         self.page.evaluate(
             """async () => {

@@ -87,12 +87,7 @@ def spoken_run(jupyter: Jupyter, tmp_path_factory: pytest.TempPathFactory) -> It
         page = nb.page
         try:
             nb.run_cell(0)
-            page.locator(".gl-root").wait_for(timeout=30_000)
-            page.click(".gl-connect")
-            page.wait_for_function(
-                "() => document.querySelector('.gl-status-text')?.textContent === 'connected'",
-                timeout=20_000,
-            )
+            nb.connect_widget()
             page.click(".gl-mic")  # the fake device starts playing the WAV now
             result["user_text"] = entry_text(page, "user", "Paris")
             result["tool_mark"] = entry_text(page, "mark", "tool call")

@@ -74,12 +74,7 @@ def lab_run(
     try:
         nb.run_cell(0)
         nb.run_cell(1)
-        page.locator(".gl-root").wait_for(timeout=30_000)
-        page.click(".gl-connect")
-        page.wait_for_function(
-            "() => document.querySelector('.gl-status-text')?.textContent === 'connected'",
-            timeout=20_000,
-        )
+        nb.connect_widget()
         result["voice_disabled"] = page.locator(".gl-voice").is_disabled()
         nb.run_cell(2)
         page.click(".gl-mic")
@@ -220,12 +215,7 @@ def test_notebook7_smoke(browser: Any, jupyter: Jupyter) -> None:
     page = nb.page
     try:
         nb.run_cell(0)
-        page.locator(".gl-root").wait_for(timeout=30_000)
-        page.click(".gl-connect")
-        page.wait_for_function(
-            "() => document.querySelector('.gl-status-text')?.textContent === 'connected'",
-            timeout=20_000,
-        )
+        nb.connect_widget()
         page.click(".gl-mic")
         assert "[speech" in wait_text(page, ".gl-entry.gl-user", "[speech")
         assert "heard you speak" in wait_text(page, ".gl-entry.gl-model", "heard you speak")
