@@ -114,7 +114,8 @@ async def run(url: str, n: int, seconds: float, record: bool | str = True) -> No
 
     async def sample_recordings() -> None:
         while time.monotonic() < end:
-            rec.append((time.monotonic(), recorded_mb(sessions)))
+            held = recorded_mb(sessions) if record is True else 0.0  # other modes keep no audio
+            rec.append((time.monotonic(), held))
             await asyncio.sleep(1.0)
 
     await asyncio.gather(
