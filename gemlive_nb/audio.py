@@ -83,8 +83,9 @@ def pcm16_to_array(data: bytes | bytearray | memoryview) -> np.ndarray:
         view = memoryview(view.tobytes())
     if view.nbytes % 2:
         raise AudioError(
-            f"PCM16 data has an odd length of {view.nbytes} bytes; 16-bit samples take 2 bytes "
-            "each — a chunk was probably cut mid-sample (keep the last byte for the next chunk)"
+            f"PCM16 data must have an even number of bytes, got an odd length of {view.nbytes} "
+            "bytes; 16-bit samples take 2 bytes each — a chunk was probably cut mid-sample "
+            "(keep the last byte for the next chunk)"
         )
     return np.frombuffer(view.cast("B"), dtype="<i2").astype(np.int16)
 

@@ -53,7 +53,7 @@ from websockets.protocol import State
 from . import protocol as p
 from ._outbox import Outbox
 from ._sync import run_sync
-from .audio import Audio, Resampler, float_to_int16
+from .audio import Audio, Resampler, float_to_int16, pcm16_to_array
 from .config import LiveConfig
 from .endpoints import Endpoint, resolve_endpoint
 from .exceptions import AudioError, ConfigError, SessionClosed
@@ -684,13 +684,7 @@ class LiveSession:
         if isinstance(pcm, Audio):
             samples, rate = pcm.samples, pcm.rate
         elif isinstance(pcm, (bytes, bytearray, memoryview)):
-            data = bytes(pcm)
-            if len(data) % 2:
-                raise AudioError(
-                    f"PCM16 audio must have an even number of bytes, got {len(data)} "
-                    "(a sample was cut in half)"
-                )
-            samples = np.frombuffer(data, "<i2")
+            samples = pcm16_to_array(pcm)
         elif isinstance(pcm, np.ndarray):
             samples = pcm if pcm.dtype == np.int16 else float_to_int16(pcm)
             if samples.ndim != 1:
