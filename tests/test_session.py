@@ -407,8 +407,11 @@ async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulat
             np.zeros(16000, np.int16),
         ]
     )
-    async with open_session(emulator, vad={"silence_duration_ms": 300}) as s:
-        for i in range(0, len(pcm), 320):  # faster than real time: both heard before a reply
+    # faster than real time (both heard before a reply), so the send queue must hold it all:
+    # with the default 2 s bound a busy machine would drop the oldest audio
+    async with open_session(emulator, vad={"silence_duration_ms": 300}, max_queued_audio_s=30) as s:
+        for i in range(0, len(pcm), 320):
             await s.send_audio(pcm[i : i + 320])
         await wait_until(lambda: len(s.turns) == 2 and all(t.complete for t in s.turns))
+        assert s.stats.dropped_audio_chunks == 0
         assert [t.input_transcript.strip() for t in s.turns] == expected
