@@ -179,6 +179,9 @@ class LiveConnection:
         self.ws = ws
         self.hub = hub
         self.record = record
+        # utterances are transcribed in threads; this keeps their transcripts and replies in the
+        # order they were spoken (asyncio.Lock wakes waiters first in, first out)
+        self._utterance_order = asyncio.Lock()
         self.path_model = path_model
         self.cfg: SessionSetup | None = None
         self.history: list[dict[str, Any]] = []  # {"role", "text", "audio_s"}
@@ -490,6 +493,10 @@ class LiveConnection:
         self._spawn(self._on_utterance(utter))
 
     async def _on_utterance(self, samples: np.ndarray) -> None:
+        async with self._utterance_order:
+            await self._answer_utterance(samples)
+
+    async def _answer_utterance(self, samples: np.ndarray) -> None:
         assert self.cfg is not None
         seconds = len(samples) / IN_RATE
         try:
