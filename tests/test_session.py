@@ -396,7 +396,7 @@ async def test_a_spoken_turn_is_placed_when_it_is_sent(emulator: Emulator) -> No
         assert cue[:2] == pytest.approx((t1.t_user_start, t1.t_user_start + clip.duration))
 
 
-async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulator) -> None:
+async def test_close_utterances_get_their_own_input_transcripts() -> None:
     said = ["Turn on the lights.", "And close the door."]
     expected = [get_speech("builtin").transcribe(_speech16k(x), "en-US") for x in said]
     pcm = np.concatenate(
@@ -407,11 +407,14 @@ async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulat
             np.zeros(16000, np.int16),
         ]
     )
-    # faster than real time (both heard before a reply), so the send queue must hold it all:
-    # with the default 2 s bound a busy machine would drop the oldest audio
-    async with open_session(emulator, vad={"silence_duration_ms": 300}, max_queued_audio_s=30) as s:
-        for i in range(0, len(pcm), 320):
-            await s.send_audio(pcm[i : i + 320])
-        await wait_until(lambda: len(s.turns) == 2 and all(t.complete for t in s.turns))
-        assert s.stats.dropped_audio_chunks == 0
-        assert [t.input_transcript.strip() for t in s.turns] == expected
+    # Faster than real time, and replies start 3 s after each utterance, so both are heard
+    # before a reply even on a busy machine; the send queue holds it all (the default 2 s bound
+    # would drop the oldest audio when the machine is slow).
+    with Emulator(speech="builtin", latency=3.0) as emu:
+        options = {"vad": {"silence_duration_ms": 300}, "max_queued_audio_s": 30}
+        async with open_session(emu, **options) as s:
+            for i in range(0, len(pcm), 320):
+                await s.send_audio(pcm[i : i + 320])
+            await wait_until(lambda: len(s.turns) == 2 and all(t.complete for t in s.turns))
+            assert s.stats.dropped_audio_chunks == 0
+            assert [t.input_transcript.strip() for t in s.turns] == expected
