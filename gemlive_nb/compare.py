@@ -35,7 +35,7 @@ from .exceptions import ConfigError, GemliveError
 
 if TYPE_CHECKING:
     from .audio import Audio
-    from .turn import Turn
+    from .conversation import Turn
 
 __all__ = [
     "Comparison",

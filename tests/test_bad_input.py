@@ -20,6 +20,7 @@ import pytest
 from gemlive_nb import catalog
 from gemlive_nb.audio import Audio, resample
 from gemlive_nb.config import LiveConfig
+from gemlive_nb.conversation import Recording
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.endpoints import Endpoint, resolve_endpoint
 from gemlive_nb.exceptions import (
@@ -29,7 +30,6 @@ from gemlive_nb.exceptions import (
     ProtocolError,
     ToolError,
 )
-from gemlive_nb.recording import Recording
 from gemlive_nb.session import connect
 from gemlive_nb.tools import ToolRegistry, declare
 

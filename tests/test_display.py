@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from gemlive_nb.audio import Audio
+from gemlive_nb.conversation import Turn
 from gemlive_nb.display import (
     plot_latency,
     plot_levels,
@@ -23,7 +24,6 @@ from gemlive_nb.display import (
 )
 from gemlive_nb.exceptions import AudioError
 from gemlive_nb.spectrum import stft_db
-from gemlive_nb.turn import Turn
 
 RATE = 24_000
 
@@ -219,7 +219,7 @@ def make_recording():
     """Two turns on a fake clock: speech in, VAD, a tool call with a grounded reply, an
     interrupted second reply."""
     from gemlive_nb import protocol as p
-    from gemlive_nb.recording import Recording
+    from gemlive_nb.conversation import Recording
 
     now = [0.0]
     rec = Recording(clock=lambda: now[0])

@@ -1,4 +1,4 @@
-"""The bounded queue of outgoing frames: control messages kept, oldest audio dropped on stall.
+"""The sender: a bounded queue of outgoing frames and the task that writes it to the socket.
 
 Audio frames carry their duration; when the queued audio exceeds ``max_audio_s`` the oldest
 audio frames are dropped (and counted), so a stalled network never grows memory without bound
@@ -8,14 +8,27 @@ responses, activity signals) are never dropped::
     box = Outbox(max_audio_s=2.0)
     box.put('{"realtimeInput":...}', audio_s=0.02)
     frame = box.popleft()
+
+A frame goes straight to the socket when nothing is queued and the socket takes it
+(:func:`.wire.send_now`); otherwise it waits in the queue for the writer task.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
+from typing import Any
 
-__all__ = ["Outbox"]
+from websockets.exceptions import ConnectionClosed
+
+from ..exceptions import SessionClosed
+from . import wire
+from .events import AudioDropped
+
+__all__ = ["Outbox", "Sender"]
+
+log = logging.getLogger("gemlive_nb.session")
 
 
 class Outbox:
@@ -101,3 +114,61 @@ class Outbox:
                 kept.append((frame, audio_s))
         kept.extend(self._items)
         self._items = kept
+
+
+class Sender:
+    """The sending half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
+
+    _ws: Any
+    _outbox: Outbox
+    _writing: bool
+    _error: SessionClosed | None
+    _closing: bool
+    _dropped_reported: float
+
+    def _emit(self, event: Any) -> None:
+        raise NotImplementedError
+
+    async def _send(self, frame: str, audio_s: float = 0.0) -> None:
+        if self._error is not None or self._closing:
+            raise self._error or SessionClosed(1000, "the session was closed")
+        ws = self._ws
+        if ws is not None and not self._writing and not self._outbox and wire.send_now(ws, frame):
+            return
+        dropped = self._outbox.dropped_chunks
+        self._outbox.put(frame, audio_s)
+        if self._outbox.dropped_chunks != dropped:
+            self._report_dropped()
+
+    def _report_dropped(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._dropped_reported < 1.0:
+            return
+        self._dropped_reported = now
+        box = self._outbox
+        log.warning(
+            "the network is not keeping up: dropped %.2f s of microphone audio so far "
+            "(max_queued_audio_s=%g)",
+            box.dropped_s,
+            box.max_audio_s,
+        )
+        self._emit(AudioDropped(box.dropped_chunks, round(box.dropped_s, 6)))
+
+    async def _writer(self) -> None:
+        box = self._outbox
+        while True:
+            await box.wait()
+            ws = self._ws
+            if ws is None or self._writing:
+                await asyncio.sleep(0.01)
+                continue
+            frame, audio_s = box.popleft()
+            self._writing = True
+            try:
+                await ws.send(frame)
+            except ConnectionClosed:
+                box.push_front(frame, audio_s)
+                while self._ws is ws:
+                    await asyncio.sleep(0.02)
+            finally:
+                self._writing = False

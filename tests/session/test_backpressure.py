@@ -91,7 +91,7 @@ async def test_stall_then_recovery_bounds_the_queue_and_counts_drops() -> None:
 
 
 def test_outbox_discard_removes_resent_frames_without_counting_drops() -> None:
-    from gemlive_nb._outbox import Outbox
+    from gemlive_nb.session.sender import Outbox
 
     box = Outbox(max_audio_s=1.0)
     box.put("turn", 0.0)

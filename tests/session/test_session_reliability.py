@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from gemlive_nb.conversation import Recording
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.speech import get_speech
 from gemlive_nb.exceptions import SessionClosed
-from gemlive_nb.recording import Recording
 from gemlive_nb.session import SessionStatus, connect
 
 FAST = {"backoff_s": 0.05}

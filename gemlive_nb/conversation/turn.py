@@ -8,10 +8,7 @@ holds. Times are seconds since the session started (monotonic clock)::
     turn.audio                        # Audio (24 kHz) with a player in a notebook
     turn.metrics["latency_first_audio"]   # seconds from end of user input to first audio byte
 
-Input transcription is attributed per user utterance (see :mod:`gemlive_nb.recording`): deltas
-are joined exactly as the service sent them (its deltas carry their own leading spaces), and text
-that arrives once this turn's reply has started, or after an utterance boundary (a delta marked
-``finished``, the server's voice-activity end), belongs to the next turn.
+Which server event belongs to which turn is decided by :mod:`gemlive_nb.conversation.model`.
 """
 
 from __future__ import annotations
@@ -23,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .audio import Audio
-from .protocol import OUTPUT_RATE, Usage
+from ..audio import Audio
+from ..protocol import OUTPUT_RATE, Usage
 
 __all__ = ["Turn"]
 

@@ -15,13 +15,14 @@ import pytest
 from waiting import wait_until
 from websockets.asyncio.server import serve
 
-import gemlive_nb.session as session_mod
+import gemlive_nb.session.embedded as embedded_mod
 from gemlive_nb import protocol as p
 from gemlive_nb.audio import Audio, resample
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.speech import get_speech
 from gemlive_nb.exceptions import SessionClosed
 from gemlive_nb.session import LiveSession, PlaybackCut, SessionStatus, connect, connect_sync
+from gemlive_nb.session.inputs import png
 from gemlive_nb.tools import tool
 
 
@@ -294,7 +295,7 @@ async def test_send_video_and_realtime_text(emulator: Emulator) -> None:
         image = np.zeros((8, 12, 3), np.uint8)
         image[:, :, 0] = 255
         await s.send_video(image)
-        decoded = matplotlib.image.imread(io.BytesIO(session_mod._png(image)), format="png")
+        decoded = matplotlib.image.imread(io.BytesIO(png(image)), format="png")
         assert decoded.shape == (8, 12, 3) and decoded[0, 0].tolist() == [1.0, 0.0, 0.0]
         await s.send_video(b"\xff\xd8\xff\xe0fakejpeg")
         with pytest.raises(ValueError, match="HxWx3 uint8"):
@@ -326,7 +327,7 @@ async def test_no_key_uses_the_embedded_emulator_once(
 ) -> None:
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(session_mod, "_emulators", {})
+    monkeypatch.setattr(embedded_mod, "_emulators", {})
     try:
         async with connect() as a, connect() as b:
             assert a.endpoint.kind == "emulator" and a.endpoint.url == b.endpoint.url
@@ -335,7 +336,7 @@ async def test_no_key_uses_the_embedded_emulator_once(
         assert out.count("gemlive_nb: no API key found — using the local emulator at ws://") == 1
         assert "set GEMINI_API_KEY or MIXROUTE_API_KEY" in out
     finally:
-        for emu in session_mod._emulators.values():
+        for emu in embedded_mod._emulators.values():
             emu.stop()
 
 

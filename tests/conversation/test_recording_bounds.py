@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from gemlive_nb import protocol as p
+from gemlive_nb.conversation import Recording
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.exceptions import ConfigError
-from gemlive_nb.recording import Recording
 from gemlive_nb.session import connect
 
 

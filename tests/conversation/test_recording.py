@@ -9,7 +9,7 @@ import numpy as np
 
 from gemlive_nb import protocol as p
 from gemlive_nb.audio import read_wav
-from gemlive_nb.recording import Recording
+from gemlive_nb.conversation import Recording
 
 
 class Clock:

@@ -34,7 +34,6 @@ metrics (no events, no words, no audio)::
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import time
 from collections import deque
@@ -44,126 +43,26 @@ from typing import Any
 
 import numpy as np
 
-from . import protocol as p
-from .audio import Audio, read_wav, resample, write_wav
-from .exceptions import ConfigError, GemliveError
+from .. import protocol as p
+from ..audio import Audio, resample
+from . import cues as _cues
+from . import store
+from .events import check_record, event_record, plain
+from .track import Track
 from .turn import Turn
 
-__all__ = ["Recording", "Track", "event_record"]
+__all__ = ["Recording"]
 
 INPUT_RATE = p.INPUT_RATE
 OUTPUT_RATE = p.OUTPUT_RATE
-# Chunks sent this close after the previous one ends are joined (timer jitter is not silence).
-_JOIN_S = 0.05
-_FORMAT = 1
 # Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
 _AUDIO_LOG_S = 1.0
-RECORD_MODES = (True, "transcript", False)
 _SENTENCE_END = (".", "!", "?")
-
-
-def check_record(record: Any) -> bool | str:
-    """Validate a ``record=`` option: True, "transcript" or False."""
-    if not any(record is m or (isinstance(m, str) and record == m) for m in RECORD_MODES):
-        raise ConfigError(
-            f"record must be True (everything), 'transcript' (no audio samples) or False "
-            f"(metrics only), not {record!r}"
-        )
-    return record
 
 
 def _new_sentence(before: str, delta: str) -> bool:
     """A whole sentence followed, without a space, by one starting with a capital letter."""
     return before.rstrip().endswith(_SENTENCE_END) and delta[:1].isupper()
-
-
-def event_record(event: Any) -> dict[str, Any]:
-    """A JSON-ready summary of an event: its type and fields; bytes become their length.
-
-    ``raw`` is kept only for :class:`~gemlive_nb.protocol.Unknown` (it is the whole event)::
-
-        event_record(AudioChunk(b"\\0\\0" * 480))
-        # {'type': 'AudioChunk', 'data': {'bytes': 960}, 'rate': 24000, 'mime_type': ...}
-    """
-    out: dict[str, Any] = {"type": type(event).__name__}
-    for f in dataclasses.fields(event):
-        if f.name == "raw" and not isinstance(event, p.Unknown):
-            continue
-        out[f.name] = _plain(getattr(event, f.name))
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"bytes": len(value)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-class Track:
-    """Mono audio placed on a timeline: segments of int16 samples at sample offsets.
-
-    A chunk that starts within 50 ms of the previous one's end is joined to it, so timer jitter
-    does not open gaps; a later chunk starts a new segment (the gap is silence)::
-
-        t = Track(16000); t.add(np.ones(160, np.int16), at=0.0); t.add(..., at=2.0)
-        t.render()        # silence between the two
-    """
-
-    def __init__(self, rate: int, keep: bool = True) -> None:
-        self.rate = rate
-        self.keep = keep  # False: only the placement is tracked, no samples are stored
-        self.segments: list[tuple[int, list[np.ndarray]]] = []
-        self.end = 0  # one past the last sample
-
-    def add(self, samples: np.ndarray, at: float) -> int:
-        """Place ``samples`` starting at ``at`` seconds (or right after the previous chunk);
-        returns the start offset in samples."""
-        start = max(round(at * self.rate), self.end)
-        if self.end and start <= self.end + _JOIN_S * self.rate:
-            start = self.end
-            if self.keep and self.segments:
-                self.segments[-1][1].append(samples)
-        if self.keep and (not self.segments or start != self.end):
-            self.segments.append((start, [samples]))
-        self.end = start + len(samples)
-        return start
-
-    @property
-    def duration(self) -> float:
-        """Seconds from the start of the timeline to the end of the last chunk."""
-        return self.end / self.rate
-
-    @property
-    def sample_count(self) -> int:
-        """Samples actually recorded (gaps excluded)."""
-        return sum(len(c) for _, chunks in self.segments for c in chunks)
-
-    def render(self, length: int | None = None) -> np.ndarray:
-        """The whole track as one int16 array (silence in the gaps), padded to ``length``.
-
-        Empty when the track keeps no samples."""
-        if not self.keep:
-            return np.zeros(0, np.int16)
-        out = np.zeros(max(self.end, length or 0), np.int16)
-        for start, chunks in self.segments:
-            data = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
-            out[start : start + len(data)] = data
-        return out
-
-    @classmethod
-    def from_samples(cls, samples: np.ndarray, rate: int) -> Track:
-        """A track holding ``samples`` from time 0."""
-        track = cls(rate)
-        if len(samples):
-            track.segments.append((0, [np.asarray(samples, np.int16)]))
-            track.end = len(samples)
-        return track
 
 
 class Recording:
@@ -345,7 +244,7 @@ class Recording:
         elif isinstance(event, p.ToolCall):
             turn = self._turn_for_reply(t)
             turn.tool_calls.extend(
-                {"id": c.id, "name": c.name, "args": _plain(c.args)} for c in event.calls
+                {"id": c.id, "name": c.name, "args": plain(c.args)} for c in event.calls
             )
         elif isinstance(event, p.Usage):
             # usage rides with turnComplete and is parsed after it: it belongs to that turn
@@ -527,39 +426,15 @@ class Recording:
 
     def cues(self) -> list[tuple[float, float, str, str]]:
         """Subtitle cues ``(start, end, speaker, text)`` for the user and the model."""
-        cues = []
-        for turn in self.turns:
-            if turn.user:
-                start = turn.t_user_start or 0.0
-                end = turn.t_user_end if turn.t_user_end is not None else start
-                # a clip sent at once ends on the timeline after the moment it was sent
-                end = max(end, start + turn.audio_in_s, start + 0.5)
-                cues.append((start, end, "User", turn.user))
-            if turn.transcript:
-                if turn.output_offset is not None:
-                    start = turn.output_offset / OUTPUT_RATE
-                    end = start + turn.audio_out_s
-                else:
-                    start = turn.t_user_end or turn.t_user_start or 0.0
-                    end = turn.t_turn_complete or start
-                cues.append((start, max(end, start + 0.5), "Model", turn.transcript))
-        return sorted(cues, key=lambda c: c[0])
+        return _cues.cues(self)
 
     def srt(self) -> str:
         """The transcript as SubRip subtitles."""
-        blocks = [
-            f"{i}\n{_stamp(a, ',')} --> {_stamp(b, ',')}\n{who}: {text.strip()}\n"
-            for i, (a, b, who, text) in enumerate(self.cues(), 1)
-        ]
-        return "\n".join(blocks)
+        return _cues.srt(self)
 
     def vtt(self) -> str:
         """The transcript as WebVTT subtitles."""
-        blocks = [
-            f"{_stamp(a, '.')} --> {_stamp(b, '.')}\n<v {who}>{text.strip()}\n"
-            for a, b, who, text in self.cues()
-        ]
-        return "WEBVTT\n\n" + "\n".join(blocks)
+        return _cues.vtt(self)
 
     # --- files ------------------------------------------------------------------------------
 
@@ -568,32 +443,7 @@ class Recording:
         transcript.vtt and manifest.json into ``directory`` (created if needed).
 
         The WAV files are written only when the recording keeps audio (``record=True``)."""
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        wavs = ["input.wav", "output.wav", "stereo.wav"] if self.record is True else []
-        if wavs:
-            write_wav(d / "input.wav", self.input.render(), INPUT_RATE)
-            write_wav(d / "output.wav", self.output.samples, OUTPUT_RATE)
-            write_wav(d / "stereo.wav", self.stereo(), OUTPUT_RATE)
-        with open(d / "events.jsonl", "w", encoding="utf-8") as f:
-            for event in self.events:
-                f.write(json.dumps(event, ensure_ascii=False) + "\n")
-        (d / "transcript.srt").write_text(self.srt(), encoding="utf-8")
-        (d / "transcript.vtt").write_text(self.vtt(), encoding="utf-8")
-        manifest = {
-            "format": _FORMAT,
-            "meta": self.meta,
-            "record": self.record,
-            "input_rate": INPUT_RATE,
-            "output_rate": OUTPUT_RATE,
-            "duration": self.duration,
-            "input_samples": self.input.end,
-            "turns": [{**t.to_dict(), "audio_samples": t.heard_samples} for t in self.turns],
-            "usage": self.usage_dict(),
-            "files": [*wavs, "events.jsonl", "transcript.srt", "transcript.vtt"],
-        }
-        (d / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        return d
+        return store.save(self, directory)
 
     @classmethod
     def load(cls, directory: str | Path) -> Recording:
@@ -602,42 +452,7 @@ class Recording:
         A missing directory or manifest raises FileNotFoundError; a damaged file raises
         GemliveError naming it.
         """
-        if not isinstance(directory, (str, Path)):
-            raise TypeError(f"directory must be a str or Path, not {type(directory).__name__}")
-        d = Path(directory)
-        if not (d / "manifest.json").is_file():
-            raise FileNotFoundError(
-                f"no recording in {str(d)!r}: manifest.json is missing — pass the directory "
-                "given to Recording.save()"
-            )
-        name = "manifest.json"
-        try:
-            manifest = json.loads((d / name).read_text(encoding="utf-8"))
-            rec = cls(meta=manifest.get("meta"), record=manifest.get("record", True))
-            name = "events.jsonl"
-            with open(d / name, encoding="utf-8") as f:
-                rec.events = [json.loads(line) for line in f if line.strip()]
-            output = None
-            if rec.record is True:
-                name = "input.wav"
-                rec.input = Track.from_samples(_samples(read_wav(d / name)), INPUT_RATE)
-                name = "output.wav"
-                output = _samples(read_wav(d / name))
-            name = "manifest.json"
-            for data in manifest["turns"]:
-                start, n = data.get("output_offset"), data.get("audio_samples", 0)
-                if output is None:
-                    rec.turns.append(Turn.from_dict(data).without_audio())
-                    rec.turns[-1]._dropped = n
-                    continue
-                audio = output[start : start + n] if start is not None else None
-                rec.turns.append(Turn.from_dict(data, audio))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError) as e:
-            raise GemliveError(
-                f"the recording in {str(d)!r} is damaged: {name} could not be read "
-                f"({type(e).__name__}: {e}) — save it again with Recording.save()"
-            ) from None
-        return rec
+        return store.load(cls, directory)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Recording):
@@ -667,15 +482,3 @@ class Recording:
 
     def __len__(self) -> int:
         return len(self.turns)
-
-
-def _stamp(seconds: float, sep: str) -> str:
-    ms = round(max(seconds, 0.0) * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def _samples(loaded: Any) -> np.ndarray:
-    return np.asarray(getattr(loaded, "samples", loaded), np.int16)

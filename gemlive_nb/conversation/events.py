@@ -1,0 +1,51 @@
+"""What a recording's event log keeps: JSON-ready summaries of events, and the record= modes."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .. import protocol as p
+from ..exceptions import ConfigError
+
+__all__ = ["RECORD_MODES", "check_record", "event_record", "plain"]
+
+RECORD_MODES = (True, "transcript", False)
+
+
+def check_record(record: Any) -> bool | str:
+    """Validate a ``record=`` option: True, "transcript" or False."""
+    if not any(record is m or (isinstance(m, str) and record == m) for m in RECORD_MODES):
+        raise ConfigError(
+            f"record must be True (everything), 'transcript' (no audio samples) or False "
+            f"(metrics only), not {record!r}"
+        )
+    return record
+
+
+def event_record(event: Any) -> dict[str, Any]:
+    """A JSON-ready summary of an event: its type and fields; bytes become their length.
+
+    ``raw`` is kept only for :class:`~gemlive_nb.protocol.Unknown` (it is the whole event)::
+
+        event_record(AudioChunk(b"\\0\\0" * 480))
+        # {'type': 'AudioChunk', 'data': {'bytes': 960}, 'rate': 24000, 'mime_type': ...}
+    """
+    out: dict[str, Any] = {"type": type(event).__name__}
+    for f in dataclasses.fields(event):
+        if f.name == "raw" and not isinstance(event, p.Unknown):
+            continue
+        out[f.name] = plain(getattr(event, f.name))
+    return out
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"bytes": len(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

@@ -1,0 +1,96 @@
+"""Saving a recording to a directory (WAV, JSONL, SRT/VTT, manifest) and loading it back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..audio import read_wav, write_wav
+from ..exceptions import ConfigError, GemliveError
+from ..protocol import INPUT_RATE, OUTPUT_RATE
+from .track import Track
+from .turn import Turn
+
+if TYPE_CHECKING:
+    from .recording import Recording
+
+__all__ = ["load", "save"]
+
+_FORMAT = 1
+
+
+def save(rec: Recording, directory: str | Path) -> Path:
+    """Write ``rec`` into ``directory``; see :meth:`Recording.save`."""
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    wavs = ["input.wav", "output.wav", "stereo.wav"] if rec.record is True else []
+    if wavs:
+        write_wav(d / "input.wav", rec.input.render(), INPUT_RATE)
+        write_wav(d / "output.wav", rec.output.samples, OUTPUT_RATE)
+        write_wav(d / "stereo.wav", rec.stereo(), OUTPUT_RATE)
+    with open(d / "events.jsonl", "w", encoding="utf-8") as f:
+        for event in rec.events:
+            f.write(json.dumps(event, ensure_ascii=False) + "\n")
+    (d / "transcript.srt").write_text(rec.srt(), encoding="utf-8")
+    (d / "transcript.vtt").write_text(rec.vtt(), encoding="utf-8")
+    manifest = {
+        "format": _FORMAT,
+        "meta": rec.meta,
+        "record": rec.record,
+        "input_rate": INPUT_RATE,
+        "output_rate": OUTPUT_RATE,
+        "duration": rec.duration,
+        "input_samples": rec.input.end,
+        "turns": [{**t.to_dict(), "audio_samples": t.heard_samples} for t in rec.turns],
+        "usage": rec.usage_dict(),
+        "files": [*wavs, "events.jsonl", "transcript.srt", "transcript.vtt"],
+    }
+    (d / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return d
+
+
+def load(cls: type[Recording], directory: str | Path) -> Recording:
+    """Read a recording written by :func:`save`; see :meth:`Recording.load`."""
+    if not isinstance(directory, (str, Path)):
+        raise TypeError(f"directory must be a str or Path, not {type(directory).__name__}")
+    d = Path(directory)
+    if not (d / "manifest.json").is_file():
+        raise FileNotFoundError(
+            f"no recording in {str(d)!r}: manifest.json is missing — pass the directory "
+            "given to Recording.save()"
+        )
+    name = "manifest.json"
+    try:
+        manifest = json.loads((d / name).read_text(encoding="utf-8"))
+        rec = cls(meta=manifest.get("meta"), record=manifest.get("record", True))
+        name = "events.jsonl"
+        with open(d / name, encoding="utf-8") as f:
+            rec.events = [json.loads(line) for line in f if line.strip()]
+        output = None
+        if rec.record is True:
+            name = "input.wav"
+            rec.input = Track.from_samples(_samples(read_wav(d / name)), INPUT_RATE)
+            name = "output.wav"
+            output = _samples(read_wav(d / name))
+        name = "manifest.json"
+        for data in manifest["turns"]:
+            start, n = data.get("output_offset"), data.get("audio_samples", 0)
+            if output is None:
+                rec.turns.append(Turn.from_dict(data).without_audio())
+                rec.turns[-1]._dropped = n
+                continue
+            audio = output[start : start + n] if start is not None else None
+            rec.turns.append(Turn.from_dict(data, audio))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError) as e:
+        raise GemliveError(
+            f"the recording in {str(d)!r} is damaged: {name} could not be read "
+            f"({type(e).__name__}: {e}) — save it again with Recording.save()"
+        ) from None
+    return rec
+
+
+def _samples(loaded: Any) -> np.ndarray:
+    return np.asarray(getattr(loaded, "samples", loaded), np.int16)

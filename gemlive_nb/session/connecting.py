@@ -1,0 +1,102 @@
+"""``connect()`` / ``connect_sync()``: resolve config and endpoint, start the embedded
+emulator when no key is configured, open a :class:`LiveSession`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any
+
+from .._sync import run_sync
+from ..config import LiveConfig
+from ..endpoints import Endpoint, resolve_endpoint
+from .embedded import embedded_emulator
+from .live import LiveSession
+
+__all__ = ["connect", "connect_sync"]
+
+
+async def _open_session(
+    config: Any, endpoint: Any, api_key: Any, options: dict[str, Any], fields: dict[str, Any]
+) -> LiveSession:
+    cfg = LiveConfig.coerce(config, **fields)
+    ep = resolve_endpoint(
+        endpoint, api_key=api_key, model=cfg.model, api_version=cfg.required_api_version()
+    )
+    if ep.kind == "emulator" and ep.url is None:
+        emu = await asyncio.to_thread(embedded_emulator, ep.dialect)
+        ep = ep.with_url(emu.url)
+    session = LiveSession(cfg, ep, **options)
+    return await session._start()
+
+
+_SESSION_OPTIONS = (
+    "auto_tools",
+    "max_queued_audio_s",
+    "max_failures",
+    "backoff_s",
+    "ping_interval",
+    "ping_timeout",
+    "open_timeout",
+    "event_buffer",
+    "tool_timeout",
+    "record",
+)
+
+
+class _Connecting(Awaitable[LiveSession]):
+    """What :func:`connect` returns: await it, or use it as ``async with``."""
+
+    def __init__(self, factory: Callable[[], Awaitable[LiveSession]]) -> None:
+        self._factory = factory
+        self._session: LiveSession | None = None
+
+    def __await__(self) -> Generator[Any, None, LiveSession]:
+        return self._factory().__await__()
+
+    async def __aenter__(self) -> LiveSession:
+        self._session = await self._factory()
+        return self._session
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    options = {k: fields.pop(k) for k in _SESSION_OPTIONS if k in fields}
+    return options, fields
+
+
+def connect(
+    config: Any = None,
+    *,
+    endpoint: str | Endpoint | Any = None,
+    api_key: str | None = None,
+    **config_fields: Any,
+) -> _Connecting:
+    """Open a Live session: ``s = await gl.connect(...)`` or ``async with gl.connect(...) as s``.
+
+    ``config`` is a LiveConfig or a dict; ``config_fields`` override it (``voice="Puck"``).
+    ``endpoint``/``api_key`` choose the service (see :func:`resolve_endpoint`); with no key
+    anywhere, the embedded emulator is used. Session options can be passed too:
+    ``auto_tools``, ``max_queued_audio_s``, ``max_failures``, ``backoff_s``, ``ping_interval``,
+    ``ping_timeout``, ``open_timeout``, ``event_buffer``, ``tool_timeout`` (seconds a tool may
+    run before the model gets an error response instead; default 30, None waits forever),
+    ``record`` (True: keep everything in ``s.recording``; ``"transcript"``: no audio samples;
+    False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`).
+    """
+    options, fields = _split(dict(config_fields))
+    return _Connecting(lambda: _open_session(config, endpoint, api_key, options, fields))
+
+
+def connect_sync(
+    config: Any = None,
+    *,
+    endpoint: str | Endpoint | Any = None,
+    api_key: str | None = None,
+    **config_fields: Any,
+) -> LiveSession:
+    """:func:`connect` for code that can't ``await`` (a script, or a plain notebook cell)."""
+    options, fields = _split(dict(config_fields))
+    return run_sync(_open_session(config, endpoint, api_key, options, fields))

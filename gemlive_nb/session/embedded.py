@@ -1,0 +1,53 @@
+"""The kernel's embedded emulator: one child process per dialect, started on first use.
+
+Used by :func:`~gemlive_nb.session.connect` when no API key is configured. The child runs the
+emulator outside the kernel (its speech synthesis never competes with the kernel for the GIL).
+If the child has died (killed, crashed, the machine ran out of memory), the next ``connect()``
+starts a new one instead of failing until the kernel restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+__all__ = ["embedded_emulator"]
+
+log = logging.getLogger("gemlive_nb.session")
+
+_emulators: dict[str, Any] = {}
+_emulator_lock = threading.Lock()
+
+
+def _running(emu: Any) -> bool:
+    """Whether the child process still runs (EmulatorProcess keeps its Popen in ``_proc``)."""
+    running = getattr(emu, "running", None)
+    if isinstance(running, bool):
+        return running
+    proc = getattr(emu, "_proc", None)
+    return proc is not None and proc.poll() is None
+
+
+def embedded_emulator(dialect: str) -> Any:
+    """The process-wide emulator for ``dialect`` (an EmulatorProcess), started — or restarted,
+    when its process has died — on demand."""
+    from ..emulator.process import EmulatorProcess
+
+    with _emulator_lock:
+        emu = _emulators.get(dialect)
+        if emu is not None and not _running(emu):
+            log.warning("the embedded emulator at %s had stopped; starting a new one", emu.url)
+            print(f"gemlive_nb: the local emulator at {emu.url} had stopped — starting a new one")
+            emu.stop()
+            emu = None
+        if emu is None:
+            emu = EmulatorProcess("--dialect", dialect, "--quiet").start()
+            _emulators[dialect] = emu
+            message = (
+                f"gemlive_nb: no API key found — using the local emulator at {emu.url}; "
+                "set GEMINI_API_KEY or MIXROUTE_API_KEY to use the real service"
+            )
+            log.info(message)
+            print(message)
+        return emu

@@ -1,0 +1,260 @@
+"""What the user sends: text, audio, video, activity signals, tool responses; ``ask()``."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import zlib
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .. import protocol as p
+from .._sync import run_sync
+from ..audio import Audio, Resampler, float_to_int16, pcm16_to_array
+from ..conversation import Turn
+from ..exceptions import AudioError, ConfigError
+from .options import check_timeout
+
+if TYPE_CHECKING:
+    from .live import LiveSession
+
+__all__ = ["Inputs", "png"]
+
+INPUT_RATE = p.INPUT_RATE
+
+
+def png(image: np.ndarray) -> bytes:
+    """Encode an ``HxWx3`` (or ``HxW``) uint8 array as PNG, with only the standard library."""
+    if (
+        image.dtype != np.uint8
+        or image.ndim not in (2, 3)
+        or (image.ndim == 3 and image.shape[2] not in (3, 4))
+    ):
+        raise AudioError(
+            f"a video frame must be an HxWx3 uint8 array (or JPEG/PNG bytes), got shape "
+            f"{image.shape} and dtype {image.dtype}"
+        )
+    h, w = image.shape[:2]
+    color = 0 if image.ndim == 2 else {3: 2, 4: 6}[image.shape[2]]  # gray, RGB, RGBA
+    rows = np.ascontiguousarray(image).reshape(h, -1)
+    raw = np.hstack([np.zeros((h, 1), np.uint8), rows]).tobytes()
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, color, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+class Inputs:
+    """The input half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
+
+    def _input_samples(self: LiveSession, pcm: Any, rate: int) -> np.ndarray:
+        if isinstance(pcm, Audio):
+            samples, rate = pcm.samples, pcm.rate
+        elif isinstance(pcm, (bytes, bytearray, memoryview)):
+            samples = pcm16_to_array(pcm)
+        elif isinstance(pcm, np.ndarray):
+            samples = pcm if pcm.dtype == np.int16 else float_to_int16(pcm)
+            if samples.ndim != 1:
+                raise AudioError(f"audio must be mono (1-D), got shape {pcm.shape}")
+        else:
+            raise AudioError(
+                f"send_audio takes bytes (PCM16), a numpy array or an Audio, "
+                f"not {type(pcm).__name__}"
+            )
+        if rate != INPUT_RATE:
+            resampler = self._resamplers.get(rate)
+            if resampler is None:
+                resampler = self._resamplers[rate] = Resampler(rate, INPUT_RATE)
+            samples = resampler.process(samples)
+        return samples
+
+    async def send_audio(
+        self: LiveSession, pcm: bytes | np.ndarray | Audio, rate: int = INPUT_RATE
+    ) -> None:
+        """Stream microphone audio (PCM16 bytes, an int16/float array or an Audio).
+
+        Audio at another rate is resampled to 16 kHz. On a stalled network the oldest queued
+        audio is dropped (see ``stats``). Example::
+
+            await s.send_audio(chunk_bytes)              # 16 kHz PCM16
+            await s.send_audio(samples_48k, rate=48000)
+        """
+        if type(pcm) is bytes and rate == INPUT_RATE and not len(pcm) & 1:
+            data = pcm
+            samples = np.frombuffer(pcm, "<i2")
+        else:
+            samples = self._input_samples(pcm, rate)
+            data = samples.astype("<i2", copy=False).tobytes()
+        n = len(samples)
+        if not n:
+            return
+        seconds = n / INPUT_RATE
+        self.recording.add_input_audio(samples)
+        self._audio_chunks += 1
+        self._audio_s += seconds
+        await self._send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
+
+    async def send_text(self: LiveSession, text: str, turn_complete: bool = True) -> Turn | None:
+        """Send user text as conversation content (``clientContent``); returns the new Turn.
+
+        With ``turn_complete=False`` the text is added to the context and waits for more.
+        """
+        if not isinstance(text, str):
+            raise ConfigError(f"send_text takes text (a str), not {type(text).__name__}")
+        frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
+        self.recording.log("send", "text", text=text, turn_complete=turn_complete)
+        if not turn_complete:
+            self._partial_frames.append((frame, 0.0))
+            await self._send(frame)
+            return None
+        turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
+        self._partial_frames = []
+        await self._send(frame)
+        self.recording.mark_user_end()
+        return turn
+
+    async def send_realtime_text(self: LiveSession, text: str) -> Turn:
+        """Send streaming text input (``realtimeInput.text``); the model answers it."""
+        if not isinstance(text, str):
+            raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
+        frame = p.dumps(p.realtime_text(text))
+        self.recording.log("send", "realtime_text", text=text)
+        turn = self._begin_turn(text, [(frame, 0.0)])
+        await self._send(frame)
+        self.recording.mark_user_end()
+        return turn
+
+    def _begin_turn(self: LiveSession, text: str | None, frames: list[tuple[str, float]]) -> Turn:
+        turn = self.recording.begin_turn(user_text=text)
+        self._resend[turn.index] = frames
+        return turn
+
+    async def send_video(
+        self: LiveSession, frame: bytes | np.ndarray, mime_type: str | None = None
+    ) -> None:
+        """Send one video frame: JPEG/PNG bytes, or an ``HxWx3`` uint8 array (sent as PNG).
+
+        Keep to about one frame per second.
+        """
+        if isinstance(frame, np.ndarray):
+            data, mime = png(frame), "image/png"
+        elif isinstance(frame, (bytes, bytearray, memoryview)):
+            data = bytes(frame)
+            mime = mime_type or ("image/png" if data[:4] == b"\x89PNG" else "image/jpeg")
+        else:
+            raise ConfigError(
+                f"send_video takes JPEG/PNG bytes or an HxWx3 uint8 array, "
+                f"not {type(frame).__name__}"
+            )
+        self.recording.log("send", "video", bytes=len(data), mime_type=mime)
+        await self._send(p.dumps(p.realtime_video(data, mime)))
+
+    async def activity_start(self: LiveSession) -> None:
+        """Manual VAD (``vad={'disabled': True}``): the user started speaking."""
+        self.recording.log("send", "activity_start")
+        await self._send(p.dumps(p.activity_start()))
+
+    async def activity_end(self: LiveSession) -> None:
+        """Manual VAD: the user stopped speaking; the model answers."""
+        self.recording.log("send", "activity_end")
+        self.recording.mark_user_end()
+        await self._send(p.dumps(p.activity_end()))
+
+    async def audio_stream_end(self: LiveSession) -> None:
+        """The microphone paused or closed (automatic VAD): flush the speech heard so far."""
+        self.recording.log("send", "audio_stream_end")
+        self.recording.mark_user_end()
+        await self._send(p.dumps(p.audio_stream_end()))
+
+    async def send_tool_response(
+        self, responses: p.FunctionResponse | dict[str, Any] | list[Any]
+    ) -> None:
+        """Answer tool calls yourself (for functions declared as dicts, or ``auto_tools=False``).
+
+        Example::
+
+            await s.send_tool_response({"id": call.id, "name": call.name,
+                                        "response": {"temp_c": 21}})
+        """
+        message = p.tool_response(responses)
+        for item in message["toolResponse"]["functionResponses"]:
+            self.recording.add_tool_result(item)
+        self.recording.log("send", "tool_response", responses=message["toolResponse"])
+        await self._send(p.dumps(message))
+
+    async def ask(self: LiveSession, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
+        """Send one user turn (text, or an Audio of speech) and wait for the whole reply.
+
+        Tool calls in between are answered automatically. Example::
+
+            turn = await s.ask("What's the weather in Paris?")
+            turn.output_transcript, turn.audio, turn.metrics
+        """
+        check_timeout(timeout)
+        if isinstance(prompt, Audio):
+            turn = await self._ask_audio(prompt)
+        elif isinstance(prompt, str):
+            turn = await self.send_text(prompt)
+        else:
+            raise ConfigError(f"ask takes text or an Audio, not {type(prompt).__name__}")
+        assert turn is not None
+        return await self.wait_turn(turn, timeout)
+
+    async def wait_turn(self: LiveSession, turn: Turn, timeout: float | None = 120.0) -> Turn:
+        """Wait until ``turn`` is complete (or was cut); returns it."""
+        if not isinstance(turn, Turn):
+            raise ConfigError(f"wait_turn takes a Turn (from send_text/ask), not {turn!r:.40}")
+        check_timeout(timeout)
+        if turn.complete or turn not in self.recording.open_turns:
+            return turn
+        if self._error is not None:
+            raise self._error
+        fut = self._waiters.get(turn.index)
+        if fut is None:
+            fut = self._waiters[turn.index] = asyncio.get_running_loop().create_future()
+            # a waiter that timed out may never look again: don't warn about its exception
+            fut.add_done_callback(lambda f: f.cancelled() or f.exception())
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        except asyncio.TimeoutError:
+            raise TimeoutError(
+                f"turn {turn.index} got no turnComplete within {timeout} s — pass a longer "
+                "timeout=, or check the session's events"
+            ) from None
+
+    async def _ask_audio(self: LiveSession, audio: Audio) -> Turn:
+        if audio.rate != INPUT_RATE:  # one whole utterance: resample it on its own
+            audio = audio.resample(INPUT_RATE)
+        samples = self._input_samples(audio, INPUT_RATE)
+        manual = bool(self.config.vad and self.config.vad.disabled)
+        step = INPUT_RATE // 10
+        frames: list[tuple[str, float]] = []
+        if manual:
+            frames.append((p.dumps(p.activity_start()), 0.0))
+        for i in range(0, len(samples), step):
+            piece = samples[i : i + step]
+            data = piece.astype("<i2", copy=False).tobytes()
+            frames.append((p.realtime_audio_frame(data, INPUT_RATE), 0.0))
+        end = p.activity_end() if manual else p.audio_stream_end()
+        frames.append((p.dumps(end), 0.0))
+        self.recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
+        turn = self._begin_turn(None, frames)
+        self._audio_chunks += len(frames) - 1 - int(manual)
+        self._audio_s += len(samples) / INPUT_RATE
+        for frame, _ in frames:  # never dropped: this turn must arrive whole
+            await self._send(frame)
+        self.recording.mark_user_end()
+        return turn
+
+    def ask_sync(self: LiveSession, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
+        """:meth:`ask` for a cell or script that doesn't ``await`` (see gemlive_nb._sync)."""
+        return run_sync(self.ask(prompt, timeout), loop=self._loop)

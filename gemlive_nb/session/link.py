@@ -1,0 +1,202 @@
+"""The link: open a socket (setup, resumption handle), read it, reconnect, follow goAway.
+
+See :mod:`gemlive_nb.session` for the reliability rules this implements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import websockets
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from .. import protocol as p
+from ..exceptions import SessionClosed
+from ..secret import RedactingLogger, redact
+from . import wire
+from .closes import SESSION_GONE, close_hint, fatal
+from .events import SessionStatus
+
+if TYPE_CHECKING:
+    from .live import LiveSession
+
+__all__ = ["Link"]
+
+log = logging.getLogger("gemlive_nb.session")
+
+
+class Link:
+    """The connection half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
+
+    async def _start(self: LiveSession) -> LiveSession:
+        self._loop = asyncio.get_running_loop()
+        self._emit(SessionStatus("connecting", self.endpoint.describe()))
+        while True:
+            try:
+                self._ws = await self._open()
+                break
+            except SessionClosed as e:
+                self._failures += 1
+                if fatal(e.code, e.reason) or self._failures >= self.max_failures:
+                    self._finish(e)
+                    raise e from None
+                if self._expired_handle(e):
+                    continue
+                await asyncio.sleep(self.backoff_s * 2 ** (self._failures - 1))
+        self._failures = 0
+        self._set_status("connected", self.endpoint.describe())
+        self._tasks = [
+            asyncio.ensure_future(self._supervise()),
+            asyncio.ensure_future(self._writer()),
+        ]
+        return self
+
+    async def _open(self: LiveSession) -> Any:
+        """Open a socket, send setup (with the resumption handle) and wait for setupComplete."""
+        setup = self._setup
+        if self.config.resumption:
+            resumption = {"handle": self._handle} if self._handle else {}
+            setup = {"setup": dict(setup["setup"], sessionResumption=resumption)}
+        host = urlsplit(self.endpoint.url or "").hostname or ""
+        local = self.endpoint.kind == "emulator" or host in ("127.0.0.1", "localhost", "::1")
+        try:
+            ws = await websockets.connect(
+                self.endpoint.connect_url(),
+                additional_headers=self.endpoint.headers(),
+                proxy=None if local else True,
+                user_agent_header="gemlive_nb",
+                logger=RedactingLogger("gemlive_nb.websockets", self.endpoint.api_key),
+                **self._ws_options,
+            )
+        except InvalidStatus as e:
+            status = e.response.status_code
+            reason = f"the server refused the WebSocket upgrade with HTTP {status}"
+            raise SessionClosed(
+                4000 if 400 <= status < 500 else 1006,
+                reason,
+                close_hint(1008 if status in (401, 403) else 1006, reason),
+            ) from None
+        except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.InvalidURI) as e:
+            reason = self._redact(f"cannot connect to {self.endpoint.describe()}: {e}")
+            raise SessionClosed(1006, reason, close_hint(1006, "")) from None
+        try:
+            await ws.send(p.dumps(setup))
+            await asyncio.wait_for(self._setup_complete(ws), self._ws_options["open_timeout"])
+        except ConnectionClosed:
+            code, reason = self._close_info(ws)
+            raise SessionClosed(code, reason, close_hint(code, reason)) from None
+        except asyncio.TimeoutError:
+            await ws.close()
+            reason = "no setupComplete from the server"
+            raise SessionClosed(1006, reason, "check the endpoint URL and the model") from None
+        return ws
+
+    @staticmethod
+    async def _setup_complete(ws: Any) -> None:
+        while True:
+            events = p.parse_server_message(await ws.recv())
+            if any(isinstance(ev, p.SetupComplete) for ev in events):
+                return
+
+    def _expired_handle(self: LiveSession, error: SessionClosed) -> bool:
+        """The server does not know our resumption handle: forget it (a fresh session)."""
+        if SESSION_GONE in error.reason.lower() and self._handle:
+            log.warning("the resumption handle was not accepted; starting a fresh session")
+            self._handle = None
+            return True
+        return False
+
+    def _close_info(self: LiveSession, ws: Any) -> tuple[int, str]:
+        rcvd = wire.close_received(ws)
+        if rcvd is not None:
+            return rcvd[0], self._redact(rcvd[1])
+        return 1006, "the connection dropped without a close frame"
+
+    def _redact(self: LiveSession, text: str) -> str:
+        return redact(text, self.endpoint.api_key)
+
+    async def _supervise(self: LiveSession) -> None:
+        """Read the current socket; on a close, reconnect (or give up) and read on."""
+        while True:
+            ws = self._ws
+            try:
+                async for frame in ws:
+                    self._on_frame(frame)
+            except ConnectionClosed:
+                pass
+            if self._closing:
+                return
+            code, reason = self._close_info(ws)
+            planned, self._planned = self._planned, False
+            if not planned and fatal(code, reason):
+                self._finish(SessionClosed(code, reason, close_hint(code, reason)))
+                return
+            if not planned:
+                self._failures += 1
+                log.info("connection closed (%s %s), reconnecting", code, reason)
+            if not await self._reconnect(code, reason, planned):
+                return
+
+    async def _reconnect(self: LiveSession, code: int, reason: str, planned: bool) -> bool:
+        self._ws = None
+        while True:
+            if self._failures >= self.max_failures:
+                detail = f"{reason} (gave up after {self._failures} consecutive failures)"
+                self._finish(SessionClosed(code, detail, close_hint(code, reason)))
+                return False
+            self._set_status("reconnecting", reason or "goAway", code)
+            if not planned:
+                await asyncio.sleep(self.backoff_s * 2 ** max(0, self._failures - 1))
+            if self._closing:
+                return False
+            try:
+                ws = await self._open()
+            except SessionClosed as e:
+                code, reason, planned = e.code, e.reason, False
+                if not self._expired_handle(e) and fatal(code, reason):
+                    self._finish(e)
+                    return False
+                self._failures += 1
+                continue
+            self._ws = ws
+            self._reconnects += 1
+            self._resume_turns()
+            self._set_status("connected", f"resumed: {self.endpoint.describe()}")
+            return True
+
+    def _resume_turns(self: LiveSession) -> None:
+        """Ask again every turn left open by the broken connection (see the module doc)."""
+        self.tools.cancel_all()
+        frames: list[tuple[str, float]] = []
+        for turn in self.recording.open_turns:
+            resend = self._resend.get(turn.index)
+            if resend is None:
+                self.recording.abandon_turn(turn)
+                self._resolve(turn)
+                continue
+            self.recording.retry_turn(turn)
+            frames.extend(resend)
+        # a frame of such a turn may still sit in the queue (sent while the old socket was
+        # closing): it goes once, with its turn, or the server would hear the turn twice
+        self._outbox.discard({frame for frame, _ in frames})
+        for frame, _ in reversed(frames):
+            self._outbox.push_front(frame)
+
+    def _schedule_goaway(self: LiveSession, time_left: float) -> None:
+        if self._goaway_task is None or self._goaway_task.done():
+            self._goaway_task = asyncio.ensure_future(self._goaway(time_left))
+
+    async def _goaway(self: LiveSession, time_left: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0.0, time_left - min(2.0, time_left / 2))
+        while self.recording.open_turns and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        ws = self._ws
+        if ws is None or self._closing:
+            return
+        log.info("goAway: reconnecting with the newest resumption handle")
+        self._planned = True
+        await ws.close(1000, "goAway: reconnecting")

@@ -1,0 +1,301 @@
+"""LiveSession: one Live conversation; the receiving side, lifecycle and state.
+
+The link (connect/reconnect), the sender and the inputs are mixins in sibling modules; the
+package docstring (:mod:`gemlive_nb.session`) states the reliability rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import protocol as p
+from .._sync import run_sync
+from ..audio import Resampler
+from ..config import LiveConfig
+from ..conversation import Recording, Turn, check_record
+from ..endpoints import Endpoint
+from ..exceptions import ConfigError, SessionClosed
+from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
+from . import wire
+from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
+from .inputs import Inputs
+from .link import Link
+from .options import check_options
+from .sender import Outbox, Sender
+
+__all__ = ["LiveSession"]
+
+log = logging.getLogger("gemlive_nb.session")
+
+
+class LiveSession(Link, Sender, Inputs):
+    """A connected Live session; see the module docstring. Make one with :func:`connect`.
+
+    Useful attributes: ``config`` (LiveConfig), ``endpoint`` (Endpoint), ``recording``
+    (Recording), ``tools`` (ToolRegistry), ``status`` ('connecting' | 'connected' |
+    'reconnecting' | 'closed'), ``stats`` (SessionStats).
+    """
+
+    def __init__(
+        self,
+        config: LiveConfig,
+        endpoint: Endpoint,
+        *,
+        auto_tools: bool = True,
+        max_queued_audio_s: float = 2.0,
+        max_failures: int = 3,
+        backoff_s: float = 0.25,
+        ping_interval: float | None = 20.0,
+        ping_timeout: float | None = 60.0,
+        open_timeout: float = 15.0,
+        event_buffer: int = 4096,
+        tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
+        record: bool | str = True,
+    ) -> None:
+        check_record(record)
+        check_options(
+            max_queued_audio_s=max_queued_audio_s, max_failures=max_failures,
+            backoff_s=backoff_s, ping_interval=ping_interval, ping_timeout=ping_timeout,
+            open_timeout=open_timeout, event_buffer=event_buffer, tool_timeout=tool_timeout,
+        )  # fmt: skip
+        self.config = config
+        self.endpoint = endpoint
+        self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
+        self.auto_tools = auto_tools
+        self.max_failures = max_failures
+        self.backoff_s = backoff_s
+        self._ws_options: dict[str, Any] = dict(
+            ping_interval=ping_interval,
+            ping_timeout=ping_timeout,
+            open_timeout=open_timeout,
+            close_timeout=2.0,
+            max_size=2**24,
+            compression=None,  # base64 audio barely compresses; deflate only costs CPU
+        )
+        self.recording = Recording(
+            meta={
+                "endpoint": endpoint.describe(),
+                "model": config.model or endpoint.model,
+                "voice": config.voice,
+                "language": config.language,
+                "dialect": endpoint.dialect,
+            },
+            record=record,
+        )
+        self.status = "connecting"
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ws: Any = None
+        self._outbox = Outbox(max_queued_audio_s)
+        self._writing = False
+        self._handle: str | None = config.resumption if isinstance(config.resumption, str) else None
+        self._failures = 0
+        self._reconnects = 0
+        self._planned = False
+        self._closing = False
+        self._error: SessionClosed | None = None
+        self._events: deque[Any] = deque(maxlen=event_buffer)
+        self._event_ready = asyncio.Event()
+        self._subscribers: list[Callable[[Any], None]] = []
+        self._waiters: dict[int, asyncio.Future[Turn]] = {}
+        self._resend: dict[int, list[tuple[str, float]]] = {}
+        self._partial_frames: list[tuple[str, float]] = []
+        self._resamplers: dict[int, Resampler] = {}
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._goaway_task: asyncio.Task[Any] | None = None
+        self._audio_chunks = 0
+        self._audio_s = 0.0
+        self._received_audio_s = 0.0
+        self._received = 0
+        self._dropped_reported = float("-inf")
+        self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
+
+    def _finish(self, error: SessionClosed | None) -> None:
+        """The session is over: record why, wake everyone waiting."""
+        if self.status == "closed":
+            return
+        self._error = error
+        self.tools.cancel_all()
+        if self._goaway_task is not None:
+            self._goaway_task.cancel()
+        code = error.code if error else 1000
+        detail = str(error) if error else "closed"
+        self._set_status("closed", detail, code)
+        for fut in self._waiters.values():
+            if not fut.done():
+                fut.set_exception(error or SessionClosed(1000, "the session was closed"))
+        self._waiters.clear()
+        self._event_ready.set()
+        for task in self._tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+
+    async def close(self) -> None:
+        """Close the session (idempotent). Running tool calls are cancelled."""
+        if self._closing:
+            return
+        self._closing = True
+        ws = self._ws
+        if ws is not None and wire.is_stalled(ws):
+            wire.abort(ws)  # stalled: the close frame could not get through anyway
+        elif ws is not None:
+            try:
+                await asyncio.wait_for(ws.close(), self._ws_options["close_timeout"])
+            except Exception:  # a stalled or broken socket: don't wait for the handshake
+                wire.abort(ws)
+        self._finish(self._error)
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    def close_sync(self) -> None:
+        """:meth:`close` for code that can't ``await``."""
+        run_sync(self.close(), loop=self._loop)
+
+    async def __aenter__(self) -> LiveSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ receiving
+
+    def _on_frame(self, frame: str | bytes) -> None:
+        self._received += 1
+        try:
+            events = p.parse_server_message(frame)
+        except p.ProtocolError as e:
+            log.warning("ignored a server frame that is not Live API JSON: %s", e)
+            self.recording.log("recv", "ProtocolError", error=str(e))
+            return
+        for event in events:
+            self._on_event(event)
+
+    def _on_event(self, event: Any) -> None:
+        rec = self.recording
+        if type(event) is p.AudioChunk:
+            self._received_audio_s += event.duration
+        elif isinstance(event, p.SessionResumptionUpdate):
+            if event.resumable and event.handle:
+                self._handle = event.handle
+        elif isinstance(event, p.GoAway):
+            self._schedule_goaway(event.time_left)
+        elif isinstance(event, p.ToolCall):
+            for call in event.calls:
+                if self.tools.is_non_blocking(call.name):
+                    rec.mark_non_blocking(call.id)
+            if self.auto_tools:
+                self.tools.start(event, self.send_tool_response)
+        elif isinstance(event, p.ToolCallCancellation):
+            self.tools.cancel(event.ids)
+        result = rec.on_event(event)
+        self._emit(event)
+        if isinstance(result, Turn):
+            self._failures = 0
+            self._resend.pop(result.index, None)
+            self._resolve(result)
+        elif isinstance(result, tuple):
+            turn, kept = result
+            self._emit(PlaybackCut(turn.index, kept))
+
+    def _emit(self, event: Any) -> None:
+        self._events.append(event)
+        self._event_ready.set()
+        if isinstance(event, (SessionStatus, PlaybackCut, AudioDropped)):
+            self.recording.log("session", type(event).__name__, **event.__dict__)
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:
+                log.exception("a session subscriber raised; it stays subscribed")
+
+    def _set_status(self, state: str, detail: str = "", code: int | None = None) -> None:
+        self.status = state
+        self._emit(SessionStatus(state, self._redact(detail), code))
+
+    def _resolve(self, turn: Turn) -> None:
+        fut = self._waiters.pop(turn.index, None)
+        if fut is not None and not fut.done():
+            fut.set_result(turn)
+
+    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` on the loop for every event, in order; returns unsubscribe.
+
+        Besides protocol events it gets :class:`SessionStatus`, :class:`PlaybackCut` and
+        :class:`AudioDropped`.
+        """
+        if not callable(callback):
+            raise ConfigError(f"subscribe takes a function, not {callback!r:.40}")
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def __aiter__(self) -> LiveSession:
+        return self
+
+    async def __anext__(self) -> Any:
+        while not self._events:
+            if self.status == "closed":
+                if self._error is not None:
+                    raise self._error
+                raise StopAsyncIteration
+            self._event_ready.clear()
+            await self._event_ready.wait()
+        return self._events.popleft()
+
+    def report_playback(self, played_samples: int) -> None:
+        """The player has played ``played_samples`` 24 kHz samples since the session started."""
+        if isinstance(played_samples, bool) or not isinstance(played_samples, (int, np.integer)):
+            raise ConfigError(
+                f"played_samples must be a whole number of samples, not {played_samples!r:.40}"
+            )
+        self.recording.report_playback(played_samples)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def stats(self) -> SessionStats:
+        """A snapshot of the counters."""
+        box = self._outbox
+        return SessionStats(
+            audio_chunks_sent=self._audio_chunks,
+            audio_seconds_sent=round(self._audio_s, 6),
+            dropped_audio_chunks=box.dropped_chunks,
+            dropped_audio_seconds=round(box.dropped_s, 6),
+            queued_audio_seconds=round(box.audio_s, 6),
+            peak_queued_audio_seconds=round(box.peak_audio_s, 6),
+            audio_seconds_received=round(self._received_audio_s, 6),
+            messages_received=self._received,
+            reconnects=self._reconnects,
+            turns=len(self.recording.turns),
+        )
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop the session runs on (None before it started).
+
+        Schedule work for the session there from another thread, e.g.
+        ``asyncio.run_coroutine_threadsafe(s.send_text("hi"), s.loop)``.
+        """
+        return self._loop
+
+    @property
+    def turns(self) -> list[Turn]:
+        """The turns so far (``recording.turns``)."""
+        return self.recording.turns
+
+    def __repr__(self) -> str:
+        return (
+            f"<LiveSession {self.endpoint.describe()} · {self.status} · "
+            f"{len(self.recording.turns)} turns>"
+        )
