@@ -8,6 +8,7 @@ names the bad value and says how to fix it. No message ever contains an API key:
     ├── AudioError         (also ValueError)  audio of the wrong dtype, rate or shape
     ├── ProtocolError      (also ValueError)  a server frame that is not valid Live API JSON
     ├── SessionClosed      (also ConnectionError)  the socket closed; carries `code` and `reason`
+    ├── TurnFailed                            a turn ended without a reply (e.g. re-asked too often)
     └── ToolError                             a tool could not be declared or dispatched
 
 Example::
@@ -27,6 +28,7 @@ __all__ = [
     "ProtocolError",
     "SessionClosed",
     "ToolError",
+    "TurnFailed",
 ]
 
 
@@ -66,6 +68,11 @@ class SessionClosed(GemliveError, ConnectionError):
 
     def __reduce__(self):  # keep code/reason across pickling (e.g. multiprocessing)
         return (type(self), (self.code, self.reason, self.hint))
+
+
+class TurnFailed(GemliveError):
+    """A turn ended without a reply it could still get (``turn.error`` says why), e.g. it was
+    asked again after goAway reconnects too often."""
 
 
 class ToolError(GemliveError):

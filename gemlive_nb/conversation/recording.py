@@ -8,15 +8,13 @@ input. Output audio (24 kHz) is placed where it would have played — a reply st
 first chunk arrives or when the previous reply ends, and an interrupted reply ends where
 playback was cut.
 
-Input transcription is split into user utterances, each going to one turn. Deltas are joined
-exactly as received (the service's deltas carry their own leading spaces; none are invented).
-A delta goes to the newest open turn whose reply has not started yet; otherwise it waits for
-the next turn. An utterance ends — and the next delta starts a new one, for the next turn —
-when the turn's reply starts, when a delta says ``finished``, when the server's voice activity
-detection reports the end of activity, or when a whole sentence (ending in ``.``, ``!`` or
-``?``) is followed by a delta that starts a new sentence with no space (a server that sends one
-message per utterance). Utterances heard before any reply wait in order: each reply takes the
-oldest.
+Which turn each server event belongs to is decided by the turn model
+(:mod:`gemlive_nb.conversation.model`, with its state diagram); a voice-activity detector over
+the input (:mod:`gemlive_nb.conversation.vad`) dates the user's speech for latency and cues.
+A frame that cannot be used (an undecodable or unresamplable audio chunk, a rate outside
+8–48 kHz) becomes an ``{"type": "error"}`` event and is otherwise ignored. Reply audio kept
+per turn is capped at ``max_reply_s`` (:data:`~.turn.MAX_REPLY_S`, 10 minutes) whatever
+``record`` says; the excess is dropped and counted in ``turn.dropped_samples``.
 
 The event log keeps every event except audio: audio chunks are summarised, at most one entry
 per direction per second (``{"type": "audio"|"AudioChunk", "samples", "chunks"}``). ``record``
@@ -33,10 +31,7 @@ metrics (no events, no words, no audio)::
 
 from __future__ import annotations
 
-import contextlib
-import json
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -44,12 +39,14 @@ from typing import Any
 import numpy as np
 
 from .. import protocol as p
-from ..audio import Audio, resample
+from ..audio import Audio, Resampler, resample
 from . import cues as _cues
 from . import store
-from .events import check_record, event_record, plain
+from .events import check_record, event_record
+from .model import QUIET_S, Conversation
 from .track import Track
-from .turn import Turn
+from .turn import MAX_REPLY_S, Turn
+from .vad import SpeechSpans
 
 __all__ = ["Recording"]
 
@@ -57,12 +54,9 @@ INPUT_RATE = p.INPUT_RATE
 OUTPUT_RATE = p.OUTPUT_RATE
 # Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
 _AUDIO_LOG_S = 1.0
-_SENTENCE_END = (".", "!", "?")
-
-
-def _new_sentence(before: str, delta: str) -> bool:
-    """A whole sentence followed, without a space, by one starting with a capital letter."""
-    return before.rstrip().endswith(_SENTENCE_END) and delta[:1].isupper()
+# Reply audio rates accepted (others are an error event: resampling from 3 Hz would cost
+# 8000x the samples).
+MIN_RATE, MAX_RATE = 8000, 48000
 
 
 class Recording:
@@ -79,18 +73,22 @@ class Recording:
         meta: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
         record: bool | str = True,
+        quiet_s: float = QUIET_S,
+        max_reply_s: float = MAX_REPLY_S,
     ) -> None:
         self.meta: dict[str, Any] = dict(meta or {})
         self.record = check_record(record)
         self._clock = clock
         self._t0 = clock()
         self.events: list[dict[str, Any]] = []
-        self.turns: list[Turn] = []
         self.input = Track(INPUT_RATE, keep=record is True)
-        self._open: deque[Turn] = deque()  # asked, not complete; replies go to the oldest
-        self._pending_utterances: list[str] = []  # input transcripts waiting for their turn
-        self._target: Turn | None = None  # the turn the current utterance goes to
-        self._pending_open = False  # the last pending utterance may still grow
+        self.speech = SpeechSpans(INPUT_RATE)
+        self.conversation = Conversation(self.speech.last_span, quiet_s=quiet_s)
+        self.conversation.on_end = self._on_end
+        self.conversation.on_begin = self._on_begin
+        self.on_turn_end: Callable[[Turn], None] = lambda turn: None  # the session's hook
+        self.max_reply_samples = round(max_reply_s * OUTPUT_RATE)
+        self.errors = 0  # server frames that could not be used
         self._audio_log: dict[str, dict[str, Any]] = {}  # direction -> current summary entry
         self._pending_in_s = 0.0
         self._pending_in_start: float | None = None
@@ -98,8 +96,16 @@ class Recording:
         self._played: int | None = None  # cumulative samples the player reported
         self._stream_pos = 0  # cumulative reply samples delivered to the player
         self._stream_start: dict[int, int] = {}
-        self._just_completed: Turn | None = None
-        self._non_blocking: set[str | None] = set()
+        self._resamplers: dict[int, Resampler] = {}
+
+    @property
+    def turns(self) -> list[Turn]:
+        """Every turn so far, in the order the user spoke."""
+        return self.conversation.turns
+
+    @turns.setter
+    def turns(self, turns: list[Turn]) -> None:
+        self.conversation.turns = turns
 
     # --- clock ------------------------------------------------------------------------------
 
@@ -115,6 +121,14 @@ class Recording:
             return
         self.events.append(
             {"t": self.now() if t is None else t, "dir": direction, "type": kind, **fields}
+        )
+
+    def log_error(self, error: str, t: float | None = None, **fields: Any) -> None:
+        """A server frame could not be used: an ``error`` event (kept whatever ``record=``)."""
+        self.errors += 1
+        self.events.append(
+            {"t": self.now() if t is None else t, "dir": "recv", "type": "error", "error": error}
+            | fields
         )
 
     def _log_audio(self, direction: str, kind: str, t: float, samples: int, **fields: Any) -> None:
@@ -145,56 +159,60 @@ class Recording:
         seconds = len(samples) / INPUT_RATE
         at = t - seconds if streamed else t
         start = self.input.add(samples, max(0.0, at)) / INPUT_RATE
+        self.speech.feed(samples, start)
         if self._pending_in_start is None:
             self._pending_in_start = start
         self._pending_in_s += seconds
         self._last_input_t = t
         self._log_audio("send", "audio", start, len(samples))
 
-    def begin_turn(self, user_text: str | None = None, t: float | None = None) -> Turn:
-        """Open a new turn for input the user just sent.
+    def begin_turn(
+        self,
+        user_text: str | None = None,
+        t: float | None = None,
+        *,
+        source: str | None = None,
+        expect_reply: bool = True,
+    ) -> Turn:
+        """Open a new turn for input the user just sent (typed text, or a clip with
+        ``source="clip"``; ``expect_reply=False`` when the clip held no speech).
 
         A turn still open stays open: the server answers (or interrupts) turns in order, so its
         reply, ``interrupted`` and ``turnComplete`` still come first and go to it.
         """
         t = self.now() if t is None else t
-        turn = Turn(
-            index=len(self.turns),
-            user_text=user_text,
-            t_user_start=self._pending_in_start if self._pending_in_start is not None else t,
+        source = source or ("typed" if user_text is not None else "clip")
+        return self.conversation.begin(
+            t, user_text=user_text, source=source, expect_reply=expect_reply
         )
-        if self._pending_utterances:
-            turn.input_transcript = self._pending_utterances.pop(0)
-            if not self._pending_utterances and self._pending_open:
-                self._target, self._pending_open = turn, False  # its utterance may go on
+
+    def _on_begin(self, turn: Turn) -> None:
+        """A turn opened: a clip or speech takes the input audio sent since the last turn."""
+        turn.max_reply_samples = self.max_reply_samples
+        if turn.source == "typed":
+            return
         turn.audio_in_s = self._pending_in_s
-        self._pending_in_s = 0.0
-        self._pending_in_start = None
-        self.turns.append(turn)
-        self._open.append(turn)
-        return turn
+        if self._pending_in_start is not None:
+            turn.t_user_start = self._pending_in_start
+        if turn.source == "speech" and self._last_input_t is not None:
+            turn.t_user_end = self._last_input_t
+        self._pending_in_s, self._pending_in_start = 0.0, None
 
     def mark_user_end(self, t: float | None = None) -> None:
-        """The user finished their input (text sent, activity end, last audio chunk)."""
-        if self._open and self._open[-1].t_first_audio is None:
-            self._open[-1].t_user_end = self.now() if t is None else t
+        """The user finished their input (text sent, activity end, the clip's last chunk)."""
+        turns = self.conversation.open
+        if turns and turns[-1].source != "speech" and turns[-1].t_first_audio is None:
+            turns[-1].t_user_end = self.now() if t is None else t
 
     @property
     def current_turn(self) -> Turn | None:
         """The oldest turn still waiting for (or receiving) its reply, if any."""
-        return self._open[0] if self._open else None
+        return self.conversation.open[0] if self.conversation.open else None
 
     @property
     def open_turns(self) -> list[Turn]:
-        """Every turn not complete yet, oldest first."""
-        return list(self._open)
-
-    def _turn_for_reply(self, t: float) -> Turn:
-        turn = self.current_turn
-        if turn is None:
-            turn = self.begin_turn(t=t)
-            turn.t_user_end = self._last_input_t if self._last_input_t is not None else t
-        return turn
+        """Every turn not ended yet, oldest first."""
+        return list(self.conversation.open)
 
     def report_playback(self, played_samples: int) -> None:
         """The player has played this many reply samples since the session started."""
@@ -203,165 +221,151 @@ class Recording:
 
     def mark_non_blocking(self, call_id: str | None) -> None:
         """This call is NON_BLOCKING: its turn ends without waiting for the result."""
-        self._non_blocking.add(call_id)
+        self.conversation.mark_non_blocking(call_id)
 
     def add_tool_result(self, response: dict[str, Any]) -> None:
-        """A function response was sent for the current turn."""
-        call_id = response.get("id")
-        owner = [t for t in self.turns[::-1] if any(c["id"] == call_id for c in t.tool_calls)]
-        turn = owner[0] if owner else self.current_turn
-        if turn is not None:
-            turn.tool_results.append(json.loads(json.dumps(response)))
-            # a blocking call's answer is spoken in the same turn; a NON_BLOCKING one's later
-            turn.awaiting_tool_reply = not turn.complete and call_id not in self._non_blocking
+        """A function response was sent for the turn that made the call."""
+        self.conversation.tool_result(response)
 
-    def on_event(self, event: Any, t: float | None = None) -> Turn | Any | None:
-        """Record a server event; returns the finished Turn on TurnComplete, a cut position
-        ``(turn, samples_kept)`` on an interruption, else None."""
+    def on_event(self, event: Any, t: float | None = None) -> Turn | tuple[Turn, int] | None:
+        """Record a server event; returns the Turn it ended on TurnComplete, a cut position
+        ``(turn, samples_kept)`` on an interruption, else None. Turns that end otherwise (a
+        quiet period, the next reply) are reported through :attr:`ended`."""
         t = self.now() if t is None else t
+        conv = self.conversation
         if isinstance(event, p.AudioChunk):
             self._log_audio("recv", "AudioChunk", t, len(event.data) // 2, rate=event.rate)
             self._on_audio(event, t)
             return None
         if self.record is not False:
             self.events.append({"t": t, "dir": "recv", **event_record(event)})
-        just_completed, self._just_completed = self._just_completed, None
+        if not isinstance(event, p.Usage):
+            conv.next_event()
         if isinstance(event, p.InputTranscript):
-            self._on_input_transcript(event)
+            conv.input_transcript(event, t)
         elif isinstance(event, p.VoiceActivity):
-            if "END" in event.kind.upper():
-                self._target, self._pending_open = None, False
-        elif isinstance(event, p.OutputTranscript):
-            turn = self._turn_for_reply(t)
-            if not turn.interrupted:
-                turn.output_transcript += event.text
-                turn.awaiting_tool_reply = False
-        elif isinstance(event, p.TextPart) and not event.thought:
-            turn = self._turn_for_reply(t)
-            if not turn.interrupted:
-                turn.text += event.text
-                turn.awaiting_tool_reply = False
+            conv.voice_activity(event, t)
+        elif isinstance(event, (p.OutputTranscript, p.TextPart)):
+            if not getattr(event, "thought", False):
+                conv.transcript(event, t)
         elif isinstance(event, p.ToolCall):
-            turn = self._turn_for_reply(t)
-            turn.tool_calls.extend(
-                {"id": c.id, "name": c.name, "args": plain(c.args)} for c in event.calls
-            )
+            conv.tool_call(event, t)
+        elif isinstance(event, p.ToolCallCancellation):
+            conv.tool_cancellation(event, t)
+        elif isinstance(event, p.GenerationComplete):
+            conv.generation_complete(t)
         elif isinstance(event, p.Usage):
-            # usage rides with turnComplete and is parsed after it: it belongs to that turn
-            turn = just_completed or self.current_turn or (self.turns[-1] if self.turns else None)
-            if turn is not None:
-                turn.usage = event if turn.usage is None else turn.usage + event
-                self.turns[turn.index].usage = turn.usage  # the kept copy, if not the same
+            turn = conv.usage(event)
+            if turn is not None and self.turns[turn.index] is not turn:
+                self.turns[turn.index].usage = turn.usage  # the kept copy
         elif isinstance(event, p.Interrupted):
-            return self._on_interrupted()
+            return self._on_interrupted(t)
         elif isinstance(event, p.TurnComplete):
-            return self._on_turn_complete(t)
+            return conv.turn_complete(t)
         return None
 
-    @staticmethod
-    def _listening(turn: Turn) -> bool:
-        return (
-            not turn.complete
-            and turn.t_first_audio is None
-            and not turn.transcript
-            and not turn.tool_calls
-        )
+    def expire(self, t: float | None = None) -> list[Turn]:
+        """End turns whose quiet period is over (see the turn model); returns them."""
+        return self.conversation.expire(self.now() if t is None else t)
 
-    def _on_input_transcript(self, event: p.InputTranscript) -> None:
-        """Attribute a delta to its user utterance (rule in the module docstring)."""
-        text, target, pending = event.text, self._target, self._pending_utterances
-        if (
-            target is not None
-            and self._listening(target)
-            and not _new_sentence(target.input_transcript, text)
-        ):
-            target.input_transcript += text
-        elif (
-            target is None
-            and self._pending_open
-            and pending
-            and not _new_sentence(pending[-1], text)
-        ):
-            pending[-1] += text
-        else:  # a new utterance: for the oldest turn still waiting for one, or the next turn
-            waiting = [tr for tr in self._open if self._listening(tr) and not tr.input_transcript]
-            if waiting:
-                self._target, self._pending_open = waiting[0], False
-                waiting[0].input_transcript += text
-            else:
-                pending.append(text)
-                self._target, self._pending_open = None, True
-        if event.finished:
-            self._target, self._pending_open = None, False
+    def _reply_samples(self, event: p.AudioChunk, t: float) -> np.ndarray | None:
+        """The chunk at 24 kHz, or None (and an error event) when it can't be used."""
+        rate = event.rate
+        if not MIN_RATE <= rate <= MAX_RATE:
+            self.log_error(
+                f"reply audio at rate={rate} ignored: rates from {MIN_RATE} to {MAX_RATE} Hz "
+                "are accepted",
+                t,
+                bytes=len(event.data),
+            )
+            return None
+        samples = event.samples
+        if rate != OUTPUT_RATE:
+            resampler = self._resamplers.get(rate)
+            if resampler is None:
+                resampler = self._resamplers[rate] = Resampler(rate, OUTPUT_RATE)
+            samples = resampler.process(samples)
+        return samples
 
     def _on_audio(self, event: p.AudioChunk, t: float) -> None:
-        samples = event.samples
-        if event.rate != OUTPUT_RATE:
-            samples = resample(samples, event.rate, OUTPUT_RATE)
-        turn = self._turn_for_reply(t)
+        samples = self._reply_samples(event, t)
+        if samples is None:
+            return
+        turn = self.conversation.reply_turn(t)
         turn.awaiting_tool_reply = False
-        if turn.interrupted:
-            return  # audio of a reply already cut: never played
+        if turn.interrupted:  # the tail of a cut reply: the player flushed it
+            turn.received_samples += len(samples)
+            return
         if turn.output_offset is None:
-            turn.t_first_audio = t
+            self.conversation.output_started(turn, t)
             turn.output_offset = max(round(t * OUTPUT_RATE), self._output_end())
             self._stream_start[turn.index] = self._stream_pos
         turn.add_audio(samples)
         self._stream_pos += len(samples)
 
     def _output_end(self) -> int:
+        current = self.current_turn
         ends = [
             tr.output_offset + tr.heard_samples
             for tr in self.turns
-            if tr.output_offset is not None and tr is not self.current_turn
+            if tr.output_offset is not None and tr is not current
         ]
         return max(ends, default=0)
 
-    def _on_interrupted(self) -> tuple[Turn, int] | None:
-        turn = self.current_turn
-        if turn is None or turn.interrupted:
-            return None
-        turn.interrupted = True
+    def _on_interrupted(self, t: float) -> tuple[Turn, int] | None:
+        turn = self.conversation.interrupted(t, playing=self._still_playing(t))
         start = self._stream_start.get(turn.index)
         if start is None:  # nothing was said yet
-            turn.cut_sample = 0
+            turn.cut(0)
             return turn, 0
-        kept = turn.received_samples
+        kept = turn.received_samples - turn.dropped_samples
         if self._played is not None:
-            kept = min(max(self._played - start, 0), turn.received_samples)
+            kept = min(max(self._played - start, 0), kept)
+        elif turn.status != "pending" and turn.output_offset is not None:
+            # an ended reply cut while playing: heard up to now on the timeline
+            kept = min(max(round(t * OUTPUT_RATE) - turn.output_offset, 0), kept)
         turn.cut(kept)
         # samples after the cut were flushed by the player and never count as played
         self._stream_pos = start + kept
         return turn, kept
 
-    def _on_turn_complete(self, t: float) -> Turn | None:
-        turn = self.current_turn
-        if turn is None:
-            return None
-        answered = {r.get("id") for r in turn.tool_results} | self._non_blocking
-        waiting = [c for c in turn.tool_calls if c["id"] not in answered]
-        if not turn.interrupted and (waiting or turn.awaiting_tool_reply):
-            return None  # the model continues this turn once the tool results arrive
-        turn.complete = True
-        turn.t_turn_complete = t
-        self._open.popleft()
-        self._just_completed = turn
-        self._stream_start.pop(turn.index, None)
+    def _still_playing(self, t: float) -> Turn | None:
+        """The last ended turn with reply audio, if that audio still plays at ``t``."""
+        current = self.current_turn
+        for turn in reversed(self.turns):
+            if turn is current or turn.status == "pending" or turn.output_offset is None:
+                continue
+            end = turn.output_offset + turn.heard_samples
+            if self._played is not None:
+                playing = self._played < self._stream_start.get(turn.index, 0) + turn.heard_samples
+            else:
+                playing = round(t * OUTPUT_RATE) < end
+            return turn if playing else None
+        return None
+
+    def _on_end(self, turn: Turn) -> None:
+        for old in [i for i in self._stream_start if i < turn.index - 8]:  # keep recent ones
+            del self._stream_start[old]
         if self.record is not True:  # the caller's Turn keeps its audio; the recording doesn't
             self.turns[turn.index] = turn.without_audio(keep_text=bool(self.record))
-        return turn
+        self.on_turn_end(turn)
 
-    def abandon_turn(self, turn: Turn) -> None:
-        """Close an open turn that will get no reply (its input could not be re-sent)."""
-        with contextlib.suppress(ValueError):
-            self._open.remove(turn)
+    def abandon_turn(self, turn: Turn, reason: str = "") -> None:
+        """End an open turn that will get no reply (its input could not be re-sent)."""
+        reason = reason or "the connection broke and its streamed input cannot be sent again"
+        self.conversation.fail(turn, reason, self.now())
         self.log("session", "turn_abandoned", turn=turn.index)
 
-    def retry_turn(self, turn: Turn) -> None:
-        """Drop the partial reply of an open turn that is about to be asked again."""
+    def fail_turn(self, turn: Turn, reason: str) -> None:
+        """End an open turn as failed (``turn.error`` says why)."""
+        self.conversation.fail(turn, reason, self.now())
+
+    def retry_turn(self, turn: Turn, cause: str = "a reconnect") -> bool:
+        """Drop the partial reply of an open turn about to be asked again; False (and the turn
+        failed) once it was asked again too often (see the turn model). ``cause`` names why
+        (``"goAway"``, a close) for the error."""
         self._stream_start.pop(turn.index, None)  # the partial reply stays counted as delivered
-        turn.reset_reply()
-        turn.retries += 1
+        return self.conversation.retry(turn, self.now(), cause)
 
     # --- reading ----------------------------------------------------------------------------
 

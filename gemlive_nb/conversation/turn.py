@@ -6,7 +6,9 @@ holds. Times are seconds since the session started (monotonic clock)::
     turn = await s.ask("What's the weather in Paris?")
     turn.output_transcript            # 'It is sunny in Paris.'
     turn.audio                        # Audio (24 kHz) with a player in a notebook
-    turn.metrics["latency_first_audio"]   # seconds from end of user input to first audio byte
+    turn.metrics["latency_first_audio"]   # s from the end of the user's speech (or the send)
+    turn.status               # 'answered' | 'interrupted' | 'no_reply' | 'failed' | 'pending'
+    turn.transcript                   # the words heard (after a barge-in: up to the cut)
 
 Which server event belongs to which turn is decided by :mod:`gemlive_nb.conversation.model`.
 """
@@ -16,14 +18,20 @@ from __future__ import annotations
 import copy
 import html
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from ..audio import Audio
 from ..protocol import OUTPUT_RATE, Usage
 
-__all__ = ["Turn"]
+__all__ = ["MAX_REPLY_S", "TURN_STATUSES", "Turn", "TurnStatus"]
+
+TurnStatus = Literal["pending", "answered", "interrupted", "no_reply", "failed"]
+TURN_STATUSES: tuple[TurnStatus, ...] = ("pending", "answered", "interrupted", "no_reply", "failed")
+# Reply audio kept per turn, whatever record= says: 10 minutes (28.8 MB); the rest is dropped
+# and counted in ``dropped_samples`` (an endless reply must not grow memory without bound).
+MAX_REPLY_S = 600.0
 
 # Fields saved in the manifest, in order; audio travels in the WAV files.
 _SCALARS = (
@@ -45,6 +53,12 @@ _SCALARS = (
     "t_first_audio",
     "t_turn_complete",
     "output_offset",
+    "status",
+    "source",
+    "heard_transcript",
+    "latency_source",
+    "dropped_samples",
+    "error",
 )
 
 
@@ -60,6 +74,12 @@ class Turn:
     (``interrupted`` is True and ``received_samples`` says how much had arrived).
     ``tool_calls``/``tool_results`` are plain dicts (``id``, ``name``, ``args``/``response``).
     ``output_offset`` is where the reply starts in the recording's output track (samples).
+
+    ``status``: ``"pending"`` until the turn ends, then ``"answered"``, ``"interrupted"`` (the
+    user barged in), ``"no_reply"`` (the model said nothing: silence, no speech, or it chose not
+    to answer) or ``"failed"`` (``error`` says why). ``source`` is how the user spoke:
+    ``"typed"``, ``"clip"`` (``ask(Audio)``) or ``"speech"`` (streamed microphone audio).
+    ``transcript`` holds the words heard, ``transcript_full`` everything the model said.
     """
 
     index: int
@@ -81,25 +101,47 @@ class Turn:
     t_first_audio: float | None = None
     t_turn_complete: float | None = None
     output_offset: int | None = None
+    status: TurnStatus = "pending"
+    source: str = "typed"
+    heard_transcript: str | None = None
+    latency_source: str | None = None
+    dropped_samples: int = 0
+    error: str | None = None
     awaiting_tool_reply: bool = field(default=False, repr=False)
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
     _dropped: int | None = field(default=None, repr=False)
+    # (reply samples received before it, text) for each output-transcript piece
+    _pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    max_reply_samples: int = field(default=round(MAX_REPLY_S * OUTPUT_RATE), repr=False)
 
     # --- building (used by Recording) ---------------------------------------------------------
 
     def add_audio(self, samples: np.ndarray) -> None:
-        """Append reply samples (24 kHz int16)."""
-        self._chunks.append(samples)
+        """Append reply samples (24 kHz int16); past ``max_reply_samples`` they are dropped
+        and counted in ``dropped_samples``."""
+        room = max(0, self.max_reply_samples - (self.received_samples - self.dropped_samples))
         self.received_samples += len(samples)
-        self._audio = None
+        if len(samples) > room:
+            self.dropped_samples += len(samples) - room
+            samples = samples[:room]
+        if len(samples):
+            self._chunks.append(samples)
+            self._audio = None
+
+    def add_transcript(self, text: str) -> None:
+        """Append an output-transcript piece, remembering how much audio had arrived before it."""
+        self._pieces.append((self.received_samples, text))
+        self.output_transcript += text
 
     def cut(self, at: int) -> None:
-        """Keep only the first ``at`` samples of the reply (what was heard)."""
+        """Keep only the first ``at`` samples of the reply (what was heard), and the transcript
+        pieces that arrived before the audio that was cut (an estimate of the words heard)."""
         samples = self.audio.samples[: max(0, at)]
-        self._chunks = [samples]
+        self._chunks = [samples] if len(samples) else []
         self.cut_sample = len(samples)
         self._audio = None
+        self.heard_transcript = "".join(text for before, text in self._pieces if before < at)
 
     def reset_reply(self) -> None:
         """Forget a partial reply (the turn is being asked again after a reconnect)."""
@@ -107,6 +149,8 @@ class Turn:
         self._audio = None
         self.received_samples = 0
         self.output_transcript = ""
+        self._pieces = []
+        self.dropped_samples = 0
         self.text = ""
         self.t_first_audio = None
         self.output_offset = None
@@ -124,7 +168,8 @@ class Turn:
         if not keep_text:
             out.user_text = None
             out.input_transcript = out.output_transcript = out.text = ""
-            out.tool_calls, out.tool_results = [], []
+            out.heard_transcript = None if self.heard_transcript is None else ""
+            out.tool_calls, out.tool_results, out._pieces = [], [], []
         return out
 
     # --- reading ------------------------------------------------------------------------------
@@ -157,8 +202,22 @@ class Turn:
 
     @property
     def transcript(self) -> str:
-        """The model's words: output transcript, or its text parts when there is none."""
+        """The model's words as heard: after a barge-in, the output-transcript pieces that
+        arrived with the audio played before the cut (an estimate: the service does not say
+        which word was playing); otherwise everything (:attr:`transcript_full`)."""
+        if self.heard_transcript is not None:
+            return self.heard_transcript
+        return self.transcript_full
+
+    @property
+    def transcript_full(self) -> str:
+        """Everything the model said: output transcript, or its text parts when there is none."""
         return self.output_transcript or self.text
+
+    @property
+    def cut_samples(self) -> int:
+        """Reply samples received but not heard (cut by a barge-in)."""
+        return self.received_samples - self.dropped_samples - self.heard_samples
 
     @property
     def user(self) -> str:
@@ -178,6 +237,8 @@ class Turn:
             "response_tokens": usage.response_tokens if usage else None,
             "total_tokens": usage.total_tokens if usage else None,
             "interrupted": self.interrupted,
+            "status": self.status,
+            "latency_source": self.latency_source,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,8 +272,7 @@ class Turn:
         user = self.user or ""
         user = user if len(user) <= 40 else user[:37] + "…"
         lat = self.metrics["latency_first_audio"]
-        flags = " interrupted" if self.interrupted else ""
-        flags += "" if self.complete else " incomplete"
+        flags = "" if self.status == "answered" else f" {self.status}"
         return (
             f"<Turn {self.index}: {user!r} → {said!r}, {self.audio_out_s:.2f} s audio"
             + (f", first audio after {lat * 1000:.0f} ms" if lat is not None else "")

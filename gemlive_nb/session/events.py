@@ -24,10 +24,12 @@ class SessionStatus:
 class PlaybackCut:
     """An interruption cut the reply of turn ``turn_index`` after ``played_samples`` samples
     (24 kHz, counted from the start of that reply): drop whatever is still queued for playback.
+    ``transcript`` holds the words heard up to the cut (an estimate, see ``Turn.transcript``).
     """
 
     turn_index: int
     played_samples: int
+    transcript: str = ""
 
 
 @dataclass(frozen=True)

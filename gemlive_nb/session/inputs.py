@@ -13,7 +13,8 @@ from .. import protocol as p
 from .._sync import run_sync
 from ..audio import Audio, Resampler, float_to_int16, pcm16_to_array
 from ..conversation import Turn
-from ..exceptions import AudioError, ConfigError
+from ..conversation.vad import has_speech
+from ..exceptions import AudioError, ConfigError, TurnFailed
 from .options import check_timeout
 
 if TYPE_CHECKING:
@@ -133,8 +134,13 @@ class Inputs:
         self.recording.mark_user_end()
         return turn
 
-    def _begin_turn(self: LiveSession, text: str | None, frames: list[tuple[str, float]]) -> Turn:
-        turn = self.recording.begin_turn(user_text=text)
+    def _begin_turn(
+        self: LiveSession,
+        text: str | None,
+        frames: list[tuple[str, float]],
+        expect_reply: bool = True,
+    ) -> Turn:
+        turn = self.recording.begin_turn(user_text=text, expect_reply=expect_reply)
         self._resend[turn.index] = frames
         return turn
 
@@ -191,13 +197,24 @@ class Inputs:
         self.recording.log("send", "tool_response", responses=message["toolResponse"])
         await self._send(p.dumps(message))
 
-    async def ask(self: LiveSession, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
-        """Send one user turn (text, or an Audio of speech) and wait for the whole reply.
+    async def ask(
+        self: LiveSession,
+        prompt: str | Audio,
+        timeout: float | None = 120.0,
+        wait_playback: bool = False,
+    ) -> Turn:
+        """Send one user turn (text, or an Audio of speech) and wait until it ends.
 
-        Tool calls in between are answered automatically. Example::
+        Tool calls in between are answered automatically. The turn's ``status`` says how it
+        ended: ``"answered"``, ``"interrupted"``, or ``"no_reply"`` (e.g. a clip without
+        speech — the model says nothing and the turn ends after a short quiet period). A turn
+        that could not be completed (asked again after goAway too often) raises
+        :class:`~gemlive_nb.exceptions.TurnFailed`. With ``wait_playback=True`` it returns
+        only once the reply would have finished playing for a listener, so the next turn is
+        paced like a person's. Example::
 
             turn = await s.ask("What's the weather in Paris?")
-            turn.output_transcript, turn.audio, turn.metrics
+            turn.transcript, turn.audio, turn.metrics["latency_first_audio"]
         """
         check_timeout(timeout)
         if isinstance(prompt, Audio):
@@ -207,14 +224,21 @@ class Inputs:
         else:
             raise ConfigError(f"ask takes text or an Audio, not {type(prompt).__name__}")
         assert turn is not None
-        return await self.wait_turn(turn, timeout)
+        turn = await self.wait_turn(turn, timeout)
+        if wait_playback and turn.output_offset is not None:
+            ends = (turn.output_offset + turn.heard_samples) / p.OUTPUT_RATE
+            await asyncio.sleep(max(0.0, ends - self.recording.now()))
+        return turn
 
     async def wait_turn(self: LiveSession, turn: Turn, timeout: float | None = 120.0) -> Turn:
-        """Wait until ``turn`` is complete (or was cut); returns it."""
+        """Wait until ``turn`` ends (any status but ``"pending"``); returns it, or raises
+        :class:`~gemlive_nb.exceptions.TurnFailed` when it failed."""
         if not isinstance(turn, Turn):
             raise ConfigError(f"wait_turn takes a Turn (from send_text/ask), not {turn!r:.40}")
         check_timeout(timeout)
-        if turn.complete or turn not in self.recording.open_turns:
+        if turn.status == "failed" and self._error is None:
+            raise TurnFailed(f"turn {turn.index} failed: {turn.error}")
+        if turn.status != "pending":
             return turn
         if self._error is not None:
             raise self._error
@@ -247,7 +271,8 @@ class Inputs:
         end = p.activity_end() if manual else p.audio_stream_end()
         frames.append((p.dumps(end), 0.0))
         self.recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
-        turn = self._begin_turn(None, frames)
+        # a clip without speech may get no reply at all: its turn ends after a short quiet
+        turn = self._begin_turn(None, frames, expect_reply=has_speech(samples, INPUT_RATE))
         self._audio_chunks += len(frames) - 1 - int(manual)
         self._audio_s += len(samples) / INPUT_RATE
         for frame, _ in frames:  # never dropped: this turn must arrive whole

@@ -48,11 +48,24 @@ class Link:
                 await asyncio.sleep(self.backoff_s * 2 ** (self._failures - 1))
         self._failures = 0
         self._set_status("connected", self.endpoint.describe())
+        reader = asyncio.ensure_future(self._supervise())
+        reader.add_done_callback(self._reader_ended)
         self._tasks = [
-            asyncio.ensure_future(self._supervise()),
+            reader,
             asyncio.ensure_future(self._writer()),
+            asyncio.ensure_future(self._housekeeping()),
         ]
         return self
+
+    def _reader_ended(self: LiveSession, task: asyncio.Future[None]) -> None:
+        """The reader must never end while the session is open: if it does, say why and raise
+        that cause in every pending ``ask()`` at once."""
+        if task.cancelled() or self.status == "closed" or self._closing:
+            return
+        error = task.exception()
+        cause = f"{type(error).__name__}: {error}" if error else "it returned"
+        log.error("the session stopped reading the server (%s)", cause)
+        self._finish(SessionClosed(1011, f"the session stopped reading the server ({cause})"))
 
     async def _open(self: LiveSession) -> Any:
         """Open a socket, send setup (with the resumption handle) and wait for setupComplete."""
@@ -163,22 +176,25 @@ class Link:
                 continue
             self._ws = ws
             self._reconnects += 1
-            self._resume_turns()
-            self._set_status("connected", f"resumed: {self.endpoint.describe()}")
+            # context exists once a turn ended; it survives only through a resumption handle
+            had_context = any(t.status != "pending" for t in self.recording.turns)
+            resumed = bool(self.config.resumption and self._handle) or not had_context
+            self._resume_turns("goAway" if planned else f"a close ({code} {reason})".strip())
+            what = "resumed" if resumed else "reconnected, context lost"
+            self._set_status("connected", f"{what}: {self.endpoint.describe()}")
             return True
 
-    def _resume_turns(self: LiveSession) -> None:
-        """Ask again every turn left open by the broken connection (see the module doc)."""
+    def _resume_turns(self: LiveSession, cause: str) -> None:
+        """Ask again every turn left open by the broken connection (see the module doc), at
+        most ``MAX_REASKS`` times each."""
         self.tools.cancel_all()
         frames: list[tuple[str, float]] = []
         for turn in self.recording.open_turns:
             resend = self._resend.get(turn.index)
             if resend is None:
                 self.recording.abandon_turn(turn)
-                self._resolve(turn)
-                continue
-            self.recording.retry_turn(turn)
-            frames.extend(resend)
+            elif self.recording.retry_turn(turn, cause):
+                frames.extend(resend)
         # a frame of such a turn may still sit in the queue (sent while the old socket was
         # closing): it goes once, with its turn, or the server would hear the turn twice
         self._outbox.discard({frame for frame, _ in frames})

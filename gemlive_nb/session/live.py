@@ -21,7 +21,7 @@ from ..audio import Resampler
 from ..config import LiveConfig
 from ..conversation import Recording, Turn, check_record
 from ..endpoints import Endpoint
-from ..exceptions import ConfigError, SessionClosed
+from ..exceptions import ConfigError, SessionClosed, TurnFailed
 from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
 from . import wire
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
@@ -105,6 +105,8 @@ class LiveSession(Link, Sender, Inputs):
         self._subscribers: list[Callable[[Any], None]] = []
         self._waiters: dict[int, asyncio.Future[Turn]] = {}
         self._resend: dict[int, list[tuple[str, float]]] = {}
+        self._started_calls: set[str] = set()
+        self.recording.on_turn_end = self._on_turn_end
         self._partial_frames: list[tuple[str, float]] = []
         self._resamplers: dict[int, Resampler] = {}
         self._tasks: list[asyncio.Task[Any]] = []
@@ -131,6 +133,8 @@ class LiveSession(Link, Sender, Inputs):
             if not fut.done():
                 fut.set_exception(error or SessionClosed(1000, "the session was closed"))
         self._waiters.clear()
+        for turn in self.recording.open_turns:
+            self.recording.fail_turn(turn, f"the session closed: {detail}")
         self._event_ready.set()
         for task in self._tasks:
             if task is not asyncio.current_task():
@@ -167,42 +171,68 @@ class LiveSession(Link, Sender, Inputs):
     # ------------------------------------------------------------------ receiving
 
     def _on_frame(self, frame: str | bytes) -> None:
+        """One server frame; nothing in it may stop the reader (bad parts become error events)."""
         self._received += 1
         try:
             events = p.parse_server_message(frame)
-        except p.ProtocolError as e:
-            log.warning("ignored a server frame that is not Live API JSON: %s", e)
-            self.recording.log("recv", "ProtocolError", error=str(e))
+        except Exception as e:  # ProtocolError, or anything a hostile frame provokes
+            log.warning("ignored a server frame that could not be read: %s", e)
+            self.recording.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
             return
         for event in events:
-            self._on_event(event)
+            try:
+                self._on_event(event)
+            except Exception as e:
+                log.warning("ignored a server event that could not be used: %r", e)
+                self.recording.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
 
     def _on_event(self, event: Any) -> None:
         rec = self.recording
         if type(event) is p.AudioChunk:
-            self._received_audio_s += event.duration
+            if event.rate > 0:
+                self._received_audio_s += event.duration
         elif isinstance(event, p.SessionResumptionUpdate):
             if event.resumable and event.handle:
                 self._handle = event.handle
         elif isinstance(event, p.GoAway):
             self._schedule_goaway(event.time_left)
         elif isinstance(event, p.ToolCall):
-            for call in event.calls:
-                if self.tools.is_non_blocking(call.name):
-                    rec.mark_non_blocking(call.id)
-            if self.auto_tools:
-                self.tools.start(event, self.send_tool_response)
+            self._on_tool_call(event)
         elif isinstance(event, p.ToolCallCancellation):
             self.tools.cancel(event.ids)
         result = rec.on_event(event)
         self._emit(event)
         if isinstance(result, Turn):
             self._failures = 0
-            self._resend.pop(result.index, None)
-            self._resolve(result)
         elif isinstance(result, tuple):
             turn, kept = result
-            self._emit(PlaybackCut(turn.index, kept))
+            self._emit(PlaybackCut(turn.index, kept, transcript=turn.transcript))
+        self._expire()
+
+    def _on_tool_call(self, event: p.ToolCall) -> None:
+        """Run the calls (once per call id: a repeated id is not run again)."""
+        for call in event.calls:
+            if self.tools.is_non_blocking(call.name):
+                self.recording.mark_non_blocking(call.id)
+        fresh = [c for c in event.calls if c.id is None or c.id not in self._started_calls]
+        self._started_calls.update(c.id for c in fresh if c.id is not None)
+        if self.auto_tools and fresh:
+            self.tools.start(p.ToolCall(tuple(fresh), raw=event.raw), self.send_tool_response)
+
+    def _on_turn_end(self, turn: Turn) -> None:
+        """A turn ended (any status): wake its waiter."""
+        self._resend.pop(turn.index, None)
+        self._resolve(turn)
+
+    def _expire(self) -> None:
+        if self.recording.open_turns:
+            self.recording.expire()
+
+    async def _housekeeping(self) -> None:
+        """End turns whose quiet period is over even when no event arrives."""
+        while True:
+            await asyncio.sleep(0.25)
+            self._expire()
 
     def _emit(self, event: Any) -> None:
         self._events.append(event)
@@ -222,7 +252,10 @@ class LiveSession(Link, Sender, Inputs):
     def _resolve(self, turn: Turn) -> None:
         fut = self._waiters.pop(turn.index, None)
         if fut is not None and not fut.done():
-            fut.set_result(turn)
+            if turn.status == "failed":
+                fut.set_exception(TurnFailed(f"turn {turn.index} failed: {turn.error}"))
+            else:
+                fut.set_result(turn)
 
     def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
         """Call ``callback(event)`` on the loop for every event, in order; returns unsubscribe.

@@ -75,7 +75,9 @@ def test_turns_metrics_and_cut() -> None:
     assert t0.metrics["total_tokens"] == 30 and t0.metrics["audio_out_s"] == 0.5
     assert t1.user_text is None and t1.user == "tell me a story"
     assert t1.audio_in_s == 0.5 and t1.t_user_start == 2.5 and t1.t_user_end == 3.0
-    assert t1.interrupted and t1.cut_sample == 6000 and t1.received_samples == 24000
+    # the late chunk was received (and flushed): heard + cut = received
+    assert t1.interrupted and t1.cut_sample == 6000 and t1.received_samples == 24000 + 2400
+    assert t1.heard_samples + t1.cut_samples == t1.received_samples and t1.status == "interrupted"
     assert len(t1.audio.samples) == 6000 and set(t1.audio.samples.tolist()) == {200}
     assert t1.complete and "interrupted" in repr(t1)
     assert "<audio" in t0._repr_html_() and "Hi there." in t0._repr_html_()

@@ -218,7 +218,11 @@ async def test_interruption_cuts_the_recording_at_the_played_sample() -> None:
             s.report_playback(4800)  # the browser played 0.2 s of it
             await s.ask("Stop. Hello!")
             cuts = [e for e in events if isinstance(e, PlaybackCut)]
-            assert cuts == [PlaybackCut(0, 4800)]
+            assert cuts == [PlaybackCut(0, 4800, transcript=turn.transcript)]
+            # the words heard: the pieces that came with the first 0.2 s, not the rest
+            assert turn.transcript_full.startswith(turn.transcript)
+            assert turn.transcript and len(turn.transcript) <= len(turn.transcript_full)
+            assert turn.status == "interrupted" and s.turns[1].status == "answered"
             interrupted_at = next(i for i, e in enumerate(events) if isinstance(e, p.Interrupted))
             assert events[interrupted_at + 1] == cuts[0]  # listeners hear of it at once
             assert turn.interrupted and turn.cut_sample == 4800
@@ -393,8 +397,12 @@ async def test_a_spoken_turn_is_placed_when_it_is_sent(emulator: Emulator) -> No
         inp = s.recording.input.render()
         assert abs(len(inp) - start - len(clip.samples)) <= 1
         assert not inp[:start].any()  # nothing before it, so nothing overlaps
-        cue = [c for c in s.recording.cues() if c[2] == "User"][-1]
-        assert cue[:2] == pytest.approx((t1.t_user_start, t1.t_user_start + clip.duration))
+        cues = s.recording.cues()
+        cue = [c for c in cues if c[2] == "User"][-1]
+        # the clip's span, up to the reply's cue (cues never overlap)
+        reply_start = [c for c in cues if c[2] == "Model"][-1][0]
+        end = min(t1.t_user_start + clip.duration, reply_start)
+        assert cue[:2] == pytest.approx((t1.t_user_start, end))
 
 
 async def test_close_utterances_get_their_own_input_transcripts() -> None:

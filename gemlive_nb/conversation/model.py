@@ -1,0 +1,379 @@
+"""The turn model: which user utterance every server event answers. No I/O, no clock of its own.
+
+Every user utterance opens exactly one :class:`~.turn.Turn` — typed text and clips
+(``ask(Audio)``) when they are sent, streamed speech when the server first shows it heard one
+(an input transcript, its voice-activity start, or a reply or ``interrupted`` with no turn
+open). The service answers utterances in order, so a reply goes to the oldest open turn::
+
+          user input                         reply output (audio, transcript, text, tool call)
+    ─────────────────► PENDING ───────────────────────────────────────────► ANSWERING
+                        │  │  │                                               │   │
+           interrupted  │  │  └ quiet period, or the next utterance          │   └─ interrupted
+         (no output yet)│  │    when it held no speech                      │        │
+                        ▼  │                   ▼                            │        ▼
+                INTERRUPTING│              no_reply                         │   INTERRUPTING
+                        │  └ turnComplete (nothing said) → no_reply         │        │
+                        │                                                   turnComplete
+              turnComplete, or the quiet period                           (tools answered)
+                        ▼                                                   ▼
+                   interrupted ◄──── interrupted while its audio still plays ── answered
+
+    any open turn ── re-asked after a reconnect more than ``max_reasks`` times,
+                     or its input could not be re-sent, or the session ended ──► failed
+
+Rules the states encode:
+
+- A reply event goes to the oldest open turn. Output of an interrupted turn before its
+  ``turnComplete`` is counted as received but never heard (the player flushed it).
+- ``interrupted`` cuts the reply being generated; with none, the last reply if its audio is
+  still playing (``interrupted`` may follow ``turnComplete``); else the oldest turn still
+  waiting for its reply; else it opens a turn for the utterance whose reply was cut unseen.
+- A ``turnComplete`` closes the oldest open turn (``answered`` if anything was said,
+  ``interrupted`` if cut, else ``no_reply``), unless a blocking tool call is still unanswered.
+  A ``turnComplete`` with nothing open changes nothing. Usage rides with it and goes to it.
+- Input transcripts: deltas are joined as received; one utterance goes on until a delta says
+  ``finished``, its turn's reply starts, the server signals activity start or end, or a whole
+  sentence is followed by a delta that starts a new one with no space. A new utterance goes to
+  the oldest open turn still waiting for words (a clip, or a turn a reply opened), else opens
+  a turn.
+- A turn gets ``no_reply`` (or ``answered``/``interrupted`` if it had output but the
+  ``turnComplete`` never came) when the server has been quiet for ``quiet_s`` (default
+  :data:`QUIET_S`) since the turn's input ended; a clip in which no speech was found closes
+  after :data:`NO_SPEECH_QUIET_S`, or at once when the next utterance is sent.
+
+Methods return what changed — turns that ended, ``(turn, kept_samples)`` cuts — and the
+caller (:class:`~.recording.Recording`) keeps the timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from .. import protocol as p
+from .events import plain
+from .turn import Turn, TurnStatus
+
+__all__ = ["MAX_REASKS", "NO_SPEECH_QUIET_S", "QUIET_S", "Conversation"]
+
+# Seconds of server silence after which a pending turn ends as no_reply (the service answers
+# within ~2 s; the emulator's latency option is far below this).
+QUIET_S = 10.0
+# ... and for a clip in which the local voice-activity detector found no speech.
+NO_SPEECH_QUIET_S = 2.0
+# How often one turn is asked again after reconnects (goAway, drops) before it fails.
+MAX_REASKS = 2
+_SENTENCE_END = (".", "!", "?")
+
+SpeechSpan = Callable[[float, float], "tuple[float, float] | None"]
+
+
+def _new_sentence(before: str, delta: str) -> bool:
+    """A whole sentence followed, without a space, by one starting with a capital letter."""
+    return before.rstrip().endswith(_SENTENCE_END) and delta[:1].isupper()
+
+
+class Conversation:
+    """The state machine of the module docstring, over one session's turns.
+
+    ``speech_span(after, before)`` gives the ``(start, end)`` of the last stretch of user speech
+    ending in ``(after, before]`` (from a voice-activity detector over the input), or None.
+    """
+
+    def __init__(
+        self,
+        speech_span: SpeechSpan | None = None,
+        quiet_s: float = QUIET_S,
+        max_reasks: int = MAX_REASKS,
+    ) -> None:
+        self.turns: list[Turn] = []
+        self.open: deque[Turn] = deque()  # oldest first
+        self.quiet_s = quiet_s
+        self.max_reasks = max_reasks
+        self._speech_span = speech_span
+        self._utterance: Turn | None = None  # the turn input-transcript deltas go to
+        self._interrupting: set[int] = set()  # open turns cut, awaiting their turnComplete
+        self._generated: set[int] = set()  # open turns whose generationComplete arrived
+        self._silent: set[int] = set()  # open clips in which no speech was found
+        self._non_blocking: set[str | None] = set()
+        self._cancelled: set[str | None] = set()
+        self._just_completed: Turn | None = None
+        self._last_server_t = 0.0
+        self._last_speech_end = 0.0  # end of the speech the previous spoken turn answered
+        self.on_end: Callable[[Turn], None] = lambda turn: None
+        self.on_begin: Callable[[Turn], None] = lambda turn: None  # e.g. attach input audio
+
+    # --- opening --------------------------------------------------------------------------
+
+    def begin(
+        self,
+        t: float,
+        *,
+        user_text: str | None = None,
+        source: str = "typed",
+        expect_reply: bool = True,
+        t_user_start: float | None = None,
+    ) -> Turn:
+        """A user utterance was sent (typed, clip) or heard (speech): open its turn."""
+        if source != "speech":  # the next utterance ends clips in which no speech was found
+            for turn in [
+                tr for tr in self.open if tr.received_samples == 0 and tr.index in self._silent
+            ]:
+                self._end(turn, "no_reply", t)
+        turn = Turn(
+            index=len(self.turns),
+            user_text=user_text,
+            source=source,
+            t_user_start=t if t_user_start is None else t_user_start,
+        )
+        turn.t_user_end = t
+        if not expect_reply:
+            self._silent.add(turn.index)
+        self.turns.append(turn)
+        self.open.append(turn)
+        self.on_begin(turn)
+        return turn
+
+    def _spoken_turn(self, t: float) -> Turn:
+        """The turn a newly heard utterance goes to: the oldest open one still waiting for words
+        (a clip, or a turn a reply or an interruption opened), else a new one."""
+        for turn in self.open:
+            if turn.user_text is None and not turn.input_transcript:
+                return turn
+        return self.begin(t, source="speech")
+
+    # --- user side as the server reports it -----------------------------------------------
+
+    def input_transcript(self, event: p.InputTranscript, t: float) -> None:
+        """Attribute an input-transcript delta to its utterance (rules in the module doc)."""
+        self._last_server_t = t
+        turn, text = self._utterance, event.text
+        if (
+            turn is None
+            or turn.status != "pending"
+            or _has_output(turn)
+            or _new_sentence(turn.input_transcript, text)
+        ):
+            turn = self._utterance = self._spoken_turn(t)
+        turn.input_transcript += text
+        if event.finished:
+            self._utterance = None
+
+    def voice_activity(self, event: p.VoiceActivity, t: float) -> None:
+        """The server's voice-activity signal: a start opens an utterance, an end dates it."""
+        self._last_server_t = t
+        kind = event.kind.upper()
+        if "START" in kind:
+            self._utterance = self._spoken_turn(t)
+            self._utterance.t_user_start = t
+        elif "END" in kind:
+            turn = self._utterance
+            if turn is None:
+                waiting = [tr for tr in self.open if tr.source != "typed" and not _has_output(tr)]
+                turn = waiting[-1] if waiting else None
+            if turn is not None and not _has_output(turn):
+                turn.t_user_end, turn.latency_source = t, "server_vad"
+            self._utterance = None
+
+    # --- reply side -----------------------------------------------------------------------
+
+    def reply_turn(self, t: float) -> Turn:
+        """The turn reply output at ``t`` belongs to (closing cut turns ahead of it)."""
+        self._last_server_t = t
+        while self.open:
+            head = self.open[0]
+            if head.index in self._silent and not _has_output(head) and len(self.open) > 1:
+                self._end(head, "no_reply", t)
+            else:
+                return head
+        return self.begin(t, source="speech")
+
+    def output_started(self, turn: Turn, t: float) -> None:
+        """The first reply audio of ``turn`` arrived: date the end of the user's speech."""
+        turn.t_first_audio = t
+        if turn.source == "speech" and turn.latency_source != "server_vad":
+            span = self._speech_span(self._last_speech_end, t) if self._speech_span else None
+            if span is not None:
+                turn.t_user_start, turn.t_user_end = span
+                turn.latency_source = "vad"
+            else:
+                turn.latency_source = "input_end"
+        elif turn.latency_source is None:
+            turn.latency_source = "send"
+        if turn.source == "speech" and turn.t_user_end is not None:
+            self._last_speech_end = turn.t_user_end
+
+    def transcript(self, event: p.OutputTranscript | p.TextPart, t: float) -> Turn:
+        """An output-transcript piece or a text part of the reply."""
+        turn = self.reply_turn(t)
+        if isinstance(event, p.OutputTranscript):
+            turn.add_transcript(event.text)
+        else:
+            turn.text += event.text
+        turn.awaiting_tool_reply = False
+        return turn
+
+    def tool_call(self, event: p.ToolCall, t: float) -> Turn:
+        """The model called tools (they belong to the reply being generated)."""
+        turn = self.reply_turn(t)
+        turn.tool_calls.extend(
+            {"id": c.id, "name": c.name, "args": plain(c.args)} for c in event.calls
+        )
+        return turn
+
+    def tool_cancellation(self, event: p.ToolCallCancellation, t: float) -> None:
+        """Calls the server no longer waits for (a barge-in cut their turn)."""
+        self._last_server_t = t
+        self._cancelled.update(event.ids)
+
+    def mark_non_blocking(self, call_id: str | None) -> None:
+        """This call is NON_BLOCKING: its turn ends without waiting for the result."""
+        self._non_blocking.add(call_id)
+
+    def tool_result(self, response: dict[str, Any]) -> None:
+        """A function response was sent: it goes to the turn that made the call."""
+        call_id = response.get("id")
+        owner = [t for t in self.turns[::-1] if any(c["id"] == call_id for c in t.tool_calls)]
+        turn = owner[0] if owner else (self.open[0] if self.open else None)
+        if turn is not None:
+            turn.tool_results.append(json.loads(json.dumps(response)))
+            # a blocking call's answer is spoken in the same turn; a NON_BLOCKING one's later
+            turn.awaiting_tool_reply = (
+                turn.status == "pending" and call_id not in self._non_blocking
+            )
+
+    def generation_complete(self, t: float) -> None:
+        """The model finished generating the current reply (``turnComplete`` follows)."""
+        self._last_server_t = t
+        if self.open:
+            self._generated.add(self.open[0].index)
+
+    def interrupted(self, t: float, playing: Turn | None = None) -> Turn:
+        """The server cut a reply; returns the turn it cut: the reply being generated, else
+        ``playing`` (an ended turn whose audio is still playing — ``interrupted`` may follow
+        ``turnComplete``), else the oldest turn waiting for its reply, else a new turn for the
+        utterance whose reply was cut before we saw any of it."""
+        self._last_server_t = t
+        heads = [tr for tr in self.open if tr.index not in self._interrupting]
+        answering = [tr for tr in heads if _has_output(tr)]
+        if answering:
+            turn = answering[0]
+        elif playing is not None and not playing.interrupted:
+            turn = playing
+            turn.interrupted = True
+            if turn.status == "answered":
+                turn.status = "interrupted"
+            return turn
+        elif heads:
+            turn = heads[0]
+        else:
+            turn = self._spoken_turn(t)
+        turn.interrupted = True
+        self._interrupting.add(turn.index)
+        if self._utterance is turn:
+            self._utterance = None
+        return turn
+
+    def turn_complete(self, t: float) -> Turn | None:
+        """``turnComplete``: the oldest open turn ends (see the module doc); returns it."""
+        self._last_server_t = t
+        if not self.open:
+            return None
+        turn = self.open[0]
+        answered = {r.get("id") for r in turn.tool_results} | self._non_blocking | self._cancelled
+        waiting = [c for c in turn.tool_calls if c["id"] not in answered]
+        if not turn.interrupted and (waiting or turn.awaiting_tool_reply):
+            return None  # the model continues this turn once the tool results arrive
+        turn.complete = True
+        status: TurnStatus = (
+            "interrupted" if turn.interrupted else "answered" if _has_output(turn) else "no_reply"
+        )
+        self._end(turn, status, t)
+        self._just_completed = turn
+        return turn
+
+    def usage(self, event: p.Usage) -> Turn | None:
+        """Usage rides with ``turnComplete`` (parsed after it): it belongs to that turn."""
+        turn = self._just_completed or (self.open[0] if self.open else None)
+        turn = turn or (self.turns[-1] if self.turns else None)
+        if turn is not None:
+            turn.usage = event if turn.usage is None else turn.usage + event
+        return turn
+
+    def next_event(self) -> None:
+        """Called before each server event: usage only follows its own ``turnComplete``."""
+        self._just_completed = None
+
+    # --- endings --------------------------------------------------------------------------
+
+    def expire(self, t: float) -> list[Turn]:
+        """End the turns the quiet period is over for (see the module doc); returns them."""
+        ended = []
+        for turn in list(self.open):
+            since = max(self._last_server_t, turn.t_user_end or 0.0)
+            quiet = NO_SPEECH_QUIET_S if turn.index in self._silent else self.quiet_s
+            waiting_tool = bool(turn.tool_calls) and turn.index not in self._interrupting
+            if t - since < quiet or waiting_tool:
+                continue
+            if turn.index in self._interrupting:
+                status: TurnStatus = "interrupted"
+            elif turn.index in self._generated:
+                status = "answered"
+            elif not _has_output(turn):
+                status = "no_reply"
+            else:
+                continue  # a reply in progress: the server is slow, not done
+            self._end(turn, status, t)
+            ended.append(turn)
+        return ended
+
+    def retry(self, turn: Turn, t: float, cause: str = "a reconnect") -> bool:
+        """``turn`` is about to be asked again on a new connection after ``cause`` (e.g.
+        "goAway"). False (and the turn failed) when it was already asked again
+        ``max_reasks`` times."""
+        if turn.retries >= self.max_reasks:
+            self.fail(
+                turn,
+                f"{cause} replaced the connection while it ran, {turn.retries + 1} times; "
+                f"it was asked {turn.retries + 1} times and got no complete reply — the "
+                f"server's connections end sooner than this turn takes (a tool slower than "
+                f"goAway's timeLeft?)",
+                t,
+            )
+            return False
+        turn.reset_reply()
+        if turn.source != "typed":  # the server hears the clip again and transcribes it again
+            turn.input_transcript = ""
+        turn.interrupted = False
+        turn.cut_sample = turn.heard_transcript = None
+        self._interrupting.discard(turn.index)
+        self._generated.discard(turn.index)
+        turn.retries += 1
+        return True
+
+    def fail(self, turn: Turn, error: str, t: float) -> None:
+        """End an open turn that will get no reply (its input could not be re-sent, the reader
+        stopped, or it was re-asked too often)."""
+        turn.error = error
+        self._end(turn, "failed", t)
+
+    def _end(self, turn: Turn, status: TurnStatus, t: float) -> None:
+        if turn.status != "pending":
+            return
+        turn.status = status
+        if turn.t_turn_complete is None:
+            turn.t_turn_complete = t
+        if turn in self.open:
+            self.open.remove(turn)
+        self._interrupting.discard(turn.index)
+        self._generated.discard(turn.index)
+        self._silent.discard(turn.index)
+        if self._utterance is turn:
+            self._utterance = None
+        self.on_end(turn)
+
+
+def _has_output(turn: Turn) -> bool:
+    return bool(turn.received_samples or turn.output_transcript or turn.text or turn.tool_calls)
