@@ -25,9 +25,9 @@ Rules the states encode:
 
 - A reply event goes to the oldest open turn. Output of an interrupted turn before its
   ``turnComplete`` is counted as received but never heard (the player flushed it).
-- ``interrupted`` cuts the reply being generated; with none, the last reply if its audio is
-  still playing (``interrupted`` may follow ``turnComplete``); else the oldest turn still
-  waiting for its reply; else it opens a turn for the utterance whose reply was cut unseen.
+- ``interrupted`` cuts the reply being generated; with none, the oldest turn still waiting for
+  its reply; else the last reply if its audio still plays (``interrupted`` may follow
+  ``turnComplete``); else it opens a turn for the utterance whose reply was cut unseen.
 - A ``turnComplete`` closes the oldest open turn (``answered`` if anything was said,
   ``interrupted`` if cut, else ``no_reply``), unless a blocking tool call is still unanswered.
   A ``turnComplete`` with nothing open changes nothing. Usage rides with it and goes to it.
@@ -251,23 +251,21 @@ class Conversation:
             self._generated.add(self.open[0].index)
 
     def interrupted(self, t: float, playing: Turn | None = None) -> Turn:
-        """The server cut a reply; returns the turn it cut: the reply being generated, else
-        ``playing`` (an ended turn whose audio is still playing — ``interrupted`` may follow
-        ``turnComplete``), else the oldest turn waiting for its reply, else a new turn for the
-        utterance whose reply was cut before we saw any of it."""
+        """The server cut a reply; returns the turn it cut: the reply being generated, else the
+        oldest turn waiting for its reply, else ``playing`` (an ended turn whose audio still
+        plays — ``interrupted`` may follow ``turnComplete``), else a new turn for the utterance
+        whose reply was cut before we saw any of it."""
         self._last_server_t = t
         heads = [tr for tr in self.open if tr.index not in self._interrupting]
         answering = [tr for tr in heads if _has_output(tr)]
-        if answering:
-            turn = answering[0]
+        if answering or heads:
+            turn = (answering or heads)[0]
         elif playing is not None and not playing.interrupted:
             turn = playing
             turn.interrupted = True
             if turn.status == "answered":
                 turn.status = "interrupted"
             return turn
-        elif heads:
-            turn = heads[0]
         else:
             turn = self._spoken_turn(t)
         turn.interrupted = True
