@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -16,9 +16,7 @@ from ..conversation import Turn
 from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, TurnFailed
 from .options import check_timeout
-
-if TYPE_CHECKING:
-    from .live import LiveSession
+from .state import SessionState
 
 __all__ = ["Inputs", "png"]
 
@@ -54,10 +52,10 @@ def png(image: np.ndarray) -> bytes:
     )
 
 
-class Inputs:
+class Inputs(SessionState):
     """The input half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
 
-    def _input_samples(self: LiveSession, pcm: Any, rate: int) -> np.ndarray:
+    def _input_samples(self, pcm: Any, rate: int) -> np.ndarray:
         if isinstance(pcm, Audio):
             samples, rate = pcm.samples, pcm.rate
         elif isinstance(pcm, (bytes, bytearray, memoryview)):
@@ -78,9 +76,7 @@ class Inputs:
             samples = resampler.process(samples)
         return samples
 
-    async def send_audio(
-        self: LiveSession, pcm: bytes | np.ndarray | Audio, rate: int = INPUT_RATE
-    ) -> None:
+    async def send_audio(self, pcm: bytes | np.ndarray | Audio, rate: int = INPUT_RATE) -> None:
         """Stream microphone audio (PCM16 bytes, an int16/float array or an Audio).
 
         Audio at another rate is resampled to 16 kHz. On a stalled network the oldest queued
@@ -104,7 +100,7 @@ class Inputs:
         self._audio_s += seconds
         await self._send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
 
-    async def send_text(self: LiveSession, text: str, turn_complete: bool = True) -> Turn | None:
+    async def send_text(self, text: str, turn_complete: bool = True) -> Turn | None:
         """Send user text as conversation content (``clientContent``); returns the new Turn.
 
         With ``turn_complete=False`` the text is added to the context and waits for more.
@@ -123,7 +119,7 @@ class Inputs:
         self.recording.mark_user_end()
         return turn
 
-    async def send_realtime_text(self: LiveSession, text: str) -> Turn:
+    async def send_realtime_text(self, text: str) -> Turn:
         """Send streaming text input (``realtimeInput.text``); the model answers it."""
         if not isinstance(text, str):
             raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
@@ -135,7 +131,7 @@ class Inputs:
         return turn
 
     def _begin_turn(
-        self: LiveSession,
+        self,
         text: str | None,
         frames: list[tuple[str, float]],
         expect_reply: bool = True,
@@ -144,9 +140,7 @@ class Inputs:
         self._resend[turn.index] = frames
         return turn
 
-    async def send_video(
-        self: LiveSession, frame: bytes | np.ndarray, mime_type: str | None = None
-    ) -> None:
+    async def send_video(self, frame: bytes | np.ndarray, mime_type: str | None = None) -> None:
         """Send one video frame: JPEG/PNG bytes, or an ``HxWx3`` uint8 array (sent as PNG).
 
         Keep to about one frame per second.
@@ -164,18 +158,18 @@ class Inputs:
         self.recording.log("send", "video", bytes=len(data), mime_type=mime)
         await self._send(p.dumps(p.realtime_video(data, mime)))
 
-    async def activity_start(self: LiveSession) -> None:
+    async def activity_start(self) -> None:
         """Manual VAD (``vad={'disabled': True}``): the user started speaking."""
         self.recording.log("send", "activity_start")
         await self._send(p.dumps(p.activity_start()))
 
-    async def activity_end(self: LiveSession) -> None:
+    async def activity_end(self) -> None:
         """Manual VAD: the user stopped speaking; the model answers."""
         self.recording.log("send", "activity_end")
         self.recording.mark_user_end()
         await self._send(p.dumps(p.activity_end()))
 
-    async def audio_stream_end(self: LiveSession) -> None:
+    async def audio_stream_end(self) -> None:
         """The microphone paused or closed (automatic VAD): flush the speech heard so far."""
         self.recording.log("send", "audio_stream_end")
         self.recording.mark_user_end()
@@ -198,7 +192,7 @@ class Inputs:
         await self._send(p.dumps(message))
 
     async def ask(
-        self: LiveSession,
+        self,
         prompt: str | Audio,
         timeout: float | None = 120.0,
         wait_playback: bool = False,
@@ -217,20 +211,21 @@ class Inputs:
             turn.transcript, turn.audio, turn.metrics["latency_first_audio"]
         """
         check_timeout(timeout)
+        sent: Turn | None
         if isinstance(prompt, Audio):
-            turn = await self._ask_audio(prompt)
+            sent = await self._ask_audio(prompt)
         elif isinstance(prompt, str):
-            turn = await self.send_text(prompt)
+            sent = await self.send_text(prompt)
         else:
             raise ConfigError(f"ask takes text or an Audio, not {type(prompt).__name__}")
-        assert turn is not None
-        turn = await self.wait_turn(turn, timeout)
+        assert sent is not None
+        turn = await self.wait_turn(sent, timeout)
         if wait_playback and turn.output_offset is not None:
             ends = (turn.output_offset + turn.heard_samples) / p.OUTPUT_RATE
             await asyncio.sleep(max(0.0, ends - self.recording.now()))
         return turn
 
-    async def wait_turn(self: LiveSession, turn: Turn, timeout: float | None = 120.0) -> Turn:
+    async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
         """Wait until ``turn`` ends (any status but ``"pending"``); returns it, or raises
         :class:`~gemlive_nb.exceptions.TurnFailed` when it failed."""
         if not isinstance(turn, Turn):
@@ -255,7 +250,7 @@ class Inputs:
                 "timeout=, or check the session's events"
             ) from None
 
-    async def _ask_audio(self: LiveSession, audio: Audio) -> Turn:
+    async def _ask_audio(self, audio: Audio) -> Turn:
         if audio.rate != INPUT_RATE:  # one whole utterance: resample it on its own
             audio = audio.resample(INPUT_RATE)
         samples = self._input_samples(audio, INPUT_RATE)
@@ -280,6 +275,6 @@ class Inputs:
         self.recording.mark_user_end()
         return turn
 
-    def ask_sync(self: LiveSession, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
+    def ask_sync(self, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
         """:meth:`ask` for a cell or script that doesn't ``await`` (see gemlive_nb._sync)."""
         return run_sync(self.ask(prompt, timeout), loop=self._loop)

@@ -19,19 +19,20 @@ from ..secret import RedactingLogger, redact
 from . import wire
 from .closes import SESSION_GONE, close_hint, fatal
 from .events import SessionStatus
+from .state import SessionState
 
 if TYPE_CHECKING:
-    from .live import LiveSession
+    from typing_extensions import Self
 
 __all__ = ["Link"]
 
 log = logging.getLogger("gemlive_nb.session")
 
 
-class Link:
+class Link(SessionState):
     """The connection half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
 
-    async def _start(self: LiveSession) -> LiveSession:
+    async def _start(self) -> Self:
         self._loop = asyncio.get_running_loop()
         self._emit(SessionStatus("connecting", self.endpoint.describe()))
         while True:
@@ -57,7 +58,7 @@ class Link:
         ]
         return self
 
-    def _reader_ended(self: LiveSession, task: asyncio.Future[None]) -> None:
+    def _reader_ended(self, task: asyncio.Future[None]) -> None:
         """The reader must never end while the session is open: if it does, say why and raise
         that cause in every pending ``ask()`` at once."""
         if task.cancelled() or self.status == "closed" or self._closing:
@@ -67,7 +68,7 @@ class Link:
         log.error("the session stopped reading the server (%s)", cause)
         self._finish(SessionClosed(1011, f"the session stopped reading the server ({cause})"))
 
-    async def _open(self: LiveSession) -> Any:
+    async def _open(self) -> Any:
         """Open a socket, send setup (with the resumption handle) and wait for setupComplete."""
         setup = self._setup
         if self.config.resumption:
@@ -114,7 +115,7 @@ class Link:
             if any(isinstance(ev, p.SetupComplete) for ev in events):
                 return
 
-    def _expired_handle(self: LiveSession, error: SessionClosed) -> bool:
+    def _expired_handle(self, error: SessionClosed) -> bool:
         """The server does not know our resumption handle: forget it (a fresh session)."""
         if SESSION_GONE in error.reason.lower() and self._handle:
             log.warning("the resumption handle was not accepted; starting a fresh session")
@@ -122,16 +123,16 @@ class Link:
             return True
         return False
 
-    def _close_info(self: LiveSession, ws: Any) -> tuple[int, str]:
+    def _close_info(self, ws: Any) -> tuple[int, str]:
         rcvd = wire.close_received(ws)
         if rcvd is not None:
             return rcvd[0], self._redact(rcvd[1])
         return 1006, "the connection dropped without a close frame"
 
-    def _redact(self: LiveSession, text: str) -> str:
+    def _redact(self, text: str) -> str:
         return redact(text, self.endpoint.api_key)
 
-    async def _supervise(self: LiveSession) -> None:
+    async def _supervise(self) -> None:
         """Read the current socket; on a close, reconnect (or give up) and read on."""
         while True:
             ws = self._ws
@@ -153,7 +154,7 @@ class Link:
             if not await self._reconnect(code, reason, planned):
                 return
 
-    async def _reconnect(self: LiveSession, code: int, reason: str, planned: bool) -> bool:
+    async def _reconnect(self, code: int, reason: str, planned: bool) -> bool:
         self._ws = None
         while True:
             if self._failures >= self.max_failures:
@@ -184,7 +185,7 @@ class Link:
             self._set_status("connected", f"{what}: {self.endpoint.describe()}")
             return True
 
-    def _resume_turns(self: LiveSession, cause: str) -> None:
+    def _resume_turns(self, cause: str) -> None:
         """Ask again every turn left open by the broken connection (see the module doc), at
         most ``MAX_REASKS`` times each."""
         self.tools.cancel_all()
@@ -201,11 +202,11 @@ class Link:
         for frame, _ in reversed(frames):
             self._outbox.push_front(frame)
 
-    def _schedule_goaway(self: LiveSession, time_left: float) -> None:
+    def _schedule_goaway(self, time_left: float) -> None:
         if self._goaway_task is None or self._goaway_task.done():
             self._goaway_task = asyncio.ensure_future(self._goaway(time_left))
 
-    async def _goaway(self: LiveSession, time_left: float) -> None:
+    async def _goaway(self, time_left: float) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(0.0, time_left - min(2.0, time_left / 2))
         while self.recording.open_turns and loop.time() < deadline:

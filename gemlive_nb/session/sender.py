@@ -25,6 +25,7 @@ from websockets.exceptions import ConnectionClosed
 from ..exceptions import SessionClosed
 from . import wire
 from .events import AudioDropped
+from .state import SessionState
 
 __all__ = ["Outbox", "Sender"]
 
@@ -116,7 +117,7 @@ class Outbox:
         self._items = kept
 
 
-class Sender:
+class Sender(SessionState):
     """The sending half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
 
     _ws: Any

@@ -11,6 +11,7 @@ Every reply's audio samples carry the utterance's number, so misattribution show
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,7 +128,7 @@ class Conversation:
         if u.tail:
             self.audio(u, 2)
 
-    def turn_of(self, u: Utterance):  # noqa: ANN201
+    def turn_of(self, u: Utterance):
         for turn in self.rec.turns:
             if turn.user.strip() == f"u{u.k}":
                 return turn
@@ -224,7 +225,7 @@ def test_every_utterance_gets_one_turn_with_its_own_reply(raw: list[tuple]) -> N
         assert turn.cut_samples >= 0
     # subtitles never overlap
     cues = rec.cues()
-    for (_, end, _, _), (start, _, _, _) in zip(cues, cues[1:], strict=False):
+    for (_, end, _, _), (start, _, _, _) in itertools.pairwise(cues):
         assert start >= end
 
 

@@ -405,7 +405,7 @@ async def test_a_spoken_turn_is_placed_when_it_is_sent(emulator: Emulator) -> No
         assert cue[:2] == pytest.approx((t1.t_user_start, end))
 
 
-async def test_close_utterances_get_their_own_input_transcripts() -> None:
+async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulator) -> None:
     said = ["Turn on the lights.", "And close the door."]
     expected = [get_speech("builtin").transcribe(_speech16k(x), "en-US") for x in said]
     pcm = np.concatenate(
@@ -416,14 +416,15 @@ async def test_close_utterances_get_their_own_input_transcripts() -> None:
             np.zeros(16000, np.int16),
         ]
     )
-    # Faster than real time, and replies start 3 s after each utterance, so both are heard
-    # before a reply even on a busy machine; the send queue holds it all (the default 2 s bound
-    # would drop the oldest audio when the machine is slow).
-    with Emulator(speech="builtin", latency=3.0) as emu:
-        options = {"vad": {"silence_duration_ms": 300}, "max_queued_audio_s": 30}
-        async with open_session(emu, **options) as s:
-            for i in range(0, len(pcm), 320):
-                await s.send_audio(pcm[i : i + 320])
-            await wait_until(lambda: len(s.turns) == 2 and all(t.complete for t in s.turns))
-            assert s.stats.dropped_audio_chunks == 0
-            assert [t.input_transcript.strip() for t in s.turns] == expected
+    # faster than real time, so the send queue must hold it all: with the default 2 s bound a
+    # busy machine would drop the oldest audio. Whether the first reply starts before the
+    # second utterance (then it is cut, or answered after it) depends on the machine's speed:
+    # every order must give each utterance its own turn.
+    async with open_session(emulator, vad={"silence_duration_ms": 300}, max_queued_audio_s=30) as s:
+        for i in range(0, len(pcm), 320):
+            await s.send_audio(pcm[i : i + 320])
+        await wait_until(lambda: len(s.turns) >= 2 and not s.recording.open_turns)
+        assert s.stats.dropped_audio_chunks == 0
+        assert [t.input_transcript.strip() for t in s.turns] == expected
+        assert s.turns[-1].status == "answered"
+        assert all(t.status in ("answered", "interrupted") for t in s.turns)

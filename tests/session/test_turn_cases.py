@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import json
 from typing import Any
 
@@ -258,6 +259,6 @@ def test_close_utterance_cues_never_overlap() -> None:
         rec.on_event(p.TurnComplete())
     cues = rec.cues()
     assert [c[3] for c in cues if c[2] == "User"] == ["One.", "Two."]
-    for a, b in zip(cues, cues[1:], strict=False):
+    for a, b in itertools.pairwise(cues):
         assert b[0] >= a[1]
     assert json.dumps(cues)
