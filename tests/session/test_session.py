@@ -339,6 +339,13 @@ async def test_no_key_uses_the_embedded_emulator_once(
         out = capsys.readouterr().out
         assert out.count("gemlive_nb: no API key found — using the local emulator at ws://") == 1
         assert "set GEMINI_API_KEY or MIXROUTE_API_KEY" in out
+        # the child process died (killed, out of memory): the next connect() starts a new one
+        (first,) = embedded_mod._emulators.values()
+        first._proc.kill()
+        first._proc.wait()
+        async with connect() as c:
+            assert (await c.ask("Hello")).output_transcript
+        assert "had stopped — starting a new one" in capsys.readouterr().out
     finally:
         for emu in embedded_mod._emulators.values():
             emu.stop()

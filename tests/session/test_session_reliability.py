@@ -149,3 +149,24 @@ async def test_unknown_resumption_handle_starts_a_fresh_session(emulator: Emulat
         "handle": "emu-unknown"
     }
     assert second.setup["sessionResumption"] == {}
+
+
+async def test_a_reconnect_that_lost_context_says_so() -> None:
+    # resumption off: after a completed turn, a broken connection cannot carry the context over
+    with Emulator(speech="builtin", fail_after_turns=1) as emu:
+        async with connect(endpoint=emu.google_url(), resumption=False, **FAST) as s:
+            statuses: list[SessionStatus] = []
+            s.subscribe(lambda e: statuses.append(e) if isinstance(e, SessionStatus) else None)
+            await s.ask("My name is Ada.")
+            turn = await s.ask("Tell me about Rome.", timeout=20)
+            assert turn.status == "answered" and turn.retries == 1
+            connected = [x.detail for x in statuses if x.state == "connected"]
+            assert connected and connected[-1].startswith("reconnected, context lost")
+    with Emulator(speech="builtin", fail_after_turns=1) as emu:
+        async with connect(endpoint=emu.google_url(), **FAST) as s:  # resumption on (default)
+            statuses = []
+            s.subscribe(lambda e: statuses.append(e) if isinstance(e, SessionStatus) else None)
+            await s.ask("My name is Ada.")
+            await s.ask("Tell me about Rome.", timeout=20)
+            connected = [x.detail for x in statuses if x.state == "connected"]
+            assert connected and connected[-1].startswith("resumed")
