@@ -262,3 +262,11 @@ def test_close_utterance_cues_never_overlap() -> None:
     for a, b in itertools.pairwise(cues):
         assert b[0] >= a[1]
     assert json.dumps(cues)
+
+
+async def test_ask_can_wait_until_the_reply_has_played(emulator: Emulator) -> None:
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        turn = await s.ask("Tell me about the moon.", wait_playback=True)
+        assert turn.output_offset is not None and turn.audio_out_s > 0.5
+        # the emulator sends faster than playback; the listener hears it all before we go on
+        assert s.recording.now() >= (turn.output_offset + turn.heard_samples) / 24000
