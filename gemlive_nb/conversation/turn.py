@@ -251,6 +251,9 @@ class Turn:
     def from_dict(cls, data: dict[str, Any], audio: np.ndarray | None = None) -> Turn:
         """Rebuild from :meth:`to_dict` plus the reply samples."""
         kwargs = {k: data[k] for k in _SCALARS if k in data}
+        if "status" not in kwargs:  # saved before turns had a status
+            done = "interrupted" if data.get("interrupted") else "answered"
+            kwargs["status"] = done if data.get("complete") else "failed"
         usage = data.get("usage")
         turn = cls(**kwargs, usage=None if usage is None else Usage.from_dict(usage))
         if audio is not None and len(audio):
