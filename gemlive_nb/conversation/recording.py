@@ -159,7 +159,9 @@ class Recording:
         seconds = len(samples) / INPUT_RATE
         at = t - seconds if streamed else t
         start = self.input.add(samples, max(0.0, at)) / INPUT_RATE
-        self.speech.feed(samples, start)
+        # the VAD dates speech by when it was sent: a backlog sent in a burst is contiguous on
+        # the track (placed after earlier audio) but left the client at the moment it was sent
+        self.speech.feed(samples, max(0.0, at))
         if self._pending_in_start is None:
             self._pending_in_start = start
         self._pending_in_s += seconds
