@@ -39,11 +39,12 @@ from typing import Any
 import numpy as np
 
 from .. import protocol as p
-from ..audio import Audio, Resampler, resample
+from ..audio import Audio, resample
 from . import cues as _cues
 from . import store
 from .events import check_record, event_record
 from .model import QUIET_S, Conversation
+from .playback import Playback
 from .track import Track
 from .turn import MAX_REPLY_S, Turn
 from .vad import SpeechSpans
@@ -54,9 +55,6 @@ INPUT_RATE = p.INPUT_RATE
 OUTPUT_RATE = p.OUTPUT_RATE
 # Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
 _AUDIO_LOG_S = 1.0
-# Reply audio rates accepted (others are an error event: resampling from 3 Hz would cost
-# 8000x the samples).
-MIN_RATE, MAX_RATE = 8000, 48000
 
 
 class Recording:
@@ -93,10 +91,7 @@ class Recording:
         self._pending_in_s = 0.0
         self._pending_in_start: float | None = None
         self._last_input_t: float | None = None
-        self._played: int | None = None  # cumulative samples the player reported
-        self._stream_pos = 0  # cumulative reply samples delivered to the player
-        self._stream_start: dict[int, int] = {}
-        self._resamplers: dict[int, Resampler] = {}
+        self.playback = Playback()
 
     @property
     def turns(self) -> list[Turn]:
@@ -218,8 +213,7 @@ class Recording:
 
     def report_playback(self, played_samples: int) -> None:
         """The player has played this many reply samples since the session started."""
-        if played_samples >= 0:
-            self._played = int(played_samples)
+        self.playback.report(played_samples)
 
     def mark_non_blocking(self, call_id: str | None) -> None:
         """This call is NON_BLOCKING: its turn ends without waiting for the result."""
@@ -270,28 +264,11 @@ class Recording:
         """End turns whose quiet period is over (see the turn model); returns them."""
         return self.conversation.expire(self.now() if t is None else t)
 
-    def _reply_samples(self, event: p.AudioChunk, t: float) -> np.ndarray | None:
-        """The chunk at 24 kHz, or None (and an error event) when it can't be used."""
-        rate = event.rate
-        if not MIN_RATE <= rate <= MAX_RATE:
-            self.log_error(
-                f"reply audio at rate={rate} ignored: rates from {MIN_RATE} to {MAX_RATE} Hz "
-                "are accepted",
-                t,
-                bytes=len(event.data),
-            )
-            return None
-        samples = event.samples
-        if rate != OUTPUT_RATE:
-            resampler = self._resamplers.get(rate)
-            if resampler is None:
-                resampler = self._resamplers[rate] = Resampler(rate, OUTPUT_RATE)
-            samples = resampler.process(samples)
-        return samples
-
     def _on_audio(self, event: p.AudioChunk, t: float) -> None:
-        samples = self._reply_samples(event, t)
-        if samples is None:
+        try:
+            samples = self.playback.samples(event)
+        except Exception as e:  # AudioError, or what a hostile chunk provokes in the resampler
+            self.log_error(str(e), t, bytes=len(event.data))
             return
         turn = self.conversation.reply_turn(t)
         turn.awaiting_tool_reply = False
@@ -301,9 +278,9 @@ class Recording:
         if turn.output_offset is None:
             self.conversation.output_started(turn, t)
             turn.output_offset = max(round(t * OUTPUT_RATE), self._output_end())
-            self._stream_start[turn.index] = self._stream_pos
+            self.playback.started(turn)
         turn.add_audio(samples)
-        self._stream_pos += len(samples)
+        self.playback.delivered(len(samples))
 
     def _output_end(self) -> int:
         current = self.current_turn
@@ -314,40 +291,15 @@ class Recording:
         ]
         return max(ends, default=0)
 
-    def _on_interrupted(self, t: float) -> tuple[Turn, int] | None:
-        turn = self.conversation.interrupted(t, playing=self._still_playing(t))
-        start = self._stream_start.get(turn.index)
-        if start is None:  # nothing was said yet
-            turn.cut(0)
-            return turn, 0
-        kept = turn.received_samples - turn.dropped_samples
-        if self._played is not None:
-            kept = min(max(self._played - start, 0), kept)
-        elif turn.status != "pending" and turn.output_offset is not None:
-            # an ended reply cut while playing: heard up to now on the timeline
-            kept = min(max(round(t * OUTPUT_RATE) - turn.output_offset, 0), kept)
+    def _on_interrupted(self, t: float) -> tuple[Turn, int]:
+        playing = self.playback.still_playing(self.turns, self.current_turn, t)
+        turn = self.conversation.interrupted(t, playing=playing)
+        kept = self.playback.cut(turn, t)
         turn.cut(kept)
-        # samples after the cut were flushed by the player and never count as played
-        self._stream_pos = start + kept
         return turn, kept
 
-    def _still_playing(self, t: float) -> Turn | None:
-        """The last ended turn with reply audio, if that audio still plays at ``t``."""
-        current = self.current_turn
-        for turn in reversed(self.turns):
-            if turn is current or turn.status == "pending" or turn.output_offset is None:
-                continue
-            end = turn.output_offset + turn.heard_samples
-            if self._played is not None:
-                playing = self._played < self._stream_start.get(turn.index, 0) + turn.heard_samples
-            else:
-                playing = round(t * OUTPUT_RATE) < end
-            return turn if playing else None
-        return None
-
     def _on_end(self, turn: Turn) -> None:
-        for old in [i for i in self._stream_start if i < turn.index - 8]:  # keep recent ones
-            del self._stream_start[old]
+        self.playback.ended(turn)
         if self.record is not True:  # the caller's Turn keeps its audio; the recording doesn't
             self.turns[turn.index] = turn.without_audio(keep_text=bool(self.record))
         self.on_turn_end(turn)
@@ -366,7 +318,7 @@ class Recording:
         """Drop the partial reply of an open turn about to be asked again; False (and the turn
         failed) once it was asked again too often (see the turn model). ``cause`` names why
         (``"goAway"``, a close) for the error."""
-        self._stream_start.pop(turn.index, None)  # the partial reply stays counted as delivered
+        self.playback.forget(turn)
         return self.conversation.retry(turn, self.now(), cause)
 
     # --- reading ----------------------------------------------------------------------------

@@ -118,7 +118,7 @@ class Conversation:
     def cut(self, u: Utterance, nxt: Utterance | None) -> None:
         turn = self.turn_of(u)
         if turn is not None and turn.output_offset is not None:
-            start = self.rec._stream_start[turn.index]
+            start = self.rec.playback.stream_start[turn.index]
             self.rec.report_playback(start + int(u.played * turn.received_samples))
         if nxt is not None and nxt.early and nxt.kind == "typed":
             self.user(nxt)  # the client sends, then the server interrupts
