@@ -118,10 +118,16 @@ class Conversation:
     ) -> Turn:
         """A user utterance was sent (typed, clip) or heard (speech): open its turn."""
         if source != "speech":  # the next utterance ends clips in which no speech was found
-            for turn in [
-                tr for tr in self.open if tr.received_samples == 0 and tr.index in self._silent
-            ]:
-                self._end(turn, "no_reply", t)
+            for old in [tr for tr in self.open if tr.index in self._silent]:
+                if not _has_output(old):
+                    self._end(old, "no_reply", t)
+        if source == "clip":  # the server may have signalled its activity start already
+            for heard in self.open:
+                fresh = not heard.input_transcript and not _has_output(heard)
+                if heard.source == "speech" and fresh:
+                    heard.source, heard.t_user_end = "clip", t
+                    self.on_begin(heard)
+                    return heard
         turn = Turn(
             index=len(self.turns),
             user_text=user_text,

@@ -15,6 +15,7 @@ from waiting import wait_until
 
 import gemlive_nb as gl
 from gemlive_nb import protocol as p
+from gemlive_nb.audio import resample
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.speech import get_speech
 
@@ -34,13 +35,7 @@ def _content(**fields: Any) -> dict[str, Any]:
 
 def _speech16k(text: str) -> np.ndarray:
     speech = get_speech("builtin")
-    return p_resample(np.asarray(speech.synthesize(text, "Zephyr", "en-US"), np.int16))
-
-
-def p_resample(x: np.ndarray) -> np.ndarray:
-    from gemlive_nb.audio import resample
-
-    return resample(x, 24000, 16000)
+    return resample(np.asarray(speech.synthesize(text, "Zephyr", "en-US"), np.int16), 24000, 16000)
 
 
 SETUP = [{"expect": "setup"}, {"send": {"setupComplete": {}}}]
