@@ -24,6 +24,7 @@ from .exceptions import (
     ProtocolError,
     SessionClosed,
     ToolError,
+    TurnFailed,
 )
 
 __version__ = "0.1.0"
@@ -90,6 +91,7 @@ __all__ = [
     "ToolError",
     "ToolRegistry",
     "Turn",
+    "TurnFailed",
     "VadConfig",
     "VoiceWidget",
     "acompare_grid",
