@@ -16,7 +16,7 @@ import importlib
 from typing import Any
 
 from . import catalog, protocol
-from ._version import __version__
+from ._version import __version__ as __version__
 from .catalog import LANGUAGES, MODELS, VOICES
 from .exceptions import (
     AudioError,
