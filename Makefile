@@ -1,16 +1,21 @@
 # Two commands for a newcomer: `make lab` and `make test`. Both set up .venv (and the system
 # packages the tests need) first; a missing tool fails loudly, it never skips a test.
+# Test tiers (markers set in tests/conftest.py): `make quick` runs the unit tests alone;
+# `make test-emulator`, `test-notebook`, `test-browser` one tier; `make test` everything, plus
+# the quick tier against the lowest declared dependency versions (`make lowest`).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+LOWEST_VENV := .venv-lowest
 STAMP := $(VENV)/.installed
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # Debian packages the tests use: Chromium (browser tests), flite (spoken test sentences),
 # Node.js and npm (front-end unit tests and the esbuild bundle).
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
+APT_INSTALL := apt-get install -y --no-install-recommends
 
-.PHONY: setup sys-deps js-deps js test lint unit lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js test lint unit quick lowest lab bench fuzz clean
 
 setup: $(STAMP)
 
@@ -22,13 +27,23 @@ $(STAMP): pyproject.toml Makefile | $(UV)
 	$(UV) pip install --quiet --python $(PY) -e '.[dev,speech]'
 	@touch $(STAMP)
 
+# Installs only what is missing, without recommended packages, and prints a summary (the full
+# apt log goes to a temp file, shown if it fails). Not root or no apt-get: prints the command.
 sys-deps:
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
 	  command -v "$${entry#*:}" >/dev/null || missing="$$missing $${entry%%:*}"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
-	  || { echo "FATAL: could not install$$missing (apt-get install -y$$missing)"; exit 1; }; \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "FATAL: missing system packages:$$missing. On Debian/Ubuntu run:"; \
+	    echo "  sudo apt-get update && sudo $(APT_INSTALL)$$missing"; \
+	    echo "(elsewhere install the same with your package manager), then run make again."; \
+	    exit 1; fi; \
+	  log=$$(mktemp -t gemlive-apt.XXXXXX); \
+	  echo "installing Debian packages:$$missing (log: $$log)"; \
+	  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	         $(APT_INSTALL) -qq -o Dpkg::Use-Pty=0$$missing; } >"$$log" 2>&1; then \
+	    tail -n 20 "$$log"; echo "FATAL: could not install:$$missing"; exit 1; fi; \
+	  echo "done: $$(grep -c '^Setting up' "$$log") Debian package(s) set up"; \
 	fi; \
 	for entry in $(SYSTEM_PACKAGES); do command -v "$${entry#*:}" >/dev/null \
 	  || { echo "FATAL: $${entry#*:} is still missing"; exit 1; }; done
@@ -50,7 +65,22 @@ lint: setup
 unit: setup sys-deps js-deps
 	$(PY) -m pytest -q
 
-test: lint unit
+quick: test-quick
+
+test-%: setup sys-deps js-deps
+	$(PY) -m pytest -q -m $*
+
+# The lowest versions pyproject.toml allows for its direct dependencies, in a second venv.
+$(LOWEST_VENV)/.installed: pyproject.toml Makefile | $(UV)
+	@test -x $(LOWEST_VENV)/bin/python || $(UV) venv --quiet --python $(PYTHON) $(LOWEST_VENV)
+	$(UV) pip install --quiet --python $(LOWEST_VENV)/bin/python --resolution lowest-direct \
+	  -e '.[dev,speech]'
+	@touch $@
+
+lowest: $(LOWEST_VENV)/.installed sys-deps js-deps
+	$(LOWEST_VENV)/bin/python -m pytest -q -m quick
+
+test: lint unit lowest
 
 lab: setup
 	$(PY) -m gemlive_nb.lab $(LAB_ARGS)
@@ -62,4 +92,4 @@ fuzz: setup
 	$(PY) bench/fuzz_nightly.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .ruff_cache .hypothesis

@@ -16,6 +16,7 @@ import importlib
 from typing import Any
 
 from . import catalog, protocol
+from ._version import __version__ as __version__
 from .catalog import LANGUAGES, MODELS, VOICES
 from .exceptions import (
     AudioError,
@@ -26,8 +27,6 @@ from .exceptions import (
     ToolError,
     TurnFailed,
 )
-
-__version__ = "0.1.0"
 
 # public name -> module that defines it (loaded lazily on first attribute access)
 _LAZY: dict[str, str] = {

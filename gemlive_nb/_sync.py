@@ -1,12 +1,13 @@
 """Run a coroutine from synchronous code: a notebook cell that doesn't ``await``, or a script.
 
-- Inside a running loop (a Jupyter kernel): the loop is made re-entrant and the coroutine runs
-  on it. We use ``nest_asyncio2`` when installed (ipykernel 7 depends on it): with ipykernel 7,
-  ``nest_asyncio`` 1.6 loses comm messages that arrive while a cell waits (PLATFORM-NOTES.md),
-  which would drop widget traffic; ``nest_asyncio`` (a runtime dependency) is the fallback.
-  Nesting is applied only when a sync wrapper is first used, never on import.
+- Inside a running loop (a Jupyter kernel): the loop is made re-entrant with ``nest_asyncio2``
+  (a runtime dependency; the maintained ``nest_asyncio``) and the coroutine runs on it. With
+  ``nest_asyncio`` 1.6, comm messages that arrive while a cell waits are lost, which would drop
+  widget traffic. The patch is applied on the first sync call, never on import, and it is
+  process-wide: ``asyncio.run``, the event-loop policy and that loop stay patched until the
+  kernel restarts (the README's "Dependencies" section says so for users).
 - With no running loop (a script): sessions live on one private background loop thread, so a
-  session opened by ``connect_sync`` keeps streaming between calls.
+  session opened by ``connect_sync`` keeps streaming between calls; asyncio is not patched.
 
 Example::
 
@@ -17,7 +18,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import importlib
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -31,12 +31,11 @@ _background: asyncio.AbstractEventLoop | None = None
 _nested: set[int] = set()
 
 
-def nesting_module() -> Any:
-    """``nest_asyncio2`` if installed, else ``nest_asyncio``."""
-    try:
-        return importlib.import_module("nest_asyncio2")
-    except ImportError:
-        return importlib.import_module("nest_asyncio")
+def _make_reentrant(loop: asyncio.AbstractEventLoop) -> None:
+    """Patch asyncio (process-wide) and ``loop`` so ``run_until_complete`` can nest."""
+    import nest_asyncio2  # imported here: importing gemlive_nb must not patch anything
+
+    nest_asyncio2.apply(loop)
 
 
 def background_loop() -> asyncio.AbstractEventLoop:
@@ -71,7 +70,7 @@ def run_sync(
     target = loop or current or background_loop()
     if target is current and current is not None:
         if id(current) not in _nested:
-            nesting_module().apply(current)
+            _make_reentrant(current)
             _nested.add(id(current))
         return current.run_until_complete(asyncio.wait_for(coro, timeout))
     if target.is_running():

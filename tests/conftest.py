@@ -4,17 +4,38 @@
 - ``make_genai_client(emu, api_key="test-key")``: an official SDK client for any emulator
   (PROTOCOL.md §6 option B: plain ws:// through the SDK's private websocket hooks).
 - ``genai_client``: ``make_genai_client(emulator)``.
+
+Test tiers (``pytest -m quick`` / ``make quick``; ``make test`` runs them all). Each test gets
+exactly one marker, decided in this order:
+
+1. a tier marker the test (or its module, via ``pytestmark``) already carries;
+2. its place: under ``tests/browser/`` → ``browser``; under ``tests/notebooks/`` or in a
+   ``test_notebooks*.py`` file → ``notebook``;
+3. ``emulator`` when it uses a fixture named ``*emulator*`` (directly or through another
+   fixture, e.g. ``genai_client``), or its module names ``Emulator``/``EmulatorProcess``;
+4. else ``quick``.
+
+A quick test must not start an emulator: ``Emulator.start`` and ``EmulatorProcess.start`` fail
+inside one (for instance ``gl.connect()`` with no key starts one), so a wrong tier is a failure,
+never a slow "quick" run.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gemlive_nb.emulator import Emulator
+from gemlive_nb.emulator.process import EmulatorProcess
+
+TESTS = Path(__file__).resolve().parent
+TIERS = ("quick", "emulator", "notebook", "browser")
+_NAMES_AN_EMULATOR = re.compile(r"\bEmulator(Process)?\b")
 
 # websockets >= 15 honours proxy variables; the emulator is always on loopback.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "localhost,127.0.0.1"
@@ -45,3 +66,50 @@ def make_genai_client() -> Callable[..., Any]:
 @pytest.fixture
 def genai_client(emulator: Emulator) -> Any:
     return genai_client_for(emulator)
+
+
+def _module_names_an_emulator(path: Path, cache: dict[Path, bool]) -> bool:
+    if path not in cache:
+        cache[path] = bool(_NAMES_AN_EMULATOR.search(path.read_text(encoding="utf-8")))
+    return cache[path]
+
+
+def tier_of(item: pytest.Item, cache: dict[Path, bool]) -> str:
+    """The one tier of ``item`` (see this module's docstring for the rule)."""
+    given = [m.name for m in item.iter_markers() if m.name in TIERS]
+    if len(set(given)) > 1:
+        raise pytest.UsageError(f"{item.nodeid} is marked with several tiers: {sorted(set(given))}")
+    if given:
+        return given[0]
+    parts = item.path.resolve().relative_to(TESTS).parts
+    if parts[0] == "browser":
+        return "browser"
+    if parts[0] == "notebooks" or item.path.name.startswith("test_notebooks"):
+        return "notebook"
+    fixtures = getattr(item, "fixturenames", ())
+    if any("emulator" in name for name in fixtures) or _module_names_an_emulator(item.path, cache):
+        return "emulator"
+    return "quick"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    cache: dict[Path, bool] = {}
+    for item in items:
+        tier = tier_of(item, cache)
+        if not item.get_closest_marker(tier):
+            item.add_marker(tier)
+
+
+@pytest.fixture(autouse=True)
+def _quick_tier_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not request.node.get_closest_marker("quick"):
+        return
+
+    def refuse(self: object) -> None:
+        raise AssertionError(
+            f"{request.node.nodeid} starts {type(self).__name__} but is in the quick tier: "
+            "use the `emulator` fixture or mark it `pytest.mark.emulator` (tests/conftest.py)"
+        )
+
+    monkeypatch.setattr(Emulator, "start", refuse)
+    monkeypatch.setattr(EmulatorProcess, "start", refuse)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from google.genai import types
+from testdata import PROTOCOL_FRAMES
 
 from gemlive_nb.config import CompressionConfig, LiveConfig, VadConfig
 from gemlive_nb.endpoints import resolve_endpoint
 from gemlive_nb.exceptions import ConfigError
 from gemlive_nb.protocol import normalize_keys
 
-FRAMES = Path(__file__).parents[2] / "shared" / "protocol-frames"
+FRAMES = PROTOCOL_FRAMES
 LIVE = "gemini-live-2.5-flash-native-audio"  # takes languageCode, affective dialog, NON_BLOCKING
 PREVIEW = "gemini-2.5-flash-native-audio-preview-12-2025"  # rejects languageCode
 V31 = "gemini-3.1-flash-live-preview"  # audio only, no affective dialog, no NON_BLOCKING
@@ -389,7 +389,7 @@ def test_coerce_and_replace() -> None:
 @pytest.mark.parametrize("name", ["cap1.jsonl", "cap6.jsonl"])
 def test_captured_sdk_setups_convert_with_the_same_meaning(name: str) -> None:
     path = FRAMES / name
-    assert path.is_file(), f"missing capture {path}: the shared protocol-frames are required"
+    assert path.is_file(), f"missing capture {path} (tests/data/ is in the repository)"
     setups = [
         json.loads(event["raw"])
         for event in map(json.loads, path.read_text().splitlines())

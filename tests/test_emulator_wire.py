@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 import websockets
+from testdata import PROTOCOL_FRAMES
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from gemlive_nb.audio import resample
@@ -22,7 +23,7 @@ from gemlive_nb.emulator.speech import get_speech
 
 MODEL = "models/gemini-2.5-flash-native-audio-preview-12-2025"
 GOOGLE = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-FRAMES = Path(__file__).parents[2] / "shared" / "protocol-frames"
+FRAMES = PROTOCOL_FRAMES
 HOP_HEADERS = {"host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version"}
 HOP_HEADERS |= {"sec-websocket-extensions"}
 

@@ -1,8 +1,10 @@
-"""``make lab``: JupyterLab starts headless at the quickstart, serves it, and stops cleanly.
+"""``make lab`` / ``python -m gemlive_nb.lab``: JupyterLab starts headless at the quickstart.
 
-The end-to-end test runs the real ``make lab`` (options through ``GEMLIVE_LAB_ARGS``), with
-Jupyter's config/data/runtime dirs in a temp dir and no API key, polls ``/api/status``, fetches
-the quickstart over HTTP, then stops the whole process group.
+The end-to-end tests run the real ``make lab`` (options through ``GEMLIVE_LAB_ARGS``, the token
+through ``JUPYTER_TOKEN``), and a wheel built from this checkout installed with plain pip into a
+new venv, with Jupyter's config/data/runtime dirs in a temp dir and no API key; they poll
+``/api/status``, fetch the quickstart over HTTP, check that no process command line holds the
+token, then stop the whole process group.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -22,6 +26,7 @@ import pytest
 from websockets.sync.client import connect
 
 from gemlive_nb import lab
+from gemlive_nb.exceptions import GemliveError
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT")
@@ -105,26 +110,146 @@ def test_endpoint_note_names_the_deciding_variable_never_a_value() -> None:
 
 
 def test_lab_command_opens_the_quickstart() -> None:
-    cmd, url = lab.lab_command(
-        ["--no-browser", "--port", "8899", "--token", "t0k", "--ServerApp.foo=1"], is_root=True
+    cmd, env, url = lab.lab_command(
+        ["--no-browser", "--port", "8899", "--ServerApp.foo=1"],
+        is_root=True,
+        environ={"JUPYTER_TOKEN": "t0k", "PATH": "/bin"},
     )
     assert url == "http://127.0.0.1:8899/lab/tree/01_quickstart.ipynb?token=t0k"
     assert cmd[:3] == [sys.executable, "-m", "jupyterlab"]
-    assert "--port=8899" in cmd and "--IdentityProvider.token=t0k" in cmd
-    assert "--no-browser" in cmd and "--allow-root" in cmd
+    assert "--port=8899" in cmd and "--no-browser" in cmd and "--allow-root" in cmd
     assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in cmd
     assert cmd[-1] == "--ServerApp.foo=1"  # unknown options go to JupyterLab
-    cmd, url = lab.lab_command(["--token", "x"], is_root=False)
+    assert env == {"JUPYTER_TOKEN": "t0k", "PATH": "/bin"}  # the token travels by environment
+    assert not [arg for arg in cmd if "t0k" in arg]
+    cmd, env, url = lab.lab_command([], is_root=False, environ={})
     assert "--allow-root" not in cmd and "--no-browser" not in cmd
     port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
     assert f"--port={port}" in cmd and port > 0
+    token = env["JUPYTER_TOKEN"]  # drawn at random
+    assert len(token) == 32 and url.endswith(f"?token={token}")
+    assert not [arg for arg in cmd if token in arg]
 
 
-@pytest.mark.timeout(150)
+@pytest.mark.parametrize(
+    "arg", ["--token=abc", "--token", "--IdentityProvider.token=abc", "--ServerApp.token=abc"]
+)
+def test_a_token_on_the_command_line_is_refused(arg: str) -> None:
+    with pytest.raises(GemliveError, match=r"command line.*JUPYTER_TOKEN") as caught:
+        lab.lab_command([arg, "abc"] if "=" not in arg else [arg], environ={})
+    assert "abc" not in str(caught.value)
+
+
+def test_an_empty_token_is_refused_unless_no_auth(tmp_path: Path) -> None:
+    with pytest.raises(GemliveError, match=r"JUPYTER_TOKEN is empty.*--no-auth"):
+        lab.lab_command([], environ={"JUPYTER_TOKEN": " "})
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    empty.chmod(0o600)
+    with pytest.raises(GemliveError, match=r"token file .*empty.*--no-auth"):
+        lab.lab_command(["--token-file", str(empty)], environ={})
+    cmd, env, url = lab.lab_command(["--no-auth"], environ={"JUPYTER_TOKEN": ""})
+    assert "JUPYTER_TOKEN" not in env and "--IdentityProvider.token=" in cmd
+    assert "token=" not in url
+
+
+def test_the_token_file_must_be_private(tmp_path: Path) -> None:
+    path = tmp_path / "token"
+    path.write_text("s3cret-from-file\n")
+    path.chmod(0o644)
+    with pytest.raises(GemliveError, match=r"readable by other users.*chmod 600") as caught:
+        lab.lab_command(["--token-file", str(path)], environ={})
+    assert "s3cret" not in str(caught.value)
+    path.chmod(0o600)
+    _, env, url = lab.lab_command(["--token-file", str(path)], environ={"JUPYTER_TOKEN": "x"})
+    assert env["JUPYTER_TOKEN"] == "s3cret-from-file" and url.endswith("?token=s3cret-from-file")
+    _, env, _ = lab.lab_command([], environ={"JUPYTER_TOKEN_FILE": str(path)})
+    assert env["JUPYTER_TOKEN"] == "s3cret-from-file" and "JUPYTER_TOKEN_FILE" not in env
+    with pytest.raises(GemliveError, match="cannot read the token file"):
+        lab.lab_command(["--token-file", str(tmp_path / "missing")], environ={})
+
+
+def test_installed_copies_the_tutorials_and_keeps_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lab, "clone_notebooks", lambda: None)  # as if installed from a wheel
+    monkeypatch.setattr(lab, "packaged_notebooks", lambda: ROOT / "notebooks")
+    monkeypatch.chdir(tmp_path)
+    cmd, _, url = lab.lab_command(["--port", "8899"], environ={"JUPYTER_TOKEN": "t"})
+    work = tmp_path / lab.WORKDIR
+    assert f"--ServerApp.root_dir={work}" in cmd
+    assert url == "http://127.0.0.1:8899/lab/tree/01_quickstart.ipynb?token=t"
+    shipped = sorted(p.relative_to(ROOT / "notebooks") for p in (ROOT / "notebooks").rglob("*.*"))
+    assert sorted(p.relative_to(work) for p in work.rglob("*.*")) == shipped
+    assert (work / "images" / "widget.png").read_bytes()[:4] == b"\x89PNG"
+    (work / lab.QUICKSTART).write_text("my edits")
+    (work / "images" / "widget.png").unlink()
+    assert lab.copy_tutorials(work) == [work / "images" / "widget.png"]
+    assert (work / lab.QUICKSTART).read_text() == "my edits"
+    with pytest.raises(GemliveError, match=r"not in this installation.*pip install"):
+        lab.copy_tutorials(tmp_path / "x", source=tmp_path / "nothing")
+
+
+def test_without_jupyterlab_a_message_not_a_traceback() -> None:
+    code = "import sys; sys.modules['jupyterlab'] = None; from gemlive_nb.lab import main; main([])"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and run.stdout == ""
+    assert "JupyterLab is not installed" in run.stderr
+    assert "pip install 'gemlive_nb[lab]'" in run.stderr and "Traceback" not in run.stderr
+
+
+def _cmdlines(pgid: int) -> dict[int, str]:
+    """The command lines of every live process in process group ``pgid``."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[2]) == pgid:
+                found[int(proc.name)] = (
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _wait_for_status(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"the lab exited early:\n{log.read_text()}"
+        try:
+            code, body = _get(f"{base}/api/status?token={TOKEN}", timeout=2)
+            assert code == 200 and "started" in json.loads(body)
+            return
+        except OSError:
+            time.sleep(0.25)
+    raise AssertionError(f"no /api/status within 120 s:\n{log.read_text()}")
+
+
+def _assert_serves_quickstart(base: str, proc: subprocess.Popen[bytes]) -> None:
+    code, body = _get(f"{base}/api/contents/01_quickstart.ipynb?token={TOKEN}")
+    model = json.loads(body)
+    assert code == 200 and model["type"] == "notebook"
+    assert model["name"] == "01_quickstart.ipynb"
+    first = model["content"]["cells"][0]["source"]
+    assert first.startswith("# 01") and "emulator" in json.dumps(model["content"])
+    code, body = _get(f"{base}/lab/tree/01_quickstart.ipynb?token={TOKEN}")
+    assert code == 200 and b"<html" in body.lower()
+    with pytest.raises(urllib.error.HTTPError) as refused:  # the token is required
+        _get(f"{base}/api/contents/01_quickstart.ipynb")
+    assert refused.value.code == 403
+    lines = _cmdlines(proc.pid)
+    assert any("jupyterlab" in line for line in lines.values()), lines
+    assert not [line for line in lines.values() if TOKEN in line], lines
+
+
+@pytest.mark.notebook
+@pytest.mark.timeout(180)
 def test_make_lab_serves_the_quickstart(tmp_path: Path) -> None:
     port = lab._free_port(0)
     env = _offline_env(tmp_path)
-    env[lab.ARGS_ENV] = f"--no-browser --port {port} --token {TOKEN}"
+    env[lab.ARGS_ENV] = f"--no-browser --port {port}"
+    env["JUPYTER_TOKEN"] = TOKEN
     log = tmp_path / "lab.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -137,27 +262,8 @@ def test_make_lab_serves_the_quickstart(tmp_path: Path) -> None:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        status = None
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, f"make lab exited early:\n{log.read_text()}"
-            try:
-                code, body = _get(f"{base}/api/status?token={TOKEN}", timeout=2)
-                status = json.loads(body)
-                break
-            except OSError:
-                time.sleep(0.25)
-        assert status is not None and code == 200, f"no /api/status:\n{log.read_text()}"
-
-        code, body = _get(f"{base}/api/contents/01_quickstart.ipynb?token={TOKEN}")
-        model = json.loads(body)
-        assert code == 200 and model["type"] == "notebook"
-        assert model["name"] == "01_quickstart.ipynb"
-        first = model["content"]["cells"][0]["source"]
-        assert first.startswith("# 01") and "emulator" in json.dumps(model["content"])
-
-        code, body = _get(f"{base}/lab/tree/01_quickstart.ipynb?token={TOKEN}")
-        assert code == 200 and b"<html" in body.lower()
+        _wait_for_status(proc, base, log)
+        _assert_serves_quickstart(base, proc)
 
         # the notebook's kernel (python3) starts in this environment
         code, body = _request("POST", f"{base}/api/kernels", {"name": "python3"})
@@ -174,3 +280,60 @@ def test_make_lab_serves_the_quickstart(tmp_path: Path) -> None:
     assert "local emulator" in text
     assert "Traceback" not in text
     assert not re.search(r"^\[E ", text, re.M), text
+
+
+def _pip(venv: Path, *args: str, cwd: Path) -> None:
+    run = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "--quiet", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, f"pip {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
+
+
+@pytest.mark.notebook
+@pytest.mark.timeout(900)
+def test_a_pip_user_opens_the_quickstart_from_the_wheel(tmp_path: Path) -> None:
+    """Plain pip: build the wheel, install it in a new venv, then ``python -m gemlive_nb.lab``."""
+    venv, work = tmp_path / "venv", tmp_path / "work"
+    work.mkdir()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    _pip(venv, "wheel", "--no-deps", "--wheel-dir", str(tmp_path / "dist"), str(ROOT), cwd=work)
+    (wheel,) = (tmp_path / "dist").glob("gemlive_nb-*.whl")
+    _pip(venv, "install", str(wheel), cwd=work)
+    env = _offline_env(tmp_path)
+    env["JUPYTER_TOKEN"] = TOKEN
+    missing = subprocess.run(
+        [str(python), "-m", "gemlive_nb.lab"], cwd=work, env=env, capture_output=True, text=True
+    )  # without the lab extra: a clear message
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "JupyterLab is not installed" in missing.stderr and "[lab]" in missing.stderr
+
+    _pip(venv, "install", f"{wheel}[lab]", cwd=work)
+    port = lab._free_port(0)
+    log = tmp_path / "lab.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [str(python), "-m", "gemlive_nb.lab", "--no-browser", "--port", str(port)],
+            cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_status(proc, base, log)
+        _assert_serves_quickstart(base, proc)
+        tutorials = work / lab.WORKDIR  # copied there from inside the installed package
+        assert (tutorials / "images" / "widget.png").is_file()
+        shipped = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+        assert sorted(p.name for p in tutorials.glob("*.ipynb")) == shipped
+        code, body = _request("POST", f"{base}/api/kernels", {"name": "python3"})
+        kernel = json.loads(body)
+        assert code == 201
+        printed = _execute(f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels", CODE)
+        package = printed.rsplit(" local emulator", 1)[0]
+        assert Path(package).is_relative_to(venv) and printed.endswith(" local emulator\n")
+    finally:
+        _stop(proc)
+        shutil.rmtree(venv, ignore_errors=True)
+    text = log.read_text()
+    assert f"open {base}/lab/tree/01_quickstart.ipynb?token={TOKEN}" in text
+    assert "Traceback" not in text

@@ -5,16 +5,16 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from testdata import PROTOCOL_FRAMES
 
 from gemlive_nb import protocol as p
 from gemlive_nb.exceptions import ProtocolError
 
-FRAMES_DIR = Path(__file__).parents[2] / "shared" / "protocol-frames"
+FRAMES_DIR = PROTOCOL_FRAMES
 
 
 # --------------------------------------------------------------------------------------------
@@ -806,7 +806,7 @@ def test_decode_b64_garbage_names_the_field(bad: Any) -> None:
 def _captured() -> list[tuple[str, str]]:
     if not FRAMES_DIR.is_dir():
         pytest.fail(
-            f"captured frames folder {FRAMES_DIR} is missing: check out ../shared next to the repo"
+            f"captured frames folder {FRAMES_DIR} is missing (it is part of the repository)"
         )
     frames = []
     for path in sorted(FRAMES_DIR.glob("*.jsonl")):

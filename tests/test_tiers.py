@@ -1,0 +1,34 @@
+"""Every collected test carries exactly one tier marker, chosen by tests/conftest.py's rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TIERS = ("quick", "emulator", "notebook", "browser")
+TESTS = Path(__file__).resolve().parent
+
+
+def _tiers(item: pytest.Item) -> set[str]:
+    return {m.name for m in item.iter_markers() if m.name in TIERS}
+
+
+def test_every_collected_test_has_exactly_one_tier(request: pytest.FixtureRequest) -> None:
+    items = request.session.items
+    assert items and request.node in items
+    assert {item.nodeid: _tiers(item) for item in items if len(_tiers(item)) != 1} == {}
+    for item in items:
+        (tier,) = _tiers(item)
+        rel = item.path.resolve().relative_to(TESTS)
+        if rel.parts[0] == "browser":
+            assert tier == "browser", item.nodeid
+        elif "emulator" in getattr(item, "fixturenames", ()):
+            assert tier in ("emulator", "notebook"), item.nodeid
+    assert _tiers(request.node) == {"quick"}
+
+
+def test_the_tier_markers_are_registered(pytestconfig: pytest.Config) -> None:
+    registered = {line.split(":")[0] for line in pytestconfig.getini("markers")}
+    assert set(TIERS) <= registered
+    assert "--strict-markers" in pytestconfig.getini("addopts")
