@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from typing import Generic, TypeVar
@@ -35,6 +36,7 @@ __all__ = [
     "Language",
     "Model",
     "Voice",
+    "bare_model",
     "closest",
     "normalize_language_code",
     "unknown_name_error",
@@ -223,8 +225,53 @@ def closest(name: str, candidates: list[str], n: int = 3) -> list[str]:
     return list(dict.fromkeys(ordered))[:n]
 
 
+def bare_model(name: str) -> str:
+    """``models/x``, ``publishers/google/models/x`` or ``projects/…/models/x`` → ``x``.
+
+    Tuned models keep their full name. Example: ``bare_model("models/gemini-x")`` → ``'gemini-x'``.
+    """
+    if "tunedModels/" in name:
+        return name
+    return name.rsplit("models/", 1)[-1]
+
+
+# Google API keys, mixroute/OpenAI-style keys, OAuth access tokens and ephemeral tokens.
+_SECRET_SHAPES = re.compile(
+    r"AIza[0-9A-Za-z_-]{20,}|\bsk-[0-9A-Za-z_-]{12,}|\bya29\.[0-9A-Za-z._-]{8,}|auth_tokens/\S+"
+)
+
+
+def _looks_like_secret(value: object) -> bool:
+    """True for text shaped like an API key or token, which an error message must never echo.
+
+    A stand-in until ``gemlive_nb.secret.looks_like_secret`` exists (integrator: import that).
+    Besides the known key shapes, any single word of 24+ characters mixing upper case, lower case
+    and digits counts: voice names, language codes and model ids never look like that.
+    """
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if _SECRET_SHAPES.search(text):
+        return True
+    return (
+        len(text) >= 24
+        and not any(c.isspace() for c in text)
+        and any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() for c in text)
+    )
+
+
 def unknown_name_error(kind: str, name: object, candidates: list[str], hint: str) -> ConfigError:
-    """A ConfigError for an unknown ``kind`` named ``name``, suggesting the closest candidates."""
+    """A ConfigError for an unknown ``kind`` named ``name``, suggesting the closest candidates.
+
+    A ``name`` that looks like an API key is never repeated (it was pasted into the wrong place).
+    """
+    if _looks_like_secret(name):
+        return ConfigError(
+            f"unknown {kind}: the value given looks like an API key, so it is not shown — "
+            f"pass the key as api_key= (or an environment variable), not as the {kind}. {hint}"
+        )
     near = closest(str(name), candidates)
     if near:
         suggestion = " or ".join(repr(c) for c in near)
