@@ -142,7 +142,7 @@ def test_resample_speed_ten_minutes_48k_to_16k():
 def _naive(x: np.ndarray, src: int, dst: int) -> np.ndarray:
     """Textbook upfirdn with the same filter, straight from the definition:
     y[n] = sum_i x[i] * h[n * down + delay - i * up] (h is zero outside its support)."""
-    from gemlive_nb.audio import _design, _ratio
+    from gemlive_nb.audio._resampling import _design, _ratio
 
     up, down = _ratio(src, dst)
     d = _design(up, down)
@@ -558,7 +558,7 @@ def test_audio_repr_and_html_player():
 
 
 def test_html_player_embeds_only_the_start_of_long_audio(monkeypatch):
-    import gemlive_nb.audio as audio_module
+    import gemlive_nb.audio._value as audio_module
 
     monkeypatch.setattr(audio_module, "HTML_MAX_SECONDS", 1.0)
     a = Audio.tone(440, 3.0, 8000)

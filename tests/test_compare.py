@@ -20,7 +20,7 @@ from gemlive_nb.compare import (
 )
 from gemlive_nb.endpoints import google_path
 from gemlive_nb.exceptions import ConfigError, SessionClosed
-from gemlive_nb.spectrum import stft_db
+from gemlive_nb.display.spectrum import stft_db
 from gemlive_nb.turn import Turn
 
 

@@ -22,7 +22,7 @@ from gemlive_nb.display import (
     waveform_svg,
 )
 from gemlive_nb.exceptions import AudioError
-from gemlive_nb.spectrum import stft_db
+from gemlive_nb.display.spectrum import stft_db
 from gemlive_nb.turn import Turn
 
 RATE = 24_000

@@ -30,6 +30,10 @@ THINKING_LEVELS = {lv: lv.upper() for lv in ("minimal", "low", "medium", "high",
 SENSITIVITY = {"high": "HIGH", "low": "LOW"}
 
 
+# Larger whole numbers than any setting takes (int64); beyond it float() overflows.
+_LARGEST = 2**63 - 1
+
+
 def _choice(name: str, value: Any, choices: Mapping[str, str], prefix: str = "") -> str | None:
     """The short name (a key of ``choices``) for a short name or a wire enum value."""
     if value is None:
@@ -62,8 +66,11 @@ def _number(
     kind = "an integer" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{name} must be {kind}, not {value!r}")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{name} must be a finite number, not {value!r}")
+    if isinstance(value, int) and abs(value) > _LARGEST:
+        digits = len(str(abs(value)))
+        raise ConfigError(f"{name} is a {digits}-digit number, far out of range — use a small one")
     if integer:
         if isinstance(value, float) and not value.is_integer():
             raise ConfigError(f"{name} must be a whole number, not {value!r}")

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .audio import float_to_int16
-from .exceptions import AudioError
+from ..audio import float_to_int16
+from ..exceptions import AudioError
 from .spectrum import to_float32
 
 __all__ = ["Marker", "Segment", "Timeline", "as_segment", "timeline"]

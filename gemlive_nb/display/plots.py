@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .audio import resample
-from .exceptions import AudioError
+from ..audio import resample
+from ..exceptions import AudioError
 from .spectrum import stft_db, to_float32
 from .timeline import Marker, Segment, as_segment, timeline
 
@@ -202,7 +202,7 @@ def plot_levels(
         ax = gl.plot_levels(turn.audio, window_ms=20)
         ax.get_ylim()    # (-80.0, 0.0)
     """
-    from .audio import levels
+    from ..audio import levels
 
     ax = _axes(ax)
     segments, markers, duration = _segments(x, rate)
