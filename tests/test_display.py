@@ -21,8 +21,8 @@ from gemlive_nb.display import (
     show_transcript,
     waveform_svg,
 )
-from gemlive_nb.exceptions import AudioError
 from gemlive_nb.display.spectrum import stft_db
+from gemlive_nb.exceptions import AudioError
 from gemlive_nb.turn import Turn
 
 RATE = 24_000

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from gemlive_nb import protocol as p
-from gemlive_nb.protocol import _parse
 from gemlive_nb.exceptions import ProtocolError
+from gemlive_nb.protocol import _parse
 
 FRAMES_DIR = Path(__file__).parents[2] / "shared" / "protocol-frames"
 
