@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # Node.js and npm (front-end unit tests and the esbuild bundle).
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 
-.PHONY: setup sys-deps js-deps js test lint unit lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js test lint typecheck unit lab bench fuzz clean
 
 setup: $(STAMP)
 
@@ -47,10 +47,13 @@ lint: setup
 	$(VENV)/bin/ruff check gemlive_nb tests bench
 	$(VENV)/bin/ruff format --check gemlive_nb tests bench
 
+typecheck: setup
+	$(VENV)/bin/mypy
+
 unit: setup sys-deps js-deps
 	$(PY) -m pytest -q
 
-test: lint unit
+test: lint typecheck unit
 
 lab: setup
 	$(PY) -m gemlive_nb.lab $(LAB_ARGS)

@@ -19,7 +19,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .exceptions import ConfigError
 
@@ -123,8 +123,8 @@ LANGUAGE_CODES: frozenset[str] = frozenset(
     wo yo zu he""".split()
 )
 
-_NATIVE = dict(native_audio=True, text_modality=False, context_window=128_000)
-_HALF_CASCADE = dict(
+_NATIVE: dict[str, Any] = dict(native_audio=True, text_modality=False, context_window=128_000)
+_HALF_CASCADE: dict[str, Any] = dict(
     native_audio=False,
     accepts_language_code=True,
     text_modality=True,
@@ -133,7 +133,7 @@ _HALF_CASCADE = dict(
     client_content_after_first_turn=True,
     context_window=32_000,
 )
-_NATIVE_25 = dict(
+_NATIVE_25: dict[str, Any] = dict(
     _NATIVE,
     accepts_language_code=False,
     affective_dialog=True,

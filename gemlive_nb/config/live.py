@@ -96,7 +96,7 @@ class LiveConfig:
     allow_unknown_model: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        allow = _flag("allow_unknown_model", self.allow_unknown_model)
+        allow = bool(_flag("allow_unknown_model", self.allow_unknown_model))
         if self.model is not None:
             _set(self, "model", _resolve_model(self.model, allow))
         if self.voice is not None:

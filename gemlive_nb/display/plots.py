@@ -235,7 +235,7 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
     """
     turns = list(getattr(recording, "turns", [recording]))
     ax = _axes(ax, figsize=(8, 0.5 + 0.45 * max(1, len(turns))))
-    rows = []
+    rows: list[tuple[Any, Any, Any]] = []
     for turn in turns:
         m = getattr(turn, "metrics", None) or {}
         first, complete = m.get("latency_first_audio"), m.get("latency_complete")
@@ -264,9 +264,11 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
 
 
 def waveform_svg(x: Any, *, rate: int | None = None, width: int = 160, height: int = 32) -> str:
-    """A small inline SVG of the waveform envelope (no matplotlib), for tables. Example::
+    """A small inline SVG of the waveform envelope (no matplotlib), for tables.
 
-    html = gl.plots.waveform_svg(turn.audio)   # '<svg ...><path .../></svg>'
+    Example::
+
+        html = gl.plots.waveform_svg(turn.audio)   # '<svg ...><path .../></svg>'
     """
     try:
         seg = as_segment(x, rate)

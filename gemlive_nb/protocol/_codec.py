@@ -102,9 +102,11 @@ def decode_b64(data: str | bytes, field: str = "data") -> bytes:
 
 
 def encode_b64(data: bytes | bytearray | memoryview) -> str:
-    """Standard, padded base64 text, as the service sends bytes. Example::
+    """Standard, padded base64 text, as the service sends bytes.
 
-    encode_b64(b"\\x00\\x01\\x02\\x03")   # 'AAECAw=='
+    Example::
+
+        encode_b64(b"\\x00\\x01\\x02\\x03")   # 'AAECAw=='
     """
     return base64.b64encode(data).decode("ascii")
 
@@ -113,9 +115,11 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def dumps(message: dict[str, Any]) -> str:
-    """Compact JSON text for one client frame. Example::
+    """Compact JSON text for one client frame.
 
-    dumps({"realtimeInput": {"text": "hi"}})   # '{"realtimeInput":{"text":"hi"}}'
+    Example::
+
+        dumps({"realtimeInput": {"text": "hi"}})   # '{"realtimeInput":{"text":"hi"}}'
     """
     return _ENCODER.encode(message)
 

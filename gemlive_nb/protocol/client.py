@@ -85,14 +85,14 @@ def setup_message(setup: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_turn(turn: object, i: int) -> dict[str, Any]:
-    turn = normalize_keys(_check_dict(turn, f"turns[{i}]"))
-    role = turn.get("role", "user")
+    body: dict[str, Any] = normalize_keys(_check_dict(turn, f"turns[{i}]"))
+    role = body.get("role", "user")
     if role not in ("user", "model"):
         raise ProtocolError(f"turns[{i}].role must be 'user' or 'model', got {role!r}")
-    parts = turn.get("parts")
+    parts = body.get("parts")
     if not isinstance(parts, list) or not all(isinstance(p, dict) for p in parts):
         raise ProtocolError(f"turns[{i}].parts must be a list of part dicts, got {parts!r:.60}")
-    return turn
+    return body
 
 
 def client_content(
@@ -129,10 +129,12 @@ def _blob(data: bytes, mime_type: str) -> dict[str, str]:
 
 
 def realtime_audio(pcm: bytes, rate: int = INPUT_RATE) -> dict[str, Any]:
-    """Microphone audio: PCM16 LE mono bytes at ``rate`` Hz. Example::
+    """Microphone audio: PCM16 LE mono bytes at ``rate`` Hz.
 
-    realtime_audio(b"\\x00\\x00")
-    # {'realtimeInput': {'audio': {'data': 'AAA=', 'mimeType': 'audio/pcm;rate=16000'}}}
+    Example::
+
+        realtime_audio(b"\\x00\\x00")
+        # {'realtimeInput': {'audio': {'data': 'AAA=', 'mimeType': 'audio/pcm;rate=16000'}}}
     """
     _check_pcm(pcm)
     return {"realtimeInput": {"audio": _blob(pcm, _pcm_mime(_check_rate(rate)))}}
@@ -161,10 +163,12 @@ def realtime_audio_frame(pcm: bytes, rate: int = INPUT_RATE) -> str:
 
 
 def realtime_video(data: bytes, mime_type: str = "image/jpeg") -> dict[str, Any]:
-    """One video frame (JPEG or PNG, at most about 1 per second). Example::
+    """One video frame (JPEG or PNG, at most about 1 per second).
 
-    realtime_video(jpeg_bytes)
-    # {'realtimeInput': {'video': {'data': '/9j/…', 'mimeType': 'image/jpeg'}}}
+    Example::
+
+        realtime_video(jpeg_bytes)
+        # {'realtimeInput': {'video': {'data': '/9j/…', 'mimeType': 'image/jpeg'}}}
     """
     _check_bytes(data, "data")
     if not _check_str(mime_type, "mime_type").startswith("image/"):
@@ -173,9 +177,11 @@ def realtime_video(data: bytes, mime_type: str = "image/jpeg") -> dict[str, Any]
 
 
 def realtime_text(text: str) -> dict[str, Any]:
-    """Streaming text input (``realtimeInput.text``). Example::
+    """Streaming text input (``realtimeInput.text``).
 
-    realtime_text("hi")   # {'realtimeInput': {'text': 'hi'}}
+    Example::
+
+        realtime_text("hi")   # {'realtimeInput': {'text': 'hi'}}
     """
     return {"realtimeInput": {"text": _check_str(text, "text")}}
 
@@ -269,8 +275,9 @@ class FunctionResponse:
 def tool_response(
     responses: FunctionResponse | dict[str, Any] | list[FunctionResponse | dict[str, Any]],
 ) -> dict[str, Any]:
-    """Answers to tool calls (``toolResponse``); dicts are validated like FunctionResponse and
-    keep any extra fields. Example::
+    """Answers to tool calls (``toolResponse``).
+
+    Dicts are validated like FunctionResponse and keep any extra fields. Example::
 
         tool_response([FunctionResponse("call-1", "get_time", {"time": "12:00"})])
         # {'toolResponse': {'functionResponses': [

@@ -16,8 +16,11 @@ from .constants import OUTPUT_RATE
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """Base of every server event. ``raw`` is the wire sub-object the event came from
-    (camelCase keys, unknown fields kept); it is left out of ``==`` and ``repr``."""
+    """Base of every server event.
+
+    ``raw`` is the wire sub-object the event came from (camelCase keys, unknown fields kept);
+    it is left out of ``==`` and ``repr``.
+    """
 
     raw: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False, compare=False)
 
@@ -31,10 +34,12 @@ class SetupComplete(Event):
 
 @dataclass(frozen=True, slots=True)
 class AudioChunk(Event):
-    """Model speech: PCM16 LE mono bytes at ``rate`` Hz. Example::
+    """Model speech: PCM16 LE mono bytes at ``rate`` Hz.
 
-    chunk.samples      # numpy int16 array
-    chunk.duration     # seconds
+    Example::
+
+        chunk.samples      # numpy int16 array
+        chunk.duration     # seconds
     """
 
     data: bytes

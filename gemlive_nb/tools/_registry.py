@@ -146,8 +146,10 @@ class ToolRegistry:
         return name in self._functions or name not in self._external
 
     async def call(self, call: Any) -> dict[str, Any]:
-        """Run one function call and return its response body (errors included, never raises
-        except for cancellation)."""
+        """Run one function call and return its response body.
+
+        Errors become an error body; only cancellation propagates.
+        """
         fn = self._functions.get(call.name)
         if fn is None:
             known = ", ".join(self.names) or "none"
@@ -197,7 +199,7 @@ class ToolRegistry:
         Each call runs as its own task; when it finishes, ``respond([function_response])``
         sends the answer. Calls to dict-declared (external) functions are skipped.
         """
-        started = []
+        started: list[asyncio.Future[Any]] = []
         for call in event.calls:
             if not self.answers(call.name):
                 continue
