@@ -369,7 +369,7 @@ def normalize_language_code(code: str) -> str:
         return entry.code
     if isinstance(code, str):
         parts = code.strip().replace("_", "-").split("-")
-        if parts[0].lower() in LANGUAGE_CODES and all(p.isalnum() for p in parts):
+        if parts[0].lower() in LANGUAGE_CODES and all(p.isalnum() and len(p) <= 8 for p in parts):
             return "-".join(
                 [parts[0].lower(), *[p.upper() if len(p) == 2 else p for p in parts[1:]]]
             )

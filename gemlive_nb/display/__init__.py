@@ -1,6 +1,6 @@
 """Cell-level display helpers: plots of audio and sessions, and transcripts.
 
-Import them from here::
+Import them from here. Example::
 
     from gemlive_nb.display import plot_waveform, show_transcript
     plot_waveform(turn.audio)

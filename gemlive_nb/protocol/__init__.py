@@ -1,6 +1,6 @@
 """The Gemini Live wire format: build client messages, parse server frames. No I/O.
 
-One namespace for all of it (PROTOCOL.md §2–§3, §7)::
+One namespace for all of it (PROTOCOL.md §2–§3, §7). Example::
 
     from gemlive_nb import protocol as p
     p.dumps(p.realtime_text("hi"))        # '{"realtimeInput":{"text":"hi"}}'

@@ -1,7 +1,8 @@
 """Python functions as Live API tools: declarations from signatures, and automatic dispatch.
 
 A tool is any Python callable, sync or async. Its declaration (name, description, parameter
-schema) comes from the signature, the type hints and the docstring (Google or NumPy style)::
+schema) comes from the signature, the type hints and the docstring (Google or NumPy style).
+Example::
 
     def get_weather(city: str, unit: Literal["C", "F"] = "C") -> dict:
         '''Current weather for a city.

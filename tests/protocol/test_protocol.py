@@ -15,7 +15,7 @@ from gemlive_nb import protocol as p
 from gemlive_nb.exceptions import ProtocolError
 from gemlive_nb.protocol import _parse
 
-FRAMES_DIR = Path(__file__).parents[2] / "shared" / "protocol-frames"
+FRAMES_DIR = Path(__file__).parents[3] / "shared" / "protocol-frames"
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from gemlive_nb.endpoints import resolve_endpoint
 from gemlive_nb.exceptions import ConfigError
 from gemlive_nb.protocol import normalize_keys
 
-FRAMES = Path(__file__).parents[2] / "shared" / "protocol-frames"
+FRAMES = Path(__file__).parents[3] / "shared" / "protocol-frames"
 LIVE = "gemini-live-2.5-flash-native-audio"  # takes languageCode, affective dialog, NON_BLOCKING
 PREVIEW = "gemini-2.5-flash-native-audio-preview-12-2025"  # rejects languageCode
 V31 = "gemini-3.1-flash-live-preview"  # audio only, no affective dialog, no NON_BLOCKING
