@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..exceptions import ProtocolError, ProtocolTypeError
 from ._codec import decode_b64, dumps, encode_b64, normalize_keys, to_camel
-from ._parse import parse_client_message, parse_server_message
+from ._parse import Events, parse_client_message, parse_server_message
 from .client import (
     FunctionResponse,
     activity_end,
@@ -79,6 +79,7 @@ __all__ = [
     "CloseCode",
     "CodePart",
     "Event",
+    "Events",
     "FunctionCall",
     "FunctionResponse",
     "GenerationComplete",

@@ -31,20 +31,7 @@ and ``_specs`` (checks of declaration dicts given to LiveConfig).
 from __future__ import annotations
 
 from .._plain import json_safe
-from ._declare import ToolSpec, declare, parse_docstring, schema_for, spec_of, tool, tool_name
-from ._registry import DEFAULT_TOOL_TIMEOUT, ToolRegistry, error_result, wrap_result
+from ._declare import ToolSpec, declare, tool
+from ._registry import DEFAULT_TOOL_TIMEOUT, ToolRegistry
 
-__all__ = [
-    "DEFAULT_TOOL_TIMEOUT",
-    "ToolRegistry",
-    "ToolSpec",
-    "declare",
-    "error_result",
-    "json_safe",
-    "parse_docstring",
-    "schema_for",
-    "spec_of",
-    "tool",
-    "tool_name",
-    "wrap_result",
-]
+__all__ = ["DEFAULT_TOOL_TIMEOUT", "ToolRegistry", "ToolSpec", "declare", "json_safe", "tool"]
