@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -166,3 +167,27 @@ def sample_count(seconds: float, rate: int) -> int:
 
 
 _MAX_SAMPLES = 1 << 32
+
+
+def ms_to_samples(ms: Any, rate: int) -> int:
+    """``round(rate * ms / 1000)``, for any size of ``ms``.
+
+    0 for a non-positive, non-finite or non-numeric ``ms`` (the caller names the bad value).
+    """
+    if isinstance(ms, (bool, np.bool_)) or not isinstance(ms, (int, float, np.number)):
+        return 0
+    if isinstance(ms, (int, np.integer)):
+        return max(0, round(Fraction(rate * int(ms), 1000)))  # exact; float() would overflow
+    if not math.isfinite(ms) or ms <= 0:
+        return 0
+    return round(rate * float(ms) / 1000)
+
+
+def seconds_to_index(t: Any, rate: int, length: int, what: str) -> int:
+    """A slice index for ``t`` seconds, clamped to ``[-length, length]`` like Python slicing."""
+    if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, float, np.number)) or t != t:
+        raise AudioError(f"{what} must be a number of seconds, got {t!r:.40}")
+    if isinstance(t, (float, np.floating)) and math.isinf(t):
+        return length if t > 0 else -length
+    index = round(t * rate) if isinstance(t, (float, np.floating)) else int(t) * rate
+    return max(-length, min(length, index))

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import AudioError
-from ._convert import _INT16_SCALE, SILENCE_DBFS, _check_rate, _mono, _samples_of
+from ._convert import _INT16_SCALE, SILENCE_DBFS, _check_rate, _mono, _samples_of, ms_to_samples
 
 
 def chunk(samples: np.ndarray, size: int, pad: bool = False) -> Iterator[np.ndarray]:
@@ -40,10 +40,10 @@ def chunk_ms(samples: np.ndarray, rate: int, ms: float, pad: bool = False) -> It
         list(chunk_ms(x_16k, 16000, 20))     # 320-sample pieces, the size the Live API likes
     """
     rate = _check_rate(rate)
-    size = round(rate * ms / 1000) if isinstance(ms, (int, float)) and ms > 0 else 0
+    size = ms_to_samples(ms, rate)
     if size < 1:
         raise AudioError(
-            f"chunk length must be at least one sample: {ms!r} ms at {rate} Hz is {size}; "
+            f"chunk length must be at least one sample: {ms!r:.40} ms at {rate} Hz is {size}; "
             "use a positive duration such as 20"
         )
     return chunk(samples, size, pad)
@@ -96,11 +96,11 @@ def levels(samples: Any, rate: int, window_ms: float = 50) -> np.ndarray:
     """
     rate = _check_rate(rate)
     x = _unit(samples)
-    size = round(rate * window_ms / 1000) if window_ms > 0 else 0
+    size = ms_to_samples(window_ms, rate)
     if size < 1:
-        raise AudioError(f"window_ms must cover at least one sample, got {window_ms!r} ms")
+        raise AudioError(f"window_ms must cover at least one sample, got {window_ms!r:.40} ms")
     if not len(x):
         return np.zeros(0)
-    starts = np.arange(0, len(x), size)
+    starts = np.arange(0, len(x), min(size, len(x)))  # a window longer than x is all of x
     counts = np.diff(np.append(starts, len(x)))
     return _db(np.add.reduceat(x * x, starts) / counts)

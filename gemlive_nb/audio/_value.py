@@ -21,6 +21,7 @@ from ._convert import (
     int16_to_float,
     pcm16_to_array,
     sample_count,
+    seconds_to_index,
 )
 from ._levels import chunk_ms, peak_dbfs, rms_dbfs
 from ._resampling import resample
@@ -93,11 +94,11 @@ class Audio:
         rate = _check_rate(rate)
         if not 0 <= freq < rate / 2:
             raise AudioError(
-                f"tone frequency {freq!r} Hz must be in [0, {rate / 2:g}) at {rate} Hz "
+                f"tone frequency {freq!r:.40} Hz must be in [0, {rate / 2:g}) at {rate} Hz "
                 "(below Nyquist); raise the rate or lower the frequency"
             )
         if not 0 <= amplitude <= 1:
-            raise AudioError(f"tone amplitude {amplitude!r} must be in [0, 1] (1 = full scale)")
+            raise AudioError(f"tone amplitude {amplitude!r:.40} must be in [0, 1] (1 = full scale)")
         t = np.arange(sample_count(seconds, rate)) / rate
         return cls(amplitude * np.sin(2 * np.pi * freq * t), rate)
 
@@ -164,8 +165,9 @@ class Audio:
 
         Example: ``a.slice(0.5, 1.5)``; ``a.slice(-0.2)`` is the last 200 ms.
         """
-        start = round(start_s * self.rate)
-        end = None if end_s is None else round(end_s * self.rate)
+        n = len(self.samples)
+        start = seconds_to_index(start_s, self.rate, n, "slice start")
+        end = None if end_s is None else seconds_to_index(end_s, self.rate, n, "slice end")
         return Audio(self.samples[start:end], self.rate)
 
     def chunks(self, ms: float = 20, pad: bool = False) -> Iterator[Audio]:
