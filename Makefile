@@ -15,7 +15,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 APT_INSTALL := apt-get install -y --no-install-recommends
 
-.PHONY: setup sys-deps js-deps js test lint unit quick lowest lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js test lint typecheck unit quick lowest lab bench fuzz clean
 
 setup: $(STAMP)
 
@@ -62,6 +62,9 @@ lint: setup
 	$(VENV)/bin/ruff check gemlive_nb tests bench
 	$(VENV)/bin/ruff format --check gemlive_nb tests bench
 
+typecheck: setup
+	$(VENV)/bin/mypy
+
 unit: setup sys-deps js-deps
 	$(PY) -m pytest -q
 
@@ -80,7 +83,7 @@ $(LOWEST_VENV)/.installed: pyproject.toml Makefile | $(UV)
 lowest: $(LOWEST_VENV)/.installed sys-deps js-deps
 	$(LOWEST_VENV)/bin/python -m pytest -q -m quick
 
-test: lint unit lowest
+test: lint typecheck unit lowest
 
 lab: setup
 	$(PY) -m gemlive_nb.lab $(LAB_ARGS)

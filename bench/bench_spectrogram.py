@@ -16,8 +16,8 @@ import numpy as np
 from _common import best_of
 
 from gemlive_nb.audio import Audio
-from gemlive_nb.plots import plot_spectrogram
-from gemlive_nb.spectrum import stft_db
+from gemlive_nb.display.plots import plot_spectrogram
+from gemlive_nb.display.spectrum import stft_db
 
 RATE = 24_000
 SECONDS = 600

@@ -13,7 +13,7 @@ Heavy parts (widgets, plots, the emulator) load on first use, so ``import gemliv
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import catalog, protocol
 from ._version import __version__ as __version__
@@ -27,6 +27,41 @@ from .exceptions import (
     ToolError,
     TurnFailed,
 )
+
+if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy and Pylance
+    from .audio import Audio
+    from .compare import (
+        Comparison,
+        acompare_grid,
+        acompare_languages,
+        acompare_voices,
+        compare_grid,
+        compare_languages,
+        compare_voices,
+    )
+    from .config import CompressionConfig, LiveConfig, VadConfig
+    from .display import (
+        plot_latency,
+        plot_levels,
+        plot_spectrogram,
+        plot_waveform,
+        show_transcript,
+    )
+    from .emulator import Emulator
+    from .endpoints import Endpoint, resolve_endpoint
+    from .magics import load_ipython_extension, unload_ipython_extension
+    from .conversation import Recording, Turn
+    from .session import (
+        AudioDropped,
+        LiveSession,
+        PlaybackCut,
+        SessionStats,
+        SessionStatus,
+        connect,
+        connect_sync,
+    )
+    from .tools import ToolRegistry, declare, tool
+    from .widget import VoiceWidget
 
 # public name -> module that defines it (loaded lazily on first attribute access)
 _LAZY: dict[str, str] = {
@@ -117,6 +152,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (keeps ``import gemlive_nb`` fast)."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'gemlive_nb' has no attribute {name!r}")
@@ -126,4 +162,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    """Every attribute, the lazily loaded public names included."""
     return sorted(set(globals()) | set(_LAZY))

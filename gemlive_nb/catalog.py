@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .exceptions import ConfigError
 
@@ -35,6 +36,7 @@ __all__ = [
     "Language",
     "Model",
     "Voice",
+    "bare_model",
     "closest",
     "normalize_language_code",
     "unknown_name_error",
@@ -121,8 +123,8 @@ LANGUAGE_CODES: frozenset[str] = frozenset(
     wo yo zu he""".split()
 )
 
-_NATIVE = dict(native_audio=True, text_modality=False, context_window=128_000)
-_HALF_CASCADE = dict(
+_NATIVE: dict[str, Any] = dict(native_audio=True, text_modality=False, context_window=128_000)
+_HALF_CASCADE: dict[str, Any] = dict(
     native_audio=False,
     accepts_language_code=True,
     text_modality=True,
@@ -131,7 +133,7 @@ _HALF_CASCADE = dict(
     client_content_after_first_turn=True,
     context_window=32_000,
 )
-_NATIVE_25 = dict(
+_NATIVE_25: dict[str, Any] = dict(
     _NATIVE,
     accepts_language_code=False,
     affective_dialog=True,
@@ -223,8 +225,53 @@ def closest(name: str, candidates: list[str], n: int = 3) -> list[str]:
     return list(dict.fromkeys(ordered))[:n]
 
 
+def bare_model(name: str) -> str:
+    """``models/x``, ``publishers/google/models/x`` or ``projects/…/models/x`` → ``x``.
+
+    Tuned models keep their full name. Example: ``bare_model("models/gemini-x")`` → ``'gemini-x'``.
+    """
+    if "tunedModels/" in name:
+        return name
+    return name.rsplit("models/", 1)[-1]
+
+
+# Google API keys, mixroute/OpenAI-style keys, OAuth access tokens and ephemeral tokens.
+_SECRET_SHAPES = re.compile(
+    r"AIza[0-9A-Za-z_-]{20,}|\bsk-[0-9A-Za-z_-]{12,}|\bya29\.[0-9A-Za-z._-]{8,}|auth_tokens/\S+"
+)
+
+
+def _looks_like_secret(value: object) -> bool:
+    """True for text shaped like an API key or token, which an error message must never echo.
+
+    A stand-in until ``gemlive_nb.secret.looks_like_secret`` exists (integrator: import that).
+    Besides the known key shapes, any single word of 24+ characters mixing upper case, lower case
+    and digits counts: voice names, language codes and model ids never look like that.
+    """
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if _SECRET_SHAPES.search(text):
+        return True
+    return (
+        len(text) >= 24
+        and not any(c.isspace() for c in text)
+        and any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() for c in text)
+    )
+
+
 def unknown_name_error(kind: str, name: object, candidates: list[str], hint: str) -> ConfigError:
-    """A ConfigError for an unknown ``kind`` named ``name``, suggesting the closest candidates."""
+    """A ConfigError for an unknown ``kind`` named ``name``, suggesting the closest candidates.
+
+    A ``name`` that looks like an API key is never repeated (it was pasted into the wrong place).
+    """
+    if _looks_like_secret(name):
+        return ConfigError(
+            f"unknown {kind}: the value given looks like an API key, so it is not shown — "
+            f"pass the key as api_key= (or an environment variable), not as the {kind}. {hint}"
+        )
     near = closest(str(name), candidates)
     if near:
         suggestion = " or ".join(repr(c) for c in near)
@@ -322,7 +369,7 @@ def normalize_language_code(code: str) -> str:
         return entry.code
     if isinstance(code, str):
         parts = code.strip().replace("_", "-").split("-")
-        if parts[0].lower() in LANGUAGE_CODES and all(p.isalnum() for p in parts):
+        if parts[0].lower() in LANGUAGE_CODES and all(p.isalnum() and len(p) <= 8 for p in parts):
             return "-".join(
                 [parts[0].lower(), *[p.upper() if len(p) == 2 else p for p in parts[1:]]]
             )

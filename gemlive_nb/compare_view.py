@@ -10,7 +10,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from .catalog import LANGUAGES, VOICES
-from .plots import waveform_svg
+from .display import waveform_svg
 
 if TYPE_CHECKING:
     from .compare import Comparison, ComparisonRow

@@ -5,11 +5,18 @@ names the bad value and says how to fix it. No message ever contains an API key:
 
     GemliveError
     ├── ConfigError        (also ValueError)  a setting is wrong: unknown voice, bad VAD value, …
+    │   └── ToolNameError  (also ToolError)   a function name the service would refuse
     ├── AudioError         (also ValueError)  audio of the wrong dtype, rate or shape
-    ├── ProtocolError      (also ValueError)  a server frame that is not valid Live API JSON
+    ├── ProtocolError      (also ValueError)  a frame that is not valid Live API JSON, or a bad
+    │   │                                     value given to a message builder
+    │   └── ProtocolTypeError (also TypeError) a message builder got a value of the wrong type
     ├── SessionClosed      (also ConnectionError)  the socket closed; carries `code` and `reason`
     ├── TurnFailed                            a turn ended without a reply (e.g. re-asked too often)
     └── ToolError                             a tool could not be declared or dispatched
+        └── ToolNameError  (also ConfigError)
+
+The ``also`` bases keep ``except ValueError`` / ``except TypeError`` written against earlier
+versions working.
 
 Example::
 
@@ -26,9 +33,11 @@ __all__ = [
     "ConfigError",
     "GemliveError",
     "ProtocolError",
+    "ProtocolTypeError",
     "SessionClosed",
     "ToolError",
     "TurnFailed",
+    "ToolNameError",
 ]
 
 
@@ -46,6 +55,10 @@ class AudioError(GemliveError, ValueError):
 
 class ProtocolError(GemliveError, ValueError):
     """A server frame could not be understood; the message names what was wrong."""
+
+
+class ProtocolTypeError(ProtocolError, TypeError):
+    """A message builder got a value of the wrong type, e.g. ``realtime_text(3)``."""
 
 
 class SessionClosed(GemliveError, ConnectionError):
@@ -66,7 +79,9 @@ class SessionClosed(GemliveError, ConnectionError):
             text += f" — {hint}"
         super().__init__(text)
 
-    def __reduce__(self):  # keep code/reason across pickling (e.g. multiprocessing)
+    def __reduce__(
+        self,
+    ) -> tuple[object, ...]:  # keep code/reason across pickling (e.g. multiprocessing)
         return (type(self), (self.code, self.reason, self.hint))
 
 
@@ -77,3 +92,7 @@ class TurnFailed(GemliveError):
 
 class ToolError(GemliveError):
     """A Python function could not be turned into a tool, or a tool call could not be answered."""
+
+
+class ToolNameError(ConfigError, ToolError):
+    """A function name the service would refuse (see ``gemlive_nb.protocol.check_tool_name``)."""

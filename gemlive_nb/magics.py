@@ -158,7 +158,7 @@ class GemliveMagics(Magics):
         from IPython.display import Audio as Player
         from IPython.display import display
 
-        from .transcript_view import show_transcript
+        from .display import show_transcript
 
         turn = self._ensure_session().ask_sync(text)
         if len(turn.audio.samples):

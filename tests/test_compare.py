@@ -19,9 +19,9 @@ from gemlive_nb.compare import (
     compare_voices,
 )
 from gemlive_nb.conversation import Turn
+from gemlive_nb.display.spectrum import stft_db
 from gemlive_nb.endpoints import google_path
 from gemlive_nb.exceptions import ConfigError, SessionClosed
-from gemlive_nb.spectrum import stft_db
 
 
 @pytest.fixture

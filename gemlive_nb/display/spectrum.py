@@ -3,7 +3,7 @@
 Frames are strided views of float32 samples, windowed and transformed block by block, so ten
 minutes of 24 kHz audio take a fraction of a second and memory stays bounded::
 
-    from gemlive_nb.spectrum import stft_db
+    from gemlive_nb.display.spectrum import stft_db
     spec = stft_db(samples, 24_000, nfft=512)
     spec.db.shape            # (257, n_frames): rows are frequency bins, columns are frames
     spec.freqs[spec.db.mean(axis=1).argmax()]   # the loudest frequency
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .audio import int16_to_float
-from .exceptions import AudioError
+from ..audio import int16_to_float
+from ..exceptions import AudioError
 
 __all__ = ["Spectrogram", "pool_frames", "stft_db", "to_float32"]
 

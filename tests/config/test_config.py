@@ -591,17 +591,14 @@ def test_affective_dialog_needs_v1alpha_and_resolve_endpoint_follows() -> None:
 # ----------------------------------------------------------------------------------- tools
 
 
-def test_callables_are_kept_and_declared_minimally_without_a_hook() -> None:
+def test_callables_are_kept_and_declared_by_the_tools_module_without_a_hook() -> None:
+    from gemlive_nb.tools import declare
+
     cfg = LiveConfig(tools=get_weather)
     assert cfg.tools == (get_weather,)
     tools = cfg.to_setup(PREVIEW)["setup"]["tools"]
-    assert tools == [
-        {
-            "functionDeclarations": [
-                {"name": "get_weather", "description": "Returns the weather for a city."}
-            ]
-        }
-    ]
+    assert tools == [{"functionDeclarations": [declare(get_weather)]}]
+    assert tools[0]["functionDeclarations"][0]["parameters"]["required"] == ["city"]
 
 
 def test_tool_dicts_in_sdk_and_grouped_shapes() -> None:

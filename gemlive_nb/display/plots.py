@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .audio import resample
-from .exceptions import AudioError
+from ..audio import resample
+from ..exceptions import AudioError
 from .spectrum import stft_db, to_float32
 from .timeline import Marker, Segment, as_segment, timeline
 
@@ -202,7 +202,7 @@ def plot_levels(
         ax = gl.plot_levels(turn.audio, window_ms=20)
         ax.get_ylim()    # (-80.0, 0.0)
     """
-    from .audio import levels
+    from ..audio import levels
 
     ax = _axes(ax)
     segments, markers, duration = _segments(x, rate)
@@ -235,7 +235,7 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
     """
     turns = list(getattr(recording, "turns", [recording]))
     ax = _axes(ax, figsize=(8, 0.5 + 0.45 * max(1, len(turns))))
-    rows = []
+    rows: list[tuple[Any, Any, Any]] = []
     for turn in turns:
         m = getattr(turn, "metrics", None) or {}
         first, complete = m.get("latency_first_audio"), m.get("latency_complete")
@@ -264,9 +264,11 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
 
 
 def waveform_svg(x: Any, *, rate: int | None = None, width: int = 160, height: int = 32) -> str:
-    """A small inline SVG of the waveform envelope (no matplotlib), for tables. Example::
+    """A small inline SVG of the waveform envelope (no matplotlib), for tables.
 
-    html = gl.plots.waveform_svg(turn.audio)   # '<svg ...><path .../></svg>'
+    Example::
+
+        html = gl.plots.waveform_svg(turn.audio)   # '<svg ...><path .../></svg>'
     """
     try:
         seg = as_segment(x, rate)

@@ -8,7 +8,6 @@ import math
 import pickle
 import re
 import struct
-import time
 from array import array
 
 import numpy as np
@@ -128,20 +127,23 @@ def test_resample_keeps_timing_and_phase():
     assert np.max(np.abs(y[200:-200] - expected[200:-200])) < 1e-3
 
 
-def test_resample_speed_ten_minutes_48k_to_16k():
+def test_ten_minutes_48k_to_16k_in_one_call():
+    # Its speed is measured in bench/bench_resample.py (timing is never asserted in a test).
     x = (np.random.default_rng(1).standard_normal(48000 * 600) * 3000).astype(np.int16)
-    resample(x[:48000], 48000, 16000)  # filter design is cached from here on
-    t = time.perf_counter()
     y = resample(x, 48000, 16000)
-    elapsed = time.perf_counter() - t
-    assert len(y) == 16000 * 600 and y.dtype == np.int16  # speed: bench/bench_resample.py
-    print(f"\n10 min 48k->16k int16: {elapsed:.3f} s ({600 / elapsed:.0f}x real time)")
+    assert len(y) == 16000 * 600 and y.dtype == np.int16
+    # It runs in blocks internally: a stretch deep inside matches resampling just the stretch
+    # (with 2 s of lead-in, started on a whole output sample), whose blocks fall elsewhere.
+    lead = 48000 * 298
+    alone = resample(x[lead : lead + 48000 * 3], 48000, 16000)
+    inside, part = y[16000 * 299 : 16000 * 300], alone[16000 : 16000 * 2]
+    assert np.abs(inside.astype(int) - part.astype(int)).max() <= 1
 
 
 def _naive(x: np.ndarray, src: int, dst: int) -> np.ndarray:
     """Textbook upfirdn with the same filter, straight from the definition:
     y[n] = sum_i x[i] * h[n * down + delay - i * up] (h is zero outside its support)."""
-    from gemlive_nb.audio import _design, _ratio
+    from gemlive_nb.audio._resampling import _design, _ratio
 
     up, down = _ratio(src, dst)
     d = _design(up, down)
@@ -557,7 +559,7 @@ def test_audio_repr_and_html_player():
 
 
 def test_html_player_embeds_only_the_start_of_long_audio(monkeypatch):
-    import gemlive_nb.audio as audio_module
+    import gemlive_nb.audio._value as audio_module
 
     monkeypatch.setattr(audio_module, "HTML_MAX_SECONDS", 1.0)
     a = Audio.tone(440, 3.0, 8000)

@@ -13,7 +13,8 @@ import pytest
 
 from gemlive_nb.exceptions import ToolError
 from gemlive_nb.protocol import FunctionCall, ToolCall
-from gemlive_nb.tools import ToolRegistry, declare, json_safe, parse_docstring, tool
+from gemlive_nb.tools import ToolRegistry, declare, json_safe, tool
+from gemlive_nb.tools._declare import parse_docstring
 
 
 class Unit(enum.Enum):

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .audio import float_to_int16
-from .exceptions import AudioError
+from ..audio import float_to_int16
+from ..exceptions import AudioError
 from .spectrum import to_float32
 
 __all__ = ["Marker", "Segment", "Timeline", "as_segment", "timeline"]
@@ -39,10 +39,12 @@ class Segment:
 
     @property
     def duration(self) -> float:
+        """Length in seconds."""
         return len(self.pcm16) / self.rate
 
     @property
     def end(self) -> float:
+        """When the segment ends, in seconds from the start of the session."""
         return self.start + self.duration
 
 
@@ -57,11 +59,14 @@ class Marker:
 
 @dataclass(frozen=True)
 class Timeline:
+    """Who spoke when (``segments``) and what happened when (``markers``) in one session."""
+
     segments: list[Segment] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
 
     @property
     def duration(self) -> float:
+        """Seconds from the start to the last segment's end or marker."""
         ends = [s.end for s in self.segments] + [m.t for m in self.markers]
         return max(ends, default=0.0)
 

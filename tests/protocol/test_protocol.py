@@ -13,6 +13,7 @@ from testdata import PROTOCOL_FRAMES
 
 from gemlive_nb import protocol as p
 from gemlive_nb.exceptions import ProtocolError
+from gemlive_nb.protocol import _parse
 
 FRAMES_DIR = PROTOCOL_FRAMES
 
@@ -921,7 +922,7 @@ def test_constants() -> None:
     assert p.CloseCode.INVALID_ARGUMENT == 1007 and p.CloseCode(1008).name == "POLICY_VIOLATION"
     assert p.CloseCode.describe(1011) == "INTERNAL_ERROR (1011)"
     assert p.CloseCode.describe(4000) == "4000"
-    assert set(p.SERVER_MESSAGE_TYPES) == {*p._MESSAGE_HANDLERS, "usageMetadata"}
+    assert set(p.SERVER_MESSAGE_TYPES) == {*_parse._MESSAGE_HANDLERS, "usageMetadata"}
     assert p.__all__ == sorted(p.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
     for name in p.__all__:
         assert hasattr(p, name), name

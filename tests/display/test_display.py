@@ -22,8 +22,8 @@ from gemlive_nb.display import (
     show_transcript,
     waveform_svg,
 )
+from gemlive_nb.display.spectrum import stft_db
 from gemlive_nb.exceptions import AudioError
-from gemlive_nb.spectrum import stft_db
 
 RATE = 24_000
 

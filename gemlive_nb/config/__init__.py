@@ -1,0 +1,21 @@
+"""The settings of one Live session: :class:`LiveConfig`, validated, and its ``setup`` message.
+
+What lives where: ``live`` (LiveConfig), ``nested`` (VadConfig, CompressionConfig), ``fields``
+(LiveConfigFields, the keyword arguments for signature help), ``_checks`` (value checks and
+enum tables), ``_reading`` (dicts in any shape into fields) and ``_wire`` (the setup message).
+
+Example::
+
+    cfg = LiveConfig(voice="Puck", language="de-DE", system_instruction="Be brief.")
+    cfg.to_setup("gemini-2.5-flash-native-audio-preview-12-2025")   # {'setup': {...}}
+    LiveConfig(voice="Zephir")   # ConfigError: unknown voice 'Zephir' — did you mean 'Zephyr'? …
+"""
+
+from __future__ import annotations
+
+from ..protocol import DIALECTS
+from .fields import LiveConfigFields
+from .live import LiveConfig
+from .nested import CompressionConfig, VadConfig
+
+__all__ = ["DIALECTS", "CompressionConfig", "LiveConfig", "LiveConfigFields", "VadConfig"]

@@ -1,0 +1,155 @@
+"""LiveConfig into the wire ``setup`` message (PROTOCOL.md §2), per endpoint dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..catalog import MODELS, Model
+from ..exceptions import ConfigError
+from ..tools import declare
+from ..tools._specs import _declaration
+from ._checks import (
+    ACTIVITY_HANDLING,
+    MEDIA_RESOLUTION,
+    THINKING_LEVELS,
+    TURN_COVERAGE,
+    _resolve_model,
+)
+
+if TYPE_CHECKING:
+    from .live import LiveConfig
+
+
+Declare = Callable[[Callable[..., Any]], Mapping[str, Any]]
+
+
+def build_setup(
+    cfg: LiveConfig, model: str | None, dialect: str, declare_callable: Declare | None = None
+) -> dict[str, Any]:
+    """The ``{"setup": {...}}`` message for ``cfg`` (see :meth:`LiveConfig.to_setup`)."""
+    name = cfg.model or (
+        _resolve_model(model, cfg.allow_unknown_model) if model is not None else None
+    )
+    if name is None:
+        raise ConfigError(
+            "no model: pass LiveConfig(model=...) or connect to an endpoint with a model"
+        )
+    entry = MODELS.get(name)
+    cfg.check(entry, dialect)
+    setup: dict[str, Any] = {"model": model_ref(name, dialect)}
+
+    gen: dict[str, Any] = {}
+    if cfg.modalities:
+        gen["responseModalities"] = _modalities(cfg, dialect)
+    for attr, key in (("temperature", "temperature"), ("top_p", "topP"), ("top_k", "topK"),
+                      ("max_output_tokens", "maxOutputTokens"), ("seed", "seed")):  # fmt: skip
+        if getattr(cfg, attr) is not None:
+            gen[key] = getattr(cfg, attr)
+    if cfg.media_resolution:
+        gen["mediaResolution"] = MEDIA_RESOLUTION[cfg.media_resolution]
+    speech: dict[str, Any] = {}
+    if cfg.voice:
+        speech["voiceConfig"] = {"prebuiltVoiceConfig": {"voiceName": cfg.voice}}
+    if cfg.language and entry is not None and entry.accepts_language_code:
+        speech["languageCode"] = cfg.language
+    if speech:
+        gen["speechConfig"] = speech
+    thinking: dict[str, Any] = {}
+    if cfg.thinking_budget is not None:
+        thinking["thinkingBudget"] = cfg.thinking_budget
+    if cfg.thinking_level is not None:
+        thinking["thinkingLevel"] = THINKING_LEVELS[cfg.thinking_level]
+    if cfg.include_thoughts is not None:
+        thinking["includeThoughts"] = cfg.include_thoughts
+    if thinking:
+        gen["thinkingConfig"] = thinking
+    if cfg.affective_dialog:
+        gen["enableAffectiveDialog"] = True
+    if gen:
+        setup["generationConfig"] = gen
+
+    instruction = cfg.effective_system_instruction
+    if instruction:
+        setup["systemInstruction"] = {"parts": [{"text": instruction}], "role": "user"}
+    tools = _wire_tools(cfg, entry, declare_callable or declare)
+    if tools:
+        setup["tools"] = tools
+
+    realtime: dict[str, Any] = {}
+    detection = cfg.vad.to_wire() if cfg.vad else {}
+    if detection:
+        realtime["automaticActivityDetection"] = detection
+    if cfg.activity_handling:
+        realtime["activityHandling"] = ACTIVITY_HANDLING[cfg.activity_handling]
+    if cfg.turn_coverage:
+        realtime["turnCoverage"] = TURN_COVERAGE[cfg.turn_coverage]
+    if realtime:
+        setup["realtimeInputConfig"] = realtime
+    if cfg.resumption:
+        handle = cfg.resumption if isinstance(cfg.resumption, str) else None
+        setup["sessionResumption"] = {"handle": handle} if handle else {}
+    if cfg.compression:
+        setup["contextWindowCompression"] = cfg.compression.to_wire()
+    if cfg.transcribe_input:
+        setup["inputAudioTranscription"] = {}
+    if cfg.transcribe_output:
+        setup["outputAudioTranscription"] = {}
+    if cfg.proactive_audio:
+        setup["proactivity"] = {"proactiveAudio": True}
+    return {"setup": setup}
+
+
+def _modalities(cfg: LiveConfig, dialect: str) -> list[str]:
+    modalities = list(cfg.modalities or ())
+    # The mixroute proxy sends output transcripts only when "TEXT" is asked for too (its FAQ):
+    # ask for both there, or the transcript stays empty.
+    if dialect == "mixroute" and cfg.transcribe_output and modalities == ["AUDIO"]:
+        modalities.append("TEXT")
+    return modalities
+
+
+def model_ref(name: str, dialect: str) -> str:
+    """How ``dialect`` names a model in ``setup.model``: ``models/x``, bare, or Vertex's path."""
+    if "/" in name:
+        return name
+    if dialect == "mixroute":
+        return name  # the proxy's documented setup uses the bare id (the path names it too)
+    if dialect == "vertex":
+        return f"publishers/google/models/{name}"
+    return f"models/{name}"
+
+
+def check_declarations(tools: list[dict[str, Any]], model: Model | None) -> None:
+    """Raise ConfigError for a NON_BLOCKING declaration on a model that cannot take it."""
+    if model is None or model.non_blocking_tools:
+        return
+    for tool in tools:
+        if tool.get("behavior") == "NON_BLOCKING":
+            raise ConfigError(
+                f"tool {tool['name']!r} is NON_BLOCKING, which {model.name!r} does not "
+                "support — drop behavior='NON_BLOCKING' or use a 2.5 model"
+            )
+
+
+def _wire_tools(cfg: LiveConfig, model: Model | None, declare_fn: Declare) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    declarations: list[dict[str, Any]] = []
+    has_search_dict = any(isinstance(t, dict) and "googleSearch" in t for t in cfg.tools)
+    if cfg.google_search and not has_search_dict:
+        entries.append({"googleSearch": {}})
+    for tool in cfg.tools:
+        if callable(tool):
+            declarations.append(_declaration(declare_fn(tool)))
+        elif "name" in tool:
+            declarations.append(tool)
+        else:
+            entries.append(tool)
+    names = [d["name"] for d in declarations]
+    if len(set(names)) != len(names):
+        dupe = next(n for n in names if names.count(n) > 1)
+        raise ConfigError(f"tool {dupe!r} is declared twice — give each tool a unique name")
+    check_declarations(declarations, model)
+    if declarations:
+        entries.append({"functionDeclarations": declarations})
+    return entries

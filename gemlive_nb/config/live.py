@@ -1,0 +1,371 @@
+"""LiveConfig: the settings of one Live session, validated, and turned into the ``setup`` message.
+
+A config is built from keyword arguments or from a dict in any of the shapes people have at hand:
+snake_case, camelCase, the google-genai SDK's ``LiveConnectConfig`` (dict or object), or a wire
+``{"setup": {...}}`` message (PROTOCOL.md §2). Bad values fail at construction with a message that
+names the value and the fix; model and endpoint limits are checked by :meth:`LiveConfig.check`
+before connecting.
+
+Example::
+
+    cfg = LiveConfig(voice="Puck", language="de-DE", system_instruction="Be brief.")
+    cfg.to_setup("gemini-2.5-flash-native-audio-preview-12-2025")   # {'setup': {...}}
+    LiveConfig(voice="Zephir")   # ConfigError: unknown voice 'Zephir' — did you mean 'Zephyr'? …
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .._plain import as_mapping as _as_mapping
+from ..catalog import DEFAULT_VOICE, MODELS, VOICES, Model, bare_model
+from ..catalog import normalize_language_code as _normalize_language
+from ..catalog import unknown_name_error as _unknown
+from ..exceptions import ConfigError
+from ..protocol import DIALECTS, normalize_keys
+from ..tools._specs import _normalize_tools, _tool_label
+from ._checks import (
+    ACTIVITY_HANDLING,
+    MEDIA_RESOLUTION,
+    MODALITIES,
+    THINKING_LEVELS,
+    TURN_COVERAGE,
+    _choice,
+    _content_text,
+    _flag,
+    _language_name,
+    _number,
+    _resolve_model,
+    _set,
+)
+from ._reading import collect as _collect
+from ._reading import looks_wire as _looks_wire
+from ._wire import build_setup, check_declarations
+from .nested import CompressionConfig, VadConfig
+
+__all__ = ["CompressionConfig", "LiveConfig", "VadConfig"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveConfig:
+    """Everything the ``setup`` message says, in snake_case, validated at construction.
+
+    Defaults suit a notebook: voice Zephyr, audio answers, both transcripts on, session
+    resumption on; ``model=None`` takes the endpoint's default. Enum-like fields take short names
+    (``activity_handling='no_interruption'``, ``media_resolution='low'``) or the wire enums.
+    ``tools`` holds Python functions (declared when the session starts), function-declaration
+    dicts, or tool dicts such as ``{'codeExecution': {}}``.
+
+    Example::
+
+        cfg = LiveConfig(voice="Kore", language="fr-FR", tools=[get_weather], temperature=0.7)
+        cfg = LiveConfig.from_dict({"speech_config": {"voice_config": {
+            "prebuilt_voice_config": {"voice_name": "Kore"}}}})
+        cfg.replace(voice="Puck").to_setup("gemini-live-2.5-flash-native-audio", "mixroute")
+    """
+
+    model: str | None = None
+    voice: str | None = DEFAULT_VOICE
+    language: str | None = None
+    modalities: tuple[str, ...] | None = ("AUDIO",)
+    system_instruction: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    max_output_tokens: int | None = None
+    seed: int | None = None
+    tools: tuple[Any, ...] = ()
+    google_search: bool = False
+    transcribe_input: bool = True
+    transcribe_output: bool = True
+    vad: VadConfig | None = None
+    activity_handling: str | None = None
+    turn_coverage: str | None = None
+    proactive_audio: bool = False
+    affective_dialog: bool = False
+    resumption: bool | str = True
+    compression: CompressionConfig | None = None
+    media_resolution: str | None = None
+    thinking_budget: int | None = None
+    thinking_level: str | None = None
+    include_thoughts: bool | None = None
+    allow_unknown_model: bool = field(default=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        allow = bool(_flag("allow_unknown_model", self.allow_unknown_model))
+        if self.model is not None:
+            _set(self, "model", _resolve_model(self.model, allow))
+        if self.voice is not None:
+            if not isinstance(self.voice, str):
+                raise ConfigError(
+                    f"voice must be a voice name such as 'Zephyr', not {self.voice!r}"
+                )
+            _set(self, "voice", VOICES[self.voice].name)
+        if self.language is not None:
+            _set(self, "language", _normalize_language(self.language))
+        _set(self, "modalities", self._check_modalities(self.modalities))
+        _set(self, "system_instruction", _content_text(self.system_instruction))
+        _set(self, "temperature", _number("temperature", self.temperature, 0, 2))
+        _set(self, "top_p", _number("top_p", self.top_p, 0, 1))
+        _set(self, "top_k", _number("top_k", self.top_k, 1, integer=True))
+        tokens = _number("max_output_tokens", self.max_output_tokens, 1, integer=True)
+        _set(self, "max_output_tokens", tokens)
+        _set(self, "seed", _number("seed", self.seed, integer=True))
+        tools, search = _normalize_tools(self.tools)
+        _set(self, "tools", tools)
+        google_search = self.google_search
+        if isinstance(google_search, Mapping) and not google_search:
+            google_search = True  # {"googleSearch": {}} spelled as a field
+        _set(self, "google_search", _flag("google_search", google_search) or search)
+        for name in (
+            "transcribe_input",
+            "transcribe_output",
+            "proactive_audio",
+            "affective_dialog",
+        ):
+            _set(self, name, _flag(name, getattr(self, name)))
+        vad = VadConfig.coerce(self.vad)
+        _set(self, "vad", vad if vad and vad.to_wire() else None)
+        for name, choices, prefix in (
+            ("activity_handling", ACTIVITY_HANDLING, ""),
+            ("turn_coverage", TURN_COVERAGE, "turn_includes_"),
+            ("media_resolution", MEDIA_RESOLUTION, "media_resolution_"),
+            ("thinking_level", THINKING_LEVELS, ""),
+        ):
+            _set(self, name, _choice(name, getattr(self, name), choices, prefix))
+        _set(self, "resumption", self._check_resumption(self.resumption))
+        _set(self, "compression", CompressionConfig.coerce(self.compression))
+        budget = _number("thinking_budget", self.thinking_budget, -1, integer=True)
+        _set(self, "thinking_budget", budget)
+        _set(
+            self,
+            "include_thoughts",
+            _flag("include_thoughts", self.include_thoughts, optional=True),
+        )
+        if self.thinking_budget is not None and self.thinking_level is not None:
+            raise ConfigError(
+                "give thinking_budget (2.5 models) or thinking_level (3.x models), not both"
+            )
+
+    @staticmethod
+    def _check_modalities(value: Any) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        if isinstance(value, str) or hasattr(value, "value"):  # one name, or one enum member
+            items = [value]
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            items = list(value)
+        else:
+            raise ConfigError(
+                f"modalities must be 'AUDIO', 'TEXT' or a list of them, not {value!r}"
+            )
+        out = []
+        for item in items:
+            name = str(getattr(item, "value", item)).strip().upper()
+            if name not in MODALITIES:
+                raise _unknown("modality", item, list(MODALITIES), "Use 'AUDIO' or 'TEXT'.")
+            if name not in out:
+                out.append(name)
+        if not out:
+            raise ConfigError("modalities is empty — use ('AUDIO',) or ('TEXT',)")
+        return tuple(out)
+
+    @staticmethod
+    def _check_resumption(value: Any) -> bool | str:
+        if isinstance(value, bool):
+            return value
+        if value is None:
+            return False
+        if isinstance(value, str):
+            return value.strip() or True
+        raise ConfigError(
+            f"resumption must be True, False or a resumption handle (str), not {value!r}"
+        )
+
+    # ---------------------------------------------------------------- constructors
+
+    @classmethod
+    def from_dict(cls, data: Any, *, allow_unknown_model: bool = False) -> LiveConfig:
+        """A LiveConfig from a snake_case, camelCase, SDK ``LiveConnectConfig`` or wire dict.
+
+        A wire- or SDK-shaped dict (``{"setup": …}``, ``generationConfig``, ``speechConfig``,
+        ``inputAudioTranscription``, …) is read as complete, the way the SDK sends it: the voice,
+        modalities, transcription and resumption it leaves out stay unset or off. Otherwise
+        omitted fields take the LiveConfig defaults. Unknown keys raise ConfigError.
+
+        Example::
+
+            LiveConfig.from_dict({"setup": {"model": "models/gemini-live-2.5-flash-native-audio",
+                                            "inputAudioTranscription": {}}})
+        """
+        data = _as_mapping(data)
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"from_dict needs a dict, not {type(data).__name__}")
+        if "setup" in data:
+            if len(data) != 1:
+                extra = sorted(str(k) for k in data if k != "setup")
+                raise ConfigError(f"a setup message has only the 'setup' key; remove {extra}")
+            body = _as_mapping(data["setup"])
+            if not isinstance(body, Mapping):
+                raise ConfigError(f"'setup' must hold a dict, not {type(body).__name__}")
+            data, wire = body, True
+        else:
+            wire = False
+        kwargs = _collect(data)
+        wire = wire or _looks_wire(data)
+        if wire:
+            for name in ("transcribe_input", "transcribe_output", "resumption"):
+                kwargs.setdefault(name, False)
+            kwargs.setdefault("voice", None)
+            kwargs.setdefault("modalities", None)
+        if allow_unknown_model:
+            kwargs["allow_unknown_model"] = True
+        return cls(**kwargs)
+
+    @classmethod
+    def coerce(cls, config: Any = None, /, **changes: Any) -> LiveConfig:
+        """A LiveConfig from None, a LiveConfig, a dict or an SDK config, with ``changes`` applied.
+
+        Example::
+
+            LiveConfig.coerce({"voice": "Puck"}, temperature=0.2)
+        """
+        if config is None:
+            base = cls()
+        elif isinstance(config, LiveConfig):
+            base = config
+        else:
+            converted = _as_mapping(config)
+            if not isinstance(converted, Mapping):
+                raise ConfigError(
+                    f"config must be a LiveConfig or a dict, not {type(config).__name__}"
+                )
+            base = cls.from_dict(converted)
+        return base.replace(**changes) if changes else base
+
+    def replace(self, **changes: Any) -> LiveConfig:
+        """A copy with ``changes`` (snake_case, camelCase or SDK names) applied and re-validated."""
+        return dataclasses.replace(self, **_collect(changes))
+
+    # ------------------------------------------------------------------ checks
+
+    def required_api_version(self) -> str:
+        """``'v1alpha'`` when affective dialog or proactive audio is on, else ``'v1beta'``."""
+        return "v1alpha" if self.affective_dialog or self.proactive_audio else "v1beta"
+
+    def check(self, model: Model | str | None = None, dialect: str = "google") -> None:
+        """Raise ConfigError for settings the model or the endpoint dialect cannot take.
+
+        ``model`` is a catalog entry or id (default: this config's model); an unknown model is
+        not checked. ``dialect`` is one of :data:`gemlive_nb.protocol.DIALECTS`; ``'emulator'``
+        is taken as ``'google'`` (the emulator speaks Google's dialect unless told otherwise).
+        """
+        if dialect == "emulator":
+            dialect = "google"
+        if dialect not in DIALECTS:
+            raise _unknown("dialect", dialect, list(DIALECTS), f"Use one of {', '.join(DIALECTS)}.")
+        if isinstance(model, str) or model is None:
+            model = MODELS.get(bare_model(model or self.model or ""))
+        modalities = self.modalities or ()
+        if len(modalities) > 1 and dialect != "mixroute":
+            raise ConfigError(
+                f"responseModalities can hold one modality on Google's endpoint, not "
+                f"{list(modalities)}; use transcribe_output=True for text"
+            )
+        if model is None:
+            return
+        both = set(modalities) == {"AUDIO", "TEXT"}  # the proxy's documented mix
+        if "TEXT" in modalities and not model.text_modality and not both:
+            raise ConfigError(
+                f"model {model.name!r} answers in audio only, so modalities={list(modalities)} "
+                "fails — use modalities=('AUDIO',) with transcribe_output=True for text"
+            )
+        for name in ("affective_dialog", "proactive_audio"):
+            if getattr(self, name) and not getattr(model, name):
+                able = [m.name for m in MODELS if getattr(m, name) and m.current]
+                raise ConfigError(
+                    f"{name}=True is not available on {model.name!r} — use a model that has it "
+                    f"({', '.join(able)}) or set {name}=False"
+                )
+        check_declarations([t for t in self.tools if isinstance(t, dict)], model)
+
+    # ---------------------------------------------------------------- the wire
+
+    def to_setup(
+        self,
+        model: str | None = None,
+        dialect: str = "google",
+        declare_callable: Callable[[Callable[..., Any]], Mapping[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The ``{"setup": {...}}`` message in camelCase (PROTOCOL.md §2); unset fields omitted.
+
+        ``model`` is the endpoint's model, used when this config names none. ``dialect`` decides
+        the model reference (``models/{id}`` for Google and the emulator, the bare id for the
+        mixroute proxy), which capability checks apply and, on mixroute, asks for
+        ``["AUDIO", "TEXT"]`` when output transcripts are wanted (the proxy's FAQ). Python tools
+        are declared with :func:`gemlive_nb.tools.declare` unless ``declare_callable`` (kept for
+        older callers and custom declarations) says otherwise.
+
+        Example::
+
+            LiveConfig(voice="Puck").to_setup("gemini-2.5-flash-native-audio-preview-12-2025")
+        """
+        return build_setup(self, model, dialect, declare_callable)
+
+    @property
+    def effective_system_instruction(self) -> str | None:
+        """The system instruction as sent: the user's text plus "Respond in <language>."."""
+        parts = [self.system_instruction] if self.system_instruction else []
+        if self.language:
+            parts.append(f"Respond in {_language_name(self.language)}.")
+        return "\n\n".join(parts) or None
+
+    # ---------------------------------------------------------------- display
+
+    def to_dict(self) -> dict[str, Any]:
+        """All fields in snake_case, JSON-safe; Python tools appear by name."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "allow_unknown_model" and not value:
+                continue
+            if isinstance(value, (VadConfig, CompressionConfig)):
+                value = {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
+            elif f.name == "tools":
+                value = [_tool_label(t) if callable(t) else normalize_keys(t) for t in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    def _changed(self) -> list[tuple[str, Any]]:
+        changed = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.repr and value != f.default and not (f.name == "tools" and not value):
+                changed.append((f.name, value))
+        return changed
+
+    def __repr__(self) -> str:
+        parts = []
+        for name, value in self._changed():
+            if name == "tools":
+                shown = ", ".join(_tool_label(t) for t in value)
+                parts.append(f"tools=[{shown}]")
+            else:
+                parts.append(f"{name}={value!r}")
+        return f"LiveConfig({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        rows = (
+            "".join(
+                f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(repr(value))}</td></tr>"
+                for name, value in self._changed()
+            )
+            or "<tr><td colspan='2'>defaults</td></tr>"
+        )
+        return f"<table><thead><tr><th colspan='2'>LiveConfig</th></tr></thead>{rows}</table>"

@@ -1,0 +1,125 @@
+"""The Gemini Live wire format: build client messages, parse server frames. No I/O.
+
+One namespace for all of it (PROTOCOL.md §2–§3, §7). Example::
+
+    from gemlive_nb import protocol as p
+    p.dumps(p.realtime_text("hi"))        # '{"realtimeInput":{"text":"hi"}}'
+    p.parse_server_message(b'{"setupComplete":{}}')   # [SetupComplete(session_id=None)]
+
+What lives where: ``constants`` (rates, dialects, the tool-name rule, close codes — their one
+home), ``client`` (message builders), ``events`` and ``usage`` (typed server events),
+``_codec`` (key casing, base64, JSON text) and ``_parse`` (frames into events).
+"""
+
+from __future__ import annotations
+
+from ..exceptions import ProtocolError, ProtocolTypeError
+from ._codec import decode_b64, dumps, encode_b64, normalize_keys, to_camel
+from ._parse import Events, parse_client_message, parse_server_message
+from .client import (
+    FunctionResponse,
+    activity_end,
+    activity_start,
+    audio_stream_end,
+    client_content,
+    media_chunks,
+    realtime_audio,
+    realtime_audio_frame,
+    realtime_text,
+    realtime_video,
+    setup_message,
+    tool_response,
+)
+from .constants import (
+    CLIENT_MESSAGE_TYPES,
+    DIALECTS,
+    INPUT_RATE,
+    OUTPUT_RATE,
+    SCHEDULING_VALUES,
+    SERVER_MESSAGE_TYPES,
+    TOOL_NAME_RE,
+    CloseCode,
+    check_tool_name,
+)
+from .events import (
+    AudioChunk,
+    CodePart,
+    Event,
+    FunctionCall,
+    GenerationComplete,
+    GoAway,
+    GroundingMetadata,
+    GroundingSource,
+    InlineData,
+    InputTranscript,
+    Interrupted,
+    OutputTranscript,
+    SessionResumptionUpdate,
+    SetupComplete,
+    TextPart,
+    ToolCall,
+    ToolCallCancellation,
+    Transcript,
+    TurnComplete,
+    Unknown,
+    VoiceActivity,
+    WaitingForInput,
+)
+from .usage import Usage
+
+__all__ = [
+    "CLIENT_MESSAGE_TYPES",
+    "DIALECTS",
+    "INPUT_RATE",
+    "OUTPUT_RATE",
+    "SCHEDULING_VALUES",
+    "SERVER_MESSAGE_TYPES",
+    "TOOL_NAME_RE",
+    "AudioChunk",
+    "CloseCode",
+    "CodePart",
+    "Event",
+    "Events",
+    "FunctionCall",
+    "FunctionResponse",
+    "GenerationComplete",
+    "GoAway",
+    "GroundingMetadata",
+    "GroundingSource",
+    "InlineData",
+    "InputTranscript",
+    "Interrupted",
+    "OutputTranscript",
+    "ProtocolError",
+    "ProtocolTypeError",
+    "SessionResumptionUpdate",
+    "SetupComplete",
+    "TextPart",
+    "ToolCall",
+    "ToolCallCancellation",
+    "Transcript",
+    "TurnComplete",
+    "Unknown",
+    "Usage",
+    "VoiceActivity",
+    "WaitingForInput",
+    "activity_end",
+    "activity_start",
+    "audio_stream_end",
+    "check_tool_name",
+    "client_content",
+    "decode_b64",
+    "dumps",
+    "encode_b64",
+    "media_chunks",
+    "normalize_keys",
+    "parse_client_message",
+    "parse_server_message",
+    "realtime_audio",
+    "realtime_audio_frame",
+    "realtime_text",
+    "realtime_video",
+    "setup_message",
+    "to_camel",
+    "tool_response",
+]
