@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         compare_voices,
     )
     from .config import CompressionConfig, LiveConfig, VadConfig
+    from .conversation import Recording, Turn
     from .display import (
         plot_latency,
         plot_levels,
@@ -50,7 +51,6 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
     from .emulator import Emulator
     from .endpoints import Endpoint, resolve_endpoint
     from .magics import load_ipython_extension, unload_ipython_extension
-    from .conversation import Recording, Turn
     from .session import (
         AudioDropped,
         LiveSession,

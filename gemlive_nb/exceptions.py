@@ -36,8 +36,8 @@ __all__ = [
     "ProtocolTypeError",
     "SessionClosed",
     "ToolError",
-    "TurnFailed",
     "ToolNameError",
+    "TurnFailed",
 ]
 
 
@@ -86,8 +86,10 @@ class SessionClosed(GemliveError, ConnectionError):
 
 
 class TurnFailed(GemliveError):
-    """A turn ended without a reply it could still get (``turn.error`` says why), e.g. it was
-    asked again after goAway reconnects too often."""
+    """A turn ended without a reply it could still get; ``turn.error`` says why.
+
+    For example, it was asked again after goAway reconnects too often.
+    """
 
 
 class ToolError(GemliveError):
