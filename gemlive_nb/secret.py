@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 from typing import Any
@@ -162,7 +163,7 @@ def looks_like_secret(value: object) -> bool:
     # word and digits apart (``gemini-2.5-flash``, ``OpenAIVoice``)
     odd = sum(
         b.isupper() or (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha())
-        for a, b in zip(text, text[1:])
+        for a, b in itertools.pairwise(text)
         if a.isalnum() and b.isalnum()
     )
     return len(text) >= 16 and odd >= 4 and odd * 4 >= len(text)

@@ -301,4 +301,3 @@ class Endpoint:
             f"model={self.model!r}, api_version={self.api_version!r}, dialect={self.dialect!r}, "
             f"auth={self.auth!r}{extra}, api_key={key!r})"
         )
-

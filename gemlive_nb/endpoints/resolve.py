@@ -306,7 +306,6 @@ def _wants_vertex(env: Mapping[str, str], key: Secret | None, place: Place) -> b
     return place != (None, None) or (key is not None and key.reveal().startswith("ya29."))
 
 
-
 def _running_emulator(
     emulator: object,
     url: str,

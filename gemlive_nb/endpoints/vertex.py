@@ -11,7 +11,7 @@ BidiGenerateContent``, ``Authorization: Bearer …``, and the model as
 Example::
 
     ep = vertex_endpoint(project="my-proj", location="us-central1")   # ADC
-    ep.describe()   # 'Vertex AI (my-proj, us-central1, v1beta1) · gemini-live-2.5-flash-native-audio'
+    ep.describe()   # 'Vertex AI (my-proj, us-central1, v1beta1) · gemini-live-2.5-…'
 """
 
 from __future__ import annotations
@@ -186,7 +186,8 @@ def vertex_endpoint(
     location = location or "global"  # the SDK's default too
     if not project:
         raise ConfigError(
-            f"no Google Cloud project for Vertex AI — pass project='my-project' or set {PROJECT_ENV}"
+            "no Google Cloud project for Vertex AI — pass project='my-project' or set "
+            + PROJECT_ENV
         )
     return Endpoint(
         kind="vertex",
