@@ -28,6 +28,7 @@ from .endpoint import (
     mixroute_path,
     vertex_path,
 )
+from .link import LOOPBACK_HOSTS, GuardedConnect, LinkPlan
 from .resolve import (
     EMULATOR_ENV,
     GOOGLE_KEY_ENVS,
@@ -48,6 +49,7 @@ __all__ = [
     "GOOGLE_KEY_ENVS",
     "KINDS",
     "LOCATION_ENV",
+    "LOOPBACK_HOSTS",
     "MIXROUTE_HOST",
     "MIXROUTE_KEY_ENV",
     "NAMES",
@@ -55,6 +57,8 @@ __all__ = [
     "USE_VERTEX_ENV",
     "VERTEX_TOKEN_ENV",
     "Endpoint",
+    "GuardedConnect",
+    "LinkPlan",
     "google_path",
     "mixroute_path",
     "resolve_endpoint",
