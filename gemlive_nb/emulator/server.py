@@ -40,6 +40,7 @@ from .live import Hub, LiveConnection, SessionRecord
 from .responder import Responder
 from .setup import close_reason
 from .speech import get_speech
+from .tokens import TokenService, TokenSocket
 
 __all__ = ["AUTH_FAILED", "Emulator"]
 
@@ -189,6 +190,7 @@ class Emulator:
         self._port = port
         self.dialect = dialect
         self.api_key = Secret(api_key) if api_key else None
+        self.tokens = TokenService(self.api_key)  # POST /v1alpha/auth_tokens, own port (tokens.py)
         self.faults = Faults(
             go_away_after=go_away_after,
             go_away_time_left=go_away_time_left,
@@ -298,8 +300,10 @@ class Emulator:
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
         )
         self._port = self._server.sockets[0].getsockname()[1]
+        await self.tokens.start(self.host)
 
     async def _shutdown(self) -> None:
+        await self.tokens.stop()
         for conn in list(self._connections):
             await conn.close(1001, "The emulator is shutting down.")
         self._server.close()
@@ -378,10 +382,11 @@ class Emulator:
             self.sessions.append(record)
             self._cond.notify_all()
         assert self.hub is not None
+        ws = self.tokens.admit(ws, kind, _credentials(raw_path, ws.request.headers))
         conn = LiveConnection(ws, self.hub, record, path_model)
         self._connections.add(conn)
         try:
-            if not self._authorised(raw_path, ws.request.headers):
+            if not (isinstance(ws, TokenSocket) or self._authorised(raw_path, ws.request.headers)):
                 await conn.close(1008, AUTH_FAILED)
                 await ws.wait_closed()
             elif self.script is not None:
