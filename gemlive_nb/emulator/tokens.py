@@ -38,7 +38,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..protocol import normalize_keys
+from ..protocol import normalize_keys, to_camel
 from ..secret import Secret
 from .setup import Rejected
 
@@ -99,7 +99,7 @@ def _mask(value: Any) -> list[str] | None:
 
 
 def _camel_path(path: str) -> str:
-    return ".".join(next(iter(normalize_keys({part: 0}))) for part in path.split("."))
+    return ".".join(to_camel(part) for part in path.split("."))
 
 
 @dataclass
@@ -138,13 +138,17 @@ def locked_setup(
         source: Any = token
         for part in parts:
             source = source.get(part) if isinstance(source, dict) else None
-        target = merged
+        target: Any = merged
         for part in parts[:-1]:
+            if source is None:  # removing: never create the parents of what is not there
+                target = target.get(part) if isinstance(target, dict) else None
+                continue
             if not isinstance(target.get(part), dict):
                 target[part] = {}
             target = target[part]
         if source is None:
-            target.pop(parts[-1], None)
+            if isinstance(target, dict):
+                target.pop(parts[-1], None)
         else:
             target[parts[-1]] = json.loads(json.dumps(source))
     return merged
@@ -156,9 +160,11 @@ class TokenStore:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
         self.grants: dict[str, Grant] = {}
+        self.requests: list[dict[str, Any]] = []  # every mint request body, for tests
 
     def mint(self, body: dict[str, Any]) -> dict[str, Any]:
         """The ``{"name": …}`` answer for a request ``body`` (raises ApiError when invalid)."""
+        self.requests.append(body)
         unknown = sorted(set(body) - _BODY_FIELDS)
         if unknown:
             raise _bad(

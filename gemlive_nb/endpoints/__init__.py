@@ -28,6 +28,7 @@ from .endpoint import (
     mixroute_path,
     vertex_path,
 )
+from .ephemeral import EphemeralToken, create_ephemeral_token, create_ephemeral_token_sync
 from .link import LOOPBACK_HOSTS, GuardedConnect, LinkPlan
 from .resolve import (
     EMULATOR_ENV,
@@ -57,8 +58,11 @@ __all__ = [
     "USE_VERTEX_ENV",
     "VERTEX_TOKEN_ENV",
     "Endpoint",
+    "EphemeralToken",
     "GuardedConnect",
     "LinkPlan",
+    "create_ephemeral_token",
+    "create_ephemeral_token_sync",
     "google_path",
     "mixroute_path",
     "resolve_endpoint",

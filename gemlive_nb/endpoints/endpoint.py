@@ -188,7 +188,7 @@ class Endpoint:
                     )
                 key, auth, param = url_key, "query", url_param or "key"
             # A bare ws://host:port (an emulator started from the shell, say) serves the Live path.
-            if self.kind in ("emulator", "custom", "vertex") and urlsplit(url).path in ("", "/"):
+            if urlsplit(url).path in ("", "/"):
                 url = url.rstrip("/") + self._default_path()
         if auth != "none" and key is None and self.credentials is None:
             raise ConfigError(f"the {self.kind} endpoint sends its key by {auth!r} but has no key")
