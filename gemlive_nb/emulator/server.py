@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl
 
 from websockets.asyncio.server import serve
 
-from ..secret import REDACTED, RedactingLogger, Secret
+from ..secret import REDACTED, SECRET_HEADERS, RedactingLogger, Secret, is_secret_param
 from .faults import Faults
 from .live import Hub, LiveConnection, SessionRecord
 from .responder import Responder
@@ -59,8 +59,6 @@ _VERTEX_RE = re.compile(
     r"^/ws/google\.cloud\.aiplatform\.(v1|v1beta1)\.LlmBidiService/BidiGenerateContent$"
 )
 _PROXY_RE = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/]+)/liveStream$")
-_SECRET_HEADERS = {"x-goog-api-key", "authorization", "cookie", "proxy-authorization"}
-_SECRET_PARAMS = {"key", "access_token", "token"}
 
 
 def route(raw_path: str) -> tuple[str, str | None] | None:
@@ -98,7 +96,7 @@ def _redacted_path(raw_path: str) -> str:
     path, _, query = raw_path.partition("?")
     if not query:
         return path
-    pairs = [f"{k}={REDACTED if k in _SECRET_PARAMS else v}" for k, v in parse_qsl(query, True)]
+    pairs = [f"{k}={REDACTED if is_secret_param(k) else v}" for k, v in parse_qsl(query, True)]
     return path + "?" + "&".join(pairs)
 
 
@@ -374,7 +372,7 @@ class Emulator:
         raw_path = ws.request.path
         kind, path_model = route(raw_path) or ("google", None)
         headers = {
-            k: (REDACTED if k.lower() in _SECRET_HEADERS else v)
+            k: (REDACTED if k.lower() in SECRET_HEADERS else v)
             for k, v in ws.request.headers.raw_items()
         }
         with self._cond:
