@@ -16,7 +16,7 @@ import hashlib
 import itertools
 import logging
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = [
     "REDACTED",
@@ -44,8 +44,9 @@ class Secret:
     """A string that is never shown. ``bool(secret)`` is False for an empty value."""
 
     __slots__ = ("_value",)
+    _value: str
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str | Secret) -> None:
         if isinstance(value, Secret):
             value = value.reveal()
         if not isinstance(value, str):
@@ -84,7 +85,7 @@ class Secret:
     def __hash__(self) -> int:
         return hash(("Secret", self._value))
 
-    def __reduce__(self):
+    def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret cannot be pickled; pass the key again where it is needed")
 
 

@@ -128,7 +128,7 @@ def locked_setup(
     if token is None:
         return client
     if mask is None:
-        merged = json.loads(json.dumps(token))
+        merged: dict[str, Any] = json.loads(json.dumps(token))
         if "sessionResumption" in client:
             merged["sessionResumption"] = client["sessionResumption"]
         return merged

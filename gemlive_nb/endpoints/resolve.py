@@ -18,12 +18,13 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..catalog import DEFAULT_GOOGLE_MODEL, DEFAULT_MIXROUTE_MODEL
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
-from ..secret import Secret, looks_like_secret, redact, redact_url
+from ..secret import Secret, looks_like_secret, redact
 from .endpoint import (
     API_VERSIONS,
     DIALECTS,
@@ -79,7 +80,7 @@ def _bare_model(model: str | None) -> str | None:
 
 def _check_version(api_version: str | None) -> str | None:
     if api_version is not None and api_version not in API_VERSIONS:
-        shown = redact_url(api_version) if isinstance(api_version, str) else api_version
+        shown = "<a value that looks like a key>" if looks_like_secret(api_version) else api_version
         raise _unknown("api_version", shown, list(API_VERSIONS), "Use 'v1beta' or 'v1alpha'.")
     return api_version
 
@@ -341,7 +342,7 @@ def _override(
         return _named(endpoint.kind, key, model, version, env)
     if endpoint.kind == "vertex":
         return _override_vertex(endpoint, key, model, api_version)
-    changes: dict[str, object] = {"model": model, "api_version": version, "api_key": key}
+    changes: dict[str, Any] = {"model": model, "api_version": version, "api_key": key}
     if endpoint.auth == "none" and key is not None:
         changes["auth"] = "bearer" if endpoint.dialect == "mixroute" else "x-goog-api-key"
     if endpoint.kind == "emulator" and endpoint.url is not None:
@@ -354,7 +355,7 @@ def _override_vertex(
     endpoint: Endpoint, key: Secret | None, model: str, api_version: str | None
 ) -> Endpoint:
     """A Vertex endpoint keeps its host (the emulator's, say); only Vertex versions apply."""
-    changes: dict[str, object] = {"model": model}
+    changes: dict[str, Any] = {"model": model}
     if key is not None and key != endpoint.api_key:
         changes.update(api_key=key, credentials=None)
     if api_version in ("v1", "v1beta1") and api_version != endpoint.api_version:
