@@ -166,25 +166,13 @@ def vertex_endpoint(
     model = model or DEFAULT_VERTEX_MODEL
     if api_key is None and environ.get(VERTEX_TOKEN_ENV, "").strip():
         api_key = Secret(environ[VERTEX_TOKEN_ENV])
-    if api_key is not None and api_key.reveal().startswith("AIza"):  # API-key ("express") mode
-        location = location or "global"
-        return Endpoint(
-            kind="vertex",
-            url=f"wss://{vertex_host(location)}{vertex_path(version)}",
-            model=model,
-            api_version=version,
-            dialect="vertex",
-            api_key=api_key,
-            auth="x-goog-api-key",
-            project=project,
-            location=location,
-        )
+    express = api_key is not None and api_key.reveal().startswith("AIza")  # API-key mode
     credentials: TokenSource | None = None
     if api_key is None:
         credentials, adc_project = _adc()
         project = project or adc_project
     location = location or "global"  # the SDK's default too
-    if not project:
+    if not project and not express:
         raise ConfigError(
             "no Google Cloud project for Vertex AI — pass project='my-project' or set "
             + PROJECT_ENV
@@ -196,7 +184,7 @@ def vertex_endpoint(
         api_version=version,
         dialect="vertex",
         api_key=api_key,
-        auth="bearer",
+        auth="x-goog-api-key" if express else "bearer",
         project=project,
         location=location,
         credentials=credentials,
