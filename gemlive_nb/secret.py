@@ -19,6 +19,7 @@ import re
 from typing import Any, NoReturn
 
 __all__ = [
+    "HIDDEN_VALUE",
     "REDACTED",
     "SECRET_HEADERS",
     "SECRET_PARAMS",
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 REDACTED = "***"
+# What an error message shows instead of a bad value that looks like a key (see looks_like_secret).
+HIDDEN_VALUE = "<a value that looks like a key, not shown>"
 
 # Query parameters whose value is a credential (compared case-insensitively).
 SECRET_PARAMS = ("key", "access_token", "token", "apikey", "api-key", "api_key", "auth",

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
-from ..secret import REDACTED, Secret, is_secret_param, redact_url
+from ..secret import HIDDEN_VALUE, REDACTED, Secret, is_secret_param, looks_like_secret, redact_url
 
 if TYPE_CHECKING:
     from .vertex import TokenSource
@@ -174,7 +174,8 @@ class Endpoint:
                               ("api_version", API_VERSIONS)):  # fmt: skip
             value = getattr(self, name)
             if value not in allowed:
-                raise _unknown(f"endpoint {name}", value, list(allowed), f"Use one of {allowed}.")
+                shown = HIDDEN_VALUE if looks_like_secret(value) else value
+                raise _unknown(f"endpoint {name}", shown, list(allowed), f"Use one of {allowed}.")
         key = as_secret(self.api_key)
         auth, param = self.auth, self.key_param
         url = self.url

@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 from ..catalog import DEFAULT_GOOGLE_MODEL, DEFAULT_MIXROUTE_MODEL
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
-from ..secret import Secret, looks_like_secret, redact
+from ..secret import HIDDEN_VALUE, Secret, looks_like_secret, redact
 from .endpoint import (
     API_VERSIONS,
     DIALECTS,
@@ -75,12 +75,17 @@ def _bare_model(model: str | None) -> str | None:
             f"model must be a model id such as {DEFAULT_GOOGLE_MODEL!r}, not {model!r}"
         )
     model = model.strip()
+    if looks_like_secret(model):  # never carried into describe(), logs or widget state
+        raise ConfigError(
+            "model= looks like an API key — pass the key as api_key= and a model id such as "
+            f"{DEFAULT_GOOGLE_MODEL!r} as model="
+        )
     return model if "tunedModels/" in model else model.rsplit("models/", 1)[-1]
 
 
 def _check_version(api_version: str | None) -> str | None:
     if api_version is not None and api_version not in API_VERSIONS:
-        shown = "<a value that looks like a key>" if looks_like_secret(api_version) else api_version
+        shown = HIDDEN_VALUE if looks_like_secret(api_version) else api_version
         raise _unknown("api_version", shown, list(API_VERSIONS), "Use 'v1beta' or 'v1alpha'.")
     return api_version
 

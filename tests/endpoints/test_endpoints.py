@@ -292,3 +292,14 @@ def test_a_url_with_a_key_never_shows_in_errors() -> None:
         with pytest.raises(ConfigError) as info:
             resolve_endpoint(bad, environ={})
         assert GOOGLE_KEY not in str(info.value) and "***" in str(info.value)
+
+
+def test_a_key_passed_as_model_or_version_is_never_echoed() -> None:
+    for kwargs in ({"model": GOOGLE_KEY}, {"model": MIX_KEY}, {"api_version": GOOGLE_KEY}):
+        with pytest.raises(ConfigError) as info:
+            resolve_endpoint("google", api_key=GOOGLE_KEY, environ={}, **kwargs)
+        text = "".join(traceback.format_exception(info.value))
+        assert GOOGLE_KEY not in text and MIX_KEY not in text
+    with pytest.raises(ConfigError) as info:
+        Endpoint(kind=GOOGLE_KEY, url=None, model="m")
+    assert GOOGLE_KEY not in str(info.value) and "looks like a key" in str(info.value)
