@@ -323,6 +323,9 @@ def _running_emulator(
     """The endpoint of a running emulator object (a bare ``ws://host:port`` gets the path)."""
     dialect = getattr(emulator, "dialect", None)
     dialect = dialect if dialect in DIALECTS else "google"
+    if dialect == "google" and key is not None and key.reveal().startswith(EPHEMERAL_PREFIX):
+        # a minted token opens the constrained path, as on the service
+        return _named("ephemeral", key, model, api_version, env).with_url(url)
     base = _named("emulator", key, model, api_version, env)
     auth = base.auth if key is None or dialect == "google" else "bearer"
     if dialect == "mixroute" and model is None:

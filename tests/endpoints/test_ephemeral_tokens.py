@@ -191,7 +191,9 @@ async def test_the_sdk_mints_on_the_emulator_and_we_connect_with_it(emu: Emulato
         assert "generationConfig.temperature" in mask.split(",")
         assert "model" in mask.split(",")
     assert ours.name != sdk_token.name
-    async with gl.connect(endpoint=constrained_url(emu), api_key=sdk_token.name) as s:
+    async with gl.connect(endpoint=emu, api_key=sdk_token.name) as s:  # the emulator object
+        assert s.endpoint.kind == "ephemeral" and s.endpoint.url is not None
+        assert s.endpoint.url.endswith("BidiGenerateContentConstrained")
         assert (await s.ask("Hello there.", timeout=20)).output_transcript
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
