@@ -13,21 +13,43 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["REDACTED", "RedactingLogger", "Secret", "redact"]
+__all__ = [
+    "HIDDEN_VALUE",
+    "REDACTED",
+    "SECRET_HEADERS",
+    "SECRET_PARAMS",
+    "RedactingLogger",
+    "Secret",
+    "is_secret_param",
+    "looks_like_secret",
+    "redact",
+    "redact_url",
+]
 
 REDACTED = "***"
+# What an error message shows instead of a bad value that looks like a key (see looks_like_secret).
+HIDDEN_VALUE = "<a value that looks like a key, not shown>"
+
+# Query parameters whose value is a credential (compared case-insensitively).
+SECRET_PARAMS = ("key", "access_token", "token", "apikey", "api-key", "api_key", "auth",
+                 "x-goog-api-key")  # fmt: skip
+# HTTP headers whose value is a credential; never sent to another origin on a redirect.
+SECRET_HEADERS = ("authorization", "x-goog-api-key", "cookie", "proxy-authorization")
+_PARAM_ALTERNATION = "|".join(re.escape(p) for p in SECRET_PARAMS)
 
 
 class Secret:
     """A string that is never shown. ``bool(secret)`` is False for an empty value."""
 
     __slots__ = ("_value",)
+    _value: str
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str | Secret) -> None:
         if isinstance(value, Secret):
             value = value.reveal()
         if not isinstance(value, str):
@@ -66,13 +88,13 @@ class Secret:
     def __hash__(self) -> int:
         return hash(("Secret", self._value))
 
-    def __reduce__(self):
+    def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret cannot be pickled; pass the key again where it is needed")
 
 
 # Credentials recognisable by where they stand: a key in a URL query or an auth header's value.
 _CREDENTIAL = re.compile(
-    r"((?:[?&](?:key|access_token|api_key)=)"
+    rf"((?:[?&;](?:{_PARAM_ALTERNATION})=)"
     r"|(?:\b(?:authorization|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token)\s+)?))"
     r"([^\s&'\",;]+)",
     re.IGNORECASE,
@@ -89,7 +111,66 @@ def redact(text: str, *secrets: Secret | str | None) -> str:
         value = secret.reveal() if isinstance(secret, Secret) else secret
         if value and len(value) >= 4:
             text = text.replace(value, REDACTED)
-    return _CREDENTIAL.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _CREDENTIAL.sub(lambda m: m.group(1) + REDACTED, text)
+    return _USERINFO.sub(rf"\1{REDACTED}@", text)
+
+
+_USERINFO = re.compile(r"(\w://)[^/@\s?#]+@")
+
+
+def is_secret_param(name: str) -> bool:
+    """Whether a URL query parameter named ``name`` carries a credential (``key``, ``token``…)."""
+    return name.strip().lower() in SECRET_PARAMS
+
+
+def redact_url(url: str) -> str:
+    """``url`` with every key-like query value and any ``user:password@`` masked.
+
+    The one helper for showing a URL (endpoint reprs, ``describe()``, widget state, recordings'
+    meta, log lines). Example: ``redact_url("wss://h/ws?token=abc&x=1")`` →
+    ``'wss://h/ws?token=***&x=1'``.
+    """
+    return redact(url)
+
+
+# Shapes of real credentials: Google API keys, OpenAI-style keys, ephemeral tokens, OAuth tokens.
+_SECRET_PREFIXES = ("AIza", "sk-", "auth_tokens/", "ya29.", "1//", "Bearer ", "Token ")
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-.+/=~]+")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+
+
+def looks_like_secret(value: object) -> bool:
+    """Whether ``value`` looks like a key or token, so an error message must not echo it.
+
+    True for known key shapes (``AIza…``, ``sk-…``, ``auth_tokens/…``, ``ya29.…``) and for long
+    random-looking strings; False for model ids and voice names such as
+    ``'gemini-2.5-flash-native-audio-preview-12-2025'`` or ``'Zephyr'``.
+
+    Example: ``looks_like_secret("AIzaSyA1b2C3")`` → True; ``looks_like_secret("Puck")`` → False.
+    """
+    if isinstance(value, Secret):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if text.startswith(_SECRET_PREFIXES):
+        return True
+    if not _TOKEN_CHARS.fullmatch(text):
+        return False
+    # a long run of letters and digits with no word breaks (hex, base64) is random, not a name
+    if any(
+        any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
+        for run in _ALNUM_RUN.findall(text)
+    ):
+        return True
+    # so is text full of capitals and digits beside letters (base64); names have a capital per
+    # word and digits apart (``gemini-2.5-flash``, ``OpenAIVoice``)
+    odd = sum(
+        b.isupper() or (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha())
+        for a, b in itertools.pairwise(text)
+        if a.isalnum() and b.isalnum()
+    )
+    return len(text) >= 16 and odd >= 4 and odd * 4 >= len(text)
 
 
 class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]

@@ -13,7 +13,8 @@ PUBLIC = [
     "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats",
     "SessionStatus", "ToolError", "ToolRegistry", "Turn", "TurnFailed", "VadConfig", "VoiceWidget",
     "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
-    "compare_languages", "compare_voices", "connect", "connect_sync", "declare",
+    "compare_languages", "compare_voices", "connect", "connect_sync", "create_ephemeral_token",
+    "create_ephemeral_token_sync", "declare",
     "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
     "protocol", "resolve_endpoint", "show_transcript", "tool", "unload_ipython_extension",
 ]  # fmt: skip

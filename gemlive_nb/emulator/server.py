@@ -34,12 +34,13 @@ from urllib.parse import parse_qsl
 
 from websockets.asyncio.server import serve
 
-from ..secret import REDACTED, RedactingLogger, Secret
+from ..secret import REDACTED, SECRET_HEADERS, RedactingLogger, Secret, is_secret_param
 from .faults import Faults
 from .live import Hub, LiveConnection, SessionRecord
 from .responder import Responder
 from .setup import close_reason
 from .speech import get_speech
+from .tokens import TokenService, TokenSocket
 
 __all__ = ["AUTH_FAILED", "Emulator"]
 
@@ -58,8 +59,6 @@ _VERTEX_RE = re.compile(
     r"^/ws/google\.cloud\.aiplatform\.(v1|v1beta1)\.LlmBidiService/BidiGenerateContent$"
 )
 _PROXY_RE = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/]+)/liveStream$")
-_SECRET_HEADERS = {"x-goog-api-key", "authorization", "cookie", "proxy-authorization"}
-_SECRET_PARAMS = {"key", "access_token", "token"}
 
 
 def route(raw_path: str) -> tuple[str, str | None] | None:
@@ -97,7 +96,7 @@ def _redacted_path(raw_path: str) -> str:
     path, _, query = raw_path.partition("?")
     if not query:
         return path
-    pairs = [f"{k}={REDACTED if k in _SECRET_PARAMS else v}" for k, v in parse_qsl(query, True)]
+    pairs = [f"{k}={REDACTED if is_secret_param(k) else v}" for k, v in parse_qsl(query, True)]
     return path + "?" + "&".join(pairs)
 
 
@@ -189,6 +188,7 @@ class Emulator:
         self._port = port
         self.dialect = dialect
         self.api_key = Secret(api_key) if api_key else None
+        self.tokens = TokenService(self.api_key)  # POST /v1alpha/auth_tokens, own port (tokens.py)
         self.faults = Faults(
             go_away_after=go_away_after,
             go_away_time_left=go_away_time_left,
@@ -298,8 +298,10 @@ class Emulator:
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
         )
         self._port = self._server.sockets[0].getsockname()[1]
+        await self.tokens.start(self.host)
 
     async def _shutdown(self) -> None:
+        await self.tokens.stop()
         for conn in list(self._connections):
             await conn.close(1001, "The emulator is shutting down.")
         self._server.close()
@@ -370,7 +372,7 @@ class Emulator:
         raw_path = ws.request.path
         kind, path_model = route(raw_path) or ("google", None)
         headers = {
-            k: (REDACTED if k.lower() in _SECRET_HEADERS else v)
+            k: (REDACTED if k.lower() in SECRET_HEADERS else v)
             for k, v in ws.request.headers.raw_items()
         }
         with self._cond:
@@ -378,10 +380,11 @@ class Emulator:
             self.sessions.append(record)
             self._cond.notify_all()
         assert self.hub is not None
+        ws = self.tokens.admit(ws, kind, _credentials(raw_path, ws.request.headers))
         conn = LiveConnection(ws, self.hub, record, path_model)
         self._connections.add(conn)
         try:
-            if not self._authorised(raw_path, ws.request.headers):
+            if not (isinstance(ws, TokenSocket) or self._authorised(raw_path, ws.request.headers)):
                 await conn.close(1008, AUTH_FAILED)
                 await ws.wait_closed()
             elif self.script is not None:

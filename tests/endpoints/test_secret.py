@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pickle
+import secrets
 import traceback
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gemlive_nb.exceptions import ConfigError, GemliveError, SessionClosed
-from gemlive_nb.secret import Secret, redact
+from gemlive_nb.secret import (
+    SECRET_PARAMS,
+    Secret,
+    is_secret_param,
+    looks_like_secret,
+    redact,
+    redact_url,
+)
 
 KEY = "sk-test-0123456789abcdef"
 
@@ -87,3 +97,38 @@ def test_emulator_server_logs_never_show_a_key(caplog):
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gemlive_nb"))
     assert "GET /ws/" in logged  # the request line was logged ...
     assert key not in logged  # ... with the key redacted
+
+
+KEY_SHAPES = st.one_of(
+    st.builds(lambda s: "AIzaSy" + s, st.text("abcdefABCDEF0123456789-_", min_size=8, max_size=33)),
+    st.builds(lambda s: "sk-" + s, st.text("abcdef0123456789", min_size=8, max_size=40)),
+    st.builds(lambda s: "auth_tokens/" + s, st.text("abcdef0123456789", min_size=4, max_size=40)),
+    st.builds(lambda s: "ya29." + s, st.text("abcdefXYZ0123456789-_", min_size=8, max_size=60)),
+    st.integers(16, 40).map(lambda n: secrets.token_hex(n)),
+    st.sampled_from(["ChKnyEJdEmVPsOqjBbNiCBBcbVCve_RT", "Kn4PCdRgiO_AVFT9ZWP86ygy-m983ma5"]),
+)
+
+
+@settings(max_examples=300)
+@given(KEY_SHAPES)
+def test_key_shapes_look_like_secrets(value: str) -> None:
+    assert looks_like_secret(value)
+    assert looks_like_secret(Secret(value))
+
+
+def test_names_do_not_look_like_secrets() -> None:
+    from gemlive_nb.catalog import LANGUAGE_CODES, MODELS, VOICES
+
+    names = [m.name for m in MODELS] + [v.name for v in VOICES] + list(LANGUAGE_CODES)
+    names += ["models/gemini-2.0-flash-live-001", "OpenAIRealtimeVoice", "MyCustomVoiceName",
+              "gpt-4o-realtime-preview-2024-12-17", "Zephir", "", "en-US", 42]  # fmt: skip
+    assert [n for n in names if looks_like_secret(n)] == []
+
+
+def test_redact_url_masks_every_key_like_parameter() -> None:
+    for param in SECRET_PARAMS:
+        url = f"wss://h/ws?alt=1&{param}={KEY}&b=2"
+        assert redact_url(url) == f"wss://h/ws?alt=1&{param}=***&b=2"
+        assert is_secret_param(param.upper())
+    assert redact_url(f"wss://user:{KEY}@h/ws") == "wss://***@h/ws"
+    assert not is_secret_param("alt") and not is_secret_param("keys")

@@ -1,16 +1,20 @@
 """A key given any supported way never shows up anywhere a user could see or save it.
 
 Ways: ``api_key=``, GEMINI_API_KEY / GOOGLE_API_KEY / MIXROUTE_API_KEY, ``?key=`` in a URL, an
-ephemeral token, and Endpoint objects. Places scanned: reprs and str of every public object
+ephemeral token (given, and minted with ``create_ephemeral_token``), a Vertex AI OAuth token (as
+an argument and from the environment), every key-like query parameter (``token``, ``apikey``,
+``auth``…), and Endpoint objects. Places scanned: reprs and str of every public object
 (config, endpoint, session, turn, recording, stats, events), every log record at DEBUG level
 (all loggers, websockets' included), every file of a saved recording, the widget's state,
-the tracebacks of failures (1008 bad key, connection refused, bad config) and a notebook
-executed in a real kernel and saved to disk.
+the tracebacks of failures (1008 bad key, connection refused, bad config), a notebook
+executed in a real kernel and saved to disk, and the command lines of this process and every
+process it started (the emulator in a child process).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import socket
 import traceback
@@ -24,15 +28,18 @@ from nbclient import NotebookClient
 
 from gemlive_nb.config import LiveConfig
 from gemlive_nb.emulator import Emulator
-from gemlive_nb.endpoints import Endpoint, resolve_endpoint
+from gemlive_nb.emulator.process import EmulatorProcess
+from gemlive_nb.endpoints import Endpoint, LinkPlan, create_ephemeral_token, resolve_endpoint
 from gemlive_nb.exceptions import GemliveError, SessionClosed
+from gemlive_nb.secret import SECRET_PARAMS
 from gemlive_nb.session import LiveSession, connect
 
 GOOGLE_KEY = "AIzaSy" + secrets.token_hex(16)
 MIX_KEY = "sk-" + secrets.token_hex(16)
 TOKEN = "auth_tokens/" + secrets.token_hex(16)
 WRONG = "AIzaSy" + secrets.token_hex(16)
-ALL = (GOOGLE_KEY, MIX_KEY, TOKEN, WRONG)
+VERTEX_TOKEN = "ya29." + secrets.token_hex(20)
+ALL = [GOOGLE_KEY, MIX_KEY, TOKEN, WRONG, VERTEX_TOKEN]  # tokens minted in a test join it
 
 
 def _leaks(text: str) -> list[str]:
@@ -186,6 +193,101 @@ async def test_tracebacks_of_failures(all_logs: pytest.LogCaptureFixture) -> Non
     texts += [r.getMessage() for r in all_logs.records]
     leaked = [t[:300] for t in texts if _leaks(t)]
     assert leaked == []
+
+
+def _widget_state(s: LiveSession) -> str:
+    from gemlive_nb.widget import VoiceWidget
+
+    widget = VoiceWidget(session=s)
+    try:
+        return repr(widget.get_state())
+    finally:
+        widget.close()
+
+
+async def test_vertex_minted_tokens_and_query_parameters(
+    tmp_path: Path, all_logs: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts: list[str] = []
+    place = {"project": "scan-proj", "location": "us-central1"}
+    with Emulator(speech="builtin", api_key=VERTEX_TOKEN) as emu:
+        # a Vertex OAuth token as an argument, then from the environment
+        given = resolve_endpoint("vertex", **place, api_key=VERTEX_TOKEN, environ={})
+        monkeypatch.setenv("GOOGLE_OAUTH_ACCESS_TOKEN", VERTEX_TOKEN)
+        monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", place["project"])
+        monkeypatch.setenv("GOOGLE_CLOUD_LOCATION", place["location"])
+        from_env = resolve_endpoint("vertex")
+        for name, ep in (("vertex-argument", given), ("vertex-env", from_env)):
+            ep = ep.with_url(emu.url)
+            texts += [*_texts(ep), ep.describe(), repr(LinkPlan.build(ep, LiveConfig()))]
+            async with connect(endpoint=ep) as s:
+                assert s.endpoint.kind == "vertex"
+                texts += await _exercise(s, tmp_path, name)
+    with Emulator(speech="builtin", api_key=GOOGLE_KEY) as emu:  # a token minted here
+        token = await create_ephemeral_token(
+            api_key=GOOGLE_KEY, base_url=emu.tokens.base_url, uses=2, voice="Puck"
+        )
+        ALL.append(token.name.reveal())
+        texts += _texts(token)
+        url = emu.google_url("v1alpha").replace("Content", "ContentConstrained")
+        async with connect(endpoint=url, api_key=token.name) as s:
+            texts += await _exercise(s, tmp_path, "minted")
+    with Emulator(speech="builtin") as emu:  # every key-like query parameter
+        for param in SECRET_PARAMS:
+            async with connect(endpoint=f"{emu.google_url()}?alt=json&{param}={GOOGLE_KEY}") as s:
+                assert s.endpoint.auth == "query" and s.endpoint.key_param == param
+                turn = await s.ask("Hello there.", timeout=10)
+                texts += _texts(s, s.endpoint, turn, s.recording, s.stats)
+                texts += [s.endpoint.describe(), str(s.recording.meta), _widget_state(s)]
+        texts += [repr(record) for record in emu.sessions]
+        assert all(f"{p}=***" in emu.sessions[i].path for i, p in enumerate(SECRET_PARAMS))
+    logs = [r.getMessage() for r in all_logs.records] + [str(r.args) for r in all_logs.records]
+    assert any(
+        "GET /ws/" in line and "=***" in line for line in logs
+    )  # URL keys were logged, masked
+    texts += logs
+    leaked = [(i, _leaks(t)) for i, t in enumerate(texts) if _leaks(t)]
+    assert leaked == [], [texts[i][:300] for i, _ in leaked]
+
+
+def _command_lines_of_this_process_tree() -> list[str]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {os.getpid()}, [os.getpid()]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    lines = []
+    for pid in tree:
+        try:
+            lines.append((Path(f"/proc/{pid}/cmdline").read_bytes()).replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return lines
+
+
+async def test_no_key_on_any_command_line() -> None:
+    with EmulatorProcess(
+        "--api-key-env",
+        "GEMLIVE_SCAN_KEY",
+        "--speech",
+        "builtin",
+        env={"GEMLIVE_SCAN_KEY": GOOGLE_KEY},
+    ) as emu:
+        async with connect(endpoint=emu.url, api_key=GOOGLE_KEY) as s:
+            await s.ask("Hello there.", timeout=20)
+            lines = _command_lines_of_this_process_tree()
+    assert any("gemlive_nb.emulator" in line for line in lines)  # the child was scanned
+    assert [line for line in lines if _leaks(line)] == []
 
 
 NOTEBOOK = [

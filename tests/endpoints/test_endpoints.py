@@ -11,7 +11,7 @@ import pytest
 from gemlive_nb.config import LiveConfig
 from gemlive_nb.endpoints import EMULATOR_ENV, Endpoint, resolve_endpoint
 from gemlive_nb.exceptions import ConfigError
-from gemlive_nb.secret import Secret
+from gemlive_nb.secret import SECRET_PARAMS, Secret, redact_url
 
 GOOGLE_WS = "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage"
 DEFAULT_GOOGLE = "gemini-2.5-flash-native-audio-preview-12-2025"
@@ -266,3 +266,40 @@ def test_a_running_emulator_object_is_an_endpoint() -> None:
     assert keyed.url == "wss://h:1/x" and keyed.headers() == {"Authorization": "Bearer k"}
     with pytest.raises(ConfigError, match="_RunningEmulator"):
         resolve_endpoint(_RunningEmulator("http://127.0.0.1:9000"), environ={})
+
+
+@pytest.mark.parametrize("param", (*SECRET_PARAMS, "TOKEN", "Api-Key"))
+def test_every_key_like_query_parameter_is_a_secret(param: str) -> None:
+    ep = resolve_endpoint(f"wss://h.example/live?alt=json&{param}={GOOGLE_KEY}", environ={})
+    assert ep.auth == "query" and ep.api_key == Secret(GOOGLE_KEY) and ep.key_param == param
+    assert ep.url == "wss://h.example/live?alt=json"
+    assert ep.connect_url() == f"wss://h.example/live?alt=json&{param}={GOOGLE_KEY}"
+    shown = [repr(ep), str(ep), ep.describe(), redact_url(ep.connect_url())]
+    assert not [text for text in shown if GOOGLE_KEY in text]
+    assert f"{param}=***" in redact_url(ep.connect_url())
+
+
+def test_two_different_credentials_in_one_url_are_refused() -> None:
+    with pytest.raises(ConfigError, match="two different credentials") as info:
+        resolve_endpoint(f"wss://h/ws?token={GOOGLE_KEY}&auth={MIX_KEY}", environ={})
+    assert GOOGLE_KEY not in str(info.value) and MIX_KEY not in str(info.value)
+    same = resolve_endpoint(f"wss://h/ws?token={GOOGLE_KEY}&key={GOOGLE_KEY}", environ={})
+    assert same.api_key == Secret(GOOGLE_KEY)
+
+
+def test_a_url_with_a_key_never_shows_in_errors() -> None:
+    for bad in (f"https://h/ws?apikey={GOOGLE_KEY}", f"ftp://h/ws?auth={GOOGLE_KEY}"):
+        with pytest.raises(ConfigError) as info:
+            resolve_endpoint(bad, environ={})
+        assert GOOGLE_KEY not in str(info.value) and "***" in str(info.value)
+
+
+def test_a_key_passed_as_model_or_version_is_never_echoed() -> None:
+    for kwargs in ({"model": GOOGLE_KEY}, {"model": MIX_KEY}, {"api_version": GOOGLE_KEY}):
+        with pytest.raises(ConfigError) as info:
+            resolve_endpoint("google", api_key=GOOGLE_KEY, environ={}, **kwargs)
+        text = "".join(traceback.format_exception(info.value))
+        assert GOOGLE_KEY not in text and MIX_KEY not in text
+    with pytest.raises(ConfigError) as info:
+        Endpoint(kind=GOOGLE_KEY, url=None, model="m")
+    assert GOOGLE_KEY not in str(info.value) and "looks like a key" in str(info.value)
