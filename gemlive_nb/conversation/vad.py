@@ -14,6 +14,7 @@ without a voiced frame, at the end of its last voiced frame. It sees every input
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -25,6 +26,7 @@ _HANGOVER_S = 0.3
 _OVER_FLOOR_DB = 12.0
 _MIN_DBFS = -50.0
 _MIN_SPAN_S = 0.06  # shorter blips (a click) are not speech
+_FULL = 32768.0**2
 
 
 def _frame_db(samples: np.ndarray, frame: int) -> np.ndarray:
@@ -50,23 +52,31 @@ class SpeechSpans:
 
     def feed(self, samples: np.ndarray, start: float) -> None:
         """Add input ``samples`` placed at ``start`` seconds."""
+        if not len(self._rest) and len(samples) == self.frame:  # a 20 ms chunk: the hot path
+            x = samples.astype(np.float32)
+            self._frame(
+                10.0 * math.log10(float(np.dot(x, x)) / (self.frame * _FULL) + 1e-12), start
+            )
+            return
         if len(self._rest) and abs(self._rest_t + len(self._rest) / self.rate - start) < 1e-3:
             samples, start = np.concatenate([self._rest, samples]), self._rest_t
         db = _frame_db(samples, self.frame)
         used = len(db) * self.frame
         self._rest, self._rest_t = samples[used:].copy(), start + used / self.rate
-        for i, level in enumerate(db):
-            t = start + i * _FRAME_S
-            voiced = level > max(self._floor + _OVER_FLOOR_DB, _MIN_DBFS)
-            # the floor follows quiet frames quickly and loud ones slowly
-            self._floor += (level - self._floor) * (0.2 if level < self._floor else 0.002)
-            if voiced:
-                if self._start is None or t - (self._last_voiced or t) > _HANGOVER_S:
-                    self._close()
-                    self._start = t
-                self._last_voiced = t + _FRAME_S
-            elif self._start is not None and t - (self._last_voiced or t) > _HANGOVER_S:
+        for i, level in enumerate(db.tolist()):
+            self._frame(level, start + i * _FRAME_S)
+
+    def _frame(self, level: float, t: float) -> None:
+        voiced = level > max(self._floor + _OVER_FLOOR_DB, _MIN_DBFS)
+        # the floor follows quiet frames quickly and loud ones slowly
+        self._floor += (level - self._floor) * (0.2 if level < self._floor else 0.002)
+        if voiced:
+            if self._start is None or t - (self._last_voiced or t) > _HANGOVER_S:
                 self._close()
+                self._start = t
+            self._last_voiced = t + _FRAME_S
+        elif self._start is not None and t - (self._last_voiced or t) > _HANGOVER_S:
+            self._close()
 
     def _close(self) -> None:
         if (

@@ -20,9 +20,15 @@ Reliability (PROTOCOL.md §1, §4):
   are never retried: the error names the server's reason and a hint.
 - No turn is lost: the service saves resumable state only between turns, so a turn still open
   when the connection broke is asked again on the new connection (its partial reply is dropped
-  from the recording and ``turn.retries`` counts it). Turns started from streamed microphone
-  audio cannot be re-sent (the audio is gone); they are closed as incomplete. A tool call of a
-  re-asked turn may run again.
+  from the recording and ``turn.retries`` counts it), at most twice (``MAX_REASKS``); then it
+  ends ``failed`` and ``ask()`` raises :class:`~gemlive_nb.exceptions.TurnFailed` naming the
+  cause (goAway). Turns started from streamed microphone audio cannot be re-sent (the audio is
+  gone); they end ``failed``. A tool runs at most once per call id (a re-asked turn's new call
+  has a new id). A reconnect without a resumption handle after a turn ended reports
+  "reconnected, context lost" instead of "resumed".
+- The reader never dies: a frame or event that cannot be used becomes an ``error`` event in the
+  recording and a warning; if the reader ends anyway, the session closes naming the cause and
+  every pending ``ask()`` raises it.
 - Keepalive: pings every 20 s, 60 s to answer, so slow pongs don't kill a session.
 - Backpressure: outgoing frames go through a bounded queue; when the network stalls, the oldest
   audio is dropped, counted in ``stats`` and reported (an :class:`AudioDropped` event and a
