@@ -193,6 +193,8 @@ INPUT_RATE = 16000
 """Native sample rate of microphone audio sent to the service (Hz)."""
 OUTPUT_RATE = 24000
 """Sample rate of the audio the service sends (Hz)."""
+# Stand-in until the layout branch lands (it defines the same name in gemlive_nb/protocol/).
+TOOL_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]{0,127}")
 
 CLIENT_MESSAGE_TYPES = ("setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate")
 SERVER_MESSAGE_TYPES = (

@@ -37,6 +37,7 @@ from websockets.asyncio.server import serve
 from ..secret import REDACTED, RedactingLogger, Secret
 from .faults import Faults
 from .live import Hub, LiveConnection, SessionRecord
+from .options import check_options
 from .responder import Responder
 from .setup import close_reason
 from .speech import get_speech
@@ -101,21 +102,6 @@ def _redacted_path(raw_path: str) -> str:
     return path + "?" + "&".join(pairs)
 
 
-def _check_numbers(**values: Any) -> None:
-    """Every emulator knob that takes a number gets one (None allowed where it is optional)."""
-    for name, value in values.items():
-        if value is None and name in ("go_away_after", "drop_after", "fail_after_turns"):
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{name} must be a number, got {value!r}")
-        if name in ("port", "burst", "seed", "chunk_ms", "fail_after_turns") and value != int(
-            value
-        ):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if not 0 <= values["port"] <= 65535:
-        raise ValueError(f"port must be 0 (any free port) or 1-65535, got {values['port']!r}")
-
-
 class Emulator:
     """A local Gemini Live API server (see the module doc for paths and auth).
 
@@ -165,26 +151,13 @@ class Emulator:
         allow_unknown_models: bool = False,
         script: list[dict[str, Any]] | None = None,
     ) -> None:
-        _check_numbers(
+        check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
             max_connection_s=max_connection_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
-            fail_after_turns=fail_after_turns,
+            fail_after_turns=fail_after_turns, realtime=realtime, script=script,
+            dialect=dialect, speech=speech,
         )  # fmt: skip
-        if not isinstance(realtime, (bool, int, float)) or realtime < 0:
-            raise ValueError(f"realtime must be True/False or a speed factor > 0, got {realtime!r}")
-        if script is not None and (
-            not isinstance(script, list) or not all(isinstance(x, dict) for x in script)
-        ):
-            raise ValueError(f"script must be a list of step dicts, got {script!r:.60}")
-        if dialect not in ("google", "mixroute"):
-            raise ValueError(f"dialect must be 'google' or 'mixroute', got {dialect!r}")
-        if speech not in ("auto", "builtin", "real"):
-            raise ValueError(f"speech must be 'auto', 'builtin' or 'real', got {speech!r}")
-        if not 10 <= chunk_ms <= 1000:
-            raise ValueError(f"chunk_ms must be between 10 and 1000, got {chunk_ms!r}")
-        if latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
         self.host = host
         self._port = port
         self.dialect = dialect

@@ -10,10 +10,10 @@ Errors are never JSON messages: a bad setup ends in a close frame (PROTOCOL.md Â
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import protocol as p
 from ..catalog import (
     DEFAULT_GOOGLE_MODEL,
     DEFAULT_LANGUAGE,
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 INVALID = "Request contains an invalid argument."
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$")
 _SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 _START = {"START_SENSITIVITY_UNSPECIFIED", "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"}
 _END = {"END_SENSITIVITY_UNSPECIFIED", "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW"}
@@ -231,7 +230,7 @@ def _function(fd: Any, where: str) -> FunctionDecl:
     if not isinstance(fd, dict):
         raise _invalid(f"{where} must be an object")
     name = fd.get("name")
-    if not isinstance(name, str) or not _NAME_RE.match(name):
+    if not isinstance(name, str) or not p.TOOL_NAME_RE.fullmatch(name):
         raise _invalid(f"{where}.name {name!r} is not a valid function name")
     if "parameters" in fd and "parametersJsonSchema" in fd:
         raise _invalid(f"function '{name}': set parameters or parametersJsonSchema, not both")

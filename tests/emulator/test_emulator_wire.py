@@ -22,7 +22,7 @@ from gemlive_nb.emulator.speech import get_speech
 
 MODEL = "models/gemini-2.5-flash-native-audio-preview-12-2025"
 GOOGLE = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-FRAMES = Path(__file__).parents[2] / "shared" / "protocol-frames"
+FRAMES = Path(__file__).parents[3] / "shared" / "protocol-frames"
 HOP_HEADERS = {"host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version"}
 HOP_HEADERS |= {"sec-websocket-extensions"}
 

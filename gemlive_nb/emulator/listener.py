@@ -1,0 +1,105 @@
+"""Audio input of a Live connection: resampling, the VAD, utterances, input transcription.
+
+Not a public API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import numpy as np
+
+from ..audio import Resampler, pcm16_to_array
+from ..exceptions import GemliveError
+from ..protocol import INPUT_RATE, decode_b64
+from .connection import ConnectionBase
+from .responder import audio_tokens
+from .setup import INVALID, Rejected
+
+__all__ = ["Listener"]
+
+log = logging.getLogger("gemlive_nb.emulator")
+_RATE_RE = re.compile(r"rate=(\d+)")
+
+
+class Listener(ConnectionBase):
+    """Turns streamed audio into utterances and answers each one."""
+
+    def _on_audio(self, data: Any, mime: str | None) -> None:
+        try:
+            pcm = decode_b64(data, "realtimeInput.audio.data")
+            x = pcm16_to_array(pcm)
+        except GemliveError as e:
+            raise Rejected(1007, f"{INVALID} {e}") from None
+        m = _RATE_RE.search(mime or "")
+        rate = int(m.group(1)) if m else INPUT_RATE
+        if rate != INPUT_RATE:
+            if self.resampler is None or self.resampler_rate != rate:
+                self.resampler, self.resampler_rate = Resampler(rate, INPUT_RATE), rate
+            x = self.resampler.process(x)
+        if not len(x):
+            return
+        start = self.fed
+        self.fed += len(x)
+        if self.cfg is not None and self.cfg.aad_disabled:
+            if self.manual_active:
+                self.chunks.append((start, x))
+            return
+        self.chunks.append((start, x))
+        assert self.vad is not None
+        for ev in self.vad.feed(x):
+            if ev.kind == "start":
+                self.speech_start = ev.sample_offset
+                if self.cfg is not None and self.cfg.interrupts and self.turn_open:
+                    self._spawn(self._interrupt())
+            elif ev.kind == "end" and self.speech_start is not None:
+                self._utterance_end(ev.sample_offset)
+        if self.speech_start is None:  # keep ~1 s of pre-roll only
+            keep_from = self.fed - INPUT_RATE
+            while self.chunks and self.chunks[0][0] + len(self.chunks[0][1]) < keep_from:
+                self.chunks.pop(0)
+
+    def _utterance_end(self, end: int) -> None:
+        # a little context either side, as a recogniser would get from the stream
+        start = max(0, (self.speech_start or 0) - INPUT_RATE // 5)
+        end = min(self.fed, end + INPUT_RATE // 5)
+        parts = [
+            x[max(0, start - s) : max(0, end - s)]
+            for s, x in self.chunks
+            if s < end and s + len(x) > start
+        ]
+        self.speech_start = None
+        self.chunks = [(s, x) for s, x in self.chunks if s + len(x) > end]
+        utter = np.concatenate(parts) if parts else np.zeros(0, np.int16)
+        self._spawn(self._on_utterance(utter))
+
+    async def _on_utterance(self, samples: np.ndarray) -> None:
+        async with self._utterance_order:
+            await self._answer_utterance(samples)
+
+    async def _answer_utterance(self, samples: np.ndarray) -> None:
+        assert self.cfg is not None
+        seconds = len(samples) / INPUT_RATE
+        try:
+            text = await asyncio.to_thread(self.hub.speech.transcribe, samples, self.cfg.language)
+        except Exception:  # a recogniser failure must not end the session
+            log.exception("transcription failed")
+            text = f"[speech {seconds:.1f} s]"
+        text = (text or "").strip()
+        if self.closed:
+            return
+        if self.cfg.input_transcription and text:
+            await self.send_msg(
+                # one message per utterance, marked finished (the service streams deltas and
+                # marks the last one), so clients can tell consecutive utterances apart
+                {"serverContent": {"inputTranscription": {"text": text, "finished": True}}},
+                "inputTranscription",
+            )
+        self.history.append({"role": "user", "text": text, "audio_s": seconds})
+        self.turn_in["audio"] += audio_tokens(seconds)
+        self._start_reply(text or f"[speech {seconds:.1f} s]")
+
+    # ------------------------------------------------------------------ tools
