@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(
+        "--lenient",
+        action="store_true",
+        help="accept unknown fields, lower-case enum values and other shapes the service refuses "
+        "(default: strict, closing 1007 as the service does)",
+    )
+    a(
         "--max-connection-s",
         type=float,
         default=600.0,
@@ -159,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         realtime=args.realtime,
         seed=args.seed,
         allow_unknown_models=args.allow_unknown_models,
+        strict=not args.lenient,
         max_connection_s=args.max_connection_s,
         go_away_after=args.go_away_after,
         go_away_time_left=args.go_away_time_left,

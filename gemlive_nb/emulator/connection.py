@@ -27,7 +27,12 @@ class ConnectionBase:
     """State and sending for one accepted WebSocket ``ws``; the subclasses add behaviour."""
 
     def __init__(
-        self, ws: Any, hub: Hub, record: SessionRecord, path_model: str | None = None
+        self,
+        ws: Any,
+        hub: Hub,
+        record: SessionRecord,
+        path_model: str | None = None,
+        kind: str = "google",
     ) -> None:
         self.ws = ws
         self.hub = hub
@@ -36,6 +41,7 @@ class ConnectionBase:
         # order they were spoken (asyncio.Lock wakes waiters first in, first out)
         self._utterance_order = asyncio.Lock()
         self.path_model = path_model
+        self.kind = kind  # the endpoint the client dialled: google, ephemeral, vertex or proxy
         self.cfg: SessionSetup | None = None
         self.history: list[dict[str, Any]] = []  # {"role", "text", "audio_s"}
         self.rng = random.Random(hub.seed * 1_000_003 + record.id)
@@ -58,6 +64,11 @@ class ConnectionBase:
         self.tasks: set[asyncio.Task] = set()
         self.t0 = time.monotonic()
 
+    @property
+    def dialect(self) -> str:
+        """The wire dialect, chosen by the path the client connected to (not a server flag)."""
+        return {"proxy": "mixroute", "vertex": "vertex"}.get(self.kind, "google")
+
     def _spawn(self, coro: Any) -> None:
         """Run ``coro`` in the background, keeping a reference until it is done."""
         task = asyncio.ensure_future(coro)
@@ -72,7 +83,7 @@ class ConnectionBase:
         if self.hub.faults.slow:
             await asyncio.sleep(self.hub.faults.slow)
         await self.ws.send(data)
-        self.record.sent.append(kind)
+        self.record.note_sent(kind)
 
     async def send_msg(self, msg: dict[str, Any], kind: str) -> None:
         await self.send(frame(msg), kind)

@@ -16,7 +16,9 @@ import numpy as np
 from .faults import Faults
 from .responder import Responder
 
-__all__ = ["Hub", "SessionRecord"]
+__all__ = ["KEEP_AUDIO", "Hub", "SessionRecord"]
+
+KEEP_AUDIO = 3000  # audio chunks listed per direction (a minute of 20 ms chunks)
 
 
 @dataclass
@@ -26,6 +28,9 @@ class SessionRecord:
     ``messages`` holds every client message after normalisation (camelCase); audio payloads are
     summarised as ``{"mimeType": ..., "bytes": n}``. ``sent`` lists the server message kinds in
     order (``"setupComplete"``, ``"audio"``, ``"outputTranscription"``, ``"turnComplete"``…).
+    So that a long session's record stays small, only the first :data:`KEEP_AUDIO` audio
+    chunks each way are listed; ``audio_in`` / ``audio_out`` count them all, ``audio_in_bytes``
+    sums the client's audio.
     """
 
     id: int
@@ -39,6 +44,24 @@ class SessionRecord:
     close_reason: str = ""
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
+    audio_in: int = 0
+    audio_in_bytes: int = 0
+    audio_out: int = 0
+
+    def note_audio(self, mime: str, size: int) -> None:
+        """One client audio chunk of ``size`` bytes (listed while under the cap)."""
+        self.audio_in += 1
+        self.audio_in_bytes += size
+        if self.audio_in <= KEEP_AUDIO:
+            self.messages.append({"realtimeInput": {"audio": {"mimeType": mime, "bytes": size}}})
+
+    def note_sent(self, kind: str) -> None:
+        """One server message of ``kind`` (audio listed while under the cap)."""
+        if kind == "audio":
+            self.audio_out += 1
+            if self.audio_out > KEEP_AUDIO:
+                return
+        self.sent.append(kind)
 
     @property
     def duration(self) -> float:
@@ -59,6 +82,7 @@ class Hub:
     burst: int = 5
     realtime: bool | float = False
     allow_unknown_models: bool = False
+    strict: bool = True
     handles: OrderedDict = field(default_factory=OrderedDict)  # handle -> saved state
     max_handles: int = 4096
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)

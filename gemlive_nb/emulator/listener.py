@@ -19,9 +19,10 @@ from .connection import ConnectionBase
 from .responder import audio_tokens
 from .setup import INVALID, Rejected
 
-__all__ = ["Listener"]
+__all__ = ["MAX_UTTERANCE", "Listener"]
 
 log = logging.getLogger("gemlive_nb.emulator")
+MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
 _RATE_RE = re.compile(r"rate=(\d+)")
 
 
@@ -47,6 +48,8 @@ class Listener(ConnectionBase):
         if self.cfg is not None and self.cfg.aad_disabled:
             if self.manual_active:
                 self.chunks.append((start, x))
+                while self.chunks and self.fed - self.chunks[0][0] > MAX_UTTERANCE:
+                    self.chunks.pop(0)  # memory stays flat however long the activity lasts
             return
         self.chunks.append((start, x))
         assert self.vad is not None
@@ -57,6 +60,8 @@ class Listener(ConnectionBase):
                     self._spawn(self._interrupt())
             elif ev.kind == "end" and self.speech_start is not None:
                 self._utterance_end(ev.sample_offset)
+        if self.speech_start is not None and self.fed - self.speech_start > MAX_UTTERANCE:
+            self._utterance_end(self.fed)  # endless speech (or noise) is cut into utterances
         if self.speech_start is None:  # keep ~1 s of pre-roll only
             keep_from = self.fed - INPUT_RATE
             while self.chunks and self.chunks[0][0] + len(self.chunks[0][1]) < keep_from:

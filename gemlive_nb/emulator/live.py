@@ -29,9 +29,11 @@ from .faults import ABORTED, INTERNAL
 from .frames import Closed, is_connection_closed, nbytes, summary
 from .hub import Hub, SessionRecord
 from .listener import Listener
+from .proxy import adapt_message
 from .responder import VIDEO_FRAME_TOKENS, text_tokens
 from .setup import INVALID, Rejected, _functions, content_text, validate_setup
 from .speaker import Speaker
+from .strict import check_message
 from .vad import EnergyVad
 
 __all__ = ["Hub", "LiveConnection", "SessionRecord"]
@@ -40,6 +42,7 @@ log = logging.getLogger("gemlive_nb.emulator")
 
 _TYPES = ("setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate")
 _SNAKE = {"client_content", "realtime_input", "tool_response", "context_update"}
+_AUDIO_KEYS = {"data", "mimeType", "mime_type"}
 
 
 class LiveConnection(Listener, Speaker):
@@ -110,25 +113,28 @@ class LiveConnection(Listener, Speaker):
                 )
         if len(obj) != 1:
             raise Rejected(1007, f"{INVALID} Exactly one of {', '.join(_TYPES[:4])} must be set")
+        if self.kind == "proxy":
+            obj = adapt_message(obj)
         ((key, body),) = obj.items()
-        if key in ("realtimeInput", "realtime_input") and isinstance(body, dict):
-            audio = body.get("audio")
-            if isinstance(audio, dict) and len(body) == 1:  # hot path: skip normalisation
-                mime = audio.get("mimeType") or audio.get("mime_type") or "audio/pcm"
-                self.record.messages.append(
-                    {
-                        "realtimeInput": {
-                            "audio": {
-                                "mimeType": mime,
-                                "bytes": nbytes(str(audio.get("data", ""))),
-                            }
-                        }
-                    }
-                )
-                if self.cfg is None:
-                    raise Rejected(1007, f"{INVALID} The first message must be setup")
-                self._on_audio(audio.get("data", ""), mime)
-                return None
+        audio = body.get("audio") if isinstance(body, dict) else None
+        hot = (
+            key in ("realtimeInput", "realtime_input")
+            and isinstance(audio, dict)
+            and len(body) == 1
+            and audio.keys() <= _AUDIO_KEYS
+            and isinstance(audio.get("data", ""), str)
+        )
+        if self.hub.strict and not hot:
+            check_message(obj)
+        if hot:  # the hot path: no normalisation, no schema walk
+            assert isinstance(audio, dict)
+            mime = audio.get("mimeType") or audio.get("mime_type") or "audio/pcm"
+            data = audio.get("data", "")
+            self.record.note_audio(mime, nbytes(data))
+            if self.cfg is None:
+                raise Rejected(1007, f"{INVALID} The first message must be setup")
+            self._on_audio(data, mime)
+            return None
         msg = normalize_keys(obj)
         self.record.messages.append(summary(msg))
         return msg
@@ -158,7 +164,7 @@ class LiveConnection(Listener, Speaker):
         self.record.setup = body
         cfg = validate_setup(
             body,
-            dialect=self.hub.dialect,
+            dialect=self.dialect,
             path_model=self.path_model,
             allow_unknown_models=self.hub.allow_unknown_models,
         )

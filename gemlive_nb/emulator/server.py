@@ -149,6 +149,7 @@ class Emulator:
         realtime: bool | float = False,
         seed: int = 0,
         allow_unknown_models: bool = False,
+        strict: bool = True,
         script: list[dict[str, Any]] | None = None,
     ) -> None:
         check_options(
@@ -183,6 +184,7 @@ class Emulator:
             burst=burst,
             realtime=realtime,
             allow_unknown_models=allow_unknown_models,
+            strict=strict,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []
@@ -351,7 +353,7 @@ class Emulator:
             self.sessions.append(record)
             self._cond.notify_all()
         assert self.hub is not None
-        conn = LiveConnection(ws, self.hub, record, path_model)
+        conn = LiveConnection(ws, self.hub, record, path_model, kind)
         self._connections.add(conn)
         try:
             if not self._authorised(raw_path, ws.request.headers):

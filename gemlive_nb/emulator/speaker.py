@@ -179,7 +179,8 @@ class Speaker(ConnectionBase):
         await self.close(1008, ABORTED)
 
     async def _send_piece(self, piece: str, cfg: SessionSetup) -> None:
-        if cfg.output_transcription:
+        # the proxy sends output transcription only when TEXT is a response modality (its FAQ)
+        if cfg.output_transcription and (cfg.text_out or self.dialect != "mixroute"):
             msg = {"serverContent": {"outputTranscription": {"text": piece}}}
             await self.send_msg(msg, "outputTranscription")
         if cfg.text_out:  # the proxy's AUDIO+TEXT mode also sends text parts
@@ -253,4 +254,4 @@ class Speaker(ConnectionBase):
             prompt_details=details,
             response_details=response,
         )
-        return usage.to_dict(self.hub.dialect)
+        return usage.to_dict(self.dialect)

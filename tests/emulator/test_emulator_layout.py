@@ -14,6 +14,7 @@ from gemlive_nb.emulator import Emulator
 from gemlive_nb.exceptions import ConfigError, GemliveError
 
 PACKAGE = Path(gemlive_nb.__file__).parent / "emulator"
+DATA_TABLES = {"wire_schema.py"}  # generated, pure data
 LEAVES = {"catalog", "exceptions", "secret", "audio", "protocol", "emulator"}
 
 
@@ -57,12 +58,14 @@ def _modules() -> list[Path]:
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_are_small_and_import_only_leaves(path: Path):
     text = path.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 400, f"{path.name} is over 400 lines: split it"
+    if path.name not in DATA_TABLES:
+        assert len(text.splitlines()) <= 400, f"{path.name} is over 400 lines: split it"
     depth = len(path.relative_to(PACKAGE).parts)  # 1 = emulator/x.py, 2 = emulator/synth/x.py
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.ImportFrom) and node.level > depth:
-            top = (node.module or "").split(".")[0]
-            assert top in LEAVES, f"{path.name} imports gemlive_nb.{node.module} (not a leaf)"
+            tops = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+            for top in tops:
+                assert top in LEAVES, f"{path.name} imports gemlive_nb.{top} (not a leaf)"
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             parts = node.module.split(".")
             if parts[0] == "gemlive_nb" and len(parts) > 1:
