@@ -65,6 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(
+        "--tls",
+        action="store_true",
+        help="serve wss:// with a certificate made at start; prints 'ca file: PATH' (the CA to "
+        "trust, e.g. SSL_CERT_FILE=PATH) — the google-genai SDK always dials wss://",
+    )
+    a(
+        "--allow-origin",
+        dest="allow_origins",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="let web pages from ORIGIN connect (repeatable; '*' for any). By default requests "
+        "with an Origin header are refused, so a browsed page cannot use the emulator",
+    )
+    a(
         "--lenient",
         action="store_true",
         help="accept unknown fields, lower-case enum values and other shapes the service refuses "
@@ -75,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=600.0,
         help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+    )
+    a(
+        "--audio-session-s",
+        type=float,
+        default=900.0,
+        help="session limit without context compression, audio only (default: 900)",
+    )
+    a(
+        "--video-session-s",
+        type=float,
+        default=120.0,
+        help="session limit without context compression once video was sent (default: 120)",
     )
     a(
         "--go-away-after",
@@ -166,7 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         allow_unknown_models=args.allow_unknown_models,
         strict=not args.lenient,
+        tls=args.tls,
+        allow_origins=args.allow_origins,
         max_connection_s=args.max_connection_s,
+        audio_session_s=args.audio_session_s,
+        video_session_s=args.video_session_s,
         go_away_after=args.go_away_after,
         go_away_time_left=args.go_away_time_left,
         fail_after_turns=args.fail_after_turns,
@@ -179,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         script=script,
     )
     emu.start()
+    if emu.ca_file:
+        print(f"ca file: {emu.ca_file}", flush=True)
     print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
     try:
         if args.watch_stdin:

@@ -63,6 +63,13 @@ class ConnectionBase:
         self.closed = False
         self.tasks: set[asyncio.Task] = set()
         self.t0 = time.monotonic()
+        self.session_start = self.t0  # carried over by resumption (session limits)
+        self.reply_audio_s = 0.0  # reply audio streamed so far in this turn
+        self.reply_text_tokens = 0
+        self.utterance_no = 0  # utterances ended so far
+        self.heard: dict[int, str] = {}  # utterance -> input transcription sent so far
+        self.partial_at = 0  # where the last partial transcription was taken
+        self.partial_busy = False
 
     @property
     def dialect(self) -> str:
@@ -113,6 +120,9 @@ class ConnectionBase:
         raise NotImplementedError
 
     async def _interrupt(self) -> None:
+        raise NotImplementedError
+
+    async def _save_point(self) -> None:
         raise NotImplementedError
 
     def _cancel_reply(self) -> None:

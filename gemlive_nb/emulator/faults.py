@@ -29,12 +29,13 @@ from typing import Any
 
 from ..exceptions import ConfigError
 
-__all__ = ["ABORTED", "INTERNAL", "PHASES", "Faults", "StallProxy"]
+__all__ = ["ABORTED", "INTERNAL", "PHASES", "SESSION_LIMIT", "Faults", "StallProxy"]
 
 PHASES = ("turn_start", "mid_audio", "generation_complete")
 
 ABORTED = "The operation was aborted."
 INTERNAL = "Internal error occurred."
+SESSION_LIMIT = "Session duration limit reached."  # wording not documented by the service
 
 
 @dataclass

@@ -83,6 +83,8 @@ class Hub:
     realtime: bool | float = False
     allow_unknown_models: bool = False
     strict: bool = True
+    audio_session_s: float = 900.0  # the service's session limits without compression
+    video_session_s: float = 120.0
     handles: OrderedDict = field(default_factory=OrderedDict)  # handle -> saved state
     max_handles: int = 4096
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)

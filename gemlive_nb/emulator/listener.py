@@ -15,14 +15,17 @@ import numpy as np
 from ..audio import Resampler, pcm16_to_array
 from ..exceptions import GemliveError
 from ..protocol import INPUT_RATE, decode_b64
+from .behaviour import addressed
 from .connection import ConnectionBase
 from .responder import audio_tokens
 from .setup import INVALID, Rejected
+from .speech import UNRECOGNISED_PREFIX
 
 __all__ = ["MAX_UTTERANCE", "Listener"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
+PARTIAL_EVERY = 4 * INPUT_RATE // 5  # new speech between two partial transcriptions
 _RATE_RE = re.compile(r"rate=(\d+)")
 
 
@@ -62,6 +65,8 @@ class Listener(ConnectionBase):
                 self._utterance_end(ev.sample_offset)
         if self.speech_start is not None and self.fed - self.speech_start > MAX_UTTERANCE:
             self._utterance_end(self.fed)  # endless speech (or noise) is cut into utterances
+        elif self.speech_start is not None:
+            self._maybe_partial()
         if self.speech_start is None:  # keep ~1 s of pre-roll only
             keep_from = self.fed - INPUT_RATE
             while self.chunks and self.chunks[0][0] + len(self.chunks[0][1]) < keep_from:
@@ -79,32 +84,76 @@ class Listener(ConnectionBase):
         self.speech_start = None
         self.chunks = [(s, x) for s, x in self.chunks if s + len(x) > end]
         utter = np.concatenate(parts) if parts else np.zeros(0, np.int16)
-        self._spawn(self._on_utterance(utter))
+        self.utterance_no += 1
+        self._spawn(self._on_utterance(self.utterance_no - 1, utter))
 
-    async def _on_utterance(self, samples: np.ndarray) -> None:
-        async with self._utterance_order:
-            await self._answer_utterance(samples)
+    # ------------------------------------------------------------------ transcription
 
-    async def _answer_utterance(self, samples: np.ndarray) -> None:
+    def _maybe_partial(self) -> None:
+        """While the user speaks, transcribe what was said so far now and then (the service
+        streams input transcription in pieces during the utterance)."""
+        cfg = self.cfg
+        if cfg is None or not cfg.input_transcription or self.partial_busy:
+            return
+        assert self.speech_start is not None
+        if self.fed - max(self.speech_start, self.partial_at) < PARTIAL_EVERY:
+            return
+        self.partial_at = self.fed
+        start = max(0, self.speech_start - INPUT_RATE // 5)
+        parts = [x[max(0, start - s) :] for s, x in self.chunks if s + len(x) > start]
+        if parts:
+            self.partial_busy = True
+            self._spawn(self._partial(self.utterance_no, np.concatenate(parts)))
+
+    async def _partial(self, n: int, samples: np.ndarray) -> None:
+        try:
+            async with self._utterance_order:
+                if n != self.utterance_no or self.closed:
+                    return  # the utterance ended meanwhile: its final transcript says it all
+                text = await self._transcribe(samples)
+                if text.startswith(UNRECOGNISED_PREFIX):
+                    return  # nothing legible yet
+                heard = self.heard.get(n, "")
+                if n == self.utterance_no and text.startswith(heard) and len(text) > len(heard):
+                    self.heard[n] = text
+                    await self.send_msg(
+                        {"serverContent": {"inputTranscription": {"text": text[len(heard) :]}}},
+                        "inputTranscription",
+                    )
+        finally:
+            self.partial_busy = False
+
+    async def _transcribe(self, samples: np.ndarray) -> str:
         assert self.cfg is not None
-        seconds = len(samples) / INPUT_RATE
         try:
             text = await asyncio.to_thread(self.hub.speech.transcribe, samples, self.cfg.language)
         except Exception:  # a recogniser failure must not end the session
             log.exception("transcription failed")
-            text = f"[speech {seconds:.1f} s]"
-        text = (text or "").strip()
+            text = ""
+        return (text or "").strip()
+
+    async def _on_utterance(self, n: int, samples: np.ndarray) -> None:
+        async with self._utterance_order:
+            await self._answer_utterance(n, samples)
+
+    async def _answer_utterance(self, n: int, samples: np.ndarray) -> None:
+        assert self.cfg is not None
+        seconds = len(samples) / INPUT_RATE
+        text = await self._transcribe(samples)
+        heard = self.heard.pop(n, "")
         if self.closed:
             return
-        if self.cfg.input_transcription and text:
+        if self.cfg.input_transcription and (text or heard):
+            # the rest of the utterance, marked finished so clients can tell utterances apart
+            rest = text[len(heard) :] if text.startswith(heard) else text
             await self.send_msg(
-                # one message per utterance, marked finished (the service streams deltas and
-                # marks the last one), so clients can tell consecutive utterances apart
-                {"serverContent": {"inputTranscription": {"text": text, "finished": True}}},
+                {"serverContent": {"inputTranscription": {"text": rest, "finished": True}}},
                 "inputTranscription",
             )
         self.history.append({"role": "user", "text": text, "audio_s": seconds})
         self.turn_in["audio"] += audio_tokens(seconds)
+        if self.cfg.proactive_audio and text and not addressed(text):
+            return  # a proactive model may stay silent on speech not meant for it
         self._start_reply(text or f"[speech {seconds:.1f} s]")
 
     # ------------------------------------------------------------------ tools

@@ -25,7 +25,7 @@ import time
 from typing import Any
 
 from ..protocol import INPUT_RATE, normalize_keys
-from .faults import ABORTED, INTERNAL
+from .faults import ABORTED, INTERNAL, SESSION_LIMIT
 from .frames import Closed, is_connection_closed, nbytes, summary
 from .hub import Hub, SessionRecord
 from .listener import Listener
@@ -49,7 +49,7 @@ class LiveConnection(Listener, Speaker):
     """Serve one accepted WebSocket ``ws`` until it closes."""
 
     async def run(self) -> None:
-        timers = asyncio.ensure_future(self._lifetime())
+        timers = [asyncio.ensure_future(t) for t in (self._lifetime(), self._session_limit())]
         try:
             await self._serve()
         except Closed:
@@ -61,7 +61,8 @@ class LiveConnection(Listener, Speaker):
                 log.exception("emulator session %d failed", self.record.id)
                 await self.close(1011, INTERNAL)
         finally:
-            timers.cancel()
+            for timer in timers:
+                timer.cancel()
             self._cancel_reply()
             for task in list(self.tasks):
                 task.cancel()
@@ -69,6 +70,19 @@ class LiveConnection(Listener, Speaker):
                 code = getattr(self.ws, "close_code", None)
                 self.record.close_code = 1000 if code is None else code
                 self.record.close_reason = getattr(self.ws, "close_reason", "") or ""
+
+    async def _session_limit(self) -> None:
+        """The service's session limits (without compression): audio-only sessions last
+        ``audio_session_s``, with video ``video_session_s``, counted across resumptions."""
+        hub = self.hub
+        while not self.closed:
+            compressed = self.cfg is not None and self.cfg.compression is not None
+            limit = hub.video_session_s if self.video_tokens else hub.audio_session_s
+            left = self.session_start + limit - time.monotonic()
+            if not compressed and left <= 0:
+                await self.close(1008, SESSION_LIMIT)
+                return
+            await asyncio.sleep(min(max(left, 0.05), 5.0))
 
     async def _lifetime(self) -> None:
         faults = self.hub.faults
@@ -173,6 +187,7 @@ class LiveConnection(Listener, Speaker):
             if saved is None:
                 raise Rejected(1008, "BidiGenerateContent session not found")
             self.history = [dict(h) for h in saved["history"]]
+            self.session_start = saved.get("session_start", self.t0)
         self.cfg = cfg
         if not cfg.aad_disabled:
             make_vad = getattr(self.hub.speech, "make_vad", None)  # the speech extra's VAD
@@ -180,6 +195,8 @@ class LiveConnection(Listener, Speaker):
                 make_vad(cfg.aad, INPUT_RATE) if make_vad else EnergyVad(cfg.aad, rate=INPUT_RATE)
             )
         await self.send_msg({"setupComplete": {}}, "setupComplete")
+        if cfg.resumption:  # the service sends a first handle right away
+            await self._save_point()
 
     def _on_context_update(self, body: dict[str, Any]) -> None:
         assert self.cfg is not None

@@ -17,10 +17,11 @@ __all__ = ["DIALECT_CHOICES", "SPEECH_CHOICES", "check_choice", "check_options"]
 
 DIALECT_CHOICES = ("google", "mixroute")
 SPEECH_CHOICES = ("auto", "builtin", "real")
-_OPTIONAL = {"go_away_after", "drop_after", "fail_after_turns", "video_connection_s"}
+_OPTIONAL = {"go_away_after", "drop_after", "fail_after_turns"}
 _WHOLE = {"port", "burst", "seed", "chunk_ms", "fail_after_turns"}
 _SECONDS = {
-    "latency", "go_away_after", "go_away_time_left", "max_connection_s", "video_connection_s",
+    "latency", "go_away_after", "go_away_time_left", "max_connection_s", "audio_session_s",
+    "video_session_s",
     "drop_after", "slow", "bursty",
 }  # fmt: skip
 

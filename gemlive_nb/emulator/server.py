@@ -8,101 +8,49 @@ scripts, notebooks (whose loop is already running) and pytest-asyncio::
         ...                                       # connect clients to emu.url
         emu.sessions[0].setup                     # what the first client sent
 
-Paths (leading ``//`` collapsed):
-
-- ``/ws/google.ai.generativelanguage.{v1,v1beta,v1alpha}.GenerativeService.BidiGenerateContent``
-  and ``...BidiGenerateContentConstrained`` (ephemeral tokens); key in ``x-goog-api-key``,
-  ``?key=``, ``?access_token=`` or ``Authorization: Token|Bearer``;
-- ``/ws/google.cloud.aiplatform.{v1,v1beta1}.LlmBidiService/BidiGenerateContent`` (Vertex);
-- ``/{v1beta,v1,v1alpha}/models/{model}/liveStream`` (mixroute proxy, ``Authorization: Bearer``).
-
-Any other path gets HTTP 404 at the upgrade. A missing or wrong key (only checked when
-``api_key`` is set) is accepted at the upgrade and then closed with 1008, as the service does.
+Which requests are served, and how keys and origins are checked: :mod:`.routes`. A missing or
+wrong key (only checked when ``api_key`` is set) is accepted at the upgrade; the setup is read,
+then the connection is closed with 1008, as the service does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
-import re
 import threading
 import time
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl
 
 from websockets.asyncio.server import serve
 
-from ..secret import REDACTED, RedactingLogger, Secret
+from ..secret import RedactingLogger, Secret
+from .addresses import Addresses
 from .faults import Faults
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_options
 from .responder import Responder
-from .setup import close_reason
+from .routes import (
+    AUTH_FAILED,
+    credentials,
+    redacted_headers,
+    redacted_path,
+    refusal,
+    route,
+)
 from .speech import get_speech
+from .tls import Certificates, make_certificates
 
-__all__ = ["AUTH_FAILED", "Emulator"]
+__all__ = ["AUTH_FAILED", "Emulator", "route"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 
-# The service's text is longer than a close frame allows; it arrives cut to 123 bytes.
-AUTH_FAILED = close_reason(
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-    "login cookie or other valid authentication credential."
-)
-_GOOGLE_RE = re.compile(
-    r"^/ws/google\.ai\.generativelanguage\.(v1|v1beta|v1alpha)\.GenerativeService\."
-    r"BidiGenerateContent(Constrained)?$"
-)
-_VERTEX_RE = re.compile(
-    r"^/ws/google\.cloud\.aiplatform\.(v1|v1beta1)\.LlmBidiService/BidiGenerateContent$"
-)
-_PROXY_RE = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/]+)/liveStream$")
-_SECRET_HEADERS = {"x-goog-api-key", "authorization", "cookie", "proxy-authorization"}
-_SECRET_PARAMS = {"key", "access_token", "token"}
+_SETUP_WAIT_S = 10.0  # how long a connection with a bad key may take to send its setup
 
 
-def route(raw_path: str) -> tuple[str, str | None] | None:
-    """``(kind, model)`` for a request path, or None when it is not a Live endpoint.
-
-    ``kind`` is ``'google'``, ``'ephemeral'``, ``'vertex'`` or ``'proxy'``; ``model`` is set for
-    the proxy path. Example::
-
-        route("//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent")
-        # ('google', None)
-    """
-    path = "/" + raw_path.split("?", 1)[0].lstrip("/")
-    if m := _GOOGLE_RE.match(path):
-        return ("ephemeral" if m.group(2) else "google"), None
-    if _VERTEX_RE.match(path):
-        return "vertex", None
-    if m := _PROXY_RE.match(path):
-        return "proxy", m.group(2)
-    return None
-
-
-def _credentials(raw_path: str, headers: Any) -> list[str]:
-    query = raw_path.partition("?")[2]
-    found = [v for k, v in parse_qsl(query) if k in ("key", "access_token")]
-    if headers.get("x-goog-api-key"):
-        found.append(headers["x-goog-api-key"])
-    auth = headers.get("authorization") or ""
-    scheme, _, value = auth.partition(" ")
-    if scheme.lower() in ("bearer", "token") and value:
-        found.append(value.strip())
-    return found
-
-
-def _redacted_path(raw_path: str) -> str:
-    path, _, query = raw_path.partition("?")
-    if not query:
-        return path
-    pairs = [f"{k}={REDACTED if k in _SECRET_PARAMS else v}" for k, v in parse_qsl(query, True)]
-    return path + "?" + "&".join(pairs)
-
-
-class Emulator:
+class Emulator(Addresses):
     """A local Gemini Live API server (see the module doc for paths and auth).
 
     Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or
@@ -113,10 +61,16 @@ class Emulator:
     (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
     ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`). Fault knobs: ``go_away_after``,
-    ``go_away_time_left``, ``max_connection_s``, ``fail_after_turns``, ``drop_after`` (seconds of
-    connection time), ``repeat_faults``, ``slow`` (delay per frame), ``bursty`` (stall seconds),
+    ``go_away_time_left``, ``max_connection_s`` (the connection lifetime: goAway, then 1008),
+    ``audio_session_s`` / ``video_session_s`` (session limits without context compression, across
+    resumptions: 15 min audio-only, 2 min with video, as the service), ``fail_after_turns``,
+    ``drop_after`` (seconds of connection time), ``repeat_faults``, ``slow`` (delay per frame),
+    ``bursty`` (stall seconds),
     ``go_away_at`` / ``drop_at`` (a reply phase: ``"turn_start"``, ``"mid_audio"``,
-    ``"generation_complete"``; see :mod:`.faults`).
+    ``"generation_complete"``; see :mod:`.faults`). ``strict`` parses client messages as the
+    service does (see :mod:`.strict`; ``False`` forgives unknown fields and lower-case enums).
+    ``tls`` serves ``wss://`` with a certificate made at start (its CA in :attr:`ca_file`);
+    ``allow_origins`` lists the web origins whose pages may connect (none by default).
 
     Example::
 
@@ -137,6 +91,8 @@ class Emulator:
         go_away_after: float | None = None,
         go_away_time_left: float = 50.0,
         max_connection_s: float = 600.0,
+        audio_session_s: float = 900.0,
+        video_session_s: float = 120.0,
         fail_after_turns: int | None = None,
         drop_after: float | None = None,
         repeat_faults: bool = False,
@@ -150,11 +106,14 @@ class Emulator:
         seed: int = 0,
         allow_unknown_models: bool = False,
         strict: bool = True,
+        tls: bool = False,
+        allow_origins: tuple[str, ...] | list[str] = (),
         script: list[dict[str, Any]] | None = None,
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
-            max_connection_s=max_connection_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
+            max_connection_s=max_connection_s, audio_session_s=audio_session_s,
+            video_session_s=video_session_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
             fail_after_turns=fail_after_turns, realtime=realtime, script=script,
             dialect=dialect, speech=speech,
@@ -162,6 +121,9 @@ class Emulator:
         self.host = host
         self._port = port
         self.dialect = dialect
+        self.tls = bool(tls)
+        self.allow_origins = tuple(allow_origins)
+        self.certificates: Certificates | None = None
         self.api_key = Secret(api_key) if api_key else None
         self.faults = Faults(
             go_away_after=go_away_after,
@@ -185,6 +147,8 @@ class Emulator:
             realtime=realtime,
             allow_unknown_models=allow_unknown_models,
             strict=strict,
+            audio_session_s=audio_session_s,
+            video_session_s=video_session_s,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []
@@ -193,34 +157,6 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._server: Any = None
         self._connections: set[LiveConnection] = set()
-
-    # ------------------------------------------------------------------ addresses
-
-    @property
-    def port(self) -> int:
-        """The bound port (known once started)."""
-        return self._port
-
-    @property
-    def url(self) -> str:
-        """``ws://host:port`` — the base for every Live path (the SDK's websocket base URL)."""
-        return f"ws://{self.host}:{self._port}"
-
-    @property
-    def google_base_url(self) -> str:
-        """``http://host:port``, for an SDK ``base_url``."""
-        return f"http://{self.host}:{self._port}"
-
-    def google_url(self, version: str = "v1beta") -> str:
-        """The full Google AI Live URL on this emulator."""
-        return (
-            f"{self.url}/ws/google.ai.generativelanguage.{version}"
-            ".GenerativeService.BidiGenerateContent"
-        )
-
-    def proxy_url(self, model: str = "gemini-live-2.5-flash-native-audio") -> str:
-        """The mixroute-style proxy URL on this emulator."""
-        return f"{self.url}/v1beta/models/{model}/liveStream"
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -262,12 +198,15 @@ class Emulator:
         return self
 
     async def _open(self) -> None:
+        if self.tls and self.certificates is None:
+            self.certificates = await asyncio.to_thread(make_certificates, self.host)
         self._server = await serve(
             self._handle,
             self.host,
             self._port,
-            process_request=self._check_path,
-            compression=None,
+            process_request=self._process_request,
+            ssl=self.certificates.server_context() if self.certificates else None,
+            compression="deflate",  # both official SDKs offer permessage-deflate
             max_size=16 * 2**20,
             ping_interval=None,
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
@@ -328,7 +267,14 @@ class Emulator:
 
     # ------------------------------------------------------------------ handlers
 
-    def _check_path(self, connection: Any, request: Any) -> Any:
+    def _process_request(self, connection: Any, request: Any) -> Any:
+        """Answer a request before the upgrade: refuse it (403/404), or None to go on.
+
+        Plain HTTP endpoints (such as a REST route) are answered here, before the Live check.
+        """
+        refused = refusal(request.headers, self.host, self._port, self.allow_origins)
+        if refused is not None:
+            return connection.respond(HTTPStatus.FORBIDDEN, refused)
         if route(request.path) is None:
             return connection.respond(
                 HTTPStatus.NOT_FOUND, "Not Found: no Live API endpoint here\n"
@@ -339,17 +285,14 @@ class Emulator:
         if self.api_key is None:
             return True
         want = self.api_key.reveal().encode()
-        return any(hmac.compare_digest(c.encode(), want) for c in _credentials(raw_path, headers))
+        return any(hmac.compare_digest(c.encode(), want) for c in credentials(raw_path, headers))
 
     async def _handle(self, ws: Any) -> None:
         raw_path = ws.request.path
         kind, path_model = route(raw_path) or ("google", None)
-        headers = {
-            k: (REDACTED if k.lower() in _SECRET_HEADERS else v)
-            for k, v in ws.request.headers.raw_items()
-        }
+        headers = redacted_headers(ws.request.headers)
         with self._cond:
-            record = SessionRecord(len(self.sessions) + 1, _redacted_path(raw_path), headers)
+            record = SessionRecord(len(self.sessions) + 1, redacted_path(raw_path), headers)
             self.sessions.append(record)
             self._cond.notify_all()
         assert self.hub is not None
@@ -357,8 +300,7 @@ class Emulator:
         self._connections.add(conn)
         try:
             if not self._authorised(raw_path, ws.request.headers):
-                await conn.close(1008, AUTH_FAILED)
-                await ws.wait_closed()
+                await self._refuse_after_setup(conn, ws)
             elif self.script is not None:
                 from .scripted import run_script
 
@@ -371,6 +313,17 @@ class Emulator:
                 record.ended = time.monotonic()
                 self._cond.notify_all()
             self._log(conn, kind)
+
+    async def _refuse_after_setup(self, conn: LiveConnection, ws: Any) -> None:
+        """A bad key: read the setup (as the service does), then close 1008.
+
+        Closing before the client's setup would race its send, and the SDK would then raise a
+        bare ConnectionClosedError instead of its APIError.
+        """
+        with contextlib.suppress(asyncio.TimeoutError, Exception):
+            await asyncio.wait_for(ws.recv(), _SETUP_WAIT_S)
+        await conn.close(1008, AUTH_FAILED)
+        await ws.wait_closed()
 
     def _log(self, conn: LiveConnection, kind: str) -> None:
         record, cfg = conn.record, conn.cfg

@@ -97,6 +97,10 @@ class SessionSetup:
     resumption: bool
     resume_handle: str | None
     raw: dict[str, Any] = field(default_factory=dict)
+    compression: tuple[int, int] | None = None  # (triggerTokens, slidingWindow.targetTokens)
+    proactive_audio: bool = False
+    affective: bool = False
+    translate_to: str | None = None  # the target language of a live-translation model
 
     @property
     def audio_out(self) -> bool:
@@ -298,12 +302,17 @@ def validate_setup(
     functions, search = _functions(setup.get("tools") or [])
     aad, aad_disabled, interrupts = _realtime(setup)
     resumption = setup.get("sessionResumption")
+    language = _language(speech, system)
+    translation = gen.get("translationConfig") or {}
+    translate_to = translation.get("targetLanguageCode") if isinstance(translation, dict) else None
+    if translate_to is None and "translate" in mid:
+        translate_to = language
     return SessionSetup(
         model=mid,
         model_info=info,
         modalities=modalities,
         voice=_voice(speech),
-        language=_language(speech, system),
+        language=language,
         system_instruction=system,
         functions=functions,
         google_search=search,
@@ -315,4 +324,18 @@ def validate_setup(
         resumption=isinstance(resumption, dict),
         resume_handle=(resumption or {}).get("handle") or None,
         raw=setup,
+        compression=_compression(setup.get("contextWindowCompression"), info),
+        proactive_audio=bool((setup.get("proactivity") or {}).get("proactiveAudio")),
+        affective=bool(gen.get("enableAffectiveDialog")),
+        translate_to=translate_to,
     )
+
+
+def _compression(cwc: Any, info: Model | None) -> tuple[int, int] | None:
+    """(trigger, target) tokens; the service's defaults are 80 % of the window and half that."""
+    if not isinstance(cwc, dict):
+        return None
+    window = getattr(info, "context_window", None) or 128_000
+    trigger = int(cwc.get("triggerTokens") or window * 0.8)
+    target = int((cwc.get("slidingWindow") or {}).get("targetTokens") or trigger // 2)
+    return trigger, min(target, trigger)

@@ -9,10 +9,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import time
 from typing import Any
 
 from ..protocol import OUTPUT_RATE, Usage, encode_b64
+from .behaviour import compress, empathetic_opening, translation
 from .connection import ConnectionBase
 from .faults import ABORTED, INTERNAL
 from .frames import (
@@ -62,7 +64,8 @@ class Speaker(ConnectionBase):
             self.pending_blocking.clear()
             self.pending_async.clear()
             await self.send_msg({"toolCallCancellation": {"ids": ids}}, "toolCallCancellation")
-        await self._turn_complete(0, 0)
+        # the reply streamed so far was generated, so it is billed
+        await self._turn_complete(self.reply_text_tokens, audio_tokens(self.reply_audio_s))
 
     async def _reply(
         self, previous: asyncio.Task | None, user_text: str | None, tool_answers: list | None
@@ -71,10 +74,15 @@ class Speaker(ConnectionBase):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await previous
         self.turn_open = True
+        self.reply_audio_s, self.reply_text_tokens = 0.0, 0
         try:
             if self.hub.latency:
                 await asyncio.sleep(self.hub.latency)
             await self._phase("turn_start")
+            if self.cfg is not None and self.cfg.resumption:  # not resumable mid-generation
+                await self.send_msg(
+                    {"sessionResumptionUpdate": {"resumable": False}}, "sessionResumptionUpdate"
+                )
             await self._generate(user_text, tool_answers)
         except Closed:
             return
@@ -102,10 +110,14 @@ class Speaker(ConnectionBase):
                 if not fn.non_blocking:
                     return  # the turn stays open until the toolResponse arrives
                 text = "Let me check that for you."
+            elif cfg.translate_to:
+                text = translation(user_text, cfg.translate_to)
             else:
                 text = self.hub.responder.reply(self._user_texts(), cfg.language)
                 if cfg.google_search:
                     grounding = grounding_metadata(user_text, text)
+                if cfg.affective and (opening := empathetic_opening(user_text, cfg.language)):
+                    text = f"{opening} {text}"
         await self._speak(text, grounding)
 
     async def _speak(self, text: str, grounding: dict[str, Any] | None) -> None:
@@ -122,6 +134,7 @@ class Speaker(ConnectionBase):
                         raise Closed
                 part = {"serverContent": {"modelTurn": {"parts": [{"text": piece}]}}}
                 await self.send_msg(part, "text")
+                self.reply_text_tokens += text_tokens(piece)
                 await asyncio.sleep(0)
             self.history.append({"role": "model", "text": text, "audio_s": 0.0})
             await self._finish(grounding, text_tokens(text), 0, 0.0)
@@ -152,6 +165,7 @@ class Speaker(ConnectionBase):
                     await self._send_piece(piece, cfg)
                 await self.send(frame, "audio")
                 sent = i + 1
+                self.reply_audio_s = sent * chunk_s
         finally:
             said = text if sent == len(frames) else spoken_prefix(text, sent / max(1, len(frames)))
             self.history.append({"role": "model", "text": said, "audio_s": sent * chunk_s})
@@ -223,18 +237,28 @@ class Speaker(ConnectionBase):
         self.turn_in = {"text": 0, "audio": 0}
         cfg = self.cfg
         if cfg is not None and cfg.resumption and not self.pending_blocking:
-            handle = f"emu-{self.record.id}-{self.completed}-{self.rng.getrandbits(48):012x}"
-            self.hub.handles[handle] = {"history": [dict(h) for h in self.history]}
-            while len(self.hub.handles) > self.hub.max_handles:
-                self.hub.handles.popitem(last=False)
-            update = {"sessionResumptionUpdate": {"newHandle": handle, "resumable": True}}
-            await self.send_msg(update, "sessionResumptionUpdate")
+            await self._save_point()
+
+    async def _save_point(self) -> None:
+        """Send a fresh resumption handle for the conversation so far (unguessable: secrets)."""
+        handle = secrets.token_urlsafe(32)
+        self.hub.handles[handle] = {
+            "history": [dict(h) for h in self.history],
+            "session_start": self.session_start,
+        }
+        while len(self.hub.handles) > self.hub.max_handles:
+            self.hub.handles.popitem(last=False)
+        update = {"sessionResumptionUpdate": {"newHandle": handle, "resumable": True}}
+        await self.send_msg(update, "sessionResumptionUpdate")
 
     def _usage(self, out_text: int, out_audio: int) -> dict[str, Any]:
         """The whole context is the prompt (as the service counts it), the reply the response."""
         cfg = self.cfg
         p_text = text_tokens(cfg.system_instruction) if cfg else 0
         p_audio = self.video_tokens
+        if cfg is not None and cfg.compression:
+            trigger, target = cfg.compression
+            self.history = compress(self.history, p_text + p_audio, trigger, target, _cost)
         context = list(self.history)
         while context and context[-1]["role"] == "model":  # this reply is not prompt
             context.pop()
@@ -255,3 +279,8 @@ class Speaker(ConnectionBase):
             response_details=response,
         )
         return usage.to_dict(self.dialect)
+
+
+def _cost(entry: dict[str, Any]) -> int:
+    """Tokens one history entry takes in the context."""
+    return audio_tokens(entry["audio_s"]) if entry["audio_s"] else text_tokens(entry["text"])
