@@ -100,13 +100,10 @@ def redacted_headers(headers: Any) -> dict[str, str]:
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
-def _host_ok(header: str, host: str, port: int) -> bool:
-    name, _, given_port = header.rpartition(":") if not header.endswith("]") else (header, "", "")
-    if not name:  # no port in the header
-        name, given_port = header, ""
-    if given_port and given_port != str(port):
-        return False
-    name = name.lower().strip("[]")
+def _host_ok(header: str, host: str) -> bool:
+    # only the name matters (a rebinding page names its own host); a TCP proxy may change the port
+    name, _, _ = header.rpartition(":") if not header.endswith("]") else (header, "", "")
+    name = (name or header).lower().strip("[]")
     bound = host.lower().strip("[]")
     if bound in ("", "0.0.0.0", "::"):
         return True  # listening everywhere: any name that reaches it
@@ -119,18 +116,29 @@ def _host_ok(header: str, host: str, port: int) -> bool:
     return loopback and name in _LOOPBACK_NAMES
 
 
+def _all(headers: Any, name: str) -> list[str]:
+    getter = getattr(headers, "get_all", None)
+    if getter is not None:
+        return list(getter(name))
+    value = headers.get(name)
+    return [] if value is None else [value]
+
+
 def refusal(headers: Any, host: str, port: int, allowed_origins: tuple[str, ...]) -> str | None:
     """Why a request must be refused with 403 (None when it may proceed).
 
     ``allowed_origins`` lists origins a browser page may connect from (``"*"`` allows any).
     """
-    origin = headers.get("Origin")
+    origins, hosts = _all(headers, "Origin"), _all(headers, "Host")
+    if len(origins) > 1 or len(hosts) > 1:
+        return "Forbidden: repeated Origin or Host header\n"
+    origin = origins[0] if origins else None
     if origin is not None and "*" not in allowed_origins and origin not in allowed_origins:
         return (
             f"Forbidden: requests from web pages (Origin {origin}) are refused; "
             f"allow it with --allow-origin {origin} (or Emulator(allow_origins=[...]))\n"
         )
-    given = headers.get("Host")
-    if given is not None and not _host_ok(given, host, port):
+    given = hosts[0] if hosts else None
+    if given is not None and not _host_ok(given, host):
         return f"Forbidden: Host {given} is not this emulator's address ({host}:{port})\n"
     return None

@@ -241,7 +241,7 @@ class Speaker(ConnectionBase):
 
     async def _save_point(self) -> None:
         """Send a fresh resumption handle for the conversation so far (unguessable: secrets)."""
-        handle = secrets.token_urlsafe(32)
+        handle = "emu-" + secrets.token_urlsafe(32)
         self.hub.handles[handle] = {
             "history": [dict(h) for h in self.history],
             "session_start": self.session_start,
