@@ -12,7 +12,9 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import threading
+from typing import Any
 
 from .faults import PHASES
 from .server import Emulator
@@ -79,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="let web pages from ORIGIN connect (repeatable; '*' for any). By default requests "
         "with an Origin header are refused, so a browsed page cannot use the emulator",
     )
+    a(
+        "--workers",
+        type=int,
+        default=1,
+        help="serve from this many processes sharing the port (SO_REUSEPORT); resumption "
+        "handles are shared through a directory (default: 1)",
+    )
+    a("--reuse-port", action="store_true", help="bind with SO_REUSEPORT (set by --workers)")
+    a("--handles-dir", metavar="DIR", default=None, help="share resumption handles via DIR")
     a(
         "--lenient",
         action="store_true",
@@ -170,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stdout,
     )
     logging.getLogger("websockets").setLevel(logging.WARNING)
+    if args.workers > 1 and args.tls:
+        print(
+            "--workers and --tls cannot be combined yet (one certificate per process)",
+            file=sys.stderr,
+        )
+        return 2
     key = None
     if args.api_key_env:
         key = os.environ.get(args.api_key_env)
@@ -195,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         strict=not args.lenient,
         tls=args.tls,
         allow_origins=args.allow_origins,
+        reuse_port=args.reuse_port or args.workers > 1,
+        handles_dir=args.handles_dir,
         max_connection_s=args.max_connection_s,
         audio_session_s=args.audio_session_s,
         video_session_s=args.video_session_s,
@@ -209,7 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         drop_at=args.drop_at,
         script=script,
     )
+    if args.workers > 1 and args.handles_dir is None:
+        emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
     emu.start()
+    workers = _start_workers(argv, args, emu.port)
     if emu.ca_file:
         print(f"ca file: {emu.ca_file}", flush=True)
     print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
@@ -221,8 +243,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        for worker in workers:
+            worker.stop()
         emu.stop()
     return 0
+
+
+def _start_workers(argv: list[str] | None, args: argparse.Namespace, port: int) -> list[Any]:
+    """The other ``--workers`` processes, on the same port (later options override earlier)."""
+    from .process import EmulatorProcess
+
+    extra = ["--workers", "1", "--port", str(port), "--reuse-port"]
+    extra += ["--handles-dir", args.handles_dir] if args.handles_dir else []
+    base = list(sys.argv[1:] if argv is None else argv)
+    return [EmulatorProcess(*base, *extra).start() for _ in range(args.workers - 1)]
 
 
 if __name__ == "__main__":

@@ -13,7 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from ..protocol import OUTPUT_RATE, encode_b64
 from .faults import Faults
+from .frames import audio_frame
+from .handles import HandleStore
 from .responder import Responder
 
 __all__ = ["KEEP_AUDIO", "Hub", "SessionRecord"]
@@ -85,9 +88,9 @@ class Hub:
     strict: bool = True
     audio_session_s: float = 900.0  # the service's session limits without compression
     video_session_s: float = 120.0
-    handles: OrderedDict = field(default_factory=OrderedDict)  # handle -> saved state
-    max_handles: int = 4096
+    handles: HandleStore = field(default_factory=HandleStore)
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
+    _frame_cache: OrderedDict = field(default_factory=OrderedDict)
 
     @property
     def speed(self) -> float:
@@ -105,4 +108,21 @@ class Hub:
             self._tts_cache[key] = hit
             if len(self._tts_cache) > 256:
                 self._tts_cache.popitem(last=False)
+        return hit
+
+    def reply_frames(self, text: str, voice: str, language: str) -> tuple[list[bytes], int]:
+        """The reply's audio as ready-to-send server frames of ``chunk_ms`` each, and its sample
+        count; cached, so a repeated reply costs no synthesis, base64 or JSON work."""
+        key = (text, voice, language, self.chunk_ms)
+        hit = self._frame_cache.get(key)
+        if hit is None:
+            audio = self.synthesize(text, voice, language)
+            step = OUTPUT_RATE * self.chunk_ms // 1000
+            frames = [
+                audio_frame(encode_b64(audio[i : i + step].tobytes()))
+                for i in range(0, len(audio), step)
+            ]
+            hit = self._frame_cache[key] = (frames, len(audio))
+            if len(self._frame_cache) > 256:
+                self._frame_cache.popitem(last=False)
         return hit

@@ -187,7 +187,7 @@ class LiveConnection(Listener, Speaker):
             if saved is None:
                 raise Rejected(1008, "BidiGenerateContent session not found")
             self.history = [dict(h) for h in saved["history"]]
-            self.session_start = saved.get("session_start", self.t0)
+            self.session_start = self.t0 - float(saved.get("session_age", 0.0))
         self.cfg = cfg
         if not cfg.aad_disabled:
             make_vad = getattr(self.hub.speech, "make_vad", None)  # the speech extra's VAD

@@ -29,6 +29,7 @@ from websockets.asyncio.server import serve
 from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
+from .handles import HandleStore
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_options
 from .responder import Responder
@@ -71,6 +72,8 @@ class Emulator(Addresses):
     service does (see :mod:`.strict`; ``False`` forgives unknown fields and lower-case enums).
     ``tls`` serves ``wss://`` with a certificate made at start (its CA in :attr:`ca_file`);
     ``allow_origins`` lists the web origins whose pages may connect (none by default).
+    ``reuse_port`` lets several emulator processes share the port (``--workers``), with
+    ``handles_dir`` a directory they share resumption handles through.
 
     Example::
 
@@ -108,6 +111,8 @@ class Emulator(Addresses):
         strict: bool = True,
         tls: bool = False,
         allow_origins: tuple[str, ...] | list[str] = (),
+        reuse_port: bool = False,
+        handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
     ) -> None:
         check_options(
@@ -123,6 +128,8 @@ class Emulator(Addresses):
         self.dialect = dialect
         self.tls = bool(tls)
         self.allow_origins = tuple(allow_origins)
+        self.reuse_port = bool(reuse_port)
+        self.handles_dir = handles_dir
         self.certificates: Certificates | None = None
         self.api_key = Secret(api_key) if api_key else None
         self.faults = Faults(
@@ -168,6 +175,7 @@ class Emulator(Addresses):
             dialect=self.dialect,
             speech=get_speech(self._speech_kind),
             faults=self.faults,
+            handles=HandleStore(self.handles_dir),
             responder=Responder(self._hub_args["seed"]),  # type: ignore[arg-type]
             **self._hub_args,  # type: ignore[arg-type]
         )
@@ -207,6 +215,7 @@ class Emulator(Addresses):
             process_request=self._process_request,
             ssl=self.certificates.server_context() if self.certificates else None,
             compression="deflate",  # both official SDKs offer permessage-deflate
+            reuse_port=self.reuse_port or None,
             max_size=16 * 2**20,
             ping_interval=None,
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),

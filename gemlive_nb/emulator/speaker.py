@@ -9,17 +9,15 @@ import asyncio
 import contextlib
 import json
 import logging
-import secrets
 import time
 from typing import Any
 
-from ..protocol import OUTPUT_RATE, Usage, encode_b64
+from ..protocol import OUTPUT_RATE, Usage
 from .behaviour import compress, empathetic_opening, translation
 from .connection import ConnectionBase
 from .faults import ABORTED, INTERNAL
 from .frames import (
     Closed,
-    audio_frame,
     is_connection_closed,
     piece_marks,
     spoken_prefix,
@@ -139,14 +137,12 @@ class Speaker(ConnectionBase):
             self.history.append({"role": "model", "text": text, "audio_s": 0.0})
             await self._finish(grounding, text_tokens(text), 0, 0.0)
             return
-        audio = await asyncio.to_thread(self.hub.synthesize, text, cfg.voice, cfg.language)
+        frames, n_samples = await asyncio.to_thread(
+            self.hub.reply_frames, text, cfg.voice, cfg.language
+        )
         step = OUTPUT_RATE * self.hub.chunk_ms // 1000
-        frames = [
-            audio_frame(encode_b64(audio[i : i + step].tobytes()))
-            for i in range(0, len(audio), step)
-        ]
         chunk_s = step / OUTPUT_RATE
-        duration = len(audio) / OUTPUT_RATE
+        duration = n_samples / OUTPUT_RATE
         # piece i is sent just before the first chunk that ends after its share of the audio
         marks = piece_marks(pieces, len(frames))
         burst = max(1, self.hub.burst)
@@ -241,13 +237,8 @@ class Speaker(ConnectionBase):
 
     async def _save_point(self) -> None:
         """Send a fresh resumption handle for the conversation so far (unguessable: secrets)."""
-        handle = "emu-" + secrets.token_urlsafe(32)
-        self.hub.handles[handle] = {
-            "history": [dict(h) for h in self.history],
-            "session_start": self.session_start,
-        }
-        while len(self.hub.handles) > self.hub.max_handles:
-            self.hub.handles.popitem(last=False)
+        state = {"history": self.history, "session_age": time.monotonic() - self.session_start}
+        handle = self.hub.handles.new(json.loads(json.dumps(state)))  # a copy, JSON-safe
         update = {"sessionResumptionUpdate": {"newHandle": handle, "resumable": True}}
         await self.send_msg(update, "sessionResumptionUpdate")
 

@@ -221,3 +221,23 @@ def _b64(data: bytes) -> str:
     import base64
 
     return base64.b64encode(data).decode()
+
+
+async def test_worker_processes_share_the_port_and_the_resumption_handles():
+    setup = {"model": f"models/{MODEL}", "sessionResumption": {}}
+    with EmulatorProcess("--workers", "2", "--speech", "builtin") as proc:
+        url = (
+            proc.url
+            + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+        )
+        handles = []
+        for _ in range(6):
+            async with websockets.connect(url) as ws:
+                await ws.send(json.dumps({"setup": setup}))
+                await ws.recv()
+                handles.append(json.loads(await ws.recv())["sessionResumptionUpdate"]["newHandle"])
+        for handle in handles:  # whichever worker takes the connection knows the handle
+            async with websockets.connect(url) as ws:
+                resume = {**setup, "sessionResumption": {"handle": handle}}
+                await ws.send(json.dumps({"setup": resume}))
+                assert "setupComplete" in json.loads(await ws.recv())
