@@ -26,7 +26,7 @@ __all__ = ["MAX_UTTERANCE", "Listener"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
-PARTIAL_EVERY = 4 * INPUT_RATE // 5  # new speech between two partial transcriptions
+PARTIAL_EVERY = 6 * INPUT_RATE // 5  # new speech between two partial transcriptions
 _RATE_RE = re.compile(r"rate=(\d+)")
 
 
