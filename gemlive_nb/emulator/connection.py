@@ -115,6 +115,10 @@ class ConnectionBase:
 
     # ------------------------------------------------------------------ main loop
 
+    def _call_id(self) -> str:
+        """A tool call id in the service's style (seeded, so runs repeat)."""
+        return f"function-call-{self.rng.randrange(10**17, 10**19)}"
+
     # implemented by the reply part (speaker.py); declared here for the input parts
     def _start_reply(self, user_text: str | None, tool_answers: list | None = None) -> None:
         raise NotImplementedError

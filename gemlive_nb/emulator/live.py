@@ -278,7 +278,8 @@ class LiveConnection(Listener, Speaker):
             if not isinstance(fr, dict):
                 raise Rejected(1007, f"{INVALID} toolResponse.functionResponses must be objects")
             call_id = fr.get("id")
-            response = fr.get("response") if isinstance(fr.get("response"), dict) else {}
+            given = fr.get("response")
+            response: dict[str, Any] = given if isinstance(given, dict) else {}
             scheduling = fr.get("scheduling") or response.get("scheduling") or "WHEN_IDLE"
             self.history.append(
                 {"role": "tool", "text": json.dumps(response, sort_keys=True), "audio_s": 0.0}
@@ -300,8 +301,5 @@ class LiveConnection(Listener, Speaker):
         if scheduling == "INTERRUPT":
             await self._interrupt()
         self._start_reply(None, tool_answers=[fr])
-
-    def _call_id(self) -> str:
-        return f"function-call-{self.rng.randrange(10**17, 10**19)}"
 
     # ------------------------------------------------------------------ replies

@@ -131,7 +131,9 @@ class Emulator(Addresses):
         self.reuse_port = bool(reuse_port)
         self.handles_dir = handles_dir
         self.certificates: Certificates | None = None
-        self.api_key = Secret(api_key) if api_key else None
+        self.api_key = (
+            (api_key if isinstance(api_key, Secret) else Secret(api_key)) if api_key else None
+        )
         self.faults = Faults(
             go_away_after=go_away_after,
             go_away_time_left=go_away_time_left,
