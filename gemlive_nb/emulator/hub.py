@@ -58,6 +58,21 @@ class SessionRecord:
         if self.audio_in <= KEEP_AUDIO:
             self.messages.append({"realtimeInput": {"audio": {"mimeType": mime, "bytes": size}}})
 
+    def note_message(self, msg: dict[str, Any]) -> None:
+        """One summarised client message; audio-carrying ones count toward the audio cap."""
+        ri = msg.get("realtimeInput")
+        blobs = []
+        if isinstance(ri, dict):
+            blobs = [ri["audio"]] if isinstance(ri.get("audio"), dict) else []
+            blobs += [c for c in ri.get("mediaChunks") or () if isinstance(c, dict)]
+        if not blobs:
+            self.messages.append(msg)
+            return
+        self.audio_in += 1
+        self.audio_in_bytes += sum(int(b.get("bytes", 0)) for b in blobs)
+        if self.audio_in <= KEEP_AUDIO:
+            self.messages.append(msg)
+
     def note_sent(self, kind: str) -> None:
         """One server message of ``kind`` (audio listed while under the cap)."""
         if kind == "audio":

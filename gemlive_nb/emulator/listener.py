@@ -118,15 +118,14 @@ class Listener(ConnectionBase):
             self._spawn(self._partial(self.utterance_no, np.concatenate(parts)))
 
     async def _partial(self, n: int, samples: np.ndarray) -> None:
+        # transcribed outside the ordering lock, so a slow partial never delays the final one
         try:
+            text = await self._transcribe(samples)
             async with self._utterance_order:
-                if n != self.utterance_no or self.closed:
-                    return  # the utterance ended meanwhile: its final transcript says it all
-                text = await self._transcribe(samples)
-                if text.startswith(UNRECOGNISED_PREFIX):
-                    return  # nothing legible yet
+                if n != self.utterance_no or self.closed or text.startswith(UNRECOGNISED_PREFIX):
+                    return  # the utterance ended meanwhile (its final transcript says it all)
                 heard = self.heard.get(n, "")
-                if n == self.utterance_no and text.startswith(heard) and len(text) > len(heard):
+                if text.startswith(heard) and len(text) > len(heard):
                     self.heard[n] = text
                     await self.send_msg(
                         {"serverContent": {"inputTranscription": {"text": text[len(heard) :]}}},

@@ -150,7 +150,7 @@ class LiveConnection(Listener, Speaker):
             self._on_audio(data, mime)
             return None
         msg = normalize_keys(obj)
-        self.record.messages.append(summary(msg))
+        self.record.note_message(summary(msg))
         return msg
 
     async def _dispatch(self, msg: dict[str, Any]) -> None:

@@ -60,7 +60,7 @@ def mismatch(expected: Any, actual: Any, path: str = "") -> str | None:
 async def _next_message(conn: LiveConnection) -> dict[str, Any]:
     frame = await conn.ws.recv()
     msg = normalize_keys(json.loads(frame))
-    conn.record.messages.append(_summary(msg))
+    conn.record.note_message(_summary(msg))
     if "setup" in msg and conn.record.setup is None:
         conn.record.setup = msg["setup"]
     return msg

@@ -55,7 +55,9 @@ class Emulator(Addresses):
     """A local Gemini Live API server (see the module doc for paths and auth).
 
     Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or
-    ``"mixroute"`` (usage shape and modality rule); ``speech`` backend ``"auto"|"builtin"|"real"``;
+    ``"mixroute"`` (the endpoint clients are pointed at by default; each connection's wire
+    dialect — usage shape, modality rule — follows the path it dialled); ``speech`` backend
+    ``"auto"|"builtin"|"real"``;
     ``api_key`` required from clients when set; ``latency`` seconds before each reply;
     ``chunk_ms`` reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace
     reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end

@@ -241,3 +241,18 @@ async def test_worker_processes_share_the_port_and_the_resumption_handles():
                 resume = {**setup, "sessionResumption": {"handle": handle}}
                 await ws.send(json.dumps({"setup": resume}))
                 assert "setupComplete" in json.loads(await ws.recv())
+
+
+async def test_the_proxys_media_chunks_count_toward_the_same_bound():
+    chunk = {"mimeType": "audio/pcm;rate=16000", "data": _b64(bytes(640))}
+    frame = json.dumps({"realtimeInput": {"mediaChunks": [chunk]}})
+    async with Emulator(speech="builtin") as emu:
+        url = emu.proxy_url("gemini-live-2.5-flash-native-audio")
+        async with websockets.connect(url) as ws:
+            await ws.send(json.dumps({"setup": {"model": "gemini-live-2.5-flash-native-audio"}}))
+            await ws.recv()
+            for _ in range(KEEP_AUDIO + 100):
+                await ws.send(frame)
+        record = emu.wait_closed(1)
+    assert record.audio_in == KEEP_AUDIO + 100 and record.audio_in_bytes == 640 * record.audio_in
+    assert len(record.messages) == KEEP_AUDIO + 1  # the setup, then the first KEEP_AUDIO chunks
