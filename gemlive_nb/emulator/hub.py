@@ -104,6 +104,8 @@ class Hub:
     audio_session_s: float = 900.0  # the service's session limits without compression
     video_session_s: float = 120.0
     handles: HandleStore = field(default_factory=HandleStore)
+    partials_running: int = 0  # partial input transcriptions in flight (all connections)
+    max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
     _frame_cache: OrderedDict = field(default_factory=OrderedDict)
 

@@ -107,6 +107,8 @@ class Listener(ConnectionBase):
         cfg = self.cfg
         if cfg is None or not cfg.input_transcription or self.partial_busy:
             return
+        if self.hub.partials_running >= self.hub.max_partials:
+            return  # a busy emulator sends fewer pieces rather than falling behind
         assert self.speech_start is not None
         if self.fed - max(self.speech_start, self.partial_at) < PARTIAL_EVERY:
             return
@@ -115,6 +117,7 @@ class Listener(ConnectionBase):
         parts = [x[max(0, start - s) :] for s, x in self.chunks if s + len(x) > start]
         if parts:
             self.partial_busy = True
+            self.hub.partials_running += 1
             self._spawn(self._partial(self.utterance_no, np.concatenate(parts)))
 
     async def _partial(self, n: int, samples: np.ndarray) -> None:
@@ -133,6 +136,7 @@ class Listener(ConnectionBase):
                     )
         finally:
             self.partial_busy = False
+            self.hub.partials_running -= 1
 
     async def _transcribe(self, samples: np.ndarray) -> str:
         assert self.cfg is not None
