@@ -1,105 +1,214 @@
-"""How many real-time Live sessions the emulator sustains: CPU per session, measured.
+"""How many real-time Live sessions the emulator serves on time, counted at the clients.
 
-The emulator runs in its own process (so its CPU is measured alone, from /proc). N raw
-WebSocket clients in this process each stream 20 ms PCM chunks in real time for the given
-duration: a spoken question (built-in voice) followed by silence, so every session goes through
-the VAD, transcription, a paced spoken reply and plain silence streaming. Prints the emulator's
-CPU use per session and the number of sessions that would fit on 2 cores.
+The emulator runs as ``python -m gemlive_nb.emulator --realtime`` (``--workers`` processes sharing
+the port). Lean load-generator processes open N sessions over raw WebSockets. Every session
+streams 20 ms PCM chunks in real time, like a microphone, and asks a spoken question every 8 s.
+The chunks are encoded once, before the run: a question, then silence. The reply audio comes
+paced like playback. Each client counts what it receives and when:
 
-Usage::
+- a reply audio chunk is **late** when it arrives after its playback deadline, which is the
+  first chunk's arrival plus a 100 ms jitter buffer plus the audio before it;
+- a reply is **missing** when the turn does not complete before the next question;
+- a generator tick is **behind** when the generator itself falls over 20 ms behind its
+  schedule. A step where that happens measures the generator, so it is flagged.
 
-    .venv/bin/python bench/bench_emulator.py                 # 200 sessions, 10 s
-    .venv/bin/python bench/bench_emulator.py --sessions 50 --seconds 5
+The ramp adds sessions step by step until more than 1 % of chunks are late, or replies go
+missing. Nothing is extrapolated from CPU share; the table shows what was received. Run it quiet,
+and busy with ``--hogs 2`` (two busy-loop processes on the two cores)::
+
+    .venv/bin/python bench/bench_emulator.py                      # ramp 100, 200, ... sessions
+    .venv/bin/python bench/bench_emulator.py --start 400 --step 0 --hogs 2
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
 import json
+import multiprocessing as mp
 import os
+import subprocess
+import sys
 import time
+from typing import Any
 
+import numpy as np
 import websockets
-from _common import bench_args, emulator_process, spoken_question
+from _common import spoken_question
+
+from gemlive_nb.emulator import EmulatorProcess
 
 MODEL = "models/gemini-2.5-flash-native-audio-preview-12-2025"
 PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-CHUNK = 320  # 20 ms at 16 kHz
+TICK_S = 0.020  # microphone chunk
+CYCLE = 400  # ticks between questions (8 s)
+CHUNK_S = 0.040  # the emulator's reply chunk length (its default)
+JITTER_S = 0.100  # client jitter buffer before playback starts
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc (Linux)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def frames(seconds: float) -> list[str]:
-    total = int(seconds * 16000)
-    pcm = spoken_question(total)
-    out = []
-    for i in range(0, total - CHUNK + 1, CHUNK):
-        data = base64.b64encode(pcm[i : i + CHUNK].tobytes()).decode()
-        out.append(
+def encoded_frames() -> tuple[list[bytes], int]:
+    """One 8 s cycle of ready-to-send frames, and the tick at which the question ends."""
+    pcm = spoken_question(CYCLE * 320)
+    voiced = np.flatnonzero(np.abs(pcm) > 200)
+    end_tick = int(voiced[-1] // 320) + 1
+    frames = []
+    for i in range(CYCLE):
+        data = base64.b64encode(pcm[i * 320 : (i + 1) * 320].tobytes()).decode()
+        msg = (
             '{"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"' + data + '"}}}'
         )
-    return out
+        frames.append(msg.encode())
+    return frames, end_tick
 
 
-async def client(url: str, chunks: list[str], start: float, stats: dict) -> None:
-    async with websockets.connect(url + PATH, max_queue=None, compression=None) as ws:
-        setup = {"model": MODEL, "inputAudioTranscription": {}, "outputAudioTranscription": {}}
-        await ws.send(json.dumps({"setup": setup}))
-        await ws.recv()
+class Session:
+    """One client: a reader that times every reply chunk against its playback deadline."""
 
-        async def reader() -> None:
-            async for msg in ws:
-                stats["received"] += 1
-                if b'"turnComplete"' in msg:
-                    stats["turns"] += 1
+    def __init__(self, ws: Any, offset: int, stats: dict[str, float]) -> None:
+        self.ws, self.offset, self.stats = ws, offset, stats
+        self.first: float | None = None
+        self.chunks = 0
+        self.asked_at: float | None = None
+        self.answered = True
 
-        task = asyncio.create_task(reader())
-        for i, chunk in enumerate(chunks):
-            delay = start + i * 0.02 - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            else:
-                stats["late"] += 1
-            await ws.send(chunk)
-        task.cancel()
+    async def read(self) -> None:
+        stats = self.stats
+        async for msg in self.ws:
+            now = time.monotonic()
+            if b'"inlineData"' in msg:
+                if self.first is None:
+                    self.first = now
+                    if self.asked_at is not None:
+                        stats["latency_sum"] += now - self.asked_at
+                        stats["latency_n"] += 1
+                deadline = self.first + JITTER_S + self.chunks * CHUNK_S
+                stats["chunks"] += 1
+                stats["late"] += now > deadline
+                self.chunks += 1
+            elif b'"turnComplete"' in msg:
+                stats["replies"] += 1
+                self.first, self.chunks, self.answered = None, 0, True
 
 
-async def run(url: str, sessions: int, seconds: float, pid: int) -> dict:
-    chunks = frames(seconds)
-    stats = {"received": 0, "turns": 0, "late": 0}
-    start = time.monotonic() + 1.0
-    cpu0 = cpu_seconds(pid)
-    t0 = time.monotonic()
-    await asyncio.gather(
-        *(client(url, chunks, start + (i % 50) * 0.0004, stats) for i in range(sessions))
+async def generator(
+    url: str, n: int, seconds: float, first_offset: int, transcribe: bool, out: Any
+) -> None:
+    frames, end_tick = encoded_frames()
+    stats = dict.fromkeys(
+        "chunks late replies missing asked behind ticks latency_sum latency_n".split(), 0.0
     )
-    wall = time.monotonic() - t0
-    stats["cpu"] = cpu_seconds(pid) - cpu0
-    stats["wall"] = wall
-    return stats
+    sessions: list[Session] = []
+    extra = {"inputAudioTranscription": {}} if transcribe else {}
+    setup = json.dumps({"setup": {"model": MODEL, **extra}})
+    for i in range(n):
+        ws = await websockets.connect(url + PATH, compression=None, max_queue=None)
+        await ws.send(setup)
+        await ws.recv()
+        sessions.append(Session(ws, (first_offset + i) * 37 % CYCLE, stats))
+    readers = [asyncio.ensure_future(s.read()) for s in sessions]
+    start = time.monotonic() + 0.5
+    ticks = int(seconds / TICK_S)
+    for t in range(ticks):
+        lag = time.monotonic() - (start + t * TICK_S)
+        if lag < 0:
+            await asyncio.sleep(-lag)
+        elif lag > TICK_S:
+            stats["behind"] += 1
+        stats["ticks"] += 1
+        now = time.monotonic()
+        for s in sessions:
+            k = (t + s.offset) % CYCLE
+            if k == 0:  # a new question starts: the last one must have been answered
+                if s.asked_at is not None and not s.answered:
+                    stats["missing"] += 1
+                s.answered = False
+            if k == end_tick:
+                s.asked_at = now
+                stats["asked"] += 1
+            s.ws.protocol.send_text(frames[k])
+            s.ws.send_data()
+    for r in readers:
+        r.cancel()
+    for s in sessions:
+        s.ws.transport.abort()
+    out.send(stats)
+
+
+def _generator_process(*args: Any) -> None:
+    asyncio.run(generator(*args))
+
+
+def run_step(
+    url: str, sessions: int, seconds: float, clients: int, transcribe: bool
+) -> dict[str, float]:
+    ctx = mp.get_context("spawn")
+    pipes, procs = [], []
+    share = [sessions // clients + (i < sessions % clients) for i in range(clients)]
+    first = 0
+    for n in share:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(
+            target=_generator_process, args=(url, n, seconds, first, transcribe, child)
+        )
+        proc.start()
+        pipes.append(parent)
+        procs.append(proc)
+        first += n
+    total: dict[str, float] = {}
+    for parent, proc in zip(pipes, procs, strict=True):
+        for k, v in parent.recv().items():
+            total[k] = total.get(k, 0.0) + v
+        proc.join()
+    return total
 
 
 def main() -> None:
-    args = bench_args(__doc__, sessions=200, seconds=10.0)
-    with emulator_process() as (url, pid):
-        s = asyncio.run(run(url, args.sessions, args.seconds, pid))
-    busy = s["cpu"] / s["wall"]
-    per_session = busy / args.sessions
-    print(
-        f"{args.sessions} real-time sessions x {args.seconds:g} s of 20 ms chunks "
-        f"({s['turns']} replies, {s['received']} server frames, {s['late']} late sends)"
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--start", type=int, default=100, help="sessions in the first step")
+    p.add_argument("--step", type=int, default=100, help="sessions added per step (0: one step)")
+    p.add_argument("--max", type=int, default=1000, help="stop after this many sessions")
+    p.add_argument("--seconds", type=float, default=24.0, help="length of each step")
+    p.add_argument("--workers", type=int, default=2, help="emulator processes sharing the port")
+    p.add_argument("--clients", type=int, default=2, help="load-generator processes")
+    p.add_argument("--hogs", type=int, default=0, help="busy-loop processes during the run")
+    p.add_argument(
+        "--no-transcription",
+        action="store_true",
+        help="sessions do not ask for input transcription (no partial transcripts)",
     )
-    print(
-        f"emulator CPU: {100 * busy:.1f}% of one core in total, "
-        f"{100 * per_session:.3f}% per session"
-    )
-    print(f"=> about {int(2 / per_session)} concurrent real-time sessions fit on 2 cores")
+    p.add_argument("--url", default=None, help="load an emulator already running at this URL")
+    args = p.parse_args()
+    hogs = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(args.hogs)]
+    opts = ["--realtime", "-q", "--speech", "builtin", "--workers", str(args.workers)]
+    try:
+        with EmulatorProcess(*opts, "--max-connection-s", "3600") as emu:
+            if args.url:
+                emu.url = args.url
+            assert emu.url is not None
+            print(
+                f"emulator: {args.workers} worker(s); generator: {args.clients} process(es); "
+                f"{args.hogs} hog(s); {os.cpu_count()} cores; {args.seconds:.0f} s per step"
+            )
+            print("sessions  chunks   late%  replies  missing  latency  generator-behind")
+            n = args.start
+            while n <= args.max:
+                s = run_step(emu.url, n, args.seconds, args.clients, not args.no_transcription)
+                late = 100 * s["late"] / max(1, s["chunks"])
+                latency = s["latency_sum"] / max(1, s["latency_n"])
+                behind = 100 * s["behind"] / max(1, s["ticks"])
+                print(
+                    f"{n:8d} {int(s['chunks']):7d} {late:7.2f} {int(s['replies']):8d} "
+                    f"{int(s['missing']):8d} {latency:7.2f}s {behind:8.1f} % of ticks",
+                    flush=True,
+                )
+                if late > 1.0 or s["missing"] > 0.01 * max(1, s["asked"]) or not args.step:
+                    break
+                n += args.step
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
 
 
 if __name__ == "__main__":

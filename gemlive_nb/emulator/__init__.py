@@ -12,12 +12,42 @@ Example::
         print(emu.url)     # ws://127.0.0.1:PORT — point a client (or the google-genai SDK) here
 
 Shell: ``python -m gemlive_nb.emulator --port 9000`` (``--help`` lists every option).
+
+Names load on first use, so ``import gemlive_nb.emulator.process`` (the child-process launcher a
+keyless ``connect()`` uses) loads neither the server nor the synthesizer.
 """
 
 from __future__ import annotations
 
-from .faults import Faults
-from .live import SessionRecord
-from .server import AUTH_FAILED, Emulator, route
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["AUTH_FAILED", "Emulator", "Faults", "SessionRecord", "route"]
+if TYPE_CHECKING:
+    from .faults import Faults
+    from .hub import SessionRecord
+    from .process import EmulatorProcess
+    from .server import AUTH_FAILED, Emulator, route
+
+__all__ = ["AUTH_FAILED", "Emulator", "EmulatorProcess", "Faults", "SessionRecord", "route"]
+
+_HOME = {
+    "AUTH_FAILED": ".server",
+    "Emulator": ".server",
+    "route": ".server",
+    "EmulatorProcess": ".process",
+    "Faults": ".faults",
+    "SessionRecord": ".hub",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

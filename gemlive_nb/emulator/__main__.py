@@ -12,7 +12,9 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import threading
+from typing import Any
 
 from .faults import PHASES
 from .server import Emulator
@@ -65,10 +67,52 @@ def build_parser() -> argparse.ArgumentParser:
     a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(
+        "--tls",
+        action="store_true",
+        help="serve wss:// with a certificate made at start; prints 'ca file: PATH' (the CA to "
+        "trust, e.g. SSL_CERT_FILE=PATH) — the google-genai SDK always dials wss://",
+    )
+    a(
+        "--allow-origin",
+        dest="allow_origins",
+        metavar="ORIGIN",
+        action="append",
+        default=[],
+        help="let web pages from ORIGIN connect (repeatable; '*' for any). By default requests "
+        "with an Origin header are refused, so a browsed page cannot use the emulator",
+    )
+    a(
+        "--workers",
+        type=int,
+        default=1,
+        help="serve from this many processes sharing the port (SO_REUSEPORT); resumption "
+        "handles are shared through a directory (default: 1)",
+    )
+    a("--reuse-port", action="store_true", help="bind with SO_REUSEPORT (set by --workers)")
+    a("--handles-dir", metavar="DIR", default=None, help="share resumption handles via DIR")
+    a(
+        "--lenient",
+        action="store_true",
+        help="accept unknown fields, lower-case enum values and other shapes the service refuses "
+        "(default: strict, closing 1007 as the service does)",
+    )
+    a(
         "--max-connection-s",
         type=float,
         default=600.0,
         help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+    )
+    a(
+        "--audio-session-s",
+        type=float,
+        default=900.0,
+        help="session limit without context compression, audio only (default: 900)",
+    )
+    a(
+        "--video-session-s",
+        type=float,
+        default=120.0,
+        help="session limit without context compression once video was sent (default: 120)",
     )
     a(
         "--go-away-after",
@@ -137,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stdout,
     )
     logging.getLogger("websockets").setLevel(logging.WARNING)
+    if args.workers > 1 and args.tls:
+        print(
+            "--workers and --tls cannot be combined yet (one certificate per process)",
+            file=sys.stderr,
+        )
+        return 2
     key = None
     if args.api_key_env:
         key = os.environ.get(args.api_key_env)
@@ -159,7 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         realtime=args.realtime,
         seed=args.seed,
         allow_unknown_models=args.allow_unknown_models,
+        strict=not args.lenient,
+        tls=args.tls,
+        allow_origins=args.allow_origins,
+        reuse_port=args.reuse_port or args.workers > 1,
+        handles_dir=args.handles_dir,
         max_connection_s=args.max_connection_s,
+        audio_session_s=args.audio_session_s,
+        video_session_s=args.video_session_s,
         go_away_after=args.go_away_after,
         go_away_time_left=args.go_away_time_left,
         fail_after_turns=args.fail_after_turns,
@@ -171,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         drop_at=args.drop_at,
         script=script,
     )
+    if args.workers > 1 and args.handles_dir is None:
+        emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
     emu.start()
+    workers = _start_workers(argv, args, emu.port)
+    if emu.ca_file:
+        print(f"ca file: {emu.ca_file}", flush=True)
     print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
     try:
         if args.watch_stdin:
@@ -181,8 +243,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        for worker in workers:
+            worker.stop()
         emu.stop()
     return 0
+
+
+def _start_workers(argv: list[str] | None, args: argparse.Namespace, port: int) -> list[Any]:
+    """The other ``--workers`` processes, on the same port (later options override earlier)."""
+    from .process import EmulatorProcess
+
+    extra = ["--workers", "1", "--port", str(port), "--reuse-port"]
+    extra += ["--handles-dir", args.handles_dir] if args.handles_dir else []
+    base = list(sys.argv[1:] if argv is None else argv)
+    return [EmulatorProcess(*base, *extra).start() for _ in range(args.workers - 1)]
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from typing import Any
 
 import espeakng_loader
 import numpy as np
@@ -82,7 +83,7 @@ class Espeak:
         self._callback = _CALLBACK(self._on_audio)  # kept alive: the library holds a pointer
         lib.espeak_SetSynthCallback(self._callback)
 
-    def _on_audio(self, wav: ctypes.POINTER(ctypes.c_short), count: int, _events: int) -> int:
+    def _on_audio(self, wav: Any, count: int, _events: int) -> int:  # wav: POINTER(c_short)
         if wav and count > 0:
             self._chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0

@@ -27,12 +27,15 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ABORTED", "INTERNAL", "PHASES", "Faults", "StallProxy"]
+from ..exceptions import ConfigError
+
+__all__ = ["ABORTED", "INTERNAL", "PHASES", "SESSION_LIMIT", "Faults", "StallProxy"]
 
 PHASES = ("turn_start", "mid_audio", "generation_complete")
 
 ABORTED = "The operation was aborted."
 INTERNAL = "Internal error occurred."
+SESSION_LIMIT = "Session duration limit reached."  # wording not documented by the service
 
 
 @dataclass
@@ -56,16 +59,19 @@ class Faults:
         for name in ("go_away_after", "drop_after", "slow", "bursty"):
             value = getattr(self, name)
             if value is not None and value < 0:
-                raise ValueError(f"{name} must be >= 0 seconds, got {value!r}")
+                raise ConfigError(f"{name} must be >= 0 seconds, got {value!r}")
         if self.fail_after_turns is not None and self.fail_after_turns < 0:
-            raise ValueError(f"fail_after_turns must be >= 0, got {self.fail_after_turns!r}")
+            raise ConfigError(f"fail_after_turns must be >= 0, got {self.fail_after_turns!r}")
         for name in ("go_away_at", "drop_at"):
             if getattr(self, name) not in (None, *PHASES):
-                raise ValueError(
+                raise ConfigError(
                     f"{name} must be one of {PHASES} or None, got {getattr(self, name)!r}"
                 )
         if self.max_connection_s <= 0 or self.go_away_time_left < 0:
-            raise ValueError("max_connection_s must be > 0 and go_away_time_left >= 0 seconds")
+            raise ConfigError(
+                f"max_connection_s must be > 0 and go_away_time_left >= 0 seconds, got "
+                f"{self.max_connection_s!r} and {self.go_away_time_left!r}"
+            )
 
     def lifetime(self) -> tuple[float, float]:
         """(when goAway is sent, when the connection is closed with 1008), in seconds."""

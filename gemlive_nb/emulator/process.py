@@ -27,7 +27,7 @@ from ..exceptions import GemliveError
 
 __all__ = ["EmulatorProcess"]
 
-_READY = re.compile(r"gemlive emulator on (ws://\S+)")
+_READY = re.compile(r"gemlive emulator on (wss?://\S+)")
 
 
 class EmulatorProcess:

@@ -25,8 +25,11 @@ import asyncio
 import json
 from typing import Any
 
+from ..exceptions import ConfigError
 from ..protocol import normalize_keys
-from .live import LiveConnection, _frame, _summary
+from .frames import frame as _frame
+from .frames import summary as _summary
+from .live import LiveConnection
 
 __all__ = ["mismatch", "run_script"]
 
@@ -57,7 +60,7 @@ def mismatch(expected: Any, actual: Any, path: str = "") -> str | None:
 async def _next_message(conn: LiveConnection) -> dict[str, Any]:
     frame = await conn.ws.recv()
     msg = normalize_keys(json.loads(frame))
-    conn.record.messages.append(_summary(msg))
+    conn.record.note_message(_summary(msg))
     if "setup" in msg and conn.record.setup is None:
         conn.record.setup = msg["setup"]
     return msg
@@ -92,7 +95,7 @@ async def run_script(conn: LiveConnection, script: list[dict[str, Any]]) -> None
             conn.drop()
             return
         else:
-            raise ValueError(f"script step {i} has no expect/send/sleep/close/drop: {step!r}")
+            raise ConfigError(f"script step {i} has no expect/send/sleep/close/drop: {step!r}")
     try:
         while True:
             await _next_message(conn)

@@ -8,128 +8,75 @@ scripts, notebooks (whose loop is already running) and pytest-asyncio::
         ...                                       # connect clients to emu.url
         emu.sessions[0].setup                     # what the first client sent
 
-Paths (leading ``//`` collapsed):
-
-- ``/ws/google.ai.generativelanguage.{v1,v1beta,v1alpha}.GenerativeService.BidiGenerateContent``
-  and ``...BidiGenerateContentConstrained`` (ephemeral tokens); key in ``x-goog-api-key``,
-  ``?key=``, ``?access_token=`` or ``Authorization: Token|Bearer``;
-- ``/ws/google.cloud.aiplatform.{v1,v1beta1}.LlmBidiService/BidiGenerateContent`` (Vertex);
-- ``/{v1beta,v1,v1alpha}/models/{model}/liveStream`` (mixroute proxy, ``Authorization: Bearer``).
-
-Any other path gets HTTP 404 at the upgrade. A missing or wrong key (only checked when
-``api_key`` is set) is accepted at the upgrade and then closed with 1008, as the service does.
+Which requests are served, and how keys and origins are checked: :mod:`.routes`. A missing or
+wrong key (only checked when ``api_key`` is set) is accepted at the upgrade; the setup is read,
+then the connection is closed with 1008, as the service does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
-import re
 import threading
 import time
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl
 
 from websockets.asyncio.server import serve
 
-from ..secret import REDACTED, SECRET_HEADERS, RedactingLogger, Secret, is_secret_param
+from ..secret import RedactingLogger, Secret
+from .addresses import Addresses
 from .faults import Faults
+from .handles import HandleStore
 from .live import Hub, LiveConnection, SessionRecord
+from .options import check_options
 from .responder import Responder
-from .setup import close_reason
+from .routes import (
+    AUTH_FAILED,
+    credentials,
+    redacted_headers,
+    redacted_path,
+    refusal,
+    route,
+)
 from .speech import get_speech
+from .tls import Certificates, make_certificates
 from .tokens import TokenService, TokenSocket
 
-__all__ = ["AUTH_FAILED", "Emulator"]
+__all__ = ["AUTH_FAILED", "Emulator", "route"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 
-# The service's text is longer than a close frame allows; it arrives cut to 123 bytes.
-AUTH_FAILED = close_reason(
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-    "login cookie or other valid authentication credential."
-)
-_GOOGLE_RE = re.compile(
-    r"^/ws/google\.ai\.generativelanguage\.(v1|v1beta|v1alpha)\.GenerativeService\."
-    r"BidiGenerateContent(Constrained)?$"
-)
-_VERTEX_RE = re.compile(
-    r"^/ws/google\.cloud\.aiplatform\.(v1|v1beta1)\.LlmBidiService/BidiGenerateContent$"
-)
-_PROXY_RE = re.compile(r"^/(v1|v1beta|v1alpha)/models/([^/]+)/liveStream$")
+_SETUP_WAIT_S = 10.0  # how long a connection with a bad key may take to send its setup
 
 
-def route(raw_path: str) -> tuple[str, str | None] | None:
-    """``(kind, model)`` for a request path, or None when it is not a Live endpoint.
-
-    ``kind`` is ``'google'``, ``'ephemeral'``, ``'vertex'`` or ``'proxy'``; ``model`` is set for
-    the proxy path. Example::
-
-        route("//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent")
-        # ('google', None)
-    """
-    path = "/" + raw_path.split("?", 1)[0].lstrip("/")
-    if m := _GOOGLE_RE.match(path):
-        return ("ephemeral" if m.group(2) else "google"), None
-    if _VERTEX_RE.match(path):
-        return "vertex", None
-    if m := _PROXY_RE.match(path):
-        return "proxy", m.group(2)
-    return None
-
-
-def _credentials(raw_path: str, headers: Any) -> list[str]:
-    query = raw_path.partition("?")[2]
-    found = [v for k, v in parse_qsl(query) if k in ("key", "access_token")]
-    if headers.get("x-goog-api-key"):
-        found.append(headers["x-goog-api-key"])
-    auth = headers.get("authorization") or ""
-    scheme, _, value = auth.partition(" ")
-    if scheme.lower() in ("bearer", "token") and value:
-        found.append(value.strip())
-    return found
-
-
-def _redacted_path(raw_path: str) -> str:
-    path, _, query = raw_path.partition("?")
-    if not query:
-        return path
-    pairs = [f"{k}={REDACTED if is_secret_param(k) else v}" for k, v in parse_qsl(query, True)]
-    return path + "?" + "&".join(pairs)
-
-
-def _check_numbers(**values: Any) -> None:
-    """Every emulator knob that takes a number gets one (None allowed where it is optional)."""
-    for name, value in values.items():
-        if value is None and name in ("go_away_after", "drop_after", "fail_after_turns"):
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{name} must be a number, got {value!r}")
-        if name in ("port", "burst", "seed", "chunk_ms", "fail_after_turns") and value != int(
-            value
-        ):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if not 0 <= values["port"] <= 65535:
-        raise ValueError(f"port must be 0 (any free port) or 1-65535, got {values['port']!r}")
-
-
-class Emulator:
+class Emulator(Addresses):
     """A local Gemini Live API server (see the module doc for paths and auth).
 
     Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or
-    ``"mixroute"`` (usage shape and modality rule); ``speech`` backend ``"auto"|"builtin"|"real"``;
+    ``"mixroute"`` (the endpoint clients are pointed at by default; each connection's wire
+    dialect — usage shape, modality rule — follows the path it dialled); ``speech`` backend
+    ``"auto"|"builtin"|"real"``;
     ``api_key`` required from clients when set; ``latency`` seconds before each reply;
     ``chunk_ms`` reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace
     reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end
     (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
     ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`). Fault knobs: ``go_away_after``,
-    ``go_away_time_left``, ``max_connection_s``, ``fail_after_turns``, ``drop_after`` (seconds of
-    connection time), ``repeat_faults``, ``slow`` (delay per frame), ``bursty`` (stall seconds),
+    ``go_away_time_left``, ``max_connection_s`` (the connection lifetime: goAway, then 1008),
+    ``audio_session_s`` / ``video_session_s`` (session limits without context compression, across
+    resumptions: 15 min audio-only, 2 min with video, as the service), ``fail_after_turns``,
+    ``drop_after`` (seconds of connection time), ``repeat_faults``, ``slow`` (delay per frame),
+    ``bursty`` (stall seconds),
     ``go_away_at`` / ``drop_at`` (a reply phase: ``"turn_start"``, ``"mid_audio"``,
-    ``"generation_complete"``; see :mod:`.faults`).
+    ``"generation_complete"``; see :mod:`.faults`). ``strict`` parses client messages as the
+    service does (see :mod:`.strict`; ``False`` forgives unknown fields and lower-case enums).
+    ``tls`` serves ``wss://`` with a certificate made at start (its CA in :attr:`ca_file`);
+    ``allow_origins`` lists the web origins whose pages may connect (none by default).
+    ``reuse_port`` lets several emulator processes share the port (``--workers``), with
+    ``handles_dir`` a directory they share resumption handles through.
 
     Example::
 
@@ -150,6 +97,8 @@ class Emulator:
         go_away_after: float | None = None,
         go_away_time_left: float = 50.0,
         max_connection_s: float = 600.0,
+        audio_session_s: float = 900.0,
+        video_session_s: float = 120.0,
         fail_after_turns: int | None = None,
         drop_after: float | None = None,
         repeat_faults: bool = False,
@@ -162,32 +111,32 @@ class Emulator:
         realtime: bool | float = False,
         seed: int = 0,
         allow_unknown_models: bool = False,
+        strict: bool = True,
+        tls: bool = False,
+        allow_origins: tuple[str, ...] | list[str] = (),
+        reuse_port: bool = False,
+        handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
     ) -> None:
-        _check_numbers(
+        check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
-            max_connection_s=max_connection_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
+            max_connection_s=max_connection_s, audio_session_s=audio_session_s,
+            video_session_s=video_session_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
-            fail_after_turns=fail_after_turns,
+            fail_after_turns=fail_after_turns, realtime=realtime, script=script,
+            dialect=dialect, speech=speech,
         )  # fmt: skip
-        if not isinstance(realtime, (bool, int, float)) or realtime < 0:
-            raise ValueError(f"realtime must be True/False or a speed factor > 0, got {realtime!r}")
-        if script is not None and (
-            not isinstance(script, list) or not all(isinstance(x, dict) for x in script)
-        ):
-            raise ValueError(f"script must be a list of step dicts, got {script!r:.60}")
-        if dialect not in ("google", "mixroute"):
-            raise ValueError(f"dialect must be 'google' or 'mixroute', got {dialect!r}")
-        if speech not in ("auto", "builtin", "real"):
-            raise ValueError(f"speech must be 'auto', 'builtin' or 'real', got {speech!r}")
-        if not 10 <= chunk_ms <= 1000:
-            raise ValueError(f"chunk_ms must be between 10 and 1000, got {chunk_ms!r}")
-        if latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
         self.host = host
         self._port = port
         self.dialect = dialect
-        self.api_key = Secret(api_key) if api_key else None
+        self.tls = bool(tls)
+        self.allow_origins = tuple(allow_origins)
+        self.reuse_port = bool(reuse_port)
+        self.handles_dir = handles_dir
+        self.certificates: Certificates | None = None
+        self.api_key = (
+            (api_key if isinstance(api_key, Secret) else Secret(api_key)) if api_key else None
+        )
         self.tokens = TokenService(self.api_key)  # POST /v1alpha/auth_tokens, own port (tokens.py)
         self.faults = Faults(
             go_away_after=go_away_after,
@@ -210,6 +159,9 @@ class Emulator:
             burst=burst,
             realtime=realtime,
             allow_unknown_models=allow_unknown_models,
+            strict=strict,
+            audio_session_s=audio_session_s,
+            video_session_s=video_session_s,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []
@@ -218,34 +170,6 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._server: Any = None
         self._connections: set[LiveConnection] = set()
-
-    # ------------------------------------------------------------------ addresses
-
-    @property
-    def port(self) -> int:
-        """The bound port (known once started)."""
-        return self._port
-
-    @property
-    def url(self) -> str:
-        """``ws://host:port`` — the base for every Live path (the SDK's websocket base URL)."""
-        return f"ws://{self.host}:{self._port}"
-
-    @property
-    def google_base_url(self) -> str:
-        """``http://host:port``, for an SDK ``base_url``."""
-        return f"http://{self.host}:{self._port}"
-
-    def google_url(self, version: str = "v1beta") -> str:
-        """The full Google AI Live URL on this emulator."""
-        return (
-            f"{self.url}/ws/google.ai.generativelanguage.{version}"
-            ".GenerativeService.BidiGenerateContent"
-        )
-
-    def proxy_url(self, model: str = "gemini-live-2.5-flash-native-audio") -> str:
-        """The mixroute-style proxy URL on this emulator."""
-        return f"{self.url}/v1beta/models/{model}/liveStream"
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -257,6 +181,7 @@ class Emulator:
             dialect=self.dialect,
             speech=get_speech(self._speech_kind),
             faults=self.faults,
+            handles=HandleStore(self.handles_dir),
             responder=Responder(self._hub_args["seed"]),  # type: ignore[arg-type]
             **self._hub_args,  # type: ignore[arg-type]
         )
@@ -287,12 +212,16 @@ class Emulator:
         return self
 
     async def _open(self) -> None:
+        if self.tls and self.certificates is None:
+            self.certificates = await asyncio.to_thread(make_certificates, self.host)
         self._server = await serve(
             self._handle,
             self.host,
             self._port,
-            process_request=self._check_path,
-            compression=None,
+            process_request=self._process_request,
+            ssl=self.certificates.server_context() if self.certificates else None,
+            compression="deflate",  # both official SDKs offer permessage-deflate
+            reuse_port=self.reuse_port or None,
             max_size=16 * 2**20,
             ping_interval=None,
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
@@ -355,7 +284,14 @@ class Emulator:
 
     # ------------------------------------------------------------------ handlers
 
-    def _check_path(self, connection: Any, request: Any) -> Any:
+    def _process_request(self, connection: Any, request: Any) -> Any:
+        """Answer a request before the upgrade: refuse it (403/404), or None to go on.
+
+        Plain HTTP endpoints (such as a REST route) are answered here, before the Live check.
+        """
+        refused = refusal(request.headers, self.host, self._port, self.allow_origins)
+        if refused is not None:
+            return connection.respond(HTTPStatus.FORBIDDEN, refused)
         if route(request.path) is None:
             return connection.respond(
                 HTTPStatus.NOT_FOUND, "Not Found: no Live API endpoint here\n"
@@ -366,27 +302,23 @@ class Emulator:
         if self.api_key is None:
             return True
         want = self.api_key.reveal().encode()
-        return any(hmac.compare_digest(c.encode(), want) for c in _credentials(raw_path, headers))
+        return any(hmac.compare_digest(c.encode(), want) for c in credentials(raw_path, headers))
 
     async def _handle(self, ws: Any) -> None:
         raw_path = ws.request.path
         kind, path_model = route(raw_path) or ("google", None)
-        headers = {
-            k: (REDACTED if k.lower() in SECRET_HEADERS else v)
-            for k, v in ws.request.headers.raw_items()
-        }
+        headers = redacted_headers(ws.request.headers)
         with self._cond:
-            record = SessionRecord(len(self.sessions) + 1, _redacted_path(raw_path), headers)
+            record = SessionRecord(len(self.sessions) + 1, redacted_path(raw_path), headers)
             self.sessions.append(record)
             self._cond.notify_all()
         assert self.hub is not None
-        ws = self.tokens.admit(ws, kind, _credentials(raw_path, ws.request.headers))
-        conn = LiveConnection(ws, self.hub, record, path_model)
+        ws = self.tokens.admit(ws, kind, credentials(raw_path, ws.request.headers))
+        conn = LiveConnection(ws, self.hub, record, path_model, kind)
         self._connections.add(conn)
         try:
             if not (isinstance(ws, TokenSocket) or self._authorised(raw_path, ws.request.headers)):
-                await conn.close(1008, AUTH_FAILED)
-                await ws.wait_closed()
+                await self._refuse_after_setup(conn, ws)
             elif self.script is not None:
                 from .scripted import run_script
 
@@ -399,6 +331,17 @@ class Emulator:
                 record.ended = time.monotonic()
                 self._cond.notify_all()
             self._log(conn, kind)
+
+    async def _refuse_after_setup(self, conn: LiveConnection, ws: Any) -> None:
+        """A bad key: read the setup (as the service does), then close 1008.
+
+        Closing before the client's setup would race its send, and the SDK would then raise a
+        bare ConnectionClosedError instead of its APIError.
+        """
+        with contextlib.suppress(asyncio.TimeoutError, Exception):
+            await asyncio.wait_for(ws.recv(), _SETUP_WAIT_S)
+        await conn.close(1008, AUTH_FAILED)
+        await ws.wait_closed()
 
     def _log(self, conn: LiveConnection, kind: str) -> None:
         record, cfg = conn.record, conn.cfg

@@ -10,10 +10,10 @@ Errors are never JSON messages: a bad setup ends in a close frame (PROTOCOL.md Â
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import protocol as p
 from ..catalog import (
     DEFAULT_GOOGLE_MODEL,
     DEFAULT_LANGUAGE,
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 INVALID = "Request contains an invalid argument."
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$")
 _SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 _START = {"START_SENSITIVITY_UNSPECIFIED", "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"}
 _END = {"END_SENSITIVITY_UNSPECIFIED", "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW"}
@@ -98,6 +97,10 @@ class SessionSetup:
     resumption: bool
     resume_handle: str | None
     raw: dict[str, Any] = field(default_factory=dict)
+    compression: tuple[int, int] | None = None  # (triggerTokens, slidingWindow.targetTokens)
+    proactive_audio: bool = False
+    affective: bool = False
+    translate_to: str | None = None  # the target language of a live-translation model
 
     @property
     def audio_out(self) -> bool:
@@ -231,7 +234,7 @@ def _function(fd: Any, where: str) -> FunctionDecl:
     if not isinstance(fd, dict):
         raise _invalid(f"{where} must be an object")
     name = fd.get("name")
-    if not isinstance(name, str) or not _NAME_RE.match(name):
+    if not isinstance(name, str) or not p.TOOL_NAME_RE.fullmatch(name):
         raise _invalid(f"{where}.name {name!r} is not a valid function name")
     if "parameters" in fd and "parametersJsonSchema" in fd:
         raise _invalid(f"function '{name}': set parameters or parametersJsonSchema, not both")
@@ -299,12 +302,17 @@ def validate_setup(
     functions, search = _functions(setup.get("tools") or [])
     aad, aad_disabled, interrupts = _realtime(setup)
     resumption = setup.get("sessionResumption")
+    language = _language(speech, system)
+    translation = gen.get("translationConfig") or {}
+    translate_to = translation.get("targetLanguageCode") if isinstance(translation, dict) else None
+    if translate_to is None and "translate" in mid:
+        translate_to = language
     return SessionSetup(
         model=mid,
         model_info=info,
         modalities=modalities,
         voice=_voice(speech),
-        language=_language(speech, system),
+        language=language,
         system_instruction=system,
         functions=functions,
         google_search=search,
@@ -316,4 +324,18 @@ def validate_setup(
         resumption=isinstance(resumption, dict),
         resume_handle=(resumption or {}).get("handle") or None,
         raw=setup,
+        compression=_compression(setup.get("contextWindowCompression"), info),
+        proactive_audio=bool((setup.get("proactivity") or {}).get("proactiveAudio")),
+        affective=bool(gen.get("enableAffectiveDialog")),
+        translate_to=translate_to,
     )
+
+
+def _compression(cwc: Any, info: Model | None) -> tuple[int, int] | None:
+    """(trigger, target) tokens; the service's defaults are 80 % of the window and half that."""
+    if not isinstance(cwc, dict):
+        return None
+    window = getattr(info, "context_window", None) or 128_000
+    trigger = int(cwc.get("triggerTokens") or window * 0.8)
+    target = int((cwc.get("slidingWindow") or {}).get("targetTokens") or trigger // 2)
+    return trigger, min(target, trigger)

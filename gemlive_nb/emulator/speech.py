@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 OUTPUT_RATE = 24000  # what synthesize() returns
+UNRECOGNISED_PREFIX = "[speech "
 INPUT_RATE = 16000  # what transcribe() takes
 SPEECH_KINDS = ("auto", "builtin", "real")
 REAL_MODULE = "gemlive_nb.emulator.speech_real"
@@ -82,6 +83,11 @@ def _check_text(text: object) -> None:
         raise ConfigError(f"text to speak must be a str, not {type(text).__name__} ({text!r})")
 
 
+def unrecognised(seconds: float) -> str:
+    """What a transcriber returns for speech it could not read: ``"[speech 1.2 s]"``."""
+    return f"{UNRECOGNISED_PREFIX}{seconds:.1f} s]"
+
+
 def _transcribe(samples: np.ndarray, recognize: Callable[[np.ndarray], str] | None = None) -> str:
     """The built-in voice's embedded text, else ``recognize``'s words, else a duration marker
     (``""`` for empty audio)."""
@@ -91,7 +97,7 @@ def _transcribe(samples: np.ndarray, recognize: Callable[[np.ndarray], str] | No
     text = synth.decode_text(x, INPUT_RATE)
     if not text and recognize is not None:
         text = recognize(x)
-    return text or f"[speech {x.size / INPUT_RATE:.1f} s]"
+    return text or unrecognised(x.size / INPUT_RATE)
 
 
 class BuiltinSpeech:

@@ -194,8 +194,8 @@ def test_every_pair_of_voices_differs(
 def test_female_voices_are_higher_and_brighter(
     voice_features: dict[str, tuple[float, float, float]],
 ) -> None:
-    female = [n for n in voice_features if n in synth._FEMALE]
-    male = [n for n in voice_features if n not in synth._FEMALE]
+    female = [n for n in voice_features if n in synth.voices._FEMALE]
+    male = [n for n in voice_features if n not in synth.voices._FEMALE]
     assert min(voice_features[n][0] for n in female) > max(voice_features[n][0] for n in male)
     assert np.mean([voice_features[n][1] for n in female]) > 1.15 * np.mean(
         [voice_features[n][1] for n in male]
@@ -211,7 +211,13 @@ def test_breathy_and_raspy_voices_are_less_periodic(speech: BuiltinSpeech) -> No
 
 
 def test_every_rule_and_inventory_names_known_phones() -> None:
-    known = lambda p: synth._is_vowel(p) or p in synth._CONSONANTS or p in synth._AFFRICATES  # noqa: E731
+    def known(p):
+        return (
+            synth.languages._is_vowel(p)
+            or p in synth.languages._CONSONANTS
+            or p in synth.languages._AFFRICATES
+        )
+
     for code in [lang.code for lang in LANGUAGES] + ["sw", "el"]:
         prof = synth.language_profile(code)
         for key, value in prof.rules.items():

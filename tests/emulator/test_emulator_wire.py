@@ -92,7 +92,12 @@ def kinds(msgs: list[dict[str, Any]]) -> list[str]:
 async def test_text_turn_frame_shapes_google(emulator: Emulator) -> None:
     setup = {"outputAudioTranscription": {}, "sessionResumption": {}}
     ws = await open_session(emulator, setup)
+    first = await recv(ws)  # a handle right after setup, as the service sends
+    assert first["sessionResumptionUpdate"]["resumable"] is True
+    assert len(first["sessionResumptionUpdate"]["newHandle"]) >= 40  # from secrets
     await ws.send(say("Tell me about Rome."))
+    busy = await recv(ws)  # not resumable while the reply is generated
+    assert busy == {"sessionResumptionUpdate": {"resumable": False}}
     msgs = await recv_until(ws, "sessionResumptionUpdate")
     await ws.close()
     seq = kinds(msgs)
@@ -441,7 +446,7 @@ BAD_SETUPS = [
             }
         },
         1007,
-        "startOfSpeechSensitivity",
+        "start_of_speech_sensitivity",
     ),
 ]
 
@@ -498,6 +503,9 @@ async def test_auth_paths_and_secrets(caplog) -> None:
             await ws.close()
         for headers in ({"x-goog-api-key": "wrong"}, {}):
             ws = await connect(emu, headers=headers)  # the upgrade succeeds...
+            with pytest.raises(asyncio.TimeoutError):
+                await recv(ws, timeout=0.3)  # ...the server waits for the setup...
+            await ws.send(json.dumps({"setup": {"model": MODEL}}))
             with pytest.raises(ConnectionClosed):
                 await recv(ws)  # ...then the close comes
             assert (ws.close_code, ws.close_reason) == (1008, AUTH_FAILED)
@@ -619,9 +627,13 @@ def test_cli_help_lists_every_option() -> None:
         check=True,
         timeout=30,
     ).stdout
+    flags = {
+        "strict": "--lenient",
+        "allow_origins": "--allow-origin",
+    }  # options whose flag turns the default off
     names = [n for n in inspect.signature(Emulator).parameters if n != "api_key"]
     for name in names:
-        assert "--" + name.replace("_", "-") in out, name
+        assert flags.get(name, "--" + name.replace("_", "-")) in out, name
     assert "--api-key-env" in out
 
 
