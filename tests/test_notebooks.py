@@ -24,7 +24,7 @@ from nbclient.exceptions import CellExecutionError
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = [
     "01_quickstart.ipynb",
-    "02_voices_and_languages.ipynb",
+    "03_voices_and_languages.ipynb",
     "03_tools_and_grounding.ipynb",
     "04_audio_analysis.ipynb",
     "05_reliability.ipynb",
