@@ -11,7 +11,7 @@ PUBLIC = [
     "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
     "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig",
     "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats",
-    "SessionStatus", "ToolError", "ToolRegistry", "Turn", "VadConfig", "VoiceWidget",
+    "SessionStatus", "ToolError", "ToolRegistry", "Turn", "VadConfig", "VoiceExplorer", "VoiceWidget",
     "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
     "compare_languages", "compare_voices", "connect", "connect_sync", "declare",
     "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
