@@ -234,13 +234,19 @@ class Explorer {
       else if (c.status === "ready") {
         card.append(waveform(c.peaks ?? []));
         const stats = el("div", "gx-stats");
+        const stat = (/** @type {string} */ cls, /** @type {string} */ text, /** @type {string} */ title) => {
+          const s = el("span", cls, text);
+          s.title = title;
+          return s;
+        };
         stats.append(
-          el("span", "gx-duration", fmt(c.duration_s, " s", 1, 2)),
-          el("span", "gx-rate", fmt(c.words_per_s, " w/s")),
-          el("span", "gx-pitch", fmt(c.pitch_hz, " Hz", 1, 0)),
-          el("span", "gx-ttfa", fmt(c.latency_first_audio, " ms", 1000, 0)),
-          el("span", "gx-wer", `WER ${fmt(c.wer, "%", 100, 0)}`),
+          stat("gx-duration", fmt(c.duration_s, " s", 1, 2), "duration"),
+          stat("gx-rate", fmt(c.words_per_s, " w/s"), "speaking rate: words per second"),
+          stat("gx-pitch", fmt(c.pitch_hz, " Hz", 1, 0), "median pitch"),
+          stat("gx-ttfa", `first audio ${fmt(c.latency_first_audio, " ms", 1000, 0)}`, "time to first audio"),
+          stat("gx-wer", `WER ${fmt(c.wer, "%", 100, 0)}`, "word error rate when the endpoint re-transcribes the reply"),
         );
+        if (c.transcript) card.title = c.transcript;
         card.append(stats);
       } else card.append(el("div", "gx-hint", "click to hear"));
       card.addEventListener("click", () => this.play(v.name));

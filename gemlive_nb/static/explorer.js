@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 4329bc86fac10651f3ca01a89f844893b0f401810fa3f7b83ce9095b0ec2a8aa
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d64b740eb076b6cad9e6b7aa0064e3902d281ca3710e380784cc5cd3baec53ff
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
@@ -225,13 +225,19 @@ var Explorer = class {
       else if (c.status === "ready") {
         card.append(waveform(c.peaks ?? []));
         const stats = el("div", "gx-stats");
+        const stat = (cls, text, title) => {
+          const s = el("span", cls, text);
+          s.title = title;
+          return s;
+        };
         stats.append(
-          el("span", "gx-duration", fmt(c.duration_s, " s", 1, 2)),
-          el("span", "gx-rate", fmt(c.words_per_s, " w/s")),
-          el("span", "gx-pitch", fmt(c.pitch_hz, " Hz", 1, 0)),
-          el("span", "gx-ttfa", fmt(c.latency_first_audio, " ms", 1e3, 0)),
-          el("span", "gx-wer", `WER ${fmt(c.wer, "%", 100, 0)}`)
+          stat("gx-duration", fmt(c.duration_s, " s", 1, 2), "duration"),
+          stat("gx-rate", fmt(c.words_per_s, " w/s"), "speaking rate: words per second"),
+          stat("gx-pitch", fmt(c.pitch_hz, " Hz", 1, 0), "median pitch"),
+          stat("gx-ttfa", `first audio ${fmt(c.latency_first_audio, " ms", 1e3, 0)}`, "time to first audio"),
+          stat("gx-wer", `WER ${fmt(c.wer, "%", 100, 0)}`, "word error rate when the endpoint re-transcribes the reply")
         );
+        if (c.transcript) card.title = c.transcript;
         card.append(stats);
       } else card.append(el("div", "gx-hint", "click to hear"));
       card.addEventListener("click", () => this.play(v.name));
