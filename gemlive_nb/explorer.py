@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,7 @@ class VoiceExplorer(anywidget.AnyWidget):
         self._concurrency, self._timeout = concurrency, timeout
         self._rows: dict[tuple[str, str], dict[str, ComparisonRow]] = {}
         self._running: dict[tuple[str, str, str], asyncio.Future[Any]] = {}
+        self._wall: dict[tuple[str, str], float] = {}  # seconds spent generating, per sentence
         self._tasks: set[asyncio.Future[Any]] = set()
         super().__init__(
             text=_check_text(text),
@@ -170,7 +172,7 @@ class VoiceExplorer(anywidget.AnyWidget):
         rows = [got[v] for v in self.voices if v in got]
         return Comparison(
             self.text, rows, voices=[r.voice for r in rows if r.voice] or None, languages=None,
-            wall_s=sum(r.metrics.get("wall_s", 0.0) for r in rows),
+            wall_s=self._wall.get(self._key, 0.0),
             concurrency=self._concurrency, settings={"language": self.language},
         )  # fmt: skip
 
@@ -251,6 +253,7 @@ class VoiceExplorer(anywidget.AnyWidget):
             self._running.pop((*key, row.voice), None)
             self._set_cards({row.voice: _card(row)}, key)
 
+        started = time.perf_counter()
         try:
             await acompare_voices(
                 prompt_for(text), voices, language=language, endpoint=self._endpoint,
@@ -258,6 +261,7 @@ class VoiceExplorer(anywidget.AnyWidget):
                 progress=False, on_row=landed, **self._fields,
             )  # fmt: skip
         finally:
+            self._wall[key] = self._wall.get(key, 0.0) + time.perf_counter() - started
             for v in voices:
                 self._running.pop((*key, v), None)
             if key == self._key:
