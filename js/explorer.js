@@ -213,8 +213,8 @@ class Explorer {
       if (this.playing === v.name) card.classList.add("gx-playing");
       const head = el("div", "gx-card-head");
       const label = blind ? `Voice ${String.fromCharCode(65 + i)}` : v.name;
-      head.append(el("b", "gx-name", label), el("span", "gx-style-tag", blind ? "?" : v.style));
-      const pin = el("button", "gx-pin", pinned.has(v.name) ? "📌" : "pin");
+      head.append(el("b", "gx-name", label));
+      const pin = el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin");
       pin.title = "pin for A/B";
       pin.addEventListener("click", (e) => {
         e.stopPropagation();
@@ -228,7 +228,7 @@ class Explorer {
         this.model.send({ kind: "favourite", voice: v.name });
       });
       head.append(pin, star);
-      card.append(head);
+      card.append(head, el("div", "gx-style-tag", blind ? "style hidden" : v.style));
       if (c.status === "generating") card.append(el("div", "gx-progress", "generating…"));
       else if (c.status === "error") card.append(el("div", "gx-error", c.error ?? "failed"));
       else if (c.status === "ready") {

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d64b740eb076b6cad9e6b7aa0064e3902d281ca3710e380784cc5cd3baec53ff
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d9489c91c8dd27811658b2914b826ce2235bae53dd2fed846160503cfa111356
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
@@ -204,8 +204,8 @@ var Explorer = class {
       if (this.playing === v.name) card.classList.add("gx-playing");
       const head = el("div", "gx-card-head");
       const label = blind ? `Voice ${String.fromCharCode(65 + i)}` : v.name;
-      head.append(el("b", "gx-name", label), el("span", "gx-style-tag", blind ? "?" : v.style));
-      const pin = el("button", "gx-pin", pinned.has(v.name) ? "\u{1F4CC}" : "pin");
+      head.append(el("b", "gx-name", label));
+      const pin = el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin");
       pin.title = "pin for A/B";
       pin.addEventListener("click", (e) => {
         e.stopPropagation();
@@ -219,7 +219,7 @@ var Explorer = class {
         this.model.send({ kind: "favourite", voice: v.name });
       });
       head.append(pin, star);
-      card.append(head);
+      card.append(head, el("div", "gx-style-tag", blind ? "style hidden" : v.style));
       if (c.status === "generating") card.append(el("div", "gx-progress", "generating\u2026"));
       else if (c.status === "error") card.append(el("div", "gx-error", c.error ?? "failed"));
       else if (c.status === "ready") {
