@@ -95,7 +95,8 @@ def _check_names(
     for what, names in (("voice", v), ("language", lang)):
         if names is not None and not names:
             raise ConfigError(f"no {what}s to compare: pass at least one {what}")
-        dupes = sorted({n for n in names or () if names.count(n) > 1})
+        listed = names or []
+        dupes = sorted({n for n in listed if listed.count(n) > 1})
         if dupes:
             raise ConfigError(f"{what} {dupes[0]!r} is listed twice; list each {what} once")
     return v, lang
