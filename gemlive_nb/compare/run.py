@@ -198,16 +198,16 @@ async def _compare(
     ):
         raise ConfigError(f"concurrency must be a positive int or None, got {concurrency!r}")
     voice_names, language_names = _check_names(voices, languages)
-    cells = _entries(voice_names, language_names)
-    at_once = concurrency or default_concurrency(endpoint, api_key, len(cells))
+    entries = _entries(voice_names, language_names)
+    at_once = concurrency or default_concurrency(endpoint, api_key, len(entries))
     base = LiveConfig.coerce(config, **config_fields)
     # Every entry's config is built (and so validated) before the first session starts.
     configs = [
         base.replace(**{k: v for k, v in (("voice", voice), ("language", lang)) if v})
-        for voice, lang in cells
+        for voice, lang in entries
     ]
     gate = asyncio.Semaphore(at_once)
-    bar = Progress(len(cells), label=prompt, enabled=progress, concurrency=at_once)
+    bar = Progress(len(entries), label=prompt, enabled=progress, concurrency=at_once)
 
     def finish(row: ComparisonRow) -> ComparisonRow:
         bar.advance(failed=row.error is not None)
@@ -218,8 +218,8 @@ async def _compare(
                 logger.exception("on_row callback failed for %s", row.label)
         return row
 
-    async def run(cell: tuple[Any, Any], cfg: LiveConfig) -> ComparisonRow:
-        voice, lang = cell
+    async def run(entry: tuple[Any, Any], cfg: LiveConfig) -> ComparisonRow:
+        voice, lang = entry
         async with gate:
             start = time.perf_counter()
             try:
@@ -244,7 +244,7 @@ async def _compare(
 
     started = time.perf_counter()
     try:
-        rows = await asyncio.gather(*(run(c, cfg) for c, cfg in zip(cells, configs, strict=True)))
+        rows = await asyncio.gather(*(run(c, cfg) for c, cfg in zip(entries, configs, strict=True)))
     finally:
         bar.close()
 

@@ -18,7 +18,7 @@ from ..plots import waveform_svg
 Comparison = Any
 ComparisonRow = Any
 
-__all__ = ["cell_html", "to_html", "to_text"]
+__all__ = ["entry_html", "to_html", "to_text"]
 
 _CSS = (
     "<style>.gl-cmp{border-collapse:collapse;font:13px/1.4 system-ui,sans-serif}"
@@ -77,7 +77,7 @@ def _pitch(row: ComparisonRow) -> str:
     return _fmt(row.metrics.get("pitch_hz"), " Hz", 1, 0)
 
 
-def cell_html(row: ComparisonRow) -> str:
+def entry_html(row: ComparisonRow) -> str:
     """Player, waveform, transcript and metrics of one entry (or its error), for the grid."""
     if row.error is not None:
         return f"<div class='err'>{html.escape(row.error_text)}</div>"
@@ -123,8 +123,8 @@ def _grid(res: Comparison) -> str:
     head = "<tr><th></th>" + "".join(f"<th>{_name(lang, 'language')}</th>" for lang in languages)
     rows = []
     for voice in res.voices or []:
-        cells = "".join(f"<td>{cell_html(res[voice, lang])}</td>" for lang in languages)
-        rows.append(f"<tr><th>{_name(voice, 'voice')}</th>{cells}</tr>")
+        tds = "".join(f"<td>{entry_html(res[voice, lang])}</td>" for lang in languages)
+        rows.append(f"<tr><th>{_name(voice, 'voice')}</th>{tds}</tr>")
     return f"<table class='gl-cmp'>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -142,7 +142,7 @@ def to_html(res: Comparison) -> str:
 
 
 def to_text(res: Comparison) -> str:
-    """A plain-text table for terminals: one line per cell."""
+    """A plain-text table for terminals: one line per entry."""
     lines = [f"{res.prompt!r}: {len(res)} {res.kind} in {res.wall_s:.2f} s"]
     width = max((len(r.label) for r in res), default=0)
     for row in res:
