@@ -21,6 +21,10 @@ from browser_harness import KEY, Jupyter, NotebookPage, write_notebook
 from gemlive_nb.catalog import VOICES
 
 ROOT = Path(__file__).resolve().parents[2]
+# One end-to-end flow (a Jupyter server, Chromium, 1 + a style's worth of voices generated and
+# re-transcribed, A/B playback) runs in the first test's setup: about 60 s quiet, 120 s with the
+# machine's load average near 15 on 2 cores.
+pytestmark = pytest.mark.timeout(300)
 SENTENCE = "Every voice reads this sentence aloud."
 STYLE = VOICES["Zephyr"].style  # 'Bright': more than one voice has it
 
