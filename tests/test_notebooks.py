@@ -24,8 +24,8 @@ from nbclient.exceptions import CellExecutionError
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = [
     "01_quickstart.ipynb",
+    "03_tools_and_grounding.ipynb",  # → 04 on the tutorials branch
     "03_voices_and_languages.ipynb",
-    "03_tools_and_grounding.ipynb",
     "04_audio_analysis.ipynb",
     "05_reliability.ipynb",
 ]
