@@ -35,6 +35,8 @@ HELP = """\
 %gemlive compare voices "prompt" [--voices a,b] [--concurrency N]
 %gemlive compare languages "prompt" [--languages de-DE,fr-FR] [--concurrency N]
                                  one reply per voice/language, side by side
+%gemlive explore [sentence] [--language L]
+                                 the VoiceExplorer: a grid of voices to click, hear and pick
 %gemlive help [COMMAND]          this help, or one command's options
 %%gemlive                        the cell body is a text turn: the reply plays, its transcript shows
 Without an API key the session talks to the local emulator."""
@@ -75,9 +77,13 @@ def _parsers() -> dict[str, _Parser]:
     compare.add_argument("prompt", help="the prompt, quoted")
     compare.add_argument("--voices", type=_names, help="comma-separated voices (default all)")
     compare.add_argument("--languages", type=_names, help="comma-separated language codes")
-    compare.add_argument("--concurrency", type=int, default=8, help="sessions at once")
+    compare.add_argument("--concurrency", type=int, help="sessions at once (default: by endpoint)")
     compare.add_argument("--endpoint", help="a ws:// or wss:// URL")
-    parsers = {"connect": connect, "compare": compare}
+    explore = _Parser("explore", description="Open the VoiceExplorer: hear and pick voices.")
+    explore.add_argument("sentence", nargs="*", help="the sentence every voice says")
+    explore.add_argument("--language", default="en-US", help="a BCP-47 code, e.g. de-DE")
+    explore.add_argument("--endpoint", help="a ws:// or wss:// URL")
+    parsers = {"connect": connect, "compare": compare, "explore": explore}
     for name, text in (
         ("disconnect", "Close this shell's Live session."),
         ("status", "Show this shell's Live session."),
@@ -212,13 +218,19 @@ class GemliveMagics(Magics):
                 f"%gemlive compare {args.axis}: --{wrong} does not apply; "
                 f"use --{args.axis} (or compare {wrong})"
             )
-        if args.concurrency < 1:
+        if args.concurrency is not None and args.concurrency < 1:
             raise UsageError(f"%gemlive compare: --concurrency must be ≥ 1, got {args.concurrency}")
         run = compare.acompare_voices if args.axis == "voices" else compare.acompare_languages
         names = getattr(args, args.axis)
         return run_sync(
             run(args.prompt, names, concurrency=args.concurrency, endpoint=args.endpoint)
         )
+
+    def _cmd_explore(self, args: argparse.Namespace) -> Any:
+        from .explorer import VoiceExplorer
+
+        text = " ".join(args.sentence) or "Hello! This is how I sound."
+        return VoiceExplorer(text=text, language=args.language, endpoint=args.endpoint)
 
     def _cmd_help(self, args: argparse.Namespace) -> None:
         if args.command:

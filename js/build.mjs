@@ -70,3 +70,9 @@ const stamp = `// gemlive_nb widget bundle, built from js/ by js/build.mjs. sour
 writeFileSync(join(outDir, "widget.js"), stamp + result.outputFiles[0].text);
 writeFileSync(join(outDir, "widget.css"), readFileSync(join(here, "widget.css")));
 console.log(`wrote ${join(outDir, "widget.js")} and widget.css`);
+
+// The VoiceExplorer: its own bundle (same stamp), so a notebook with only the explorer stays small.
+const explorer = await esbuild.build({ ...bundleOptions, entryPoints: [join(here, "explorer.js")] });
+writeFileSync(join(outDir, "explorer.js"), stamp + explorer.outputFiles[0].text);
+writeFileSync(join(outDir, "explorer.css"), readFileSync(join(here, "explorer.css")));
+console.log(`wrote ${join(outDir, "explorer.js")} and explorer.css`);

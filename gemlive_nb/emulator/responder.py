@@ -94,6 +94,7 @@ _FACT_RE = re.compile(r"\bmy ([a-z][a-z ]{1,30}?) (?:is|are) ([^.,!?;]+)", re.I)
 _ASK_RE = re.compile(r"\bwhat(?:'s| is| are)? my ([a-z][a-z ]{1,30}?)\s*(?:\?|$|\.)", re.I)
 _REMEMBER_RE = re.compile(r"\bremember (?:that )?([^.!?]+)", re.I)
 _MARKER_RE = re.compile(r"^\[speech ([\d.]+) ?s\]$")
+_REPEAT_RE = re.compile(r"^repeat after me[^:]*:\s*(\S.*)$", re.I | re.S)  # the VoiceExplorer
 
 
 def words(text: str) -> list[str]:
@@ -136,6 +137,9 @@ class Responder:
             return f"{ack} I heard you speak for about {secs:.1f} seconds. How can I help?"
         if not text:
             return f"{greet} How can I help you today?"
+        repeat = _REPEAT_RE.match(text)
+        if repeat:
+            return repeat.group(1).strip()
         facts = _facts(user_texts[:-1])
         asked = _ASK_RE.search(text)
         if asked:

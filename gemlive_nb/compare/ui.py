@@ -1,4 +1,4 @@
-"""Notebook widgets for comparisons: a progress bar and a voice/language picker (ipywidgets).
+"""Notebook widgets for comparisons: a progress line and a voice/language picker (ipywidgets).
 
 Outside a Jupyter kernel the progress bar does nothing, so plain Python stays quiet.
 ipywidgets is imported only when a widget is actually made.
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .catalog import LANGUAGES, VOICES
+from ..catalog import LANGUAGES, VOICES
 
-if TYPE_CHECKING:
-    from .compare import Comparison
+# A Comparison (typed loosely: result.py imports this module, never the other way round).
+Comparison = Any
 
 __all__ = ["Progress", "in_notebook", "picker"]
 
@@ -28,13 +28,16 @@ def in_notebook() -> bool:
 
 
 class Progress:
-    """An IntProgress bar counting finished cells; failures turn it orange. No-op when disabled
-    or outside a notebook."""
+    """An IntProgress bar counting finished entries, saying how many run at once; failures turn
+    it orange. No-op when disabled or outside a notebook."""
 
-    def __init__(self, total: int, *, label: str = "", enabled: bool = True) -> None:
+    def __init__(
+        self, total: int, *, label: str = "", enabled: bool = True, concurrency: int | None = None
+    ) -> None:
         self.total = total
         self.done = 0
         self.failed = 0
+        self.concurrency = concurrency
         self._bar: Any = None
         if enabled and in_notebook():
             import ipywidgets as w
@@ -42,18 +45,24 @@ class Progress:
 
             short = label if len(label) <= 40 else label[:39] + "…"
             self._bar = w.IntProgress(
-                value=0, min=0, max=total, description=f"0/{total}",
-                tooltip=short, bar_style="info",
+                value=0, min=0, max=total, description=self.description,
+                tooltip=short, bar_style="info", style={"description_width": "initial"},
             )  # fmt: skip
             display(self._bar)
 
+    @property
+    def description(self) -> str:
+        """``'3/30 done · 30 at once'``."""
+        at_once = f" · {self.concurrency} at once" if self.concurrency else ""
+        return f"{self.done}/{self.total} done{at_once}"
+
     def advance(self, *, failed: bool = False) -> None:
-        """Count one finished cell."""
+        """Count one finished entry."""
         self.done += 1
         self.failed += failed
         if self._bar is not None:
             self._bar.value = self.done
-            self._bar.description = f"{self.done}/{self.total}"
+            self._bar.description = self.description
             if self.failed:
                 self._bar.bar_style = "warning"
 
@@ -115,7 +124,7 @@ def picker(res: Comparison) -> Any:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            from ._sync import run_sync
+            from .._sync import run_sync
 
             try:
                 show(run_sync(coro))

@@ -9,7 +9,6 @@ import sys
 import numpy as np
 import pytest
 
-from gemlive_nb import compare
 from gemlive_nb.audio import Audio, read_wav
 from gemlive_nb.compare import (
     Comparison,
@@ -18,6 +17,7 @@ from gemlive_nb.compare import (
     compare_languages,
     compare_voices,
 )
+from gemlive_nb.compare import run as compare
 from gemlive_nb.conversation import Turn
 from gemlive_nb.display.spectrum import stft_db
 from gemlive_nb.endpoints import google_path
@@ -52,7 +52,11 @@ def fake_ask(monkeypatch):
         turn.add_audio(np.full(2400, 1000, np.int16))
         return turn
 
+    async def hear(audio, config, endpoint, api_key, timeout):
+        return f"{config.voice} says hi"
+
     monkeypatch.setattr(compare, "_ask_one", ask)
+    monkeypatch.setattr(compare, "_retranscribe", hear)
     return calls, state
 
 
@@ -92,7 +96,7 @@ def test_result_access_text_and_records(fake_ask):
         res["Zephyr"]
     text = str(res)
     assert "Puck" in text and "Kore says hi" in text
-    assert "2 voices cells" in repr(res) and "2 ok" in repr(res)
+    assert "2 voices (2 ok" in repr(res) and "2 ok" in repr(res)
     records = res.records()
     assert records[0]["voice"] == "Puck" and records[0]["duration_s"] == pytest.approx(0.1)
     json.dumps(records)
@@ -191,12 +195,12 @@ def test_grid_save_and_manifest(url, tmp_path):
     out = res.save(tmp_path / "grid")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["prompt"] == "Thanks!" and manifest["kind"] == "grid"
-    assert [c["file"] for c in manifest["cells"]] == [
+    assert [c["file"] for c in manifest["entries"]] == [
         "Puck_en-US.wav", "Puck_de-DE.wav", "Kore_en-US.wav", "Kore_de-DE.wav",
     ]  # fmt: skip
     back = read_wav(out / "Kore_de-DE.wav")
     assert back == res["Kore", "de-DE"].audio
-    assert manifest["cells"][0]["transcript"] == res[0].transcript
+    assert manifest["entries"][0]["transcript"] == res[0].transcript
 
 
 async def test_async_form_runs_on_the_callers_loop(url):
@@ -208,7 +212,7 @@ async def test_async_form_runs_on_the_callers_loop(url):
 
 
 def test_progress_bar_in_a_notebook_counts_cells_and_failures(monkeypatch):
-    from gemlive_nb import compare_ui
+    from gemlive_nb.compare import ui as compare_ui
 
     shown = []
     monkeypatch.setattr(compare_ui, "in_notebook", lambda: True)
@@ -218,7 +222,7 @@ def test_progress_bar_in_a_notebook_counts_cells_and_failures(monkeypatch):
     assert widget.max == 3 and widget.value == 0
     bar.advance()
     bar.advance(failed=True)
-    assert widget.value == 2 and widget.description == "2/3" and widget.bar_style == "warning"
+    assert widget.value == 2 and widget.description == "2/3 done" and widget.bar_style == "warning"
     bar.close()
     assert bar._bar is None
 
@@ -248,9 +252,9 @@ def test_to_pandas_builds_one_row_per_cell(fake_ask, monkeypatch):
 def test_signatures_show_the_shared_options():
     import inspect
 
-    from gemlive_nb import compare
+    from gemlive_nb.compare import run as compare
 
     for fn in (compare.compare_voices, compare.acompare_languages, compare.compare_grid):
         params = inspect.signature(fn).parameters
         assert {"config", "concurrency", "endpoint", "timeout", "progress"} <= set(params)
-        assert params["concurrency"].default == 8
+        assert params["concurrency"].default is None and params["score"].default is True

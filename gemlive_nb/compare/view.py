@@ -1,21 +1,24 @@
 """How a Comparison looks: an HTML table (one axis) or grid (voices × languages), and plain text.
 
-Each cell shows an audio player, a small waveform, the transcript, the duration, the time to
-first audio and the tokens; a failed cell shows its error in place. All text is HTML-escaped.
+Each entry shows an audio player, a small waveform, the transcript, the duration, the time to
+first audio, the speaking rate, the word error rate of its re-transcription, the median pitch
+and the tokens; a failed entry shows its error in place. All text is HTML-escaped. Sort first
+with ``res.sort_by(key)``.
 """
 
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .catalog import LANGUAGES, VOICES
-from .display import waveform_svg
+from ..catalog import LANGUAGES, VOICES
+from ..display import waveform_svg
 
-if TYPE_CHECKING:
-    from .compare import Comparison, ComparisonRow
+# Comparison / ComparisonRow, typed loosely: result.py imports this module, never the reverse.
+Comparison = Any
+ComparisonRow = Any
 
-__all__ = ["cell_html", "to_html", "to_text"]
+__all__ = ["entry_html", "to_html", "to_text"]
 
 _CSS = (
     "<style>.gl-cmp{border-collapse:collapse;font:13px/1.4 system-ui,sans-serif}"
@@ -62,14 +65,26 @@ def _name(value: str | None, kind: str) -> str:
     return f"{html.escape(value)}{tail}"
 
 
-def cell_html(row: ComparisonRow) -> str:
-    """Player, waveform, transcript and metrics of one cell (or its error), for the grid."""
+def _wer(row: ComparisonRow) -> str:
+    return _fmt(row.metrics.get("wer"), " %", 100, 0)
+
+
+def _rate(row: ComparisonRow) -> str:
+    return _fmt(row.metrics.get("words_per_s"), " w/s", 1, 1)
+
+
+def _pitch(row: ComparisonRow) -> str:
+    return _fmt(row.metrics.get("pitch_hz"), " Hz", 1, 0)
+
+
+def entry_html(row: ComparisonRow) -> str:
+    """Player, waveform, transcript and metrics of one entry (or its error), for the grid."""
     if row.error is not None:
         return f"<div class='err'>{html.escape(row.error_text)}</div>"
     stats = (
         f"{_fmt(_duration(row), ' s')} · first audio "
-        f"{_fmt(row.metrics.get('latency_first_audio'), ' ms', 1000, 0)} · "
-        f"{_fmt(_tokens(row))} tokens"
+        f"{_fmt(row.metrics.get('latency_first_audio'), ' ms', 1000, 0)} · {_rate(row)} · "
+        f"WER {_wer(row)} · {_fmt(_tokens(row))} tokens"
     )
     return (
         f"{_player(row)}<div>{html.escape(row.transcript)}</div>"
@@ -81,14 +96,15 @@ def _table(res: Comparison) -> str:
     kind = "voice" if res.kind == "voices" else "language"
     head = (
         f"<tr><th>{kind}</th><th>audio</th><th>transcript</th><th>duration</th>"
-        "<th>first audio</th><th>tokens</th></tr>"
+        "<th>first audio</th><th>speaking rate</th><th title='word error rate of the "
+        "re-transcription'>WER</th><th>median pitch</th><th>tokens</th></tr>"
     )
     rows = []
     for row in res:
         name = _name(row.voice if kind == "voice" else row.language, kind)
         if row.error is not None:
             rows.append(
-                f"<tr><th>{name}</th><td colspan='5' class='err'>"
+                f"<tr><th>{name}</th><td colspan='8' class='err'>"
                 f"{html.escape(row.error_text)}</td></tr>"
             )
             continue
@@ -96,7 +112,8 @@ def _table(res: Comparison) -> str:
             f"<tr><th>{name}</th><td>{_player(row)}</td><td>{html.escape(row.transcript)}</td>"
             f"<td class='num'>{_fmt(_duration(row), ' s')}</td>"
             f"<td class='num'>{_fmt(row.metrics.get('latency_first_audio'), ' ms', 1000, 0)}</td>"
-            f"<td class='num'>{_fmt(_tokens(row))}</td></tr>"
+            f"<td class='num'>{_rate(row)}</td><td class='num'>{_wer(row)}</td>"
+            f"<td class='num'>{_pitch(row)}</td><td class='num'>{_fmt(_tokens(row))}</td></tr>"
         )
     return f"<table class='gl-cmp'>{head}{''.join(rows)}</table>"
 
@@ -106,8 +123,8 @@ def _grid(res: Comparison) -> str:
     head = "<tr><th></th>" + "".join(f"<th>{_name(lang, 'language')}</th>" for lang in languages)
     rows = []
     for voice in res.voices or []:
-        cells = "".join(f"<td>{cell_html(res[voice, lang])}</td>" for lang in languages)
-        rows.append(f"<tr><th>{_name(voice, 'voice')}</th>{cells}</tr>")
+        tds = "".join(f"<td>{entry_html(res[voice, lang])}</td>" for lang in languages)
+        rows.append(f"<tr><th>{_name(voice, 'voice')}</th>{tds}</tr>")
     return f"<table class='gl-cmp'>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -115,17 +132,18 @@ def to_html(res: Comparison) -> str:
     """The whole comparison as HTML: a caption, then a table or a grid."""
     failed = len(res.errors)
     note = f", <span style='color:#c92a2a'>{failed} failed</span>" if failed else ""
+    at_once = f", {res.concurrency} at once" if res.concurrency else ""
     caption = (
-        f"<div><b>{html.escape(res.prompt)}</b> — {len(res)} {res.kind} cells in "
-        f"{res.wall_s:.2f} s{note}</div>"
+        f"<div><b>{html.escape(res.prompt)}</b> — {len(res)} {res.kind} in "
+        f"{res.wall_s:.2f} s{at_once}{note}</div>"
     )
     body = _grid(res) if res.kind == "grid" else _table(res)
     return f"{_CSS}<div>{caption}{body}</div>"
 
 
 def to_text(res: Comparison) -> str:
-    """A plain-text table for terminals: one line per cell."""
-    lines = [f"{res.prompt!r}: {len(res)} cells in {res.wall_s:.2f} s"]
+    """A plain-text table for terminals: one line per entry."""
+    lines = [f"{res.prompt!r}: {len(res)} {res.kind} in {res.wall_s:.2f} s"]
     width = max((len(r.label) for r in res), default=0)
     for row in res:
         if row.error is not None:
@@ -134,6 +152,6 @@ def to_text(res: Comparison) -> str:
         lat = _fmt(row.metrics.get("latency_first_audio"), " ms", 1000, 0)
         lines.append(
             f"  {row.label:<{width}}  {_fmt(_duration(row), ' s'):>7}  first audio {lat:>7}  "
-            f"{row.transcript!r:.60}"
+            f"{_rate(row):>8}  WER {_wer(row):>5}  {row.transcript!r:.60}"
         )
     return "\n".join(lines)

@@ -1,0 +1,365 @@
+// @ts-check
+// The VoiceExplorer front end (anywidget): a grid of voice cards you click to hear.
+// State (cards, filters, favourites) is in the model; audio never is: the kernel sends it as a
+// custom message {kind:'audio', voice, text, language, rate, request} with one PCM16 buffer,
+// only when a card is played, and this file keeps it in memory to replay at once.
+import { pcm16ToFloat } from "./dsp.js";
+
+/** @typedef {{name: string, style: string}} VoiceInfo */
+/** @typedef {{status?: string, error?: string, duration_s?: number|null, words_per_s?: number|null,
+ *   pitch_hz?: number|null, latency_first_audio?: number|null, wer?: number|null,
+ *   transcript?: string, peaks?: number[]}} Card */
+
+/** Sort keys: label, how to read a card, does bigger come first. */
+export const SORTS = {
+  "": ["catalog order", null, false],
+  name: ["name", (/** @type {Card} */ c, /** @type {string} */ n) => n, false],
+  duration_s: ["duration", (/** @type {Card} */ c) => c.duration_s, false],
+  words_per_s: ["speaking rate", (/** @type {Card} */ c) => c.words_per_s, true],
+  pitch_hz: ["median pitch", (/** @type {Card} */ c) => c.pitch_hz, false],
+  latency_first_audio: ["first audio", (/** @type {Card} */ c) => c.latency_first_audio, false],
+  wer: ["word error rate", (/** @type {Card} */ c) => c.wer, false],
+};
+
+/**
+ * The voices to show, in order: filtered by style and search, then sorted (cards without the
+ * value go last, catalog order breaks ties).
+ * @param {VoiceInfo[]} voices @param {Record<string, Card>} cards
+ * @param {{style: string, search: string, sort: string}} view
+ * @returns {VoiceInfo[]}
+ */
+export function visibleVoices(voices, cards, view) {
+  const q = view.search.trim().toLowerCase();
+  const shown = voices.filter(
+    (v) =>
+      (!view.style || v.style === view.style) &&
+      (!q || v.name.toLowerCase().includes(q) || v.style.toLowerCase().includes(q)),
+  );
+  const spec = /** @type {any} */ (SORTS)[view.sort];
+  if (!spec || !spec[1]) return shown;
+  const read = spec[1];
+  const order = new Map(voices.map((v, i) => [v.name, i]));
+  return [...shown].sort((a, b) => {
+    const x = read(cards[a.name] ?? {}, a.name);
+    const y = read(cards[b.name] ?? {}, b.name);
+    const xm = x === null || x === undefined;
+    const ym = y === null || y === undefined;
+    if (xm || ym) return xm === ym ? (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0) : xm ? 1 : -1;
+    if (x < y) return spec[2] ? 1 : -1;
+    if (x > y) return spec[2] ? -1 : 1;
+    return (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0);
+  });
+}
+
+/** A deterministic shuffle (blind mode must not reveal the catalog order). @param {string[]} xs @param {number} seed */
+export function shuffled(xs, seed) {
+  const out = [...xs];
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** @param {number|null|undefined} v @param {string} unit @param {number} scale @param {number} digits */
+function fmt(v, unit, scale = 1, digits = 1) {
+  return v === null || v === undefined ? "–" : `${(v * scale).toFixed(digits)}${unit}`;
+}
+
+/** @param {string} tag @param {string} [cls] @param {string} [text] */
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** @param {number[]} peaks */
+function waveform(peaks) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${Math.max(peaks.length, 1)} 20`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("class", "gx-wave");
+  const d = peaks.map((p, i) => `M${i + 0.5} ${10 - p * 9.5}V${10 + p * 9.5}`).join("");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", d);
+  svg.appendChild(path);
+  return svg;
+}
+
+class Explorer {
+  /** @param {any} model @param {HTMLElement} root */
+  constructor(model, root) {
+    this.model = model;
+    this.root = root;
+    /** @type {Map<string, AudioBuffer>} */
+    this.buffers = new Map();
+    /** @type {Map<string, (b: AudioBuffer|null) => void>} */
+    this.waiting = new Map();
+    /** @type {AudioContext|null} */
+    this.ctx = null;
+    /** @type {AudioBufferSourceNode|null} */
+    this.source = null;
+    this.playing = "";
+    this.seed = (Math.random() * 2 ** 32) >>> 0;
+    this.request = 0;
+    this.build();
+    this.render();
+    this.onChange = () => this.render();
+    this.onMsg = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
+    for (const name of ["cards", "style_filter", "search", "sort_key", "pinned", "blind", "favourites", "status", "text", "language"])
+      model.on(`change:${name}`, this.onChange);
+    model.on("msg:custom", this.onMsg);
+    const registry = /** @type {any} */ (window).__gemliveExplorer ?? { plays: [], explorers: [] };
+    /** @type {any} */ (window).__gemliveExplorer = registry;
+    registry.explorers.push(this);
+    this.log = registry.plays;
+  }
+
+  build() {
+    const m = this.model;
+    this.root.classList.add("gx-root");
+    const top = el("div", "gx-row");
+    this.sentence = /** @type {HTMLInputElement} */ (el("input", "gx-text"));
+    this.sentence.placeholder = "a sentence for every voice";
+    this.sentence.addEventListener("change", () => this.save("text", this.sentence.value));
+    this.lang = /** @type {HTMLSelectElement} */ (el("select", "gx-language"));
+    for (const l of m.get("catalog_languages")) {
+      const o = /** @type {HTMLOptionElement} */ (el("option", "", `${l.code} ${l.name}`));
+      o.value = l.code;
+      this.lang.appendChild(o);
+    }
+    this.lang.addEventListener("change", () => this.save("language", this.lang.value));
+    top.append(this.sentence, this.lang);
+    const tools = el("div", "gx-row");
+    this.style = /** @type {HTMLSelectElement} */ (el("select", "gx-style"));
+    const styles = [...new Set(m.get("catalog_voices").map((/** @type {VoiceInfo} */ v) => v.style))].sort();
+    for (const s of ["", ...styles]) {
+      const o = /** @type {HTMLOptionElement} */ (el("option", "", s || "all styles"));
+      o.value = s;
+      this.style.appendChild(o);
+    }
+    this.style.addEventListener("change", () => this.save("style_filter", this.style.value));
+    this.find = /** @type {HTMLInputElement} */ (el("input", "gx-search"));
+    this.find.placeholder = "search";
+    this.find.addEventListener("input", () => this.save("search", this.find.value));
+    this.sort = /** @type {HTMLSelectElement} */ (el("select", "gx-sort"));
+    for (const [key, spec] of Object.entries(SORTS)) {
+      const o = /** @type {HTMLOptionElement} */ (el("option", "", `sort: ${spec[0]}`));
+      o.value = key;
+      this.sort.appendChild(o);
+    }
+    this.sort.addEventListener("change", () => this.save("sort_key", this.sort.value));
+    this.all = el("button", "gx-generate", "Generate all");
+    this.all.addEventListener("click", () => this.generateVisible());
+    this.ab = el("button", "gx-ab", "Play pinned A/B");
+    this.ab.addEventListener("click", () => this.playPinned());
+    this.blindBox = el("label", "gx-blind-label");
+    this.blindToggle = /** @type {HTMLInputElement} */ (el("input", "gx-blind"));
+    this.blindToggle.type = "checkbox";
+    this.blindToggle.addEventListener("change", () => this.save("blind", this.blindToggle.checked));
+    this.blindBox.append(this.blindToggle, document.createTextNode(" blind"));
+    tools.append(this.style, this.find, this.sort, this.all, this.ab, this.blindBox);
+    this.statusLine = el("div", "gx-status");
+    this.grid = el("div", "gx-grid");
+    this.favLine = el("div", "gx-favourites");
+    this.root.append(top, tools, this.statusLine, this.grid, this.favLine);
+  }
+
+  /** @param {string} name @param {any} value */
+  save(name, value) {
+    this.model.set(name, value);
+    this.model.save_changes();
+  }
+
+  /** The voices shown now (blind mode: only pinned ones, if any, shuffled). */
+  shown() {
+    const m = this.model;
+    /** @type {VoiceInfo[]} */
+    const voices = m.get("catalog_voices");
+    const view = { style: m.get("style_filter"), search: m.get("search"), sort: m.get("sort_key") };
+    const shown = visibleVoices(voices, m.get("cards"), view);
+    if (!m.get("blind")) return shown;
+    const pinned = new Set(m.get("pinned"));
+    const pool = pinned.size ? voices.filter((v) => pinned.has(v.name)) : shown;
+    const names = shuffled(pool.map((v) => v.name), this.seed);
+    return names.map((n) => /** @type {VoiceInfo} */ (voices.find((v) => v.name === n)));
+  }
+
+  render() {
+    const m = this.model;
+    if (document.activeElement !== this.sentence) this.sentence.value = m.get("text");
+    this.lang.value = m.get("language");
+    this.style.value = m.get("style_filter");
+    if (document.activeElement !== this.find) this.find.value = m.get("search");
+    this.sort.value = m.get("sort_key");
+    const blind = m.get("blind");
+    this.blindToggle.checked = blind;
+    this.statusLine.textContent = m.get("status");
+    /** @type {Record<string, Card>} */
+    const cards = m.get("cards");
+    const pinned = new Set(m.get("pinned"));
+    const favourites = m.get("favourites");
+    this.grid.replaceChildren();
+    this.shown().forEach((v, i) => {
+      const c = cards[v.name] ?? {};
+      const card = el("div", `gx-card gx-${c.status ?? "idle"}`);
+      card.dataset.voice = blind ? "" : v.name;
+      card.dataset.slot = String(i);
+      if (pinned.has(v.name) && !blind) card.classList.add("gx-pinned");
+      if (this.playing === v.name) card.classList.add("gx-playing");
+      const head = el("div", "gx-card-head");
+      const label = blind ? `Voice ${String.fromCharCode(65 + i)}` : v.name;
+      head.append(el("b", "gx-name", label));
+      const pin = el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin");
+      pin.title = "pin for A/B";
+      pin.addEventListener("click", (e) => {
+        e.stopPropagation();
+        const next = pinned.has(v.name) ? [...pinned].filter((n) => n !== v.name) : [...pinned, v.name];
+        this.save("pinned", next);
+      });
+      const star = el("button", "gx-star", favourites.includes(v.name) && !blind ? "★" : "☆");
+      star.title = blind ? "pick this one (reveals the names)" : "favourite";
+      star.addEventListener("click", (e) => {
+        e.stopPropagation();
+        this.model.send({ kind: "favourite", voice: v.name });
+      });
+      head.append(pin, star);
+      card.append(head, el("div", "gx-style-tag", blind ? "style hidden" : v.style));
+      if (c.status === "generating") card.append(el("div", "gx-progress", "generating…"));
+      else if (c.status === "error") card.append(el("div", "gx-error", c.error ?? "failed"));
+      else if (c.status === "ready") {
+        card.append(waveform(c.peaks ?? []));
+        const stats = el("div", "gx-stats");
+        const stat = (/** @type {string} */ cls, /** @type {string} */ text, /** @type {string} */ title) => {
+          const s = el("span", cls, text);
+          s.title = title;
+          return s;
+        };
+        stats.append(
+          stat("gx-duration", fmt(c.duration_s, " s", 1, 2), "duration"),
+          stat("gx-rate", fmt(c.words_per_s, " w/s"), "speaking rate: words per second"),
+          stat("gx-pitch", fmt(c.pitch_hz, " Hz", 1, 0), "median pitch"),
+          stat("gx-ttfa", `first audio ${fmt(c.latency_first_audio, " ms", 1000, 0)}`, "time to first audio"),
+          stat("gx-wer", `WER ${fmt(c.wer, "%", 100, 0)}`, "word error rate when the endpoint re-transcribes the reply"),
+        );
+        if (c.transcript) card.title = c.transcript;
+        card.append(stats);
+      } else card.append(el("div", "gx-hint", "click to hear"));
+      card.addEventListener("click", () => this.play(v.name));
+      this.grid.append(card);
+    });
+    this.favLine.textContent = favourites.length ? `favourites: ${favourites.join(", ")}` : "";
+  }
+
+  generateVisible() {
+    const cards = this.model.get("cards");
+    const names = this.shown().map((v) => v.name).filter((n) => (cards[n] ?? {}).status !== "ready");
+    if (names.length) this.model.send({ kind: "generate", voices: names });
+  }
+
+  key(/** @type {string} */ voice) {
+    return `${voice}\u0000${this.model.get("text")}\u0000${this.model.get("language")}`;
+  }
+
+  /** The voice's audio for the current sentence: from memory, else asked of the kernel. @param {string} voice */
+  fetch(voice) {
+    const key = this.key(voice);
+    const have = this.buffers.get(key);
+    if (have) return Promise.resolve(have);
+    return new Promise((resolve) => {
+      this.waiting.set(key, resolve);
+      this.model.send({ kind: "play", voice, request: ++this.request });
+    });
+  }
+
+  /** @param {any} msg @param {DataView[]} buffers */
+  receive(msg, buffers) {
+    if (!msg || msg.kind !== "audio") return;
+    const key = `${msg.voice}\u0000${msg.text}\u0000${msg.language}`;
+    const resolve = this.waiting.get(key);
+    this.waiting.delete(key);
+    if (msg.error || !buffers.length) {
+      if (resolve) resolve(null);
+      return;
+    }
+    const view = buffers[0];
+    const pcm = new Int16Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+    const ctx = this.audio();
+    const buffer = ctx.createBuffer(1, pcm.length, msg.rate);
+    buffer.getChannelData(0).set(pcm16ToFloat(pcm));
+    this.buffers.set(key, buffer);
+    if (resolve) resolve(buffer);
+  }
+
+  audio() {
+    if (!this.ctx) this.ctx = new AudioContext();
+    return this.ctx;
+  }
+
+  /** Play one voice now (stopping any other). @param {string} voice */
+  async play(voice) {
+    const buffer = await this.fetch(voice);
+    if (!buffer) return;
+    await this.start(voice, buffer);
+  }
+
+  /** @param {string} voice @param {AudioBuffer} buffer @returns {Promise<void>} */
+  start(voice, buffer) {
+    const ctx = this.audio();
+    if (this.source) this.source.stop();
+    const source = ctx.createBufferSource();
+    source.buffer = buffer;
+    source.connect(ctx.destination);
+    const data = buffer.getChannelData(0);
+    let sum = 0;
+    for (let i = 0; i < data.length; i++) sum += data[i] * data[i];
+    const entry = { voice, samples: data.length, rate: buffer.sampleRate, rms: Math.sqrt(sum / Math.max(1, data.length)),
+      started: ctx.currentTime, ended: /** @type {number|null} */ (null), state: ctx.state };
+    this.log.push(entry);
+    this.source = source;
+    this.playing = voice;
+    this.render();
+    return new Promise((resolve) => {
+      source.onended = () => {
+        entry.ended = ctx.currentTime;
+        if (this.source === source) {
+          this.source = null;
+          this.playing = "";
+          this.render();
+        }
+        resolve();
+      };
+      void ctx.resume().then(() => source.start());
+    });
+  }
+
+  /** Pinned voices back to back, in pin order (blind: in the shuffled order shown). */
+  async playPinned() {
+    const pinned = this.model.get("pinned");
+    const order = this.model.get("blind") ? this.shown().map((v) => v.name) : pinned;
+    const buffers = await Promise.all(order.map((/** @type {string} */ v) => this.fetch(v)));
+    for (let i = 0; i < order.length; i++) {
+      const b = buffers[i];
+      if (b) await this.start(order[i], b);
+    }
+  }
+
+  destroy() {
+    this.model.off("msg:custom", this.onMsg);
+    for (const name of ["cards", "style_filter", "search", "sort_key", "pinned", "blind", "favourites", "status", "text", "language"])
+      this.model.off(`change:${name}`, this.onChange);
+    if (this.ctx) void this.ctx.close();
+  }
+}
+
+export default {
+  /** @param {{model: any, el: HTMLElement}} ctx */
+  render({ model, el: root }) {
+    const ex = new Explorer(model, root);
+    return () => ex.destroy();
+  },
+};
