@@ -16,6 +16,7 @@ PUBLIC = [
     "compare_languages", "compare_voices", "connect", "connect_sync", "declare",
     "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
     "protocol", "resolve_endpoint", "show_transcript", "tool", "unload_ipython_extension",
+    "wait_until", "wait_until_sync",
 ]  # fmt: skip
 
 
