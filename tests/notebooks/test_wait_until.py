@@ -105,7 +105,7 @@ def test_sync_wrapper_without_a_loop_waits_on_the_background_loop() -> None:
     box: list[int] = []
     threading.Timer(0.05, box.append, (7,)).start()
     assert gl.wait_until_sync(lambda: box and box[0], timeout=10, interval=0.01) == 7
-    with pytest.raises(WaitTimeout, match="waited 0.02 s for nothing"):
+    with pytest.raises(WaitTimeout, match=r"waited 0\.02 s for nothing"):
         gl.wait_until_sync(lambda: None, timeout=0.02, interval=0.01, what="nothing")
 
 
