@@ -46,14 +46,14 @@ class WaitTimeout(GemliveError, TimeoutError):
             "— pass a longer timeout=, or check that it can happen at all"
         )
 
-    def __reduce__(self):  # keep the fields across pickling
+    def __reduce__(self) -> tuple[type[WaitTimeout], tuple[str, float, Any]]:  # for pickling
         return (type(self), (self.what, self.timeout, self.last))
 
 
 def _describe(predicate: Callable[[], Any]) -> str:
     """A readable name for the predicate: its name, or a lambda's source text."""
     name = getattr(predicate, "__name__", None)
-    if name and name != "<lambda>":
+    if isinstance(name, str) and name != "<lambda>":
         return name
     try:
         source = inspect.getsource(predicate).strip()
