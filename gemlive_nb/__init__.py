@@ -102,6 +102,8 @@ _LAZY: dict[str, str] = {
     "Comparison": "compare",
     "load_ipython_extension": "magics",
     "unload_ipython_extension": "magics",
+    "wait_until": "waiting",
+    "wait_until_sync": "waiting",
 }
 
 __all__ = [
@@ -154,6 +156,8 @@ __all__ = [
     "show_transcript",
     "tool",
     "unload_ipython_extension",
+    "wait_until",
+    "wait_until_sync",
 ]
 
 

@@ -19,6 +19,7 @@ PUBLIC = [
     "create_ephemeral_token_sync", "declare",
     "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
     "protocol", "resolve_endpoint", "show_transcript", "tool", "unload_ipython_extension",
+    "wait_until", "wait_until_sync",
 ]  # fmt: skip
 
 

@@ -247,19 +247,24 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
         labels.append(f"turn {index}")
         if first is not None:
             ax.barh(y, first, color="#8c8c8c", label="waiting" if y == 0 else None)
-            ax.annotate(f"{first * 1000:.0f} ms", (first, y), fontsize=7, va="center", ha="right")
         if complete is not None:
             start = first or 0.0
             ax.barh(y, complete - start, left=start, color=MODEL_COLOR,
                     label="streaming" if y == 0 else None)  # fmt: skip
-            ax.annotate(f"{complete * 1000:.0f} ms", (complete, y), fontsize=7, va="center")
+        # one label right of the bar, so short bars never make labels collide
+        text = " · ".join(
+            f"{name} {v * 1000:.0f} ms"
+            for name, v in (("first audio", first), ("complete", complete))
+            if v is not None
+        )
+        ax.annotate(f" {text}", (max(first or 0.0, complete or 0.0), y), fontsize=7, va="center")
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     longest = max((c or f or 0.0 for _, f, c in rows), default=1.0)
-    ax.set_xlim(0.0, longest * 1.15 or 1.0)
+    ax.set_xlim(0.0, longest * 1.5 or 1.0)  # room for the labels
     ax.set_xlabel("seconds after end of user turn")
     if rows:
-        ax.legend(loc="lower right", fontsize=7)
+        ax.legend(loc="best", fontsize=7)
     return ax
 
 

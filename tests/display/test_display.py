@@ -150,8 +150,11 @@ def test_latency_waterfall_has_two_bars_per_timed_turn():
     widths = sorted(round(p.get_width(), 3) for p in ax.patches)
     assert widths == [0.3, 0.45, 0.55, 1.2]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["turn 0", "turn 1"]
-    texts = {t.get_text() for t in ax.texts}
-    assert {"300 ms", "1500 ms", "450 ms", "1000 ms"} <= texts
+    texts = [t.get_text() for t in ax.texts]  # one label per row, right of its bars
+    assert texts == [
+        " first audio 300 ms · complete 1500 ms",
+        " first audio 450 ms · complete 1000 ms",
+    ]
 
 
 def test_waveform_svg_is_small_and_sized():

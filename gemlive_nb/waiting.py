@@ -1,0 +1,125 @@
+"""Wait for something to become true, with a deadline: the one polling helper of gemlive_nb.
+
+Live sessions deliver things in the background (a reply arriving while a cell waits, a tool's
+result a second later, a reconnect). Instead of a hand-written ``for``/``sleep`` loop, wait for
+the condition itself::
+
+    import gemlive_nb as gl
+    turn = await gl.wait_until(lambda: len(s.turns) > 1 and s.turns[1].complete and s.turns[1],
+                               timeout=10, what="the tool's follow-up reply")
+    gl.wait_until_sync(lambda: s.status == "connected", timeout=5)   # in a cell without await
+
+The predicate is called every ``interval`` seconds on the event loop (so it sees the session's
+state as it changes); it may be a plain function or return an awaitable. The first truthy value it
+returns is returned. When ``timeout`` passes first, :class:`WaitTimeout` (a ``GemliveError`` and a
+``TimeoutError``) names what was awaited and the last value seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ._sync import run_sync
+from .exceptions import ConfigError, GemliveError
+
+__all__ = ["WaitTimeout", "wait_until", "wait_until_sync"]
+
+T = TypeVar("T")
+
+
+class WaitTimeout(GemliveError, TimeoutError):
+    """:func:`wait_until` gave up: ``what`` did not become true within ``timeout`` seconds.
+
+    ``last`` is the predicate's last (falsy) value, so the evidence is in the error.
+    """
+
+    def __init__(self, what: str, timeout: float, last: Any) -> None:
+        self.what = what
+        self.timeout = timeout
+        self.last = last
+        super().__init__(
+            f"waited {timeout:g} s for {what}, but it stayed false (last value: {last!r:.80}) "
+            "— pass a longer timeout=, or check that it can happen at all"
+        )
+
+    def __reduce__(self) -> tuple[type[WaitTimeout], tuple[str, float, Any]]:  # for pickling
+        return (type(self), (self.what, self.timeout, self.last))
+
+
+def _describe(predicate: Callable[[], Any]) -> str:
+    """A readable name for the predicate: its name, or a lambda's source text."""
+    name = getattr(predicate, "__name__", None)
+    if isinstance(name, str) and name != "<lambda>":
+        return name
+    try:
+        source = inspect.getsource(predicate).strip()
+    except (OSError, TypeError):
+        return repr(predicate)
+    start = source.find("lambda")
+    text = " ".join(source[start:].split()) if start >= 0 else source
+    return text if len(text) <= 100 else text[:97] + "…"
+
+
+def _check(predicate: Any, timeout: Any, interval: Any) -> None:
+    if not callable(predicate):
+        raise ConfigError(
+            f"wait_until takes a function to call (e.g. lambda: s.turns), not {predicate!r:.40}"
+        )
+    for name, value in (("timeout", timeout), ("interval", interval)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            raise ConfigError(f"{name} must be a number of seconds > 0, not {value!r:.40}")
+
+
+async def wait_until(
+    predicate: Callable[[], T],
+    timeout: float = 10.0,
+    interval: float = 0.05,
+    what: str | None = None,
+) -> T:
+    """Call ``predicate`` every ``interval`` s until it returns something truthy; return that.
+
+    Raises :class:`WaitTimeout` naming ``what`` (default: the predicate's name or source) when
+    ``timeout`` seconds pass first. The predicate is checked once more at the deadline, so a
+    condition that became true while the loop was busy is not reported as a timeout. Example::
+
+        later = await gl.wait_until(lambda: len(s.turns) == 2 and s.turns[1].complete,
+                                    timeout=10, what="the second reply")
+    """
+    _check(predicate, timeout, interval)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value: Any = predicate()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value  # type: ignore[no-any-return]
+        left = deadline - loop.time()
+        if left <= 0:
+            raise WaitTimeout(what or _describe(predicate), timeout, value)
+        await asyncio.sleep(min(interval, left))
+
+
+def wait_until_sync(
+    predicate: Callable[[], T],
+    timeout: float = 10.0,
+    interval: float = 0.05,
+    what: str | None = None,
+) -> T:
+    """:func:`wait_until` for a cell or script that doesn't ``await`` (see gemlive_nb._sync).
+
+    Example::
+
+        gl.wait_until_sync(lambda: s.status == "connected", timeout=5)
+    """
+    _check(predicate, timeout, interval)
+    return run_sync(wait_until(predicate, timeout, interval, what))

@@ -1,0 +1,200 @@
+"""The tutorial notebooks: committed without outputs, and each runs top to bottom offline.
+
+Every notebook is executed with nbclient in a fresh kernel of this environment's Python (a
+kernelspec written to a temporary JUPYTER_PATH entry), with no API key in the environment, so the
+sessions go to the embedded emulator. The tutorials assert the facts they teach in their own cells,
+so a cell error (including a failed ``assert``) fails the test with the cell's traceback.
+
+The tutorials that promise to stay on the emulator (streaming, reliability) run a second time with
+a fake Google key in the environment: a ``gl.connect()`` without an emulator endpoint would try
+the real service, which fails offline, and the key must not show up in any output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+# the numbering is fixed; 03 (voices and languages) belongs to the explorer's work
+TITLES = {
+    1: "quickstart",
+    2: "streaming_and_interruption",
+    3: "voices_and_languages",
+    4: "tools_and_grounding",
+    5: "audio_analysis",
+    6: "reliability",
+}
+EMULATOR_ONLY = ("streaming_and_interruption", "reliability")
+KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT")
+FAKE_KEY = "AIza" + "SyFAKE-notebook-key-0123456789abcdef"
+KERNEL = "gemlive-nb-test"
+MAX_EXECUTED_BYTES = 1_000_000
+NO_KEY_NOTICE = "no API key found — using the local emulator"
+EMULATOR_NOTICE = "using the local emulator"
+
+
+def _path(title: str) -> Path:
+    found = sorted(NOTEBOOKS.glob(f"[0-9][0-9]_{title}.ipynb"))
+    assert len(found) == 1, f"expected one notebook named NN_{title}.ipynb, found {found}"
+    return found[0]
+
+
+ALL = list(TITLES.values())
+
+
+@dataclass
+class Run:
+    book: nbformat.NotebookNode
+    error: BaseException | None
+
+
+def _kernel_env(root: Path) -> dict[str, str]:
+    spec = root / "data" / "kernels" / KERNEL
+    spec.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "gemlive_nb test", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    return {
+        "JUPYTER_PATH": str(root / "data"),
+        "JUPYTER_DATA_DIR": str(root / "data"),
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        "IPYTHONDIR": str(root / "ipython"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+
+
+def _execute(root: Path, titles: list[str], key: str | None) -> dict[str, Run]:
+    with pytest.MonkeyPatch.context() as mp:
+        for name in KEY_ENVS:  # the kernels inherit this environment
+            mp.delenv(name, raising=False)
+        if key is not None:
+            mp.setenv("GEMINI_API_KEY", key)
+        for name, value in _kernel_env(root).items():
+            mp.setenv(name, value)
+        return asyncio.run(_run_all(root, titles))
+
+
+async def _run_all(root: Path, titles: list[str]) -> dict[str, Run]:
+    async def one(title: str) -> Run:
+        book = nbformat.read(_path(title), as_version=4)
+        workdir = root / "work" / title  # like the notebooks folder: files a cell writes land here
+        shutil.copytree(NOTEBOOKS / "data", workdir / "data")  # the recordings shipped with them
+        client = NotebookClient(
+            book,
+            kernel_name=KERNEL,
+            timeout=120,  # per cell; the machine may be busy
+            startup_timeout=90,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        try:
+            await client.async_execute()
+            error = None
+        except Exception as e:
+            error = e
+        return Run(book, error)
+
+    results = await asyncio.gather(*(one(title) for title in titles))
+    return dict(zip(titles, results, strict=True))
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Every notebook executed once, concurrently (each in its own kernel), with no key."""
+    return _execute(tmp_path_factory.mktemp("jupyter"), ALL, key=None)
+
+
+@pytest.fixture(scope="module")
+def with_fake_key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """The emulator-only notebooks executed with a (fake) Google key in the environment."""
+    return _execute(tmp_path_factory.mktemp("jupyter-key"), list(EMULATOR_ONLY), key=FAKE_KEY)
+
+
+def _check_ran(title: str, run: Run) -> list[str]:
+    """Fail with the cell's traceback if the run failed; return the stream outputs."""
+    if isinstance(run.error, CellExecutionError):
+        pytest.fail(f"{title} failed:\n{run.error}", pytrace=False)
+    if run.error is not None:
+        raise run.error
+    code = [c for c in run.book.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), f"{title}: not every code cell ran"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    return [o.get("text", "") for c in code for o in c.outputs if o.output_type == "stream"]
+
+
+def _figures(run: Run) -> int:
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in run.book.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+
+
+def test_the_six_tutorials_are_numbered_in_order() -> None:
+    names = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert names == [f"{n:02d}_{title}.ipynb" for n, title in TITLES.items()]
+
+
+@pytest.mark.parametrize("title", ALL)
+def test_committed_without_outputs(title: str) -> None:
+    path = _path(title)
+    book = nbformat.read(path, as_version=4)
+    nbformat.validate(book)
+    code = [c for c in book.cells if c.cell_type == "code"]
+    assert code, f"{title} has no code cells"
+    dirty = [i for i, c in enumerate(book.cells) if c.get("outputs") or c.get("execution_count")]
+    assert not dirty, f"{title}: cells {dirty} have outputs or execution counts — strip them"
+    assert book.cells[0].cell_type == "markdown" and book.cells[0].source.startswith("# ")
+    assert book.metadata.get("kernelspec", {}).get("name") == "python3"
+    for cell in book.cells:  # images and data files the notebook uses are in the repo
+        if cell.cell_type == "markdown":
+            for link in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", cell.source):
+                assert (NOTEBOOKS / link).is_file(), f"{title} shows a missing image {link}"
+        for data in re.findall(r"""["'](data/[\w./-]+)["']""", cell.source):
+            assert (NOTEBOOKS / data).is_file(), f"{title} reads a missing file {data}"
+    # no credentials or machine paths may be committed with a tutorial
+    text = path.read_text()
+    for leak in ("AIza", "sk-", "/root/", "/home/", "/tmp/"):
+        assert leak not in text, f"{title} contains {leak!r}"
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("title", ALL)
+def test_notebook_runs_offline(title: str, offline: dict[str, Run]) -> None:
+    run = offline[title]
+    streams = _check_ran(title, run)
+    # with no key the sessions went to an emulator (the embedded one, or the notebook's own
+    # built-in-speech one in 03), which says so
+    if title not in EMULATOR_ONLY:
+        assert any(EMULATOR_NOTICE in t for t in streams), streams
+    size = len(nbformat.writes(run.book).encode())
+    assert size < MAX_EXECUTED_BYTES, (
+        f"{title} weighs {size / 1e6:.2f} MB executed (max 1 MB)"
+    )
+    if title != "quickstart":  # every tutorial past the first teaches with pictures
+        assert _figures(run) >= 1, f"{title} drew no figure"
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("title", EMULATOR_ONLY)
+def test_emulator_only_tutorials_never_leave_the_emulator(
+    title: str, with_fake_key: dict[str, Run]
+) -> None:
+    run = with_fake_key[title]
+    streams = _check_ran(title, run)
+    assert not any(NO_KEY_NOTICE in t for t in streams)  # a key was set, and still no network
+    executed = nbformat.writes(run.book)
+    assert FAKE_KEY not in executed and FAKE_KEY[4:] not in executed
