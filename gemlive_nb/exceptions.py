@@ -12,6 +12,8 @@ names the bad value and says how to fix it. No message ever contains an API key:
     │   └── ProtocolTypeError (also TypeError) a message builder got a value of the wrong type
     ├── SessionClosed      (also ConnectionError)  the socket closed; carries `code` and `reason`
     ├── TurnFailed                            a turn ended without a reply (e.g. re-asked too often)
+    ├── WaitTimeout        (also TimeoutError) gl.wait_until gave up; names what it waited for
+    ├── PandasMissing      (also ImportError) a table was asked for and pandas is not installed
     └── ToolError                             a tool could not be declared or dispatched
         └── ToolNameError  (also ConfigError)
 
@@ -28,16 +30,20 @@ Example::
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AudioError",
     "ConfigError",
     "GemliveError",
+    "PandasMissing",
     "ProtocolError",
     "ProtocolTypeError",
     "SessionClosed",
     "ToolError",
     "ToolNameError",
     "TurnFailed",
+    "WaitTimeout",
 ]
 
 
@@ -98,3 +104,26 @@ class ToolError(GemliveError):
 
 class ToolNameError(ConfigError, ToolError):
     """A function name the service would refuse (see ``gemlive_nb.protocol.check_tool_name``)."""
+
+
+class PandasMissing(GemliveError, ImportError):
+    """``to_pandas()`` needs pandas, which is not installed (``pip install pandas``)."""
+
+
+class WaitTimeout(GemliveError, TimeoutError):
+    """:func:`wait_until` gave up: ``what`` did not become true within ``timeout`` seconds.
+
+    ``last`` is the predicate's last (falsy) value, so the evidence is in the error.
+    """
+
+    def __init__(self, what: str, timeout: float, last: Any) -> None:
+        self.what = what
+        self.timeout = timeout
+        self.last = last
+        super().__init__(
+            f"waited {timeout:g} s for {what}, but it stayed false (last value: {last!r:.80}) "
+            "— pass a longer timeout=, or check that it can happen at all"
+        )
+
+    def __reduce__(self) -> tuple[type[WaitTimeout], tuple[str, float, Any]]:  # for pickling
+        return (type(self), (self.what, self.timeout, self.last))

@@ -24,30 +24,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ._sync import run_sync
-from .exceptions import ConfigError, GemliveError
+from .exceptions import ConfigError, WaitTimeout
 
 __all__ = ["WaitTimeout", "wait_until", "wait_until_sync"]
 
 T = TypeVar("T")
-
-
-class WaitTimeout(GemliveError, TimeoutError):
-    """:func:`wait_until` gave up: ``what`` did not become true within ``timeout`` seconds.
-
-    ``last`` is the predicate's last (falsy) value, so the evidence is in the error.
-    """
-
-    def __init__(self, what: str, timeout: float, last: Any) -> None:
-        self.what = what
-        self.timeout = timeout
-        self.last = last
-        super().__init__(
-            f"waited {timeout:g} s for {what}, but it stayed false (last value: {last!r:.80}) "
-            "— pass a longer timeout=, or check that it can happen at all"
-        )
-
-    def __reduce__(self) -> tuple[type[WaitTimeout], tuple[str, float, Any]]:  # for pickling
-        return (type(self), (self.what, self.timeout, self.last))
 
 
 def _describe(predicate: Callable[[], Any]) -> str:

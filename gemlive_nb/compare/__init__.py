@@ -3,7 +3,7 @@
 - ``run``: :func:`compare_voices` / :func:`compare_languages` / :func:`compare_grid` (and
   their ``a``-prefixed async forms), :func:`retranscribe`, :func:`default_concurrency`.
 - ``result``: :class:`Comparison` and :class:`ComparisonRow` (sort, save/load, ``to_pandas``).
-- ``score``: word error rate, speaking rate, median pitch.  ``frames``: pandas tables.
+- ``score``: word error rate, speaking rate, median pitch.
 - ``view``: HTML and text tables.  ``ui``: the progress line and the ipywidgets picker.
 
 Example::
@@ -12,7 +12,7 @@ Example::
     res.sort_by("wer").to_pandas()
 """
 
-from .frames import PandasMissing, recording_to_pandas
+from ..exceptions import PandasMissing
 from .result import SORT_KEYS, Comparison, ComparisonRow
 from .run import (
     SERVICE_CONCURRENCY,
@@ -41,7 +41,6 @@ __all__ = [
     "compare_voices",
     "default_concurrency",
     "median_pitch",
-    "recording_to_pandas",
     "retranscribe",
     "speaking_rate",
     "word_error_rate",

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._pandas import require_pandas
 from .._plain import json_safe
 from .._sync import run_sync
 from ..exceptions import ConfigError, GemliveError
-from .frames import require_pandas
 
 if TYPE_CHECKING:
     from ..audio import Audio

@@ -45,6 +45,7 @@ from . import store
 from .events import check_record, event_record
 from .model import QUIET_S, Conversation
 from .playback import Playback
+from .table import turns_to_pandas
 from .track import Track
 from .turn import MAX_REPLY_S, Turn
 from .vad import SpeechSpans
@@ -381,6 +382,15 @@ class Recording:
     def metrics(self) -> list[dict[str, Any]]:
         """Per-turn metrics (see :attr:`Turn.metrics`), with the turn index."""
         return [{"turn": t.index, **t.metrics} for t in self.turns]
+
+    def to_pandas(self) -> Any:
+        """The turns as a pandas DataFrame, one row per turn with its metrics.
+
+        Example::
+
+            s.recording.to_pandas()[["user", "transcript", "latency_first_audio"]]
+        """
+        return turns_to_pandas(self.turns)
 
     def cues(self) -> list[tuple[float, float, str, str]]:
         """Subtitle cues ``(start, end, speaker, text)`` for the user and the model."""

@@ -18,13 +18,12 @@ from gemlive_nb.compare import (
     compare_voices,
     default_concurrency,
     median_pitch,
-    recording_to_pandas,
     speaking_rate,
     word_error_rate,
     words,
 )
 from gemlive_nb.compare import run as compare_run
-from gemlive_nb.conversation import Turn
+from gemlive_nb.conversation import Recording, Turn
 from gemlive_nb.endpoints import google_path
 from gemlive_nb.exceptions import ConfigError, GemliveError
 
@@ -156,7 +155,7 @@ def test_pandas_tables_need_pandas_and_say_how_to_get_it(monkeypatch):
     with pytest.raises(PandasMissing, match="pip install pandas"):
         res.to_pandas()
     with pytest.raises(ImportError, match=r"Recording.to_pandas\(\) needs pandas"):
-        recording_to_pandas(object())
+        Recording().to_pandas()
 
 
 def test_recording_to_pandas_has_one_row_per_turn(monkeypatch):
@@ -177,7 +176,9 @@ def test_recording_to_pandas_has_one_row_per_turn(monkeypatch):
     one = Turn(index=0, user_text="hi", output_transcript="Hello!")
     one.add_audio(np.zeros(2400, np.int16))
     two = Turn(index=1, user_text="bye", output_transcript="Goodbye.")
-    frame = recording_to_pandas(types.SimpleNamespace(turns=[one, two]))
+    rec = Recording()
+    rec.turns.extend([one, two])
+    frame = rec.to_pandas()
     assert frame.index == [0, 1]
     assert [r["transcript"] for r in frame.rows] == ["Hello!", "Goodbye."]
     assert (

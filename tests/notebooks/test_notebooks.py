@@ -181,9 +181,7 @@ def test_notebook_runs_offline(title: str, offline: dict[str, Run]) -> None:
     if title not in EMULATOR_ONLY:
         assert any(EMULATOR_NOTICE in t for t in streams), streams
     size = len(nbformat.writes(run.book).encode())
-    assert size < MAX_EXECUTED_BYTES, (
-        f"{title} weighs {size / 1e6:.2f} MB executed (max 1 MB)"
-    )
+    assert size < MAX_EXECUTED_BYTES, f"{title} weighs {size / 1e6:.2f} MB executed (max 1 MB)"
     if title != "quickstart":  # every tutorial past the first teaches with pictures
         assert _figures(run) >= 1, f"{title} drew no figure"
 
