@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "js"
 STATIC = ROOT / "gemlive_nb" / "static"
 REBUILD = "run `make js` (npm install in js/ and node js/build.mjs) and ship the result"
