@@ -105,7 +105,8 @@ def lab_run(
         page.wait_for_function(
             "() => { const e = [...window.__gemlive.values()][0]; "
             "return document.querySelectorAll('.gl-entry.gl-model:not(.gl-partial)').length >= 2"
-            " && e.stats.bufferedMs === 0 && e.played24k() > 0 && e.sentPlayed === e.played24k(); }",
+            " && e.stats.bufferedMs === 0 && e.played24k() > 0"
+            " && e.sentPlayed === e.played24k(); }",
             timeout=30_000,
         )
         result["played_js"] = nb.engine("e.played24k()")
