@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # Node.js and npm (front-end unit tests and the esbuild bundle).
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 
-.PHONY: setup sys-deps js-deps js test lint unit lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js typecheck test lint unit lab bench fuzz clean
 
 setup: $(STAMP)
 
@@ -50,7 +50,11 @@ lint: setup
 unit: setup sys-deps js-deps
 	$(PY) -m pytest -q
 
-test: lint unit
+# JSDoc types of js/ (// @ts-check files) checked by TypeScript, nothing emitted.
+typecheck: js-deps
+	cd js && npx --no-install tsc -p tsconfig.json
+
+test: lint typecheck unit
 
 lab: setup
 	$(PY) -m gemlive_nb.lab $(LAB_ARGS)

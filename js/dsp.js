@@ -1,3 +1,4 @@
+// @ts-check
 // Pure audio helpers shared by the widget and its worklets (no DOM, no Web Audio):
 // PCM16 <-> float conversion, RMS level, a growable float ring buffer and a streaming
 // windowed-sinc (Kaiser) resampler for arbitrary rate pairs.
@@ -204,6 +205,11 @@ export class Resampler {
       for (let k = 0; k < width; k++) row[k] /= sum;
       this.table.push(row);
     }
+    /** @type {Float32Array} pending input, history first */
+    this.pending = new Float32Array(0);
+    this.pendingLen = 0;
+    this.base = 0;
+    this.phase = 0;
     this.reset();
   }
 

@@ -54,6 +54,7 @@ export class AudioEngine {
     /** @type {number[]} kernel flush -> message in the widget's JS, ms (diagnostics) */
     this.transit = [];
     this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
+    /** @type {number} */
     this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
