@@ -75,6 +75,10 @@ export class AudioEngine {
     this.flushes = [];
     /** @type {[number, string, any][]} */
     this.trace = [];
+    /** @type {number[]} wall-clock ms when playback started after silence (benchmarks) */
+    this.audibleAt = [];
+    /** @type {[number, number] | null} [seq, wall-clock ms] of the first mic frame */
+    this.firstFrame = null;
     this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
@@ -85,6 +89,7 @@ export class AudioEngine {
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    this.wasPlaying = false;
     this.lastTick = performance.now();
     /** @type {ReturnType<typeof setTimeout>} */
     this.timer = setTimeout(() => this.tick(), this.uplinkMs);
@@ -146,6 +151,9 @@ export class AudioEngine {
 
   /** @param {{played: number, buffered: number, underruns: number, level: number, flushed: boolean}} s */
   onPlayerStats(s) {
+    if (s.played > this.playedCtx && !this.wasPlaying) this.audibleAt.push(now());
+    this.wasPlaying = s.played > this.playedCtx;
+    if (this.audibleAt.length > 100) this.audibleAt.shift();
     this.playedCtx = s.played;
     const rate = this.ctx?.sampleRate ?? 48000;
     if (s.flushed) {
@@ -464,6 +472,7 @@ export class AudioEngine {
       return;
     }
     if (this.micState !== "live") {
+      this.firstFrame ??= [f.seq, now()];
       this.micState = "live"; // the first frame: audio really flows now, say so
       this.emit({ kind: "mic" });
     }
