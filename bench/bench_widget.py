@@ -18,7 +18,10 @@ both cores. Printed side by side:
 Goals (issue 15): quiet — browser within 300 ms of Python, kernel → scheduled p95 < 60 ms,
 0 underruns; busy — within 1 s of Python, no growing backlog. ~3-5 min.
 
-    python bench/bench_widget.py [--cases quiet,busy]
+    python bench/bench_widget.py [--cases quiet,busy] [--mic-processing]
+
+``--mic-processing`` keeps Chromium's echo cancellation, noise suppression and gain control on
+(the widget's defaults; off by default here so both paths hear the same samples).
 """
 
 from __future__ import annotations
@@ -60,8 +63,8 @@ CELLS = [
 import json, os, time
 from gemlive_nb.widget import VoiceWidget
 w = VoiceWidget(endpoint={url!r}, api_key=os.environ["GEMLIVE_TEST_KEY"],
-                audio_constraints=dict(echoCancellation=False, noiseSuppression=False,
-                                       autoGainControl=False))
+                audio_constraints=dict(echoCancellation={proc}, noiseSuppression={proc},
+                                       autoGainControl={proc}))
 w""",
     "json.dump(w.stats(), open({out!r}, 'w')); await w.disconnect()",
 ]
@@ -100,10 +103,12 @@ def renderer_cpu_s(cdp: Any) -> float:
     return sum(p["cpuTime"] for p in info["processInfo"] if p["type"] == "renderer")
 
 
-def browser_path(url: str, wav: Path, home: Path, speech_end_s: float) -> dict[str, Any]:
+def browser_path(
+    url: str, wav: Path, home: Path, speech_end_s: float, processing: bool
+) -> dict[str, Any]:
     out = home / "stats.json"
     with run_jupyter(home / "lab", url) as jupyter, run_browser(wav) as browser:
-        cells = [c.format(url=url, out=str(out)) for c in CELLS]
+        cells = [c.format(url=url, out=str(out), proc=processing) for c in CELLS]
         write_notebook(jupyter.root / "bench.ipynb", cells)
         nb = NotebookPage(browser, jupyter, "bench.ipynb")
         page = nb.page
@@ -209,6 +214,7 @@ def main() -> None:
     cases = "quiet,busy"
     if "--cases" in sys.argv:
         cases = sys.argv[sys.argv.index("--cases") + 1]
+    processing = "--mic-processing" in sys.argv
     rows: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -216,14 +222,14 @@ def main() -> None:
         wav = write_wav16(home / "question.wav", signal)
         speech_end_s = len(signal) / MIC_RATE - TAIL_S
         for case in cases.split(","):
-            (home / case).mkdir()
+            (home / case / "lab").mkdir(parents=True)
             with cpu_hog(case == "busy"), run_emulator(home / case, speech="real") as url:
                 load = os.getloadavg()[0]
                 py = asyncio.run(python_path(url, signal, speech_end_s))
-                br = browser_path(url, wav, home / case, speech_end_s)
+                br = browser_path(url, wav, home / case, speech_end_s, processing)
             rows[case] = {"py": py, "br": br, "load": load}
     print(f"VoiceWidget (headless Chromium + JupyterLab) vs Python client, same emulator, "
-          f"{os.cpu_count()} cores")  # fmt: skip
+          f"{os.cpu_count()} cores, mic processing {'on' if processing else 'off'}")  # fmt: skip
     for case, r in rows.items():
         py, br = r["py"], r["br"]
         print(f"\n[{case}] load average {r['load']:.1f}")
