@@ -66,7 +66,19 @@ w = VoiceWidget(endpoint={url!r}, api_key=os.environ["GEMLIVE_TEST_KEY"],
                 audio_constraints=dict(echoCancellation={proc}, noiseSuppression={proc},
                                        autoGainControl={proc}))
 w""",
-    "json.dump(w.stats(), open({out!r}, 'w')); await w.disconnect()",
+    """\
+import numpy as np
+from gemlive_nb.protocol import InputTranscript
+log = dict(chunks=[], heard=[])
+_send = w.session.send_audio
+async def _tap(pcm, rate=16000):
+    x = np.frombuffer(bytes(pcm), "<i2").astype(float)
+    log["chunks"].append((time.time() * 1000, float(np.sqrt(np.mean(x**2))) if x.size else 0.0))
+    await _send(pcm, rate)
+w.session.send_audio = _tap
+w.session.subscribe(lambda ev: isinstance(ev, InputTranscript) and
+                    log["heard"].append(time.time() * 1000))""",
+    "json.dump(dict(stats=w.stats(), log=log), open({out!r}, 'w')); await w.disconnect()",
 ]
 
 PAGE_DONE = """() => {
@@ -115,6 +127,7 @@ def browser_path(
         try:
             nb.run_cell(0)
             nb.connect_widget()
+            nb.run_cell(1)
             bcdp = browser.new_browser_cdp_session()
             pcdp = page.context.new_cdp_session(page)
             pcdp.send("Performance.enable")
@@ -127,23 +140,31 @@ def browser_path(
             cpu = (renderer_cpu_s(bcdp) - cpu0) / wall
             task = (_task_s(pcdp) - task0) / wall
             marks = nb.engine(
-                "({first: e.firstFrame, audible: e.audibleAt, stats: e.stats, sent: e.sent,"
+                "({frames: e.frameLog, audible: e.audibleAt, stats: e.stats, sent: e.sent,"
                 " user: window.__userShown, text: document.querySelector('.gl-entry.gl-user')"
                 "?.textContent ?? ''})"
             )
-            nb.run_cell(1)
+            nb.run_cell(2)
         finally:
             nb.shutdown_kernel()
             nb.close()
-    stats = json.loads(out.read_text())
-    seq0, t_first = marks["first"]
-    # frame n of the capture holds file time n*20 ms (the fake device starts the file with it)
-    eos = t_first + (speech_end_s * 1000 - (seq0 + 1) * 20)
+    dump = json.loads(out.read_text())
+    stats, log = dump["stats"], dump["log"]
+    # End of speech: the last voiced mic frame, when the capture worklet posted it (the fake
+    # device may deliver the file slower than real time on a busy machine: not the widget's).
+    eos = max(t for _, t, level in marks["frames"] if level > -50)
+    eos_kernel = max(t for t, rms in log["chunks"] if rms > 100)
+    heard_kernel = min((t for t in log["heard"] if t > eos_kernel), default=None)
     audible = [t for t in marks["audible"] if t > eos]
     sent = marks["sent"]
     return {
         "to_transcript_ms": marks["user"] - eos if marks["user"] else None,
         "to_audible_ms": audible[0] - eos if audible else None,
+        "split": (
+            eos_kernel - eos,
+            (heard_kernel or eos_kernel) - eos_kernel,
+            (marks["user"] or 0) - (heard_kernel or 0),
+        ),
         "capture_to_kernel": stats["capture_to_kernel"],
         "reply_to_scheduled": stats["reply_to_scheduled"],
         "msgs_in": stats["messages_from_browser"] / wall,
@@ -184,9 +205,12 @@ async def python_path(url: str, signal: np.ndarray, speech_end_s: float) -> dict
     session.subscribe(on_event)
     try:
         start = time.time() * 1000
-        step = 320
+        step, eos = 320, start
         for i in range(0, len(pcm), step):  # real time, 20 ms frames, like a microphone
-            await session.send_audio(pcm[i : i + step].tobytes())
+            chunk = pcm[i : i + step]
+            if np.sqrt(np.mean(chunk.astype(float) ** 2)) > 100:
+                eos = time.time() * 1000  # the last voiced frame's send time
+            await session.send_audio(chunk.tobytes())
             due = start + (i + step) / 16
             await asyncio.sleep(max(0.0, (due - time.time() * 1000) / 1000))
         deadline = time.monotonic() + 60
@@ -194,7 +218,6 @@ async def python_path(url: str, signal: np.ndarray, speech_end_s: float) -> dict
             await asyncio.sleep(0.02)
     finally:
         await session.close()
-    eos = start + speech_end_s * 1000
     return {
         "to_transcript_ms": times["user"] - eos if "user" in times else None,
         "to_audible_ms": times["audio"] - eos if "audio" in times else None,
@@ -237,6 +260,9 @@ def main() -> None:
         for label, key in (("end of speech -> user transcript shown, ms", "to_transcript_ms"),
                            ("end of speech -> reply audible, ms", "to_audible_ms")):  # fmt: skip
             print(f"  {label:44} {fmt_ms(br[key]):>9} {fmt_ms(py[key]):>9}")
+        a, b, c = br["split"]
+        print(f"  browser transcript split: last voiced frame -> kernel {a:.0f} ms, "
+              f"kernel -> transcript event {b:.0f} ms, event -> shown {c:.0f} ms")  # fmt: skip
         print(f"  capture -> kernel p50/p95 ms: {pct(br['capture_to_kernel'])}; "
               f"kernel -> scheduled p50/p95 ms: {pct(br['reply_to_scheduled'])}")  # fmt: skip
         print(f"  comm messages/s: browser->kernel {br['msgs_in']:.1f}, "

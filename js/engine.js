@@ -79,6 +79,8 @@ export class AudioEngine {
     this.audibleAt = [];
     /** @type {[number, number] | null} [seq, wall-clock ms] of the first mic frame */
     this.firstFrame = null;
+    /** @type {[number, number, number][]} recent mic frames: [seq, wall-clock ms, level dB] */
+    this.frameLog = [];
     this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
@@ -90,6 +92,8 @@ export class AudioEngine {
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
     this.wasPlaying = false;
+    this.pushed = 0; // push messages posted to the playback worklet
+    this.pushesTaken = 0; // ... and taken in by it (from its stats)
     this.lastTick = performance.now();
     /** @type {ReturnType<typeof setTimeout>} */
     this.timer = setTimeout(() => this.tick(), this.uplinkMs);
@@ -149,8 +153,9 @@ export class AudioEngine {
     return this.starting;
   }
 
-  /** @param {{played: number, buffered: number, underruns: number, level: number, flushed: boolean}} s */
+  /** @param {{played: number, buffered: number, underruns: number, pushes: number, level: number, flushed: boolean}} s */
   onPlayerStats(s) {
+    this.pushesTaken = s.pushes;
     if (s.played > this.playedCtx && !this.wasPlaying) this.audibleAt.push(now());
     this.wasPlaying = s.played > this.playedCtx;
     if (this.audibleAt.length > 100) this.audibleAt.shift();
@@ -164,6 +169,14 @@ export class AudioEngine {
     this.stats.underruns = s.underruns;
     this.stats.bufferedMs = (1000 * s.buffered) / rate;
     this.emit({ kind: "levels" });
+  }
+
+  /**
+   * Nothing is playing or on its way to the worklet. (`stats.bufferedMs` alone can be a stale
+   * zero: a report from an underrun, before chunks posted since then were taken in.)
+   */
+  playbackIdle() {
+    return this.pushesTaken === this.pushed && this.stats.bufferedMs === 0;
   }
 
   /** The 24 kHz samples actually played so far (the kernel's unit). */
@@ -261,6 +274,8 @@ export class AudioEngine {
         break;
       }
       case TO_BROWSER.TRANSCRIPT:
+        // The rest of a reply the user cut off here was never heard: it is not shown either.
+        if (item.role === "model" && item.reply === this.cutReply) break;
         this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final);
         break;
       case TO_BROWSER.INTERRUPTED:
@@ -293,6 +308,7 @@ export class AudioEngine {
     const arrived = this.arrived ?? now();
     // Copy: the DataView may be unaligned and belongs to the comm layer. The worklet resamples.
     const pcm = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+    this.pushed++;
     if (!this.player) {
       this.audio().then(() => this.player?.port.postMessage({ type: "push", pcm, rate }, [pcm]));
     } else {
@@ -314,7 +330,7 @@ export class AudioEngine {
    * even if the service already finished sending it (it cannot interrupt what it has sent).
    */
   bargeIn() {
-    if (this.stats.bufferedMs <= 0 || this.markedCut) return;
+    if (this.playbackIdle() || this.markedCut) return;
     this.cutReply = this.reply;
     this.flush();
     this.addMark("interrupted", "info");
@@ -477,6 +493,8 @@ export class AudioEngine {
       this.emit({ kind: "mic" });
     }
     this.inputDb = f.level;
+    this.frameLog.push([f.seq, now(), Math.round(f.level)]);
+    if (this.frameLog.length > 1500) this.frameLog.splice(0, 500);
     this.emit({ kind: "levels" });
     if (this.model.get("push_to_talk") && !this.talking) return;
     const guard = this.model.get("barge_in") ?? "auto";

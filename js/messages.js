@@ -4,11 +4,11 @@
 
 /** Kernel -> browser message kinds. */
 export const TO_BROWSER = Object.freeze({
-  /** {t, items, lag_ms}: coalesced items, sent at most once per interval */
+  /** {t, items}: coalesced items, sent at most once per interval */
   BATCH: "batch",
-  /** {seq, rate, buffer}: reply PCM16, buffer indexes the message buffers */
+  /** {seq, rate, reply, buffer}: reply PCM16, buffer: index */
   AUDIO: "audio",
-  /** {role, text, final}: transcript deltas, merged per role */
+  /** {role, text, final, reply}: deltas, merged per role+reply */
   TRANSCRIPT: "transcript",
   /** {}: the model was interrupted, drop queued playback */
   INTERRUPTED: "interrupted",

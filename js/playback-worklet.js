@@ -3,7 +3,7 @@
 // thread) into a jitter-buffered ring at the context rate. Messages in: {type:'push', pcm, rate}
 // (pcm: an Int16 ArrayBuffer), {type:'flush'}, {type:'drain'}, {type:'gain', value}. Out, 15
 // times a second and at once after a flush: {type:'stats', played, buffered, targetMs,
-// underruns, level, flushed}.
+// underruns, pushes, level, flushed}.
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
 import { PlaybackBuffer } from "./playback-core.js";
@@ -19,12 +19,16 @@ class PlaybackProcessor extends G.AudioWorkletProcessor {
     /** @type {Map<number, Resampler>} */
     this.resamplers = new Map();
     this.gain = 1;
+    this.pushes = 0; // push messages taken in (the page compares with what it sent)
     this.sinceReport = 0;
     this.levelSum = 0;
     this.levelCount = 0;
     this.port.onmessage = (/** @type {MessageEvent} */ e) => {
       const m = e.data;
-      if (m.type === "push") this.push(new Int16Array(m.pcm), m.rate);
+      if (m.type === "push") {
+        this.pushes++;
+        this.push(new Int16Array(m.pcm), m.rate);
+      }
       else if (m.type === "drain") this.buffer.drain();
       else if (m.type === "gain") this.gain = m.value;
       else if (m.type === "flush") {
@@ -51,6 +55,7 @@ class PlaybackProcessor extends G.AudioWorkletProcessor {
     this.port.postMessage({
       type: "stats",
       ...this.buffer.stats(),
+      pushes: this.pushes,
       level: rms > 0 ? Math.max(-100, 20 * Math.log10(rms)) : -100,
       flushed,
     });

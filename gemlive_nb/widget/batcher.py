@@ -81,7 +81,7 @@ class Batcher:
         # A partial delta is stale once the next one comes: merge into the queued entry.
         for item in reversed(self._items):
             if item["type"] == TO_BROWSER.TRANSCRIPT and item["role"] == role:
-                if not item["final"]:
+                if not item["final"] and item["reply"] == self.reply:
                     item["text"] += text
                     item["final"] = final
                     self._schedule()
@@ -89,9 +89,8 @@ class Batcher:
                 break
             if item["type"] != TO_BROWSER.AUDIO:
                 break  # keep the order of transcript and marks
-        self._items.append(
-            {"type": TO_BROWSER.TRANSCRIPT, "role": role, "text": text, "final": final}
-        )
+        item = {"type": TO_BROWSER.TRANSCRIPT, "role": role, "text": text, "final": final}
+        self._items.append({**item, "reply": self.reply})
         self._schedule()
 
     def item(self, item: dict[str, Any]) -> None:

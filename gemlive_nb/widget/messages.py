@@ -19,9 +19,9 @@ __all__ = ["BUDGET", "TO_BROWSER", "TO_KERNEL", "render_js"]
 
 # Kernel -> browser: one ``batch`` message per flush carries items of the other kinds.
 _TO_BROWSER = {
-    "BATCH": ("batch", "{t, items, lag_ms}: coalesced items, sent at most once per interval"),
-    "AUDIO": ("audio", "{seq, rate, buffer}: reply PCM16, buffer indexes the message buffers"),
-    "TRANSCRIPT": ("transcript", "{role, text, final}: transcript deltas, merged per role"),
+    "BATCH": ("batch", "{t, items}: coalesced items, sent at most once per interval"),
+    "AUDIO": ("audio", "{seq, rate, reply, buffer}: reply PCM16, buffer: index"),
+    "TRANSCRIPT": ("transcript", "{role, text, final, reply}: deltas, merged per role+reply"),
     "INTERRUPTED": ("interrupted", "{}: the model was interrupted, drop queued playback"),
     "CUT": ("cut", "{heard}: a barge-in cut the reply; heard = the words that were played"),
     "TURN": ("turn", "{reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio"),

@@ -340,6 +340,16 @@ class NotebookPage:
             timeout=timeout * 1000,
         )
 
+    def set_cell(self, index: int, source: str) -> None:
+        """Replace the source of cell ``index`` (to pass values measured in the page)."""
+        self.page.evaluate(
+            """([i, src]) => {
+              const panel = window.jupyterapp.shell.currentWidget;
+              panel.content.widgets[i].model.sharedModel.setSource(src);
+            }""",
+            [index, source],
+        )
+
     def connect_widget(self) -> None:
         """Wait for the VoiceWidget the last cell displayed, press Connect, wait for 'connected'."""
         self.page.locator(".gl-root").wait_for(timeout=30_000)

@@ -43,6 +43,10 @@ async def _tap(pcm, rate=16000):
 w.session.send_audio = _tap"""
 
 DUMP = """\
+import asyncio, time
+_deadline = time.monotonic() + 20  # the page's last playback report is on its way
+while w.played_samples != {played} and time.monotonic() < _deadline:
+    await asyncio.sleep(0.02)
 np.frombuffer(b"".join(frames), "<i2").tofile({out!r} + ".pcm")
 rec = w.session.recording
 json.dump(dict(stats=w.stats(), played=w.played_samples, status=w.status, error=w.error),
@@ -67,7 +71,7 @@ def lab_run(
 ) -> Iterator[dict]:
     out = str(tmp_path_factory.mktemp("run") / "run")
     nb_path = jupyter.root / "lab_widget.ipynb"
-    write_notebook(nb_path, [SETUP, WIDGET, TAP, DUMP.format(out=out), CLOSE])
+    write_notebook(nb_path, [SETUP, WIDGET, TAP, DUMP.format(out=out, played=-1), CLOSE])
     nb = NotebookPage(browser, jupyter, nb_path.name, ui="lab")
     page = nb.page
     result: dict[str, Any] = {}
@@ -104,8 +108,9 @@ def lab_run(
         # The reply to the typed text plays out; the last playback report has gone out.
         page.wait_for_function(
             "() => { const e = [...window.__gemlive.values()][0]; "
-            "return document.querySelectorAll('.gl-entry.gl-model:not(.gl-partial)').length >= 2"
-            " && e.stats.bufferedMs === 0 && e.played24k() > 0"
+            "const at = e.entries.findIndex(x => x.text === 'Please stop talking'); "
+            "const answered = e.entries.slice(at + 1).some(x => x.kind === 'model' && x.final);"
+            "return at >= 0 && answered && e.playbackIdle() && e.played24k() > 0"
             " && e.sentPlayed === e.played24k(); }",
             timeout=30_000,
         )
@@ -117,6 +122,7 @@ def lab_run(
         shot.screenshot(path=result["screenshot"])
         if os.environ.get("GEMLIVE_WIDGET_SCREENSHOT"):
             shutil.copy(result["screenshot"], ROOT / os.environ["GEMLIVE_WIDGET_SCREENSHOT"])
+        nb.set_cell(3, DUMP.format(out=out, played=result["played_js"]))
         nb.run_cell(3)
         result["kernel"] = json.loads(Path(out + ".json").read_text())
         result["received"] = np.fromfile(out + ".pcm", dtype="<i2")

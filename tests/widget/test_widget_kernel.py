@@ -145,7 +145,8 @@ async def test_nothing_is_sent_before_ready_then_everything_in_order() -> None:
     assert [i["type"] for i in got] == ["mark", "audio", "transcript"]
     assert got[1]["rate"] == 24000 and got[1]["seq"] == 0
     assert out[0][1][got[1]["buffer"]] == b"\x01\x00" * 240
-    assert got[2] == {"type": "transcript", "role": "model", "text": "Hel", "final": False}
+    hel = {"type": "transcript", "role": "model", "text": "Hel", "final": False, "reply": 0}
+    assert got[2] == hel
 
 
 async def test_a_burst_of_events_is_coalesced_into_few_messages() -> None:
@@ -465,7 +466,7 @@ def test_a_session_on_a_background_loop_needs_no_running_loop_here() -> None:
         assert seen == [loop] and s.sent == [("audio", b"\2\0" * 320)]
         assert items(out)[:2] == [
             {"type": "mark", "text": "connected", "tone": "info"},
-            {"type": "transcript", "role": "model", "text": "Hello", "final": False},
+            {"type": "transcript", "role": "model", "text": "Hello", "final": False, "reply": 0},
         ]
         w.close()
         deadline = time.monotonic() + 2
