@@ -20,6 +20,8 @@ export const TO_BROWSER = Object.freeze({
   TOOL: "tool",
   /** {text, tone}: a note in the transcript (tone: info | warn | error) */
   MARK: "mark",
+  /** {}: ReplayWidget's WAV (both sides), one buffer */
+  REPLAY_AUDIO: "replay_audio",
 });
 
 /** Browser -> kernel message kinds. */

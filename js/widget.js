@@ -5,6 +5,7 @@
 // gemlive_nb/widget/messages.py).
 
 import { AudioEngine } from "./engine.js";
+import { renderReplay } from "./replay.js";
 import { renderView } from "./view.js";
 
 /** @typedef {import("./engine.js").Model} Model */
@@ -26,6 +27,7 @@ function engineFor(model) {
 export default {
   /** @param {{model: Model}} ctx */
   initialize({ model }) {
+    if (model.get("_kind") === "replay") return () => {};
     const uid = model.get("_uid");
     engineFor(model);
     return () => {
@@ -35,6 +37,7 @@ export default {
   },
   /** @param {{model: Model, el: HTMLElement}} ctx */
   render({ model, el }) {
+    if (model.get("_kind") === "replay") return renderReplay(model, el);
     const engine = engineFor(model);
     // Exposed for tests and debugging in the browser console.
     /** @type {any} */ (el).gemlive = engine;

@@ -10,7 +10,8 @@ import gemlive_nb as gl
 PUBLIC = [
     "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
     "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig",
-    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats",
+    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "ReplayWidget", "SessionClosed",
+    "SessionStats",
     "SessionStatus", "ToolError", "ToolRegistry", "Turn", "VadConfig", "VoiceWidget",
     "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
     "compare_languages", "compare_voices", "connect", "connect_sync", "declare",

@@ -2,7 +2,8 @@
 
 Modules: :mod:`.voice_widget` (the widget and its session wiring), :mod:`.batcher` (kernel →
 browser coalescing), :mod:`.uplink` (browser → kernel frames and inbox), :mod:`.messages` (the
-message kinds and budget shared with ``js/``), :mod:`.tasks` (running on the session's loop).
+message kinds and budget shared with ``js/``), :mod:`.tasks` (running on the session's loop),
+:mod:`.replay` (:class:`ReplayWidget`: a recorded conversation played back).
 
 Example::
 
@@ -14,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+from .replay import ReplayWidget
 from .voice_widget import VoiceWidget
 
-__all__ = ["VoiceWidget"]
+__all__ = ["ReplayWidget", "VoiceWidget"]

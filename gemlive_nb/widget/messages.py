@@ -27,6 +27,7 @@ _TO_BROWSER = {
     "TURN": ("turn", "{reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio"),
     "TOOL": ("tool", "{calls}: the model called notebook functions"),
     "MARK": ("mark", "{text, tone}: a note in the transcript (tone: info | warn | error)"),
+    "REPLAY_AUDIO": ("replay_audio", "{}: ReplayWidget's WAV (both sides), one buffer"),
 }
 # Browser -> kernel.
 _TO_KERNEL = {
