@@ -6,7 +6,9 @@ answers) two ways: through headless Chromium's fake mic into a VoiceWidget in Ju
 from a Python client streaming the same WAV in real time. Each runs quiet and with a CPU hog on
 both cores. Printed side by side:
 
-- end of speech → the user's transcript shown (browser: in the page; Python: the event);
+- end of speech (the last voiced 20 ms frame leaving the capture worklet / the Python client)
+  → the user's transcript shown (browser: in the page; Python: the event), split for the
+  browser into frame → kernel, kernel → transcript event (the emulator), event → page;
 - end of speech → reply audible (browser: playback started in the worklet, reported at 15 Hz;
   Python: the first reply chunk received — it has no jitter buffer, so add ~100 ms to compare);
 - capture → kernel and kernel → scheduled in the browser, p50/p95 (the widget's ``stats()``);
@@ -115,9 +117,7 @@ def renderer_cpu_s(cdp: Any) -> float:
     return sum(p["cpuTime"] for p in info["processInfo"] if p["type"] == "renderer")
 
 
-def browser_path(
-    url: str, wav: Path, home: Path, speech_end_s: float, processing: bool
-) -> dict[str, Any]:
+def browser_path(url: str, wav: Path, home: Path, processing: bool) -> dict[str, Any]:
     out = home / "stats.json"
     with run_jupyter(home / "lab", url) as jupyter, run_browser(wav) as browser:
         cells = [c.format(url=url, out=str(out), proc=processing) for c in CELLS]
@@ -183,7 +183,7 @@ def _task_s(cdp: Any) -> float:
     return float(metrics.get("TaskDuration", 0.0))
 
 
-async def python_path(url: str, signal: np.ndarray, speech_end_s: float) -> dict[str, Any]:
+async def python_path(url: str, signal: np.ndarray) -> dict[str, Any]:
     import gemlive_nb as gl
     from gemlive_nb.audio import resample
     from gemlive_nb.protocol import AudioChunk, InputTranscript
@@ -243,13 +243,12 @@ def main() -> None:
         home = Path(tmp)
         signal = flite_signal(QUESTION, "slt", lead_s=LEAD_S, tail_s=TAIL_S)
         wav = write_wav16(home / "question.wav", signal)
-        speech_end_s = len(signal) / MIC_RATE - TAIL_S
         for case in cases.split(","):
             (home / case / "lab").mkdir(parents=True)
             with cpu_hog(case == "busy"), run_emulator(home / case, speech="real") as url:
                 load = os.getloadavg()[0]
-                py = asyncio.run(python_path(url, signal, speech_end_s))
-                br = browser_path(url, wav, home / case, speech_end_s, processing)
+                py = asyncio.run(python_path(url, signal))
+                br = browser_path(url, wav, home / case, processing)
             rows[case] = {"py": py, "br": br, "load": load}
     print(f"VoiceWidget (headless Chromium + JupyterLab) vs Python client, same emulator, "
           f"{os.cpu_count()} cores, mic processing {'on' if processing else 'off'}")  # fmt: skip
