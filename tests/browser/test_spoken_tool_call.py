@@ -27,7 +27,6 @@ from browser_harness import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-
 # A module's first test also starts JupyterLab, Chromium, a kernel (and an emulator): seconds on
 # an idle machine, minutes with every core taken; the per-test default (120 s) is for unit tests.
 pytestmark = pytest.mark.timeout(900)

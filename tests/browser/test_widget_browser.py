@@ -20,7 +20,6 @@ from browser_harness import KEY, MIC_RATE, Jupyter, NotebookPage, write_notebook
 
 from gemlive_nb.audio import resample
 
-
 # A module's first test also starts JupyterLab, Chromium, a kernel (and an emulator): seconds on
 # an idle machine, minutes with every core taken; the per-test default (120 s) is for unit tests.
 pytestmark = pytest.mark.timeout(900)
