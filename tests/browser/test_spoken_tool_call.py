@@ -78,8 +78,14 @@ def entry_text(page: Any, kind: str, contains: str, timeout: float = SPEECH_DEAD
         )
     except PlaywrightTimeout:
         shown = page.locator(".gl-transcript").inner_text()
+        mic = page.evaluate(
+            "() => { const e = [...window.__gemlive.values()][0]; const f = e.frameLog; "
+            "return {state: e.micState, stats: e.stats, lost: e.uplink.lost, frames: f.length,"
+            " voiced: f.filter(x => x[2] > -50).length, last: f[f.length - 1]}; }"
+        )
         raise AssertionError(
-            f"no {kind} entry holding {contains!r} after {timeout} s; the transcript:\n{shown}"
+            f"no {kind} entry holding {contains!r} after {timeout} s; the transcript:\n{shown}\n"
+            f"the page's mic: {mic}"
         ) from None
     return page.locator(selector).filter(has_text=contains).first.text_content() or ""
 
