@@ -88,15 +88,20 @@ def lab_run(
         page.click(".gl-mic")
         result["user_text"] = wait_text(page, ".gl-entry.gl-user", "[speech")
         result["model_text"] = wait_text(page, ".gl-entry.gl-model", "heard you speak")
-        # Let the reply play a little, then barge in by typing while it is still playing.
+        # Let the reply play a little, then barge in by typing while it is still playing: the
+        # check and the typing happen in one step in the page (on a busy machine the queue could
+        # drain between a check here and a keypress sent afterwards).
         page.wait_for_function(
-            "() => { const e = [...window.__gemlive.values()][0]; "
-            "return e.played24k() > 0.4 * 24000 && e.stats.bufferedMs > 250; }",
+            """() => { const e = [...window.__gemlive.values()][0];
+              if (!(e.played24k() > 0.4 * 24000 && e.stats.bufferedMs > 250)) return false;
+              window.__playedBeforeInterrupt = e.played24k();
+              const box = document.querySelector('.gl-text');
+              box.value = 'Please stop talking';
+              box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+              return true; }""",
             timeout=20_000,
         )
-        result["played_before_interrupt"] = nb.engine("e.played24k()")
-        page.fill(".gl-text", "Please stop talking")
-        page.press(".gl-text", "Enter")
+        result["played_before_interrupt"] = page.evaluate("() => window.__playedBeforeInterrupt")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.gl-entry.gl-mark')]"
             ".some(e => e.textContent.startsWith('interrupted'))",
