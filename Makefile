@@ -15,7 +15,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 APT_INSTALL := apt-get install -y --no-install-recommends
 
-.PHONY: setup sys-deps js-deps js test lint typecheck unit quick lowest lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit quick lowest lab bench fuzz clean
 
 setup: $(STAMP)
 
@@ -62,11 +62,15 @@ lint: setup
 	$(VENV)/bin/ruff check gemlive_nb tests bench
 	$(VENV)/bin/ruff format --check gemlive_nb tests bench
 
-typecheck: setup
+typecheck: setup js-typecheck
 	$(VENV)/bin/mypy
 
 unit: setup sys-deps js-deps
 	$(PY) -m pytest -q
+
+# JSDoc types of js/ (// @ts-check files) checked by TypeScript, nothing emitted.
+js-typecheck: js-deps
+	cd js && npx --no-install tsc -p tsconfig.json
 
 quick: test-quick
 

@@ -49,7 +49,13 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         show_transcript,
     )
     from .emulator import Emulator
-    from .endpoints import Endpoint, resolve_endpoint
+    from .endpoints import (
+        Endpoint,
+        create_ephemeral_token,
+        create_ephemeral_token_sync,
+        resolve_endpoint,
+    )
+    from .explorer import VoiceExplorer
     from .magics import load_ipython_extension, unload_ipython_extension
     from .session import (
         AudioDropped,
@@ -61,7 +67,8 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         connect_sync,
     )
     from .tools import ToolRegistry, declare, tool
-    from .widget import VoiceWidget
+    from .waiting import wait_until, wait_until_sync
+    from .widget import ReplayWidget, VoiceWidget
 
 # public name -> module that defines it (loaded lazily on first attribute access)
 _LAZY: dict[str, str] = {
@@ -87,6 +94,7 @@ _LAZY: dict[str, str] = {
     "Emulator": "emulator",
     "VoiceWidget": "widget",
     "VoiceExplorer": "explorer",
+    "ReplayWidget": "widget",
     "plot_waveform": "display",
     "plot_spectrogram": "display",
     "plot_levels": "display",
@@ -124,6 +132,7 @@ __all__ = [
     "PlaybackCut",
     "ProtocolError",
     "Recording",
+    "ReplayWidget",
     "SessionClosed",
     "SessionStats",
     "SessionStatus",

@@ -1,3 +1,4 @@
+// @ts-check
 // The capture pipeline, free of Web Audio so Node can test it: float blocks at the device
 // rate -> band-limited resampling to 16 kHz -> PCM16 frames of a fixed duration, numbered.
 

@@ -1,15 +1,24 @@
+// @ts-check
 // AudioWorklet processor "gemlive-capture": runs at the context's native rate, resamples to
-// 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level}).
+// 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level, echo,
+// playing}). Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter
+// correlates the two (reported as {type:'echo', ...} twice a second).
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
 import { CaptureFramer } from "./capture-core.js";
+import { EchoMeter } from "./echo.js";
 
-class CaptureProcessor extends AudioWorkletProcessor {
+// @ts-ignore -- AudioWorkletGlobalScope names (sampleRate, AudioWorkletProcessor, ...)
+const G = /** @type {any} */ (globalThis);
+
+class CaptureProcessor extends G.AudioWorkletProcessor {
   /** @param {{processorOptions?: {frameMs?: number}}} options */
   constructor(options) {
     super();
-    this.framer = new CaptureFramer(sampleRate, { frameMs: options.processorOptions?.frameMs });
-    this.port.onmessage = (e) => {
+    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });
+    this.echo = new EchoMeter(G.sampleRate);
+    this.blocks = 0;
+    this.port.onmessage = (/** @type {MessageEvent} */ e) => {
       if (e.data?.type === "reset") this.framer.reset();
     };
   }
@@ -18,12 +27,21 @@ class CaptureProcessor extends AudioWorkletProcessor {
   process(inputs) {
     const channel = inputs[0]?.[0];
     if (channel) {
+      this.echo.push(channel, inputs[1]?.[0]);
+      const playing = this.echo.playing();
       for (const f of this.framer.push(channel)) {
-        this.port.postMessage({ seq: f.seq, pcm: f.pcm.buffer, level: f.level }, [f.pcm.buffer]);
+        const echo = playing && this.echo.isEcho();
+        this.port.postMessage(
+          { seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing },
+          [f.pcm.buffer],
+        );
+      }
+      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {
+        this.port.postMessage({ type: "echo", ...this.echo.report() });
       }
     }
     return true;
   }
 }
 
-registerProcessor("gemlive-capture", CaptureProcessor);
+G.registerProcessor("gemlive-capture", CaptureProcessor);

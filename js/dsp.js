@@ -1,3 +1,4 @@
+// @ts-check
 // Pure audio helpers shared by the widget and its worklets (no DOM, no Web Audio):
 // PCM16 <-> float conversion, RMS level, a growable float ring buffer and a streaming
 // windowed-sinc (Kaiser) resampler for arbitrary rate pairs.
@@ -139,14 +140,15 @@ export function kaiserBeta(db) {
 /**
  * @typedef {object} ResamplerOptions
  * @property {number} [attenuation] stopband attenuation in dB (default 80)
- * @property {number} [transition] transition width as a fraction of the lower Nyquist
- *   frequency, centred on it (default 0.25: for 16 kHz output, pass to 7 kHz, stop from 9 kHz)
+ * @property {number} [passband] passband edge as a fraction of the lower Nyquist frequency
+ *   (default 0.875); the stop band starts AT that Nyquist frequency, so nothing above it folds
+ *   back (for 16 kHz output: flat to 7 kHz, >= 80 dB down from 8 kHz)
  */
 
 /**
  * A streaming band-limited resampler (windowed sinc, Kaiser window, polyphase table for
- * rational ratios). The cutoff sits at the lower of the two Nyquist frequencies, so it
- * anti-aliases when downsampling and removes images when upsampling. Output sample n
+ * rational ratios). The transition band lies wholly below the lower of the two Nyquist
+ * frequencies, so it anti-aliases when downsampling and removes images when upsampling. Output sample n
  * corresponds to input time n * inRate / outRate (the filter's look-ahead is absorbed by
  * leading zeros, so there is no extra delay in the sample index).
  */
@@ -161,7 +163,10 @@ export class Resampler {
       throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);
     }
     const attenuation = options.attenuation ?? 80;
-    const transition = options.transition ?? 0.25;
+    const passband = options.passband ?? 0.875;
+    if (!(passband > 0 && passband < 1)) {
+      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);
+    }
     const g = gcd(inRate, outRate);
     this.inRate = inRate;
     this.outRate = outRate;
@@ -169,8 +174,9 @@ export class Resampler {
     this.L = outRate / g;
     this.M = inRate / g;
     const nyquist = Math.min(inRate, outRate) / 2;
-    const fc = nyquist / inRate; // cycles per input sample
-    const df = (transition * nyquist) / inRate;
+    // Cutoff in the middle of [passband edge, Nyquist], in cycles per input sample.
+    const fc = ((1 + passband) * nyquist) / 2 / inRate;
+    const df = ((1 - passband) * nyquist) / inRate;
     const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;
     this.half = Math.max(2, Math.ceil(taps / 2));
     const beta = kaiserBeta(attenuation);
@@ -199,6 +205,11 @@ export class Resampler {
       for (let k = 0; k < width; k++) row[k] /= sum;
       this.table.push(row);
     }
+    /** @type {Float32Array} pending input, history first */
+    this.pending = new Float32Array(0);
+    this.pendingLen = 0;
+    this.base = 0;
+    this.phase = 0;
     this.reset();
   }
 

@@ -171,3 +171,40 @@ test("Resampler reset forgets history and rejects bad rates", () => {
   assert.throws(() => new Resampler(0, 16000), /positive integers/);
   assert.throws(() => new Resampler(44100.5, 16000), /positive integers/);
 });
+
+// The capture path's contract (16 kHz output): nothing from 8 kHz up folds back into the band
+// (>= 70 dB down), and the band up to 7 kHz is flat (< 0.1 dB ripple). Swept finely through the
+// transition band, where a filter centred on Nyquist would leak (-6 dB at 8 kHz).
+for (const inRate of [44100, 48000, 32000, 22050]) {
+  test(`Resampler ${inRate}->16000: stop band from 8 kHz (fine sweep through the transition)`, () => {
+    const sweep = [];
+    for (let f = 7900; f <= 9000; f += 25) sweep.push(f);
+    for (let f = 9000; f < inRate / 2 - 100; f += 370) sweep.push(f);
+    let worst = -Infinity;
+    let worstAt = 0;
+    for (const f of sweep) {
+      const r = new Resampler(inRate, 16000);
+      const y = r.process(tone(f, inRate, inRate / 4));
+      const level = rmsDb(y.subarray(400, y.length - 400)) - rmsDb(tone(f, inRate, 4800));
+      if (f >= 8000 && level > worst) [worst, worstAt] = [level, f];
+    }
+    assert.ok(worst <= -70, `${worstAt} Hz leaks at ${worst.toFixed(1)} dB (need <= -70 dB)`);
+  });
+
+  test(`Resampler ${inRate}->16000: passband ripple under 0.1 dB up to 7 kHz`, () => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let f = 50; f <= 7000; f += 97.5) {
+      const r = new Resampler(inRate, 16000);
+      const y = r.process(tone(f, inRate, inRate / 4));
+      const gainDb = 20 * Math.log10(fitTone(y, f, 16000, 400).amp / 0.5);
+      lo = Math.min(lo, gainDb);
+      hi = Math.max(hi, gainDb);
+    }
+    assert.ok(hi - lo < 0.1 && Math.abs(hi) < 0.1 && Math.abs(lo) < 0.1, `gain ${lo}..${hi} dB`);
+  });
+}
+
+test("Resampler rejects a passband fraction outside (0, 1)", () => {
+  assert.throws(() => new Resampler(48000, 16000, { passband: 1 }), /passband/);
+});

@@ -1,3 +1,4 @@
+// @ts-check
 // The playback policy, free of Web Audio so Node can test it: a growable ring buffer of
 // samples at the output rate behind a jitter buffer that waits for `targetMs` of audio
 // before starting, grows the target after an underrun, plays silence while starved, plays

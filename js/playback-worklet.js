@@ -1,30 +1,52 @@
-// AudioWorklet processor "gemlive-playback": a jitter-buffered ring of samples at the context
-// rate. Messages in: {type:'push', samples}, {type:'flush'}, {type:'drain'}, {type:'gain', value}.
-// Messages out every ~50 ms and at once after a flush: {type:'stats', played, buffered,
-// targetMs, underruns, level, flushed}.
+// @ts-check
+// AudioWorklet processor "gemlive-playback": reply PCM16 is resampled here (off the page's main
+// thread) into a jitter-buffered ring at the context rate. Messages in: {type:'push', pcm, rate}
+// (pcm: an Int16 ArrayBuffer), {type:'flush'}, {type:'drain'}, {type:'gain', value}. Out, 15
+// times a second and at once after a flush: {type:'stats', played, buffered, targetMs,
+// underruns, pushes, level, flushed}.
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
 import { PlaybackBuffer } from "./playback-core.js";
-import { rmsDb } from "./dsp.js";
+import { Resampler, pcm16ToFloat, rmsDb } from "./dsp.js";
 
-class PlaybackProcessor extends AudioWorkletProcessor {
+// @ts-ignore -- AudioWorkletGlobalScope names
+const G = /** @type {any} */ (globalThis);
+
+class PlaybackProcessor extends G.AudioWorkletProcessor {
   constructor() {
     super();
-    this.buffer = new PlaybackBuffer(sampleRate);
+    this.buffer = new PlaybackBuffer(G.sampleRate);
+    /** @type {Map<number, Resampler>} */
+    this.resamplers = new Map();
     this.gain = 1;
+    this.pushes = 0; // push messages taken in (the page compares with what it sent)
     this.sinceReport = 0;
     this.levelSum = 0;
     this.levelCount = 0;
-    this.port.onmessage = (e) => {
+    this.port.onmessage = (/** @type {MessageEvent} */ e) => {
       const m = e.data;
-      if (m.type === "push") this.buffer.push(m.samples);
+      if (m.type === "push") {
+        this.pushes++;
+        this.push(new Int16Array(m.pcm), m.rate);
+      }
       else if (m.type === "drain") this.buffer.drain();
       else if (m.type === "gain") this.gain = m.value;
       else if (m.type === "flush") {
         this.buffer.flush();
+        for (const rs of this.resamplers.values()) rs.reset();
         this.report(true);
       }
     };
+  }
+
+  /** @param {Int16Array} pcm @param {number} rate */
+  push(pcm, rate) {
+    let rs = this.resamplers.get(rate);
+    if (!rs) {
+      rs = new Resampler(rate, G.sampleRate);
+      this.resamplers.set(rate, rs);
+    }
+    this.buffer.push(rs.process(pcm16ToFloat(pcm)));
   }
 
   /** @param {boolean} flushed */
@@ -33,6 +55,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.port.postMessage({
       type: "stats",
       ...this.buffer.stats(),
+      pushes: this.pushes,
       level: rms > 0 ? Math.max(-100, 20 * Math.log10(rms)) : -100,
       flushed,
     });
@@ -53,9 +76,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     if (this.gain !== 1) for (let i = 0; i < first.length; i++) first[i] *= this.gain;
     for (let c = 1; c < out.length; c++) out[c].set(first);
     this.sinceReport += first.length;
-    if (this.sinceReport >= sampleRate / 20) this.report(false);
+    if (this.sinceReport >= G.sampleRate / 15) this.report(false);
     return true;
   }
 }
 
-registerProcessor("gemlive-playback", PlaybackProcessor);
+G.registerProcessor("gemlive-playback", PlaybackProcessor);

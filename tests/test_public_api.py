@@ -10,10 +10,9 @@ import gemlive_nb as gl
 PUBLIC = [
     "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
     "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig",
-    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "SessionClosed", "SessionStats",
-    "SessionStatus", "ToolError", "ToolRegistry", "Turn", "TurnFailed", "VadConfig",
-    "VoiceExplorer",
-    "VoiceWidget",
+    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "ReplayWidget", "SessionClosed",
+    "SessionStats", "SessionStatus", "ToolError", "ToolRegistry", "Turn", "TurnFailed", "VadConfig",
+    "VoiceExplorer", "VoiceWidget",
     "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
     "compare_languages", "compare_voices", "connect", "connect_sync", "create_ephemeral_token",
     "create_ephemeral_token_sync", "declare",

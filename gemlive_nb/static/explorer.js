@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d9489c91c8dd27811658b2914b826ce2235bae53dd2fed846160503cfa111356
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 2cda222ed57bceb57815a3768eef318a15afc7efd2ba108e3643b8192698a0c7
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

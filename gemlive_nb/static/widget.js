@@ -1,188 +1,199 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d9489c91c8dd27811658b2914b826ce2235bae53dd2fed846160503cfa111356
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 2cda222ed57bceb57815a3768eef318a15afc7efd2ba108e3643b8192698a0c7
 // worklet:capture
-var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const transition = options.transition ?? 0.25;\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = nyquist / inRate;\n    const df = transition * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\n\n// capture-worklet.js\nvar CaptureProcessor = class extends AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number}}} options */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.port.onmessage = (e) => {\n      if (e.data?.type === "reset") this.framer.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      for (const f of this.framer.push(channel)) {\n        this.port.postMessage({ seq: f.seq, pcm: f.pcm.buffer, level: f.level }, [f.pcm.buffer]);\n      }\n    }\n    return true;\n  }\n};\nregisterProcessor("gemlive-capture", CaptureProcessor);\n';
+var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\n\n// echo.js\nvar FLOOR_DB = -100;\nvar ACTIVE_DB = -50;\nfunction energyDb(x) {\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;\n}\nvar EchoMeter = class {\n  /**\n   * @param {number} rate the context rate\n   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number}} [options]\n   */\n  constructor(rate, options = {}) {\n    this.hop = Math.round(rate * (options.hopMs ?? 10) / 1e3);\n    this.hopMs = options.hopMs ?? 10;\n    this.size = Math.round(1e3 * (options.windowS ?? 2) / this.hopMs);\n    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);\n    this.minCorr = options.minCorr ?? 0.85;\n    this.mic = new Float32Array(this.size).fill(FLOOR_DB);\n    this.ref = new Float32Array(this.size).fill(FLOOR_DB);\n    this.count = 0;\n    this.micAcc = new Float32Array(this.hop);\n    this.refAcc = new Float32Array(this.hop);\n    this.fill = 0;\n    this.corr = 0;\n    this.lag = 0;\n    this.couplingDb = FLOOR_DB;\n  }\n  /**\n   * One block of mic samples and the reference played at the same time (absent: silence).\n   * @param {Float32Array} mic @param {Float32Array} [ref]\n   */\n  push(mic, ref) {\n    let i = 0;\n    while (i < mic.length) {\n      const n = Math.min(mic.length - i, this.hop - this.fill);\n      this.micAcc.set(mic.subarray(i, i + n), this.fill);\n      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);\n      else this.refAcc.fill(0, this.fill, this.fill + n);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.hop) {\n        const at = this.count % this.size;\n        this.mic[at] = energyDb(this.micAcc);\n        this.ref[at] = energyDb(this.refAcc);\n        this.count++;\n        this.fill = 0;\n        if (this.count % 25 === 0) this.estimate();\n      }\n    }\n  }\n  /** @param {Float32Array} ring @param {number} back hops before the latest */\n  at(ring, back) {\n    return ring[((this.count - 1 - back) % this.size + this.size) % this.size];\n  }\n  /** Re-estimate correlation, lag and coupling over the window. */\n  estimate() {\n    const span = Math.min(this.count, this.size) - this.maxLag;\n    let best = 0;\n    let bestLag = 0;\n    let bestCoupling = FLOOR_DB;\n    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {\n      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;\n      for (let k = 0; k < span; k++) {\n        const r = this.at(this.ref, k + lag);\n        if (r < ACTIVE_DB) continue;\n        const m = this.at(this.mic, k);\n        n++;\n        sm += m;\n        sr += r;\n        smm += m * m;\n        srr += r * r;\n        smr += m * r;\n        diff += m - r;\n      }\n      if (n < 20) continue;\n      const cov = smr - sm * sr / n;\n      const den = Math.sqrt((smm - sm * sm / n) * (srr - sr * sr / n));\n      const c = den > 1e-9 ? cov / den : 0;\n      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];\n    }\n    this.corr = best;\n    this.lag = bestLag;\n    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;\n    return this.report();\n  }\n  /** @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean}} */\n  report() {\n    return {\n      corr: this.corr,\n      lagMs: this.lag * this.hopMs,\n      couplingDb: this.couplingDb,\n      echo: this.corr >= this.minCorr\n    };\n  }\n  /** Whether the reference is playing now (within the echo lag). */\n  playing() {\n    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;\n    return false;\n  }\n  /**\n   * Whether the last `hops` of mic audio are explained by the echo of what played (within\n   * `marginDb` of the predicted echo level); false when no echo path was found.\n   * @param {number} [hops] @param {number} [marginDb]\n   */\n  isEcho(hops = 2, marginDb = 6) {\n    if (this.corr < this.minCorr || this.count < hops) return false;\n    for (let k = 0; k < hops; k++) {\n      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;\n      if (this.at(this.mic, k) > predicted + marginDb) return false;\n    }\n    return true;\n  }\n};\n\n// capture-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar CaptureProcessor = class extends G.AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number}}} options */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.echo = new EchoMeter(G.sampleRate);\n    this.blocks = 0;\n    this.port.onmessage = (e) => {\n      if (e.data?.type === "reset") this.framer.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      this.echo.push(channel, inputs[1]?.[0]);\n      const playing = this.echo.playing();\n      for (const f of this.framer.push(channel)) {\n        const echo = playing && this.echo.isEcho();\n        this.port.postMessage(\n          { seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing },\n          [f.pcm.buffer]\n        );\n      }\n      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {\n        this.port.postMessage({ type: "echo", ...this.echo.report() });\n      }\n    }\n    return true;\n  }\n};\nG.registerProcessor("gemlive-capture", CaptureProcessor);\n';
 
 // worklet:playback
-var playback_default = '// dsp.js\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nvar RingBuffer = class {\n  /** @param {number} [capacity] initial capacity, rounded up to a power of two */\n  constructor(capacity = 4096) {\n    let cap = 1;\n    while (cap < capacity) cap *= 2;\n    this.buf = new Float32Array(cap);\n    this.readPos = 0;\n    this.length = 0;\n  }\n  get capacity() {\n    return this.buf.length;\n  }\n  /** @param {Float32Array} samples */\n  push(samples) {\n    const need = this.length + samples.length;\n    if (need > this.buf.length) this._grow(need);\n    const cap = this.buf.length;\n    let w = (this.readPos + this.length) % cap;\n    const first = Math.min(samples.length, cap - w);\n    this.buf.set(samples.subarray(0, first), w);\n    if (first < samples.length) this.buf.set(samples.subarray(first), 0);\n    this.length += samples.length;\n  }\n  /**\n   * Move up to `n` samples (default `out.length`) into `out` starting at `offset`.\n   * @param {Float32Array} out\n   * @param {number} [n]\n   * @param {number} [offset]\n   * @returns {number} how many samples were read\n   */\n  read(out, n = out.length, offset = 0) {\n    const count = Math.min(n, this.length);\n    const cap = this.buf.length;\n    const first = Math.min(count, cap - this.readPos);\n    out.set(this.buf.subarray(this.readPos, this.readPos + first), offset);\n    if (first < count) out.set(this.buf.subarray(0, count - first), offset + first);\n    this.readPos = (this.readPos + count) % cap;\n    this.length -= count;\n    return count;\n  }\n  /** Drop everything unread. */\n  clear() {\n    this.readPos = 0;\n    this.length = 0;\n  }\n  /** @param {number} need */\n  _grow(need) {\n    let cap = this.buf.length;\n    while (cap < need) cap *= 2;\n    const next = new Float32Array(cap);\n    const len = this.length;\n    this.read(next, len);\n    this.buf = next;\n    this.readPos = 0;\n    this.length = len;\n  }\n};\n\n// playback-core.js\nvar PlaybackBuffer = class {\n  /**\n   * @param {number} rate output sample rate\n   * @param {{startMs?: number, stepMs?: number, maxMs?: number}} [options]\n   */\n  constructor(rate, options = {}) {\n    this.rate = rate;\n    this.startMs = options.startMs ?? 100;\n    this.stepMs = options.stepMs ?? 50;\n    this.maxMs = options.maxMs ?? 400;\n    this.targetMs = this.startMs;\n    this.ring = new RingBuffer(rate);\n    this.playing = false;\n    this.draining = false;\n    this.played = 0;\n    this.underruns = 0;\n  }\n  /** @param {Float32Array} samples */\n  push(samples) {\n    this.ring.push(samples);\n  }\n  /** The stream paused (turn complete): play what is buffered even if under the target. */\n  drain() {\n    this.draining = true;\n  }\n  /** Drop all buffered audio at once (the model was interrupted). */\n  flush() {\n    this.ring.clear();\n    this.playing = false;\n    this.draining = false;\n  }\n  /**\n   * Fill `out` (silence where no audio is due); returns how many real samples were played.\n   * @param {Float32Array} out\n   * @returns {number}\n   */\n  render(out) {\n    if (!this.playing) {\n      const target = this.targetMs * this.rate / 1e3;\n      if (this.ring.length >= target || this.draining && this.ring.length > 0) {\n        this.playing = true;\n      } else {\n        out.fill(0);\n        return 0;\n      }\n    }\n    const n = this.ring.read(out);\n    if (n < out.length) {\n      out.fill(0, n);\n      this.playing = false;\n      if (!this.draining) {\n        this.underruns++;\n        this.targetMs = Math.min(this.maxMs, this.targetMs + this.stepMs);\n      }\n      if (this.ring.length === 0) this.draining = false;\n    }\n    this.played += n;\n    return n;\n  }\n  /** @returns {PlaybackStats} */\n  stats() {\n    return {\n      played: this.played,\n      buffered: this.ring.length,\n      targetMs: this.targetMs,\n      underruns: this.underruns,\n      playing: this.playing\n    };\n  }\n};\n\n// playback-worklet.js\nvar PlaybackProcessor = class extends AudioWorkletProcessor {\n  constructor() {\n    super();\n    this.buffer = new PlaybackBuffer(sampleRate);\n    this.gain = 1;\n    this.sinceReport = 0;\n    this.levelSum = 0;\n    this.levelCount = 0;\n    this.port.onmessage = (e) => {\n      const m = e.data;\n      if (m.type === "push") this.buffer.push(m.samples);\n      else if (m.type === "drain") this.buffer.drain();\n      else if (m.type === "gain") this.gain = m.value;\n      else if (m.type === "flush") {\n        this.buffer.flush();\n        this.report(true);\n      }\n    };\n  }\n  /** @param {boolean} flushed */\n  report(flushed) {\n    const rms = this.levelCount ? Math.sqrt(this.levelSum / this.levelCount) : 0;\n    this.port.postMessage({\n      type: "stats",\n      ...this.buffer.stats(),\n      level: rms > 0 ? Math.max(-100, 20 * Math.log10(rms)) : -100,\n      flushed\n    });\n    this.sinceReport = 0;\n    this.levelSum = 0;\n    this.levelCount = 0;\n  }\n  /** @param {Float32Array[][]} _inputs @param {Float32Array[][]} outputs */\n  process(_inputs, outputs) {\n    const out = outputs[0];\n    const first = out[0];\n    this.buffer.render(first);\n    const db = rmsDb(first);\n    const lin = db > -100 ? 10 ** (db / 20) : 0;\n    this.levelSum += lin * lin * first.length;\n    this.levelCount += first.length;\n    if (this.gain !== 1) for (let i = 0; i < first.length; i++) first[i] *= this.gain;\n    for (let c = 1; c < out.length; c++) out[c].set(first);\n    this.sinceReport += first.length;\n    if (this.sinceReport >= sampleRate / 20) this.report(false);\n    return true;\n  }\n};\nregisterProcessor("gemlive-playback", PlaybackProcessor);\n';
+var playback_default = '// dsp.js\nfunction pcm16ToFloat(input) {\n  const out = new Float32Array(input.length);\n  for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768;\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nvar RingBuffer = class {\n  /** @param {number} [capacity] initial capacity, rounded up to a power of two */\n  constructor(capacity = 4096) {\n    let cap = 1;\n    while (cap < capacity) cap *= 2;\n    this.buf = new Float32Array(cap);\n    this.readPos = 0;\n    this.length = 0;\n  }\n  get capacity() {\n    return this.buf.length;\n  }\n  /** @param {Float32Array} samples */\n  push(samples) {\n    const need = this.length + samples.length;\n    if (need > this.buf.length) this._grow(need);\n    const cap = this.buf.length;\n    let w = (this.readPos + this.length) % cap;\n    const first = Math.min(samples.length, cap - w);\n    this.buf.set(samples.subarray(0, first), w);\n    if (first < samples.length) this.buf.set(samples.subarray(first), 0);\n    this.length += samples.length;\n  }\n  /**\n   * Move up to `n` samples (default `out.length`) into `out` starting at `offset`.\n   * @param {Float32Array} out\n   * @param {number} [n]\n   * @param {number} [offset]\n   * @returns {number} how many samples were read\n   */\n  read(out, n = out.length, offset = 0) {\n    const count = Math.min(n, this.length);\n    const cap = this.buf.length;\n    const first = Math.min(count, cap - this.readPos);\n    out.set(this.buf.subarray(this.readPos, this.readPos + first), offset);\n    if (first < count) out.set(this.buf.subarray(0, count - first), offset + first);\n    this.readPos = (this.readPos + count) % cap;\n    this.length -= count;\n    return count;\n  }\n  /** Drop everything unread. */\n  clear() {\n    this.readPos = 0;\n    this.length = 0;\n  }\n  /** @param {number} need */\n  _grow(need) {\n    let cap = this.buf.length;\n    while (cap < need) cap *= 2;\n    const next = new Float32Array(cap);\n    const len = this.length;\n    this.read(next, len);\n    this.buf = next;\n    this.readPos = 0;\n    this.length = len;\n  }\n};\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// playback-core.js\nvar PlaybackBuffer = class {\n  /**\n   * @param {number} rate output sample rate\n   * @param {{startMs?: number, stepMs?: number, maxMs?: number}} [options]\n   */\n  constructor(rate, options = {}) {\n    this.rate = rate;\n    this.startMs = options.startMs ?? 100;\n    this.stepMs = options.stepMs ?? 50;\n    this.maxMs = options.maxMs ?? 400;\n    this.targetMs = this.startMs;\n    this.ring = new RingBuffer(rate);\n    this.playing = false;\n    this.draining = false;\n    this.played = 0;\n    this.underruns = 0;\n  }\n  /** @param {Float32Array} samples */\n  push(samples) {\n    this.ring.push(samples);\n  }\n  /** The stream paused (turn complete): play what is buffered even if under the target. */\n  drain() {\n    this.draining = true;\n  }\n  /** Drop all buffered audio at once (the model was interrupted). */\n  flush() {\n    this.ring.clear();\n    this.playing = false;\n    this.draining = false;\n  }\n  /**\n   * Fill `out` (silence where no audio is due); returns how many real samples were played.\n   * @param {Float32Array} out\n   * @returns {number}\n   */\n  render(out) {\n    if (!this.playing) {\n      const target = this.targetMs * this.rate / 1e3;\n      if (this.ring.length >= target || this.draining && this.ring.length > 0) {\n        this.playing = true;\n      } else {\n        out.fill(0);\n        return 0;\n      }\n    }\n    const n = this.ring.read(out);\n    if (n < out.length) {\n      out.fill(0, n);\n      this.playing = false;\n      if (!this.draining) {\n        this.underruns++;\n        this.targetMs = Math.min(this.maxMs, this.targetMs + this.stepMs);\n      }\n      if (this.ring.length === 0) this.draining = false;\n    }\n    this.played += n;\n    return n;\n  }\n  /** @returns {PlaybackStats} */\n  stats() {\n    return {\n      played: this.played,\n      buffered: this.ring.length,\n      targetMs: this.targetMs,\n      underruns: this.underruns,\n      playing: this.playing\n    };\n  }\n};\n\n// playback-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar PlaybackProcessor = class extends G.AudioWorkletProcessor {\n  constructor() {\n    super();\n    this.buffer = new PlaybackBuffer(G.sampleRate);\n    this.resamplers = /* @__PURE__ */ new Map();\n    this.gain = 1;\n    this.pushes = 0;\n    this.sinceReport = 0;\n    this.levelSum = 0;\n    this.levelCount = 0;\n    this.port.onmessage = (e) => {\n      const m = e.data;\n      if (m.type === "push") {\n        this.pushes++;\n        this.push(new Int16Array(m.pcm), m.rate);\n      } else if (m.type === "drain") this.buffer.drain();\n      else if (m.type === "gain") this.gain = m.value;\n      else if (m.type === "flush") {\n        this.buffer.flush();\n        for (const rs of this.resamplers.values()) rs.reset();\n        this.report(true);\n      }\n    };\n  }\n  /** @param {Int16Array} pcm @param {number} rate */\n  push(pcm, rate) {\n    let rs = this.resamplers.get(rate);\n    if (!rs) {\n      rs = new Resampler(rate, G.sampleRate);\n      this.resamplers.set(rate, rs);\n    }\n    this.buffer.push(rs.process(pcm16ToFloat(pcm)));\n  }\n  /** @param {boolean} flushed */\n  report(flushed) {\n    const rms = this.levelCount ? Math.sqrt(this.levelSum / this.levelCount) : 0;\n    this.port.postMessage({\n      type: "stats",\n      ...this.buffer.stats(),\n      pushes: this.pushes,\n      level: rms > 0 ? Math.max(-100, 20 * Math.log10(rms)) : -100,\n      flushed\n    });\n    this.sinceReport = 0;\n    this.levelSum = 0;\n    this.levelCount = 0;\n  }\n  /** @param {Float32Array[][]} _inputs @param {Float32Array[][]} outputs */\n  process(_inputs, outputs) {\n    const out = outputs[0];\n    const first = out[0];\n    this.buffer.render(first);\n    const db = rmsDb(first);\n    const lin = db > -100 ? 10 ** (db / 20) : 0;\n    this.levelSum += lin * lin * first.length;\n    this.levelCount += first.length;\n    if (this.gain !== 1) for (let i = 0; i < first.length; i++) first[i] *= this.gain;\n    for (let c = 1; c < out.length; c++) out[c].set(first);\n    this.sinceReport += first.length;\n    if (this.sinceReport >= G.sampleRate / 15) this.report(false);\n    return true;\n  }\n};\nG.registerProcessor("gemlive-playback", PlaybackProcessor);\n';
 
-// dsp.js
-function pcm16ToFloat(input) {
-  const out = new Float32Array(input.length);
-  for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768;
-  return out;
-}
-function gcd(a, b) {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-function besselI0(x) {
-  let sum = 1;
-  let term = 1;
-  const q = x * x / 4;
-  for (let k = 1; k < 50; k++) {
-    term *= q / (k * k);
-    sum += term;
-    if (term < sum * 1e-12) break;
-  }
-  return sum;
-}
-function kaiserBeta(db) {
-  if (db > 50) return 0.1102 * (db - 8.7);
-  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);
-  return 0;
-}
-var Resampler = class {
-  /**
-   * @param {number} inRate
-   * @param {number} outRate
-   * @param {ResamplerOptions} [options]
-   */
-  constructor(inRate, outRate, options = {}) {
-    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {
-      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);
-    }
-    const attenuation = options.attenuation ?? 80;
-    const transition = options.transition ?? 0.25;
-    const g = gcd(inRate, outRate);
-    this.inRate = inRate;
-    this.outRate = outRate;
-    this.L = outRate / g;
-    this.M = inRate / g;
-    const nyquist = Math.min(inRate, outRate) / 2;
-    const fc = nyquist / inRate;
-    const df = transition * nyquist / inRate;
-    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;
-    this.half = Math.max(2, Math.ceil(taps / 2));
-    const beta = kaiserBeta(attenuation);
-    const i0b = besselI0(beta);
-    const W = this.half;
-    const kernel = (t) => {
-      const r = t / W;
-      if (r <= -1 || r >= 1) return 0;
-      const x = 2 * fc * t;
-      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);
-    };
-    this.phases = Math.min(this.L, 4096);
-    const width = 2 * W;
-    this.table = [];
-    for (let p = 0; p < this.phases; p++) {
-      const frac = p / this.phases;
-      const row = new Float32Array(width);
-      let sum = 0;
-      for (let k = 0; k < width; k++) {
-        row[k] = kernel(frac + W - 1 - k);
-        sum += row[k];
-      }
-      for (let k = 0; k < width; k++) row[k] /= sum;
-      this.table.push(row);
-    }
-    this.reset();
-  }
-  /** Forget all history (e.g. after a flush). */
-  reset() {
-    this.pending = new Float32Array(Math.max(1024, 4 * this.half));
-    this.pendingLen = this.half - 1;
-    this.base = this.half - 1;
-    this.phase = 0;
-  }
-  /** Filter delay in input samples (half the kernel). */
-  get delay() {
-    return this.half;
-  }
-  /**
-   * Feed input samples; returns the output samples that are now fully determined.
-   * @param {Float32Array} input
-   * @returns {Float32Array}
-   */
-  process(input) {
-    const W = this.half;
-    if (this.pendingLen + input.length > this.pending.length) {
-      let cap = this.pending.length;
-      while (cap < this.pendingLen + input.length) cap *= 2;
-      const next = new Float32Array(cap);
-      next.set(this.pending.subarray(0, this.pendingLen));
-      this.pending = next;
-    }
-    this.pending.set(input, this.pendingLen);
-    this.pendingLen += input.length;
-    const x = this.pending;
-    const L = this.L;
-    const M = this.M;
-    const exact = this.phases === L;
-    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;
-    const out = new Float32Array(Math.max(0, maxOut));
-    let n = 0;
-    let base = this.base;
-    let phase = this.phase;
-    const width = 2 * W;
-    while (base + W < this.pendingLen) {
-      const p = exact ? phase : Math.floor(phase * this.phases / L);
-      const row = this.table[p];
-      const start = base - W + 1;
-      let acc = 0;
-      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];
-      out[n++] = acc;
-      phase += M;
-      while (phase >= L) {
-        phase -= L;
-        base++;
-      }
-    }
-    const keepFrom = Math.max(0, base - W + 1);
-    if (keepFrom > 0) {
-      x.copyWithin(0, keepFrom, this.pendingLen);
-      this.pendingLen -= keepFrom;
-      base -= keepFrom;
-    }
-    this.base = base;
-    this.phase = phase;
-    return out.subarray(0, n);
-  }
-};
+// messages.js
+var TO_BROWSER = Object.freeze({
+  /** {t, items}: coalesced items, sent at most once per interval */
+  BATCH: "batch",
+  /** {seq, rate, reply, buffer}: reply PCM16, buffer: index */
+  AUDIO: "audio",
+  /** {role, text, final, reply}: deltas, merged per role+reply */
+  TRANSCRIPT: "transcript",
+  /** {}: the model was interrupted, drop queued playback */
+  INTERRUPTED: "interrupted",
+  /** {heard}: a barge-in cut the reply; heard = the words that were played */
+  CUT: "cut",
+  /** {reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio */
+  TURN: "turn",
+  /** {calls}: the model called notebook functions */
+  TOOL: "tool",
+  /** {text, tone}: a note in the transcript (tone: info | warn | error) */
+  MARK: "mark",
+  /** {}: ReplayWidget's WAV (both sides), one buffer */
+  REPLAY_AUDIO: "replay_audio"
+});
+var TO_KERNEL = Object.freeze({
+  /** {probe}: a view is up; probe describes the browser environment */
+  READY: "ready",
+  /** {seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer */
+  AUDIO: "audio",
+  /** {samples, acks}: playback progress when no mic audio is going */
+  PLAYED: "played",
+  /** {}: the Connect (or Mic) button asks for a session */
+  CONNECT: "connect",
+  /** {}: the Disconnect button */
+  DISCONNECT: "disconnect",
+  /** {text}: a typed message */
+  TEXT: "text",
+  /** {state}: push-to-talk start | end */
+  ACTIVITY: "activity",
+  /** {coupling_db}: how loud the played reply comes back through the mic */
+  ECHO: "echo"
+});
+var BUDGET = Object.freeze({
+  MAX_MESSAGES_PER_S: 25,
+  FLUSH_MS: 40,
+  FLUSH_MAX_MS: 250,
+  LAG_HIGH_MS: 120,
+  UPLINK_MS: 60,
+  UPLINK_MAX_MS: 240,
+  LEVEL_SYNC_MS: 500,
+  METER_FPS: 15,
+  PREROLL_MS: 3e3
+});
 
-// widget.js
-var now = () => performance.timeOrigin + performance.now();
-var engines = /* @__PURE__ */ new Map();
-var blobUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-function micErrorText(err) {
+// probe.js
+var FALLBACK = "You can still type messages, or send a recorded file from Python: `await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
+function probeEnvironment(g = globalThis) {
+  const nav = g.navigator ?? {};
+  const loc = g.location ?? {};
+  const ua = String(nav.userAgent ?? "");
+  const host = loc.protocol === "vscode-webview:" || typeof g.acquireVsCodeApi === "function" ? "vscode" : /(^|\.)googleusercontent\.com$|(^|\.)colab\.research\.google\.com$/.test(String(loc.hostname ?? "")) ? "colab" : g.jupyterapp || g.document?.querySelector?.("[data-jp-theme-name], #notebook") ? "jupyter" : "unknown";
+  const browser = /firefox\//i.test(ua) ? "firefox" : /chrom(e|ium)\//i.test(ua) ? "chromium" : /safari\//i.test(ua) ? "safari" : "other";
+  const policy = g.document?.permissionsPolicy ?? g.document?.featurePolicy;
+  const micAllowed = policy?.allowsFeature ? !!policy.allowsFeature("microphone") : true;
+  const probe = {
+    secure: !!g.isSecureContext,
+    audioWorklet: typeof g.AudioWorkletNode === "function",
+    getUserMedia: typeof nav.mediaDevices?.getUserMedia === "function",
+    micAllowed,
+    host,
+    browser,
+    /** @type {string[]} */
+    problems: []
+  };
+  if (!probe.secure) {
+    probe.problems.push(
+      `The microphone needs a secure page (https:// or http://localhost); this one is ${loc.origin}. Open Jupyter through localhost or https. ${FALLBACK}`
+    );
+  }
+  if (!probe.audioWorklet) {
+    probe.problems.push(`This browser has no AudioWorklet, so the widget cannot capture or play audio. Use a current Chrome, Edge, Firefox or Safari. ${FALLBACK}`);
+  }
+  if (probe.secure && (!probe.getUserMedia || !micAllowed)) {
+    const where = host === "vscode" ? "VS Code's notebook view" : host === "colab" ? "Colab's output frame" : "This page";
+    probe.problems.push(`${where} does not let widgets use the microphone. Playback and typed messages work. ${FALLBACK}`);
+  }
+  return probe;
+}
+function micErrorText(err, probe) {
   const e = (
     /** @type {{name?: string, message?: string}} */
     err ?? {}
   );
   if (e.name === "NotAllowedError" || e.name === "SecurityError") {
-    return `Microphone access was refused (${e.name}). Allow the microphone for this page in the browser's site settings, then press Mic again.`;
+    if (probe.host === "vscode" || probe.host === "colab") return probe.problems.join(" ") || `Microphone blocked here (${e.name}). ${FALLBACK}`;
+    return `Microphone access was refused (${e.name}). Allow the microphone for this page in the browser's site settings, then press Start mic again.`;
   }
   if (e.name === "NotFoundError" || e.name === "OverconstrainedError") {
-    return `No usable microphone was found (${e.name}). Plug one in or pick another input device, then press Mic again.`;
+    return `No usable microphone was found (${e.name}). Plug one in or pick another input device, then press Start mic again.`;
+  }
+  if (e.name === "NotSupportedError" && probe.browser === "firefox") {
+    return `Firefox cannot connect a microphone running at another sample rate than the page's audio (${e.message}). Reload the page, or pick the microphone's rate in the system sound settings (48 kHz usually works).`;
   }
   return `The microphone could not be started: ${e.name ?? "Error"}: ${e.message ?? err}`;
 }
+
+// uplink.js
+var Uplink = class {
+  /** @param {{prerollMs: number, frameMs: number}} options */
+  constructor({ prerollMs, frameMs }) {
+    this.maxFrames = Math.max(1, Math.round(prerollMs / frameMs));
+    this.pending = [];
+    this.lost = 0;
+    this.discarded = 0;
+    this.echoFrames = 0;
+  }
+  /** @param {Frame} frame @param {'live'|'hold'|'drop'} mode */
+  push(frame, mode) {
+    if (mode === "drop") {
+      this.discarded += this.pending.length + 1;
+      this.pending = [];
+      return;
+    }
+    this.pending.push(frame);
+    if (mode === "hold" && this.pending.length > this.maxFrames) {
+      this.pending.shift();
+      this.lost++;
+    }
+  }
+  /** Everything pending as one batch (null if nothing is). @returns {Batch | null} */
+  take() {
+    const frames = this.pending;
+    if (!frames.length) return null;
+    this.pending = [];
+    let bytes = 0;
+    for (const f of frames) bytes += f.pcm.byteLength;
+    const out = new Uint8Array(bytes);
+    let at = 0;
+    for (const f of frames) {
+      if (!f.echo) out.set(new Uint8Array(f.pcm), at);
+      else this.echoFrames++;
+      at += f.pcm.byteLength;
+    }
+    return { seq: frames[0].seq, frames: frames.length, t: frames[0].t, lost: this.lost, buffer: out.buffer };
+  }
+};
+function nextInterval(current, lateMs, baseMs, maxMs) {
+  if (lateMs > baseMs) return Math.min(maxMs, current * 2);
+  return Math.max(baseMs, current * 0.8);
+}
+
+// engine.js
+var now = () => performance.timeOrigin + performance.now();
+var blobUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
 var AudioEngine = class {
   /** @param {Model} model */
   constructor(model) {
     this.model = model;
+    this.probe = probeEnvironment();
     this.ctx = null;
     this.starting = null;
     this.player = null;
     this.capture = null;
     this.stream = null;
     this.source = null;
-    this.resamplers = /* @__PURE__ */ new Map();
+    this.micState = "off";
     this.entries = [];
     this.listeners = /* @__PURE__ */ new Set();
     this.acks = [];
     this.arrived = void 0;
     this.transit = [];
+    this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
+    this.uplinkMs = BUDGET.UPLINK_MS;
+    this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
     this.sentPlayed = -1;
     this.inputDb = -100;
     this.outputDb = -100;
     this.sentLevels = [-100, -100];
+    this.lastLevelSync = 0;
+    this.echo = null;
+    this.sentEchoDb = -100;
     this.talking = false;
-    this.stats = { framesSent: 0, chunksScheduled: 0, underruns: 0, bufferedMs: 0 };
+    this.reply = 0;
+    this.cutReply = -1;
+    this.markedCut = false;
+    this.stats = { framesSent: 0, chunksScheduled: 0, underruns: 0, bufferedMs: 0, dropped: 0 };
     this.flushes = [];
     this.trace = [];
+    this.audibleAt = [];
+    this.firstFrame = null;
+    this.frameLog = [];
     this.onCustom = (msg, buffers) => this.receive(msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
@@ -193,8 +204,13 @@ var AudioEngine = class {
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
-    this.timer = setInterval(() => this.report(), 100);
-    this.send({ type: "ready", secure: globalThis.isSecureContext ?? false });
+    this.wasPlaying = false;
+    this.pushed = 0;
+    this.pushesTaken = 0;
+    this.lastTick = performance.now();
+    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    const { problems, ...probe } = this.probe;
+    this.send({ type: TO_KERNEL.READY, probe: { ...probe, problems } });
     if (model.get("mic_on")) this.syncMic();
   }
   gain() {
@@ -204,7 +220,7 @@ var AudioEngine = class {
   send(content, buffers) {
     this.model.send(content, void 0, buffers ?? []);
   }
-  /** @param {{kind: string, [k: string]: any}} event */
+  /** @param {EngineEvent} event */
   emit(event) {
     for (const cb of this.listeners) cb(event);
   }
@@ -228,10 +244,7 @@ var AudioEngine = class {
       } finally {
         urls.forEach((u) => URL.revokeObjectURL(u));
       }
-      const player = new AudioWorkletNode(ctx, "gemlive-playback", {
-        numberOfInputs: 0,
-        outputChannelCount: [1]
-      });
+      const player = new AudioWorkletNode(ctx, "gemlive-playback", { numberOfInputs: 0, outputChannelCount: [1] });
       player.port.onmessage = (e) => this.onPlayerStats(e.data);
       player.port.postMessage({ type: "gain", value: this.gain() });
       player.connect(ctx.destination);
@@ -247,39 +260,85 @@ var AudioEngine = class {
     })());
     return this.starting;
   }
-  /** @param {{played: number, buffered: number, underruns: number, level: number, flushed: boolean}} s */
+  /** @param {{played: number, buffered: number, underruns: number, pushes: number, level: number, flushed: boolean}} s */
   onPlayerStats(s) {
+    this.pushesTaken = s.pushes;
+    if (s.played > this.playedCtx && !this.wasPlaying) this.audibleAt.push(now());
+    this.wasPlaying = s.played > this.playedCtx;
+    if (this.audibleAt.length > 100) this.audibleAt.shift();
     this.playedCtx = s.played;
-    const last = this.flushes[this.flushes.length - 1];
-    if (s.flushed && last && last.bufferedMsAfter === null && this.ctx) {
-      last.bufferedMsAfter = 1e3 * s.buffered / this.ctx.sampleRate;
+    const rate = this.ctx?.sampleRate ?? 48e3;
+    if (s.flushed) {
+      for (const f of this.flushes) if (f.bufferedMsAfter === null) f.bufferedMsAfter = 1e3 * s.buffered / rate;
     }
     this.outputDb = s.level;
     this.stats.underruns = s.underruns;
-    this.stats.bufferedMs = this.ctx ? 1e3 * s.buffered / this.ctx.sampleRate : 0;
+    this.stats.bufferedMs = 1e3 * s.buffered / rate;
     this.emit({ kind: "levels" });
+  }
+  /**
+   * Nothing is playing or on its way to the worklet. (`stats.bufferedMs` alone can be a stale
+   * zero: a report from an underrun, before chunks posted since then were taken in.)
+   */
+  playbackIdle() {
+    return this.pushesTaken === this.pushed && this.stats.bufferedMs === 0;
   }
   /** The 24 kHz samples actually played so far (the kernel's unit). */
   played24k() {
     return this.ctx ? Math.round(this.playedCtx * 24e3 / this.ctx.sampleRate) : 0;
   }
-  /** Every 100 ms: played offset + scheduling acks to the kernel, throttled level traits. */
-  report() {
+  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
+  uplinkMode() {
+    if (this.model.get("connected")) return "live";
+    return this.model.get("status") === "connecting" ? "hold" : "drop";
+  }
+  /**
+   * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
+   * a 'played' message only when no audio goes. The interval adapts to how late ticks come.
+   */
+  tick() {
+    const t = performance.now();
+    const late = t - this.lastTick - this.uplinkMs;
+    this.lastTick = t;
+    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
+    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
     const played = this.played24k();
+    const report = {};
     if (played !== this.sentPlayed || this.acks.length) {
-      this.send({ type: "played", samples: played, acks: this.acks });
+      report.samples = played;
+      report.acks = this.acks;
       this.sentPlayed = played;
       this.acks = [];
     }
+    const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
+    if (batch) {
+      const { buffer, ...head } = batch;
+      this.send({ type: TO_KERNEL.AUDIO, rate: 16e3, ...head, ...report }, [buffer]);
+      this.stats.framesSent += batch.frames;
+      this.sent.audio++;
+    } else if ("samples" in report) {
+      this.send({ type: TO_KERNEL.PLAYED, ...report });
+      this.sent.played++;
+    }
+    this.syncLevels();
+  }
+  /** Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. */
+  syncLevels() {
+    const t = performance.now();
+    if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
     const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
-    if (levels[0] !== this.sentLevels[0] || levels[1] !== this.sentLevels[1]) {
-      this.levelTick = (this.levelTick ?? 0) + 1;
-      if (this.levelTick % 3 === 0) {
-        this.model.set("input_level", levels[0]);
-        this.model.set("output_level", levels[1]);
-        this.model.save_changes();
-        this.sentLevels = levels;
-      }
+    const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
+    if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
+    this.lastLevelSync = t;
+    this.model.set("input_level", levels[0]);
+    this.model.set("output_level", levels[1]);
+    this.model.save_changes();
+    this.sentLevels = levels;
+    this.sent.levels++;
+    if (echoDb !== this.sentEchoDb) {
+      this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
+      this.sentEchoDb = echoDb;
+      this.sent.echo++;
     }
   }
   /** @param {any} msg @param {DataView[]} buffers */
@@ -289,7 +348,7 @@ var AudioEngine = class {
       this.transit.push(this.arrived - msg.t);
       if (this.transit.length > 400) this.transit.splice(0, 200);
     }
-    if (msg?.type === "batch") {
+    if (msg?.type === TO_BROWSER.BATCH) {
       for (const item of msg.items ?? []) this.handle(item, buffers);
     } else if (msg && typeof msg.type === "string") {
       this.handle({ ...msg, buffer: msg.buffer ?? 0 }, buffers);
@@ -300,49 +359,55 @@ var AudioEngine = class {
     this.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
     if (this.trace.length > 400) this.trace.splice(0, 200);
     switch (item.type) {
-      case "audio": {
+      case TO_BROWSER.AUDIO: {
         const view = buffers[item.buffer];
-        if (view) this.play(view, item.rate ?? 24e3, item.seq);
+        if (item.reply === this.cutReply) {
+          this.stats.dropped++;
+        } else if (view) {
+          if (typeof item.reply === "number") this.reply = item.reply;
+          this.markedCut = false;
+          this.play(view, item.rate ?? 24e3, item.seq);
+        }
         break;
       }
-      case "transcript":
+      case TO_BROWSER.TRANSCRIPT:
+        if (item.role === "model" && item.reply === this.cutReply) break;
         this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final);
         break;
-      case "interrupted":
+      case TO_BROWSER.INTERRUPTED:
         this.flush();
-        this.addMark("interrupted");
+        if (!this.markedCut) this.addMark("interrupted", "info");
+        this.markedCut = true;
         break;
-      case "turn":
+      case TO_BROWSER.CUT:
+        if (typeof item.heard === "string") this.markHeard(item.heard);
+        break;
+      case TO_BROWSER.TURN:
         this.player?.port.postMessage({ type: "drain" });
+        if (typeof item.ttfa_ms === "number") this.addMeta(`first audio after ${(item.ttfa_ms / 1e3).toFixed(2)} s`);
         this.finishAll();
         this.emit({ kind: "entries" });
         break;
-      case "tool":
-        for (const c of item.calls ?? []) {
-          this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`);
-        }
+      case TO_BROWSER.TOOL:
+        for (const c of item.calls ?? []) this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
         break;
-      case "mark":
-        this.addMark(String(item.text ?? ""));
+      case TO_BROWSER.MARK:
+        this.addMark(String(item.text ?? ""), item.tone ?? "info");
         break;
       default:
         break;
     }
   }
   /** @param {DataView} view @param {number} rate @param {number} seq */
-  async play(view, rate, seq) {
+  play(view, rate, seq) {
     const arrived = this.arrived ?? now();
-    const bytes = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
-    const pcm = new Int16Array(bytes, 0, bytes.byteLength >> 1);
-    const ctx = this.ctx ?? await this.audio();
-    let rs = this.resamplers.get(rate);
-    if (!rs) {
-      rs = new Resampler(rate, ctx.sampleRate);
-      this.resamplers.set(rate, rs);
+    const pcm = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+    this.pushed++;
+    if (!this.player) {
+      this.audio().then(() => this.player?.port.postMessage({ type: "push", pcm, rate }, [pcm]));
+    } else {
+      this.player.port.postMessage({ type: "push", pcm, rate }, [pcm]);
     }
-    const samples = rs.process(pcm16ToFloat(pcm));
-    const copy = samples.slice();
-    this.player?.port.postMessage({ type: "push", samples: copy }, [copy.buffer]);
     this.acks.push([seq, now(), arrived]);
     this.stats.chunksScheduled++;
   }
@@ -351,7 +416,17 @@ var AudioEngine = class {
     this.flushes.push({ at: now(), bufferedMsBefore: this.stats.bufferedMs, bufferedMsAfter: null });
     if (this.flushes.length > 20) this.flushes.shift();
     this.player?.port.postMessage({ type: "flush" });
-    for (const rs of this.resamplers.values()) rs.reset();
+  }
+  /**
+   * The user barged in (typed or pressed talk) while the reply still plays here: stop it now,
+   * even if the service already finished sending it (it cannot interrupt what it has sent).
+   */
+  bargeIn() {
+    if (this.playbackIdle() || this.markedCut) return;
+    this.cutReply = this.reply;
+    this.flush();
+    this.addMark("interrupted", "info");
+    this.markedCut = true;
   }
   /** @param {'user'|'model'} role @param {string} text @param {boolean} final */
   addText(role, text, final) {
@@ -378,11 +453,36 @@ var AudioEngine = class {
     this.entries.push({ kind: "user", text, final: true, v: 0 });
     this.emit({ kind: "entries" });
   }
-  /** @param {string} text */
-  addMark(text) {
+  /** @param {string} text @param {string} [tone] */
+  addMark(text, tone = "info") {
     this.finishAll();
-    this.entries.push({ kind: "mark", text, final: true, v: 0 });
+    this.entries.push({ kind: "mark", text, final: true, v: 0, tone });
     this.emit({ kind: "entries" });
+  }
+  /** A detail under the latest model entry (time to first audio). @param {string} meta */
+  addMeta(meta) {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.kind === "model") {
+        e.meta = meta;
+        e.v++;
+        return;
+      }
+      if (e.kind === "user") return;
+    }
+  }
+  /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
+  markHeard(heard) {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.kind === "mark" && e.text.startsWith("interrupted")) {
+        const words = heard.trim();
+        e.text = words ? `interrupted after \u201C\u2026${words.slice(-60)}\u201D` : "interrupted before any word was heard";
+        e.v++;
+        this.emit({ kind: "entries" });
+        return;
+      }
+    }
   }
   finishAll() {
     for (const e of this.entries) {
@@ -398,15 +498,16 @@ var AudioEngine = class {
       this.stopMic();
       return;
     }
-    if (this.stream) return;
-    if (!globalThis.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
-      this.setError(
-        `The microphone needs a secure context (https:// or http://localhost); this page is ${location.origin}. Open Jupyter through localhost or https.`
-      );
+    if (this.stream || this.micState === "starting") return;
+    const blocker = this.probe.problems[0];
+    if (blocker) {
+      this.setError(blocker);
       this.model.set("mic_on", false);
       this.model.save_changes();
       return;
     }
+    this.micState = "starting";
+    this.emit({ kind: "mic" });
     try {
       const ctx = await this.audio();
       const flags = this.model.get("audio_constraints") ?? {};
@@ -420,49 +521,68 @@ var AudioEngine = class {
       });
       if (!this.model.get("mic_on")) {
         stream.getTracks().forEach((t) => t.stop());
+        this.micState = "off";
+        this.emit({ kind: "mic" });
         return;
       }
       this.stream = stream;
-      this.source = ctx.createMediaStreamSource(stream);
       const node = new AudioWorkletNode(ctx, "gemlive-capture", {
-        numberOfInputs: 1,
+        numberOfInputs: 2,
         numberOfOutputs: 1,
         outputChannelCount: [1],
         processorOptions: { frameMs: this.model.get("frame_ms") }
       });
       node.port.onmessage = (e) => this.onFrame(e.data);
-      this.source.connect(node);
+      this.source = ctx.createMediaStreamSource(stream);
+      this.source.connect(node, 0, 0);
+      this.player?.connect(node, 0, 1);
       node.connect(ctx.destination);
       this.capture = node;
-      if (this.model.get("error").startsWith("The microphone") || this.model.get("error").startsWith("Microphone")) {
-        this.setError("");
-      }
-      this.emit({ kind: "mic" });
+      const err = this.model.get("error") ?? "";
+      if (/microphone/i.test(err)) this.setError("");
     } catch (err) {
-      this.setError(micErrorText(err));
+      this.micState = "off";
+      this.setError(micErrorText(err, this.probe));
       this.model.set("mic_on", false);
       this.model.save_changes();
+      this.emit({ kind: "mic" });
     }
   }
   stopMic() {
     this.stream?.getTracks().forEach((t) => t.stop());
     this.source?.disconnect();
-    this.capture?.disconnect();
-    if (this.capture) this.capture.port.onmessage = null;
+    if (this.capture) {
+      this.player?.disconnect(this.capture);
+      this.capture.disconnect();
+      this.capture.port.onmessage = null;
+    }
     this.stream = null;
     this.source = null;
     this.capture = null;
+    this.micState = "off";
     this.inputDb = -100;
     this.emit({ kind: "mic" });
   }
-  /** @param {{seq: number, pcm: ArrayBuffer, level: number}} f */
+  /** @param {any} f a frame {seq, pcm, level, echo, playing} or an echo report */
   onFrame(f) {
+    if (f.type === "echo") {
+      this.echo = f;
+      this.emit({ kind: "echo" });
+      return;
+    }
+    if (this.micState !== "live") {
+      this.firstFrame ?? (this.firstFrame = [f.seq, now()]);
+      this.micState = "live";
+      this.emit({ kind: "mic" });
+    }
     this.inputDb = f.level;
+    this.frameLog.push([f.seq, now(), Math.round(f.level)]);
+    if (this.frameLog.length > 1500) this.frameLog.splice(0, 500);
     this.emit({ kind: "levels" });
-    const live = this.model.get("push_to_talk") ? this.talking : true;
-    if (!this.model.get("connected") || !live) return;
-    this.send({ type: "audio", seq: f.seq, rate: 16e3, t: now() }, [f.pcm]);
-    this.stats.framesSent++;
+    if (this.model.get("push_to_talk") && !this.talking) return;
+    const guard = this.model.get("barge_in") ?? "auto";
+    const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
   }
   /** Push-to-talk pressed or released. @param {boolean} down */
   talk(down) {
@@ -472,11 +592,12 @@ var AudioEngine = class {
       this.model.set("mic_on", true);
       this.model.save_changes();
     }
-    if (this.model.get("connected")) this.send({ type: "activity", state: down ? "start" : "end" });
+    if (down) this.bargeIn();
+    if (this.model.get("connected")) this.send({ type: TO_KERNEL.ACTIVITY, state: down ? "start" : "end" });
     this.emit({ kind: "talk" });
   }
   destroy() {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.stopMic();
     this.model.off("msg:custom", this.onCustom);
     this.model.off("change:mic_on", this.onMic);
@@ -488,6 +609,73 @@ var AudioEngine = class {
     this.listeners.clear();
   }
 };
+
+// replay.js
+function cueAt(cues, t) {
+  let found = -1;
+  cues.forEach((c, i) => {
+    if (c[0] <= t && t < Math.max(c[1], c[0] + 0.5)) found = i;
+  });
+  return found;
+}
+function renderReplay(model, el) {
+  const audio = document.createElement("audio");
+  audio.controls = true;
+  audio.className = "gl-replay-audio";
+  const list = document.createElement("div");
+  list.className = "gl-transcript gl-replay-cues";
+  const root = document.createElement("div");
+  root.className = "gl-root gl-replay";
+  const note = document.createElement("div");
+  note.className = "gl-empty";
+  note.textContent = "Loading the recording\u2026";
+  root.append(audio, note, list);
+  el.replaceChildren(root);
+  const cues = model.get("cues") ?? [];
+  const nodes = cues.map(([start, , who, text]) => {
+    const node = document.createElement("div");
+    node.className = `gl-entry ${who === "User" ? "gl-user" : "gl-model"}`;
+    const b = document.createElement("b");
+    b.textContent = `${start.toFixed(1)} s ${who === "User" ? "You" : "Gemini"}: `;
+    node.append(b, text);
+    node.onclick = () => {
+      audio.currentTime = start;
+      audio.play().catch(() => {
+      });
+    };
+    return node;
+  });
+  list.append(...nodes);
+  let current = -1;
+  audio.ontimeupdate = () => {
+    const i = cueAt(cues, audio.currentTime);
+    if (i === current) return;
+    nodes[current]?.classList.remove("gl-now");
+    nodes[i]?.classList.add("gl-now");
+    nodes[i]?.scrollIntoView({ block: "nearest" });
+    current = i;
+  };
+  let url = null;
+  const onMsg = (msg, buffers) => {
+    if (msg?.type !== TO_BROWSER.REPLAY_AUDIO || !buffers?.[0]) return;
+    const v = buffers[0];
+    if (url) URL.revokeObjectURL(url);
+    const wav = new Uint8Array(v.byteLength);
+    wav.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    url = URL.createObjectURL(new Blob([wav], { type: "audio/wav" }));
+    audio.src = url;
+    note.textContent = cues.length ? "" : "No transcript in this recording.";
+    note.hidden = !note.textContent;
+  };
+  model.on("msg:custom", onMsg);
+  model.send({ type: TO_KERNEL.READY }, void 0, []);
+  return () => {
+    model.off("msg:custom", onMsg);
+    if (url) URL.revokeObjectURL(url);
+  };
+}
+
+// view.js
 function h(tag, props = {}, children = []) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -499,12 +687,22 @@ function h(tag, props = {}, children = []) {
   return node;
 }
 var meterPct = (db) => Math.max(0, Math.min(100, (db + 60) / 60 * 100));
+function describeState(model) {
+  const state = model.get("status") ?? "idle";
+  const failed = !!model.get("error");
+  if (state === "closed") return failed ? { text: "connection failed", dot: "closed" } : { text: "disconnected", dot: "idle" };
+  if (state === "idle") return { text: "not connected", dot: "idle" };
+  return { text: state, dot: state };
+}
+function describeWhere(model) {
+  const endpoint = model.get("endpoint") ?? "";
+  const name = model.get("model") ?? "";
+  return name && !endpoint.includes(name) ? [endpoint, name].filter(Boolean).join(" \xB7 ") : endpoint;
+}
 function renderView(model, el, engine) {
   const connectBtn = h("button", { class: "gl-connect", type: "button" });
   const micBtn = h("button", { class: "gl-mic", type: "button" });
-  const talkBtn = h("button", { class: "gl-talk", type: "button", title: "Hold (or hold Space)" }, [
-    "Hold to talk"
-  ]);
+  const talkBtn = h("button", { class: "gl-talk", type: "button", title: "Hold (or hold Space)" }, ["Hold to talk"]);
   const muteBtn = h("button", { class: "gl-mute", type: "button" });
   const pttBox = h("input", { type: "checkbox", class: "gl-ptt-box" });
   const voiceSel = h("select", { class: "gl-voice", title: "Voice" });
@@ -515,8 +713,10 @@ function renderView(model, el, engine) {
   const inBar = h("div", { class: "gl-bar" });
   const outBar = h("div", { class: "gl-bar" });
   const transcript = h("div", { class: "gl-transcript", "aria-live": "polite" });
+  const empty = h("div", { class: "gl-empty" });
   const error = h("div", { class: "gl-error", role: "alert" });
   const hint = h("div", { class: "gl-hint" });
+  const warn = h("div", { class: "gl-warn", role: "status" });
   const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message\u2026" });
   const sendBtn = h("button", { class: "gl-send-btn", type: "button" }, ["Send"]);
   const root = h("div", { class: "gl-root", tabIndex: 0, "data-lm-suppress-shortcuts": "true" }, [
@@ -537,32 +737,33 @@ function renderView(model, el, engine) {
       h("div", { class: "gl-meter gl-out" }, [outBar])
     ]),
     error,
+    warn,
     hint,
+    empty,
     transcript,
     h("div", { class: "gl-row gl-send" }, [textIn, sendBtn])
   ]);
   el.replaceChildren(root);
   const fillOptions = () => {
     voiceSel.replaceChildren(
-      ...(model.get("voices") ?? []).map(
-        (v) => h("option", { value: v.name, textContent: `${v.name} \u2014 ${v.style}` })
-      )
+      ...(model.get("voices") ?? []).map((v) => h("option", { value: v.name, textContent: `${v.name} \u2014 ${v.style}` }))
     );
     langSel.replaceChildren(
       h("option", { value: "", textContent: "Language: auto" }),
-      ...(model.get("languages") ?? []).map(
-        (l) => h("option", { value: l.code, textContent: `${l.name} (${l.code})` })
-      )
+      ...(model.get("languages") ?? []).map((l) => h("option", { value: l.code, textContent: `${l.name} (${l.code})` }))
     );
   };
+  const active = () => !!model.get("connected") || ["connecting", "reconnecting"].includes(model.get("status"));
   const update = () => {
     const connected = !!model.get("connected");
-    const state = model.get("status") ?? "idle";
-    const busy = state === "connecting" || state === "reconnecting";
+    const busy = active() && !connected;
     connectBtn.textContent = connected || busy ? "Disconnect" : "Connect";
     connectBtn.classList.toggle("gl-on", connected);
-    micBtn.textContent = model.get("mic_on") ? "Mic on" : "Mic off";
-    micBtn.classList.toggle("gl-on", !!model.get("mic_on"));
+    const mic = engine.micState;
+    micBtn.textContent = mic === "live" ? "Stop mic" : mic === "starting" ? "Starting mic\u2026" : "Start mic";
+    micBtn.title = mic === "live" ? "The mic is live: talk now" : connected ? "Turn the microphone on" : "Connect and turn the microphone on";
+    micBtn.classList.toggle("gl-on", mic === "live");
+    micBtn.classList.toggle("gl-starting", mic === "starting");
     muteBtn.textContent = model.get("muted") ? "Unmute" : "Mute";
     pttBox.checked = !!model.get("push_to_talk");
     pttBox.disabled = connected || busy;
@@ -577,13 +778,22 @@ function renderView(model, el, engine) {
     langSel.title = langSel.disabled ? `Language: ${why}` : "Language";
     textIn.disabled = !connected;
     sendBtn.disabled = !connected;
-    status.textContent = state;
-    dot.className = `gl-dot gl-${state}`;
-    info.textContent = [model.get("model"), model.get("endpoint")].filter(Boolean).join(" \xB7 ");
+    const st = describeState(model);
+    status.textContent = st.text;
+    dot.className = `gl-dot gl-${st.dot}`;
+    info.textContent = describeWhere(model);
     info.title = info.textContent;
     const err = model.get("error") ?? "";
     error.textContent = err;
     error.hidden = !err;
+    const echo = engine.echo;
+    warn.textContent = echo?.echo && model.get("barge_in") !== "never" ? `The speakers are feeding the mic (echo at ${Math.round(echo.couplingDb)} dB): use headphones. ` + (model.get("barge_in") === "auto" ? "The reply's own echo is ignored, so it will not interrupt itself." : "") : "";
+    warn.hidden = !warn.textContent;
+    const problems = engine.probe.problems;
+    if (!hint.dataset.audio) hint.textContent = problems.length && !err ? problems.join(" ") : "";
+    hint.hidden = !hint.textContent;
+    empty.textContent = engine.entries.length ? "" : connected ? "Press Start mic and talk, or type a message below." : "Press Connect (or Start mic) to talk to the model.";
+    empty.hidden = !empty.textContent;
   };
   const drawn = [];
   const drawEntries = () => {
@@ -592,28 +802,44 @@ function renderView(model, el, engine) {
       const old = drawn[i];
       if (old && old.v === e.v && old.final === e.final) return;
       const label = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
-      const node = h("div", { class: `gl-entry gl-${e.kind}${e.final ? "" : " gl-partial"}` }, [
+      const tone = e.kind === "mark" ? ` gl-tone-${e.tone ?? "info"}` : "";
+      const node = h("div", { class: `gl-entry gl-${e.kind}${tone}${e.final ? "" : " gl-partial"}` }, [
         label ? h("b", {}, [`${label}: `]) : "",
-        e.text
+        e.text,
+        e.meta ? h("span", { class: "gl-meta" }, [` \xB7 ${e.meta}`]) : ""
       ]);
       if (old) old.node.replaceWith(node);
       else transcript.append(node);
       drawn[i] = { node, v: e.v, final: e.final };
     });
     if (atBottom) transcript.scrollTop = transcript.scrollHeight;
+    if (engine.entries.length && !empty.hidden) update();
   };
+  let visible = true;
+  const observer = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
+    visible = entries.some((x) => x.isIntersecting);
+  }) : null;
+  observer?.observe(root);
   let frame = 0;
+  let drawnIn = -1;
+  let drawnOut = -1;
   const drawLevels = () => {
     frame = 0;
-    inBar.style.width = `${meterPct(engine.inputDb)}%`;
-    outBar.style.width = `${meterPct(engine.outputDb)}%`;
+    if (!visible || document.hidden) return;
+    const a = Math.round(meterPct(engine.inputDb));
+    const b = Math.round(meterPct(engine.outputDb));
+    if (a !== drawnIn) inBar.style.width = `${drawnIn = a}%`;
+    if (b !== drawnOut) outBar.style.width = `${drawnOut = b}%`;
   };
   const onEngine = (ev) => {
     if (ev.kind === "entries") drawEntries();
-    else if (ev.kind === "levels") frame || (frame = setTimeout(drawLevels, 80));
-    else if (ev.kind === "talk") update();
+    else if (ev.kind === "levels") frame || (frame = setTimeout(drawLevels, 1e3 / BUDGET.METER_FPS));
+    else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo") update();
     else if (ev.kind === "suspended" || ev.kind === "audio-state") {
-      hint.textContent = engine.ctx?.state === "suspended" ? "Sound is paused by the browser: click the widget to enable it." : "";
+      const paused = engine.ctx?.state === "suspended";
+      hint.dataset.audio = paused ? "1" : "";
+      hint.textContent = paused ? "Sound is paused by the browser: click the widget to enable it." : "";
+      update();
     }
   };
   engine.listeners.add(onEngine);
@@ -621,12 +847,20 @@ function renderView(model, el, engine) {
     model.set(name, value);
     model.save_changes();
   };
-  connectBtn.onclick = () => {
-    const active = model.get("connected") || ["connecting", "reconnecting"].includes(model.get("status"));
-    if (!active) engine.audio().catch((e) => engine.setError(`Audio output failed: ${e}`));
-    engine.send({ type: active ? "disconnect" : "connect" });
+  const connect = () => {
+    engine.audio().catch((e) => engine.setError(`Audio output failed: ${e}`));
+    engine.send({ type: TO_KERNEL.CONNECT });
   };
-  micBtn.onclick = () => setTrait("mic_on", !model.get("mic_on"));
+  connectBtn.onclick = () => {
+    if (active()) engine.send({ type: TO_KERNEL.DISCONNECT });
+    else connect();
+  };
+  micBtn.onclick = () => {
+    const on = engine.micState === "off";
+    setTrait("mic_on", on);
+    if (on && !active()) connect();
+    update();
+  };
   muteBtn.onclick = () => setTrait("muted", !model.get("muted"));
   pttBox.onchange = () => setTrait("push_to_talk", pttBox.checked);
   voiceSel.onchange = () => setTrait("voice", voiceSel.value);
@@ -657,8 +891,9 @@ function renderView(model, el, engine) {
   const submit = () => {
     const text = textIn.value.trim();
     if (!text || !model.get("connected")) return;
-    engine.send({ type: "text", text });
+    engine.send({ type: TO_KERNEL.TEXT, text });
     engine.addTyped(text);
+    engine.bargeIn();
     textIn.value = "";
   };
   textIn.onkeydown = (e) => {
@@ -679,7 +914,8 @@ function renderView(model, el, engine) {
     "mic_on",
     "muted",
     "push_to_talk",
-    "endpoint"
+    "endpoint",
+    "barge_in"
   ];
   for (const t of traits) model.on(`change:${t}`, update);
   const onLists = () => {
@@ -697,9 +933,13 @@ function renderView(model, el, engine) {
     for (const t of traits) model.off(`change:${t}`, update);
     model.off("change:voices", onLists);
     model.off("change:languages", onLists);
+    observer?.disconnect();
     if (frame) clearTimeout(frame);
   };
 }
+
+// widget.js
+var engines = /* @__PURE__ */ new Map();
 function engineFor(model) {
   const uid = model.get("_uid");
   let engine = engines.get(uid);
@@ -712,6 +952,8 @@ function engineFor(model) {
 var widget_default = {
   /** @param {{model: Model}} ctx */
   initialize({ model }) {
+    if (model.get("_kind") === "replay") return () => {
+    };
     const uid = model.get("_uid");
     engineFor(model);
     return () => {
@@ -721,6 +963,7 @@ var widget_default = {
   },
   /** @param {{model: Model, el: HTMLElement}} ctx */
   render({ model, el }) {
+    if (model.get("_kind") === "replay") return renderReplay(model, el);
     const engine = engineFor(model);
     el.gemlive = engine;
     globalThis.__gemlive = engines;

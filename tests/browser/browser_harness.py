@@ -207,7 +207,8 @@ def run_jupyter(home: Path, emulator_url: str) -> Iterator[Jupyter]:
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # ~2 s on an idle machine; minutes when every core is taken (a CPU hog plus other work)
+    deadline = time.monotonic() + 240
     while True:
         try:
             with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
@@ -338,6 +339,16 @@ class NotebookPage:
             }""",
             arg=index,
             timeout=timeout * 1000,
+        )
+
+    def set_cell(self, index: int, source: str) -> None:
+        """Replace the source of cell ``index`` (to pass values measured in the page)."""
+        self.page.evaluate(
+            """([i, src]) => {
+              const panel = window.jupyterapp.shell.currentWidget;
+              panel.content.widgets[i].model.sharedModel.setSource(src);
+            }""",
+            [index, source],
         )
 
     def connect_widget(self) -> None:

@@ -20,6 +20,10 @@ from browser_harness import KEY, MIC_RATE, Jupyter, NotebookPage, write_notebook
 
 from gemlive_nb.audio import resample
 
+# A module's first test also starts JupyterLab, Chromium, a kernel (and an emulator): seconds on
+# an idle machine, minutes with every core taken; the per-test default (120 s) is for unit tests.
+pytestmark = pytest.mark.timeout(900)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """\
@@ -43,6 +47,10 @@ async def _tap(pcm, rate=16000):
 w.session.send_audio = _tap"""
 
 DUMP = """\
+import asyncio, time
+_deadline = time.monotonic() + 20  # the page's last playback report is on its way
+while w.played_samples != {played} and time.monotonic() < _deadline:
+    await asyncio.sleep(0.02)
 np.frombuffer(b"".join(frames), "<i2").tofile({out!r} + ".pcm")
 rec = w.session.recording
 json.dump(dict(stats=w.stats(), played=w.played_samples, status=w.status, error=w.error),
@@ -67,7 +75,7 @@ def lab_run(
 ) -> Iterator[dict]:
     out = str(tmp_path_factory.mktemp("run") / "run")
     nb_path = jupyter.root / "lab_widget.ipynb"
-    write_notebook(nb_path, [SETUP, WIDGET, TAP, DUMP.format(out=out), CLOSE])
+    write_notebook(nb_path, [SETUP, WIDGET, TAP, DUMP.format(out=out, played=-1), CLOSE])
     nb = NotebookPage(browser, jupyter, nb_path.name, ui="lab")
     page = nb.page
     result: dict[str, Any] = {}
@@ -80,18 +88,23 @@ def lab_run(
         page.click(".gl-mic")
         result["user_text"] = wait_text(page, ".gl-entry.gl-user", "[speech")
         result["model_text"] = wait_text(page, ".gl-entry.gl-model", "heard you speak")
-        # Let the reply play a little, then barge in by typing while it is still playing.
+        # Let the reply play a little, then barge in by typing while it is still playing: the
+        # check and the typing happen in one step in the page (on a busy machine the queue could
+        # drain between a check here and a keypress sent afterwards).
         page.wait_for_function(
-            "() => { const e = [...window.__gemlive.values()][0]; "
-            "return e.played24k() > 0.4 * 24000 && e.stats.bufferedMs > 250; }",
+            """() => { const e = [...window.__gemlive.values()][0];
+              if (!(e.played24k() > 0.4 * 24000 && e.stats.bufferedMs > 250)) return false;
+              window.__playedBeforeInterrupt = e.played24k();
+              const box = document.querySelector('.gl-text');
+              box.value = 'Please stop talking';
+              box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+              return true; }""",
             timeout=20_000,
         )
-        result["played_before_interrupt"] = nb.engine("e.played24k()")
-        page.fill(".gl-text", "Please stop talking")
-        page.press(".gl-text", "Enter")
+        result["played_before_interrupt"] = page.evaluate("() => window.__playedBeforeInterrupt")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.gl-entry.gl-mark')]"
-            ".some(e => e.textContent.includes('interrupted'))",
+            ".some(e => e.textContent.startsWith('interrupted'))",
             timeout=10_000,
         )
         page.wait_for_function(
@@ -101,17 +114,24 @@ def lab_run(
         )
         result["flushes"] = nb.engine("e.flushes")
         # The reply to the typed text plays after the flush.
+        # The reply to the typed text plays out; the last playback report has gone out.
         page.wait_for_function(
-            "() => document.querySelectorAll('.gl-entry.gl-model').length >= 2", timeout=20_000
+            "() => { const e = [...window.__gemlive.values()][0]; "
+            "const at = e.entries.findIndex(x => x.text === 'Please stop talking'); "
+            "const answered = e.entries.slice(at + 1).some(x => x.kind === 'model' && x.final);"
+            "return at >= 0 && answered && e.playbackIdle() && e.played24k() > 0"
+            " && e.sentPlayed === e.played24k(); }",
+            timeout=30_000,
         )
-        page.wait_for_timeout(600)
         result["played_js"] = nb.engine("e.played24k()")
+        result["engine_stats"] = nb.engine("({...e.stats, sent: e.sent})")
         result["transcript_html"] = page.locator(".gl-transcript").inner_text()
         shot = page.locator(".gl-root")
         result["screenshot"] = str(Path(out).with_suffix(".png"))
         shot.screenshot(path=result["screenshot"])
         if os.environ.get("GEMLIVE_WIDGET_SCREENSHOT"):
             shutil.copy(result["screenshot"], ROOT / os.environ["GEMLIVE_WIDGET_SCREENSHOT"])
+        nb.set_cell(3, DUMP.format(out=out, played=result["played_js"]))
         nb.run_cell(3)
         result["kernel"] = json.loads(Path(out + ".json").read_text())
         result["received"] = np.fromfile(out + ".pcm", dtype="<i2")
@@ -167,15 +187,19 @@ def test_transcripts_show_the_user_and_the_model(lab_run: dict) -> None:
     lines = lab_run["transcript_html"].splitlines()
     # The typed barge-in is its own entry, followed by the interruption mark and a new reply.
     at = lines.index("You: Please stop talking")
-    assert "interrupted" in lines[at + 1 :] and lines[-1].startswith("Gemini: ")
+    assert any(line.startswith("interrupted") for line in lines[at + 1 :])
+    assert lines[-1].startswith("Gemini: ")
 
 
 def test_playback_ran_and_was_reported_to_the_kernel(lab_run: dict) -> None:
     assert lab_run["played_js"] > 0.4 * 24000
     kernel = lab_run["kernel"]
     assert kernel["played"] > 0.4 * 24000
-    assert abs(kernel["played"] - lab_run["played_js"]) < 24000  # reports lag ≤ 100 ms + a turn
-    assert kernel["stats"]["frames_in"] > 50 and kernel["stats"]["frames_missing"] == 0
+    # playback has ended and its last report went out: the kernel knows exactly what played
+    assert kernel["played"] == lab_run["played_js"]
+    stats = kernel["stats"]
+    assert stats["frames_in"] > 50 and stats["frames_missing"] == 0, stats
+    assert stats["frames_lost_in_browser"] == 0, stats
 
 
 def test_interruption_flushed_playback(lab_run: dict) -> None:

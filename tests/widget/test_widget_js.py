@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "js"
 STATIC = ROOT / "gemlive_nb" / "static"
 REBUILD = "run `make js` (npm install in js/ and node js/build.mjs) and ship the result"
@@ -67,3 +67,20 @@ def test_bundle_is_one_module_with_both_worklets_inline() -> None:
     assert 'registerProcessor("gemlive-capture"' in text
     assert 'registerProcessor("gemlive-playback"' in text
     assert "export {" in text and "widget_default as default" in text
+
+
+def test_jsdoc_types_check_with_typescript() -> None:
+    tsc = JS / "node_modules" / "typescript" / "bin" / "tsc"
+    assert tsc.is_file(), f"TypeScript is not installed; {REBUILD}"
+    proc = subprocess.run(
+        [_node(), str(tsc), "-p", str(JS / "tsconfig.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_every_front_end_module_is_type_checked() -> None:
+    for path in JS.glob("*.js"):
+        assert path.read_text().startswith("// @ts-check"), f"{path.name} lacks // @ts-check"

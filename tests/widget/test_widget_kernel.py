@@ -6,12 +6,11 @@ import asyncio
 import json
 import threading
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from waiting import wait_until
 
-from gemlive_nb import widget as widget_mod
 from gemlive_nb.catalog import LANGUAGES, VOICES
 from gemlive_nb.exceptions import ConfigError
 from gemlive_nb.protocol import (
@@ -25,6 +24,7 @@ from gemlive_nb.protocol import (
 )
 from gemlive_nb.session import SessionStatus
 from gemlive_nb.widget import VoiceWidget
+from gemlive_nb.widget import voice_widget as widget_mod
 
 KEY = "AIzaTESTKEY-0123456789abcdef"
 
@@ -145,7 +145,8 @@ async def test_nothing_is_sent_before_ready_then_everything_in_order() -> None:
     assert [i["type"] for i in got] == ["mark", "audio", "transcript"]
     assert got[1]["rate"] == 24000 and got[1]["seq"] == 0
     assert out[0][1][got[1]["buffer"]] == b"\x01\x00" * 240
-    assert got[2] == {"type": "transcript", "role": "model", "text": "Hel", "final": False}
+    hel = {"type": "transcript", "role": "model", "text": "Hel", "final": False, "reply": 0}
+    assert got[2] == hel
 
 
 async def test_a_burst_of_events_is_coalesced_into_few_messages() -> None:
@@ -171,7 +172,10 @@ async def test_a_burst_of_events_is_coalesced_into_few_messages() -> None:
     assert seqs == list(range(len(seqs)))
     text = "".join(i["text"] for i in items(out) if i["type"] == "transcript")
     assert text == "".join(f"w{i} " for i in range(100))
-    assert items(out)[-1]["final"] is True
+    texts = [i for i in items(out) if i["type"] == "transcript"]
+    assert texts[-1]["final"] is True
+    # deltas are merged past the audio between them: one entry per message at most
+    assert len(texts) <= len(out)
 
 
 async def test_flush_waits_for_the_interval_after_a_send() -> None:
@@ -222,13 +226,13 @@ async def test_turn_and_tool_calls_become_marks() -> None:
     got = items(out)
     assert {"type": "tool", "calls": [{"id": "id1", "name": "get_weather",
                                        "args": {"city": "Paris"}}]} in got  # fmt: skip
-    assert {"type": "turn", "reason": None} in got
+    assert {"type": "turn", "reason": None, "ttfa_ms": None} in got
 
 
-async def test_ready_again_holds_audio_only_up_to_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(widget_mod, "MAX_HELD_AUDIO_S", 1.0)
+async def test_ready_again_holds_audio_only_up_to_the_cap() -> None:
     s = FakeSession()
     w, out = make(s)
+    w._batcher.max_held_audio_s = 1.0
     for i in range(30):  # 3 s of 100 ms chunks, no browser yet
         s.emit(OutputTranscript(f"{i}"))
         s.emit(AudioChunk(bytes([i, 0]) * 2400))
@@ -253,15 +257,39 @@ async def test_mic_frames_reach_the_session_in_order_and_gaps_are_counted() -> N
     browser(w, {"type": "activity", "state": "start"})
     browser(w, {"type": "activity", "state": "end"})
     await settle()
-    assert s.sent == [("audio", frames[i]) for i in (0, 1, 2, 4)] + [
-        ("text", "hello"),
-        ("start", None),
-        ("end", None),
-    ]
+    # audio that queued up while the session was busy goes as one chunk, in order
+    joined = b"".join(frames[i] for i in (0, 1, 2, 4))
+    assert s.sent == [("audio", joined), ("text", "hello"), ("start", None), ("end", None)]
     st = w.stats()
     assert st["frames_in"] == 4 and st["frames_missing"] == 1 and st["bytes_in"] == 4 * 640
     assert st["capture_to_kernel"]["n"] == 4
     assert 2 <= st["capture_to_kernel"]["p50"] < 100
+
+
+async def test_batched_frames_are_counted_one_by_one_with_browser_losses() -> None:
+    s = FakeSession()
+    w, _ = make(s)
+    browser(w, {"type": "ready"})
+    pcm = b"\1\0" * 320 * 3
+    browser(w, {"type": "audio", "seq": 10, "frames": 3, "lost": 0}, [pcm])
+    await settle()  # the session takes it before the next batch comes
+    browser(w, {"type": "audio", "seq": 13, "frames": 3, "lost": 0}, [pcm])
+    browser(w, {"type": "audio", "seq": 20, "frames": 3, "lost": 2}, [pcm])
+    await settle()
+    st = w.stats()
+    assert (st["frames_in"], st["frames_missing"], st["frames_lost_in_browser"]) == (9, 4, 2)
+    assert s.sent == [("audio", pcm), ("audio", pcm + pcm)]
+    browser(w, {"type": "ready"})  # a reloaded page numbers from 0 again: no gap
+    browser(w, {"type": "audio", "seq": 0, "frames": 1}, [pcm])
+    assert w.stats()["frames_missing"] == 4
+
+
+async def test_played_reports_ride_on_audio_messages() -> None:
+    s = FakeSession()
+    w, _ = make(s)
+    browser(w, {"type": "ready"})
+    browser(w, {"type": "audio", "seq": 0, "frames": 1, "samples": 2400, "acks": []}, [b"\0\0"])
+    assert s.played == [2400] and w.played_samples == 2400
 
 
 async def test_played_reports_reach_the_session_and_acks_give_latency() -> None:
@@ -408,7 +436,8 @@ async def test_comm_messages_from_a_subshell_thread_run_on_the_session_loop() ->
     await settle()
     assert loops == [asyncio.get_running_loop()]
     assert s.sent == [("audio", b"\1\0" * 320)]
-    assert items(out)[0] == {"type": "mark", "text": "connected"}  # ready handled on our loop
+    # ready handled on our loop
+    assert items(out)[0] == {"type": "mark", "text": "connected", "tone": "info"}
 
 
 def test_a_session_on_a_background_loop_needs_no_running_loop_here() -> None:
@@ -436,8 +465,8 @@ def test_a_session_on_a_background_loop_needs_no_running_loop_here() -> None:
             time.sleep(0.01)
         assert seen == [loop] and s.sent == [("audio", b"\2\0" * 320)]
         assert items(out)[:2] == [
-            {"type": "mark", "text": "connected"},
-            {"type": "transcript", "role": "model", "text": "Hello", "final": False},
+            {"type": "mark", "text": "connected", "tone": "info"},
+            {"type": "transcript", "role": "model", "text": "Hello", "final": False, "reply": 0},
         ]
         w.close()
         deadline = time.monotonic() + 2
@@ -448,3 +477,44 @@ def test_a_session_on_a_background_loop_needs_no_running_loop_here() -> None:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(2)
         loop.close()
+
+
+async def test_a_normal_disconnect_is_not_shown_as_a_failure() -> None:
+    s = FakeSession()
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    s.emit(AudioChunk(b"\0\0" * 480))
+    await w.disconnect()
+    s.emit(SessionStatus("closed", "closed by the client", 1000))
+    await settle()
+    kinds = [i["type"] for i in items(out)]
+    assert "interrupted" not in kinds and w.error == "" and w.status == "closed"
+
+
+async def test_a_barge_in_cut_and_time_to_first_audio_reach_the_pane() -> None:
+    from gemlive_nb.session import PlaybackCut
+
+    class Turnish:
+        metrics: ClassVar[dict] = {"latency_first_audio": 0.8421}
+
+    class Rec:
+        turns: ClassVar[list] = [Turnish()]
+
+    s = FakeSession()
+    s.recording = Rec()  # type: ignore[attr-defined]
+    w, out = make(s)
+    browser(w, {"type": "ready"})
+    s.emit(AudioChunk(b"\0\0" * 480))
+    await settle()
+    s.emit(Interrupted())
+    cut = PlaybackCut(0, 4800)
+    object.__setattr__(cut, "transcript", "Paris is")  # the field the session branch adds
+    s.emit(cut)
+    s.emit(AudioChunk(b"\1\0" * 480))
+    s.emit(TurnComplete())
+    await settle()
+    got = items(out)
+    assert {"type": "cut", "heard": "Paris is", "played_samples": 4800} in got
+    assert {"type": "turn", "reason": None, "ttfa_ms": 842} in got
+    replies = [i["reply"] for i in got if i["type"] == "audio"]
+    assert replies == [0, 1]  # the page can drop late audio of a reply it cut

@@ -1,0 +1,186 @@
+"""Kernel -> browser: coalesce session events into few ``batch`` messages, adaptively.
+
+One message per flush interval at most (``BUDGET.FLUSH_MS``, so under the message budget);
+a lone event after a pause goes at once. Consecutive reply audio is joined into one chunk with
+one sequence number, consecutive transcript deltas of a role are joined, and nothing goes out
+before :meth:`Batcher.open` (the browser's ``ready``). When the browser reports that messages
+reach it late (``lag``), the interval grows up to ``BUDGET.FLUSH_MAX_MS``: fewer, larger
+messages let a busy browser or Jupyter server catch up instead of queueing; it shrinks back once
+messages arrive on time. Example::
+
+    b = Batcher(send)            # send(content, buffers)
+    b.open(); b.audio(pcm, 24000, time.time()); b.transcript("model", "Hi", final=False)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from .messages import BUDGET, TO_BROWSER
+from .tasks import running_loop
+
+__all__ = ["MAX_HELD_AUDIO_S", "Batcher", "Send"]
+
+# Reply audio held while no browser listens yet (before the 'ready' handshake).
+MAX_HELD_AUDIO_S = 30.0
+
+Send = Callable[[dict[str, Any], list[bytes]], None]
+
+
+class Batcher:
+    """See the module docstring. ``received_at`` maps outgoing audio seq -> kernel receipt."""
+
+    def __init__(self, send: Send, interval: float = BUDGET.FLUSH_MS / 1000) -> None:
+        self._send = send
+        self.loop: asyncio.AbstractEventLoop | None = None  # where timers run, if not the caller's
+        self.base_interval = interval
+        self.interval = interval
+        self.is_open = False
+        self.max_held_audio_s = MAX_HELD_AUDIO_S
+        self._items: list[dict[str, Any]] = []
+        self._audio: list[list[bytes]] = []  # parts of each queued audio item, by index
+        self._seq = 0
+        self.reply = 0  # replies so far: audio items carry it, so the page can drop a cut one's
+        self._last = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self.received_at: dict[int, float] = {}
+        self.sent_at: dict[int, float] = {}  # outgoing audio seq -> when its message went
+        self.messages = 0
+        self.sent_times: deque[float] = deque(maxlen=512)
+        self.dropped_audio_s = 0.0
+
+    def open(self) -> None:
+        self.is_open = True
+        self._schedule()
+
+    def audio(self, data: bytes, rate: int, received: float) -> None:
+        last = self._items[-1] if self._items else None
+        if (
+            last
+            and last["type"] == TO_BROWSER.AUDIO
+            and (last["rate"], last["reply"])
+            == (
+                rate,
+                self.reply,
+            )
+        ):
+            self._audio[last["buffer"]].append(data)
+        else:
+            self._items.append({"type": TO_BROWSER.AUDIO, "rate": rate, "reply": self.reply,
+                                "buffer": len(self._audio), "received": received})  # fmt: skip
+            self._audio.append([data])
+        if not self.is_open:
+            self._trim_held()
+        self._schedule()
+
+    def transcript(self, role: str, text: str, final: bool) -> None:
+        # A partial delta is stale once the next one comes: merge into the queued entry.
+        for item in reversed(self._items):
+            if item["type"] == TO_BROWSER.TRANSCRIPT and item["role"] == role:
+                if not item["final"] and item["reply"] == self.reply:
+                    item["text"] += text
+                    item["final"] = final
+                    self._schedule()
+                    return
+                break
+            if item["type"] != TO_BROWSER.AUDIO:
+                break  # keep the order of transcript and marks
+        item = {"type": TO_BROWSER.TRANSCRIPT, "role": role, "text": text, "final": final}
+        self._items.append({**item, "reply": self.reply})
+        self._schedule()
+
+    def item(self, item: dict[str, Any]) -> None:
+        if item["type"] == TO_BROWSER.TURN:
+            self.reply += 1
+        self._items.append(item)
+        self._schedule()
+
+    def interrupt(self, extra: dict[str, Any] | None = None) -> None:
+        """Drop queued reply audio and tell the browser to flush, now."""
+        kept = [i for i in self._items if i["type"] != TO_BROWSER.AUDIO]
+        self.reply += 1
+        self._items = [*kept, {"type": TO_BROWSER.INTERRUPTED}, *([extra] if extra else [])]
+        self._audio = []
+        if self.is_open:
+            self.flush()
+
+    def drop_audio(self) -> None:
+        """Forget queued reply audio (the session is gone), keeping the other items."""
+        self._items = [i for i in self._items if i["type"] != TO_BROWSER.AUDIO]
+        self._audio = []
+
+    def lag(self, ms: float) -> None:
+        """The browser got a message ``ms`` after it was sent: adapt the flush interval."""
+        if ms > BUDGET.LAG_HIGH_MS:
+            self.interval = min(BUDGET.FLUSH_MAX_MS / 1000, self.interval * 2)
+        elif ms < BUDGET.LAG_HIGH_MS / 2:
+            self.interval = max(self.base_interval, self.interval * 0.8)
+
+    def _trim_held(self) -> None:
+        """Drop the oldest held audio parts beyond ``max_held_audio_s`` (counted)."""
+        held = [i for i in self._items if i["type"] == TO_BROWSER.AUDIO]
+        total_s = sum(sum(map(len, self._audio[i["buffer"]])) / 2 / i["rate"] for i in held)
+        for item in held:
+            parts = self._audio[item["buffer"]]
+            while parts and total_s > self.max_held_audio_s:
+                gone = len(parts.pop(0)) / 2 / item["rate"]
+                total_s -= gone
+                self.dropped_audio_s += gone
+            if not parts:
+                self._items.remove(item)
+
+    def _schedule(self) -> None:
+        if not self.is_open or self._timer is not None or not self._items:
+            return
+        loop = running_loop()
+        if loop is None or (self.loop is not None and loop is not self.loop):
+            if self.loop is not None and not self.loop.is_closed():
+                self.loop.call_soon_threadsafe(self._schedule)
+            return
+        wait = max(0.0, self._last + self.interval - time.monotonic())
+        # call_soon even when no wait is due, so events parsed from one frame go together.
+        self._timer = loop.call_later(wait, self.flush) if wait else loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self.is_open or not self._items:
+            return
+        items, audio = self._items, self._audio
+        self._items, self._audio = [], []
+        buffers: list[bytes] = []
+        out: list[dict[str, Any]] = []
+        now = time.time()
+        for item in items:
+            if item["type"] == TO_BROWSER.AUDIO:
+                parts = audio[item["buffer"]]
+                if not parts:
+                    continue
+                seq = self._seq
+                self._seq += 1
+                self.received_at[seq] = item["received"]
+                self.sent_at[seq] = now
+                out.append({"type": TO_BROWSER.AUDIO, "seq": seq, "rate": item["rate"],
+                            "reply": item["reply"], "buffer": len(buffers)})  # fmt: skip
+                buffers.append(b"".join(parts))
+            else:
+                out.append(item)
+        if len(self.received_at) > 4096:  # acks lost (page closed): forget the oldest
+            for seq in sorted(self.received_at)[:2048]:
+                self.received_at.pop(seq, None)
+                self.sent_at.pop(seq, None)
+        self._last = time.monotonic()
+        self.messages += 1
+        self.sent_times.append(self._last)
+        self._send({"type": TO_BROWSER.BATCH, "t": now * 1000, "items": out}, buffers)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._items, self._audio = [], []

@@ -1,0 +1,96 @@
+"""The widget's comm messages: every kind and the budget, defined once for Python and JS.
+
+``js/messages.js`` is generated from this module (``python -m gemlive_nb.widget.messages``
+rewrites it; ``tests/widget/test_widget_messages.py`` checks it is current), so the kernel and
+the browser cannot disagree on a name or a limit. Example::
+
+    from gemlive_nb.widget.messages import TO_BROWSER
+    {"type": TO_BROWSER.BATCH, "items": [{"type": TO_BROWSER.MARK, "text": "connected"}]}
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+__all__ = ["BUDGET", "TO_BROWSER", "TO_KERNEL", "render_js"]
+
+# Kernel -> browser: one ``batch`` message per flush carries items of the other kinds.
+_TO_BROWSER = {
+    "BATCH": ("batch", "{t, items}: coalesced items, sent at most once per interval"),
+    "AUDIO": ("audio", "{seq, rate, reply, buffer}: reply PCM16, buffer: index"),
+    "TRANSCRIPT": ("transcript", "{role, text, final, reply}: deltas, merged per role+reply"),
+    "INTERRUPTED": ("interrupted", "{}: the model was interrupted, drop queued playback"),
+    "CUT": ("cut", "{heard}: a barge-in cut the reply; heard = the words that were played"),
+    "TURN": ("turn", "{reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio"),
+    "TOOL": ("tool", "{calls}: the model called notebook functions"),
+    "MARK": ("mark", "{text, tone}: a note in the transcript (tone: info | warn | error)"),
+    "REPLAY_AUDIO": ("replay_audio", "{}: ReplayWidget's WAV (both sides), one buffer"),
+}
+# Browser -> kernel.
+_TO_KERNEL = {
+    "READY": ("ready", "{probe}: a view is up; probe describes the browser environment"),
+    "AUDIO": ("audio", "{seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer"),
+    "PLAYED": ("played", "{samples, acks}: playback progress when no mic audio is going"),
+    "CONNECT": ("connect", "{}: the Connect (or Mic) button asks for a session"),
+    "DISCONNECT": ("disconnect", "{}: the Disconnect button"),
+    "TEXT": ("text", "{text}: a typed message"),
+    "ACTIVITY": ("activity", "{state}: push-to-talk start | end"),
+    "ECHO": ("echo", "{coupling_db}: how loud the played reply comes back through the mic"),
+}
+
+# The message budget (per direction, steady state) and the cadences that keep under it.
+BUDGET = SimpleNamespace(
+    MAX_MESSAGES_PER_S=25,
+    # kernel -> browser: flush interval, grown (up to MAX) while the browser lags behind
+    FLUSH_MS=40,
+    FLUSH_MAX_MS=250,
+    LAG_HIGH_MS=120,
+    # browser -> kernel: mic frames and playback reports go out once per uplink tick
+    UPLINK_MS=60,
+    UPLINK_MAX_MS=240,
+    # level traits synced to the kernel (they are saved in the notebook)
+    LEVEL_SYNC_MS=500,
+    # meters drawn at most this often (and never while the widget is hidden)
+    METER_FPS=15,
+    # mic audio captured before the session is connected, held and sent once it is
+    PREROLL_MS=3000,
+)
+
+TO_BROWSER = SimpleNamespace(**{k: v for k, (v, _) in _TO_BROWSER.items()})
+TO_KERNEL = SimpleNamespace(**{k: v for k, (v, _) in _TO_KERNEL.items()})
+
+JS_PATH = Path(__file__).resolve().parents[2] / "js" / "messages.js"
+
+
+def _js_object(name: str, table: dict[str, Any], doc: str) -> list[str]:
+    lines = [f"/** {doc} */", f"export const {name} = Object.freeze({{"]
+    for key, value in table.items():
+        if isinstance(value, tuple):
+            lines.append(f"  /** {value[1]} */")
+            value = value[0]
+        lines.append(f"  {key}: {value!r},".replace("'", '"'))
+    return [*lines, "});", ""]
+
+
+def render_js() -> str:
+    """The text of ``js/messages.js`` for the tables above."""
+    head = [
+        "// @ts-check",
+        "// GENERATED from gemlive_nb/widget/messages.py (python -m gemlive_nb.widget.messages):",
+        "// do not edit; change the Python table and regenerate (a test checks they match).",
+        "",
+    ]
+    return "\n".join(
+        head
+        + _js_object("TO_BROWSER", _TO_BROWSER, "Kernel -> browser message kinds.")
+        + _js_object("TO_KERNEL", _TO_KERNEL, "Browser -> kernel message kinds.")
+        + _js_object("BUDGET", vars(BUDGET), "Message budget and cadences.")
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer tool
+    JS_PATH.write_text(render_js())
+    sys.stdout.write(f"wrote {JS_PATH}\n")

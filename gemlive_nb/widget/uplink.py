@@ -1,0 +1,95 @@
+"""Browser -> kernel: mic frames counted end to end, and an inbox that merges instead of queueing.
+
+The capture worklet numbers every 20-40 ms frame from 0; the browser sends frames in batches
+(``{type:'audio', seq, frames, lost}`` with one buffer), :class:`FrameCounter` checks the
+numbers arrive without gaps and keeps the latency figures, and :class:`Inbox` hands input to the
+session in order, joining consecutive audio so a slow session sees one larger chunk rather than
+a growing queue of small ones. Example::
+
+    counter = FrameCounter(); counter.batch(seq=0, frames=3, nbytes=1920, sent_ms=t)
+    inbox = Inbox(); inbox.put("audio", pcm); kind, value = await inbox.get()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Any
+
+__all__ = ["FrameCounter", "Inbox", "percentile", "summary"]
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def summary(values: Any) -> dict[str, Any]:
+    data = list(values)
+    return {"n": len(data), "p50": percentile(data, 50), "p95": percentile(data, 95)}
+
+
+class FrameCounter:
+    """Frames received, frames missing between the numbers, frames the browser dropped."""
+
+    def __init__(self) -> None:
+        self.frames_in = 0
+        self.frames_missing = 0
+        self.frames_lost_in_browser = 0
+        self.bytes_in = 0
+        self.messages = 0
+        self.capture_ms: deque[float] = deque(maxlen=5000)
+        self.times: deque[float] = deque(maxlen=512)
+        self._next = -1
+
+    def restart(self) -> None:
+        """A new capture (or a reloaded page) numbers frames from 0 again."""
+        self._next = -1
+
+    def message(self) -> None:
+        self.messages += 1
+        self.times.append(time.monotonic())
+
+    def batch(self, seq: Any, frames: Any, nbytes: int, sent_ms: Any, lost: Any = None) -> None:
+        n = frames if isinstance(frames, int) and frames > 0 else 1
+        if isinstance(sent_ms, (int, float)):
+            self.capture_ms.append(time.time() * 1000 - sent_ms)
+        if isinstance(seq, int):
+            if seq < self._next - n or seq == 0:
+                self._next = seq  # numbering restarted (mic off and on)
+            if self._next >= 0 and seq > self._next:
+                self.frames_missing += seq - self._next
+            self._next = seq + n
+        if isinstance(lost, int) and lost > self.frames_lost_in_browser:
+            self.frames_lost_in_browser = lost
+        self.frames_in += n
+        self.bytes_in += nbytes
+
+
+class Inbox:
+    """FIFO of ``(kind, value)`` for the session; consecutive ``audio`` values are joined."""
+
+    def __init__(self) -> None:
+        self._items: deque[tuple[str, Any]] = deque()
+        self._ready = asyncio.Event()
+        self.merged = 0  # audio items joined onto a queued one (the session was behind)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, kind: str, value: Any) -> None:
+        if kind == "audio" and self._items and self._items[-1][0] == "audio":
+            self._items[-1] = ("audio", self._items[-1][1] + value)
+            self.merged += 1
+        else:
+            self._items.append((kind, value))
+        self._ready.set()
+
+    async def get(self) -> tuple[str, Any]:
+        while not self._items:
+            self._ready.clear()
+            await self._ready.wait()
+        return self._items.popleft()

@@ -1,0 +1,128 @@
+// @ts-check
+// Echo measurement, free of Web Audio so Node can test it. The capture worklet feeds it the mic
+// and, on a second input, what the playback worklet is playing (the reference). Both become
+// 10 ms log-energy envelopes; the reference envelope, delayed by the best lag up to `maxLagMs`,
+// is correlated with the mic's. A high correlation while the reply plays means the speakers
+// feed the mic (no headphones, echo cancellation not working): `couplingDb` says how loud the
+// echo is, and `isEcho()` tells whether the latest mic audio is explained by that echo (so a
+// barge-in guard can ignore it) or is louder than the echo would be (someone talks over it).
+
+const FLOOR_DB = -100;
+const ACTIVE_DB = -50; // reference hops quieter than this carry no evidence
+
+/** @param {Float32Array} x */
+function energyDb(x) {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
+  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;
+}
+
+export class EchoMeter {
+  /**
+   * @param {number} rate the context rate
+   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number}} [options]
+   */
+  constructor(rate, options = {}) {
+    this.hop = Math.round((rate * (options.hopMs ?? 10)) / 1000);
+    this.hopMs = options.hopMs ?? 10;
+    this.size = Math.round((1000 * (options.windowS ?? 2)) / this.hopMs);
+    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);
+    this.minCorr = options.minCorr ?? 0.85;
+    this.mic = new Float32Array(this.size).fill(FLOOR_DB);
+    this.ref = new Float32Array(this.size).fill(FLOOR_DB);
+    this.count = 0; // hops so far
+    this.micAcc = new Float32Array(this.hop);
+    this.refAcc = new Float32Array(this.hop);
+    this.fill = 0;
+    this.corr = 0;
+    this.lag = 0;
+    this.couplingDb = FLOOR_DB;
+  }
+
+  /**
+   * One block of mic samples and the reference played at the same time (absent: silence).
+   * @param {Float32Array} mic @param {Float32Array} [ref]
+   */
+  push(mic, ref) {
+    let i = 0;
+    while (i < mic.length) {
+      const n = Math.min(mic.length - i, this.hop - this.fill);
+      this.micAcc.set(mic.subarray(i, i + n), this.fill);
+      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);
+      else this.refAcc.fill(0, this.fill, this.fill + n);
+      this.fill += n;
+      i += n;
+      if (this.fill === this.hop) {
+        const at = this.count % this.size;
+        this.mic[at] = energyDb(this.micAcc);
+        this.ref[at] = energyDb(this.refAcc);
+        this.count++;
+        this.fill = 0;
+        if (this.count % 25 === 0) this.estimate();
+      }
+    }
+  }
+
+  /** @param {Float32Array} ring @param {number} back hops before the latest */
+  at(ring, back) {
+    return ring[(((this.count - 1 - back) % this.size) + this.size) % this.size];
+  }
+
+  /** Re-estimate correlation, lag and coupling over the window. */
+  estimate() {
+    const span = Math.min(this.count, this.size) - this.maxLag;
+    let best = 0;
+    let bestLag = 0;
+    let bestCoupling = FLOOR_DB;
+    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {
+      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;
+      for (let k = 0; k < span; k++) {
+        const r = this.at(this.ref, k + lag);
+        if (r < ACTIVE_DB) continue;
+        const m = this.at(this.mic, k);
+        n++;
+        sm += m; sr += r; smm += m * m; srr += r * r; smr += m * r;
+        diff += m - r;
+      }
+      if (n < 20) continue;
+      const cov = smr - (sm * sr) / n;
+      const den = Math.sqrt((smm - (sm * sm) / n) * (srr - (sr * sr) / n));
+      const c = den > 1e-9 ? cov / den : 0;
+      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];
+    }
+    this.corr = best;
+    this.lag = bestLag;
+    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;
+    return this.report();
+  }
+
+  /** @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean}} */
+  report() {
+    return {
+      corr: this.corr,
+      lagMs: this.lag * this.hopMs,
+      couplingDb: this.couplingDb,
+      echo: this.corr >= this.minCorr,
+    };
+  }
+
+  /** Whether the reference is playing now (within the echo lag). */
+  playing() {
+    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;
+    return false;
+  }
+
+  /**
+   * Whether the last `hops` of mic audio are explained by the echo of what played (within
+   * `marginDb` of the predicted echo level); false when no echo path was found.
+   * @param {number} [hops] @param {number} [marginDb]
+   */
+  isEcho(hops = 2, marginDb = 6) {
+    if (this.corr < this.minCorr || this.count < hops) return false;
+    for (let k = 0; k < hops; k++) {
+      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;
+      if (this.at(this.mic, k) > predicted + marginDb) return false;
+    }
+    return true;
+  }
+}

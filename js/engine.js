@@ -1,0 +1,529 @@
+// @ts-check
+// The VoiceWidget's audio engine: one per widget model. It owns the audio graph (a playback
+// worklet; a capture worklet fed the mic and, for echo measurement, the playback), the comm
+// stream in both directions within the message budget (BUDGET in messages.js), and the
+// transcript entries the views draw. Message kinds: messages.js (generated from Python).
+
+import captureSource from "worklet:capture";
+import playbackSource from "worklet:playback";
+import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
+import { micErrorText, probeEnvironment } from "./probe.js";
+import { Uplink, nextInterval } from "./uplink.js";
+
+/** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
+export const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
+ *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void,
+ *   on(event: string, cb: Function): void, off(event: string, cb?: Function): void}} Model
+ * @typedef {{kind: 'user'|'model'|'mark', text: string, final: boolean, v: number,
+ *   tone?: string, meta?: string}} Entry
+ * @typedef {{kind: string, [k: string]: any}} EngineEvent
+ */
+
+/** @param {string} source @returns {string} */
+const blobUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+
+export class AudioEngine {
+  /** @param {Model} model */
+  constructor(model) {
+    this.model = model;
+    this.probe = probeEnvironment();
+    /** @type {AudioContext | null} */
+    this.ctx = null;
+    /** @type {Promise<AudioContext> | null} */
+    this.starting = null;
+    /** @type {AudioWorkletNode | null} */
+    this.player = null;
+    /** @type {AudioWorkletNode | null} */
+    this.capture = null;
+    /** @type {MediaStream | null} */
+    this.stream = null;
+    /** @type {MediaStreamAudioSourceNode | null} */
+    this.source = null;
+    this.micState = "off"; // off | starting | live
+    /** @type {Entry[]} */
+    this.entries = [];
+    /** @type {Set<(e: EngineEvent) => void>} */
+    this.listeners = new Set();
+    /** @type {[number, number, number][]} [seq, scheduled, arrived] in wall-clock ms */
+    this.acks = [];
+    /** @type {number | undefined} */
+    this.arrived = undefined;
+    /** @type {number[]} kernel flush -> message in the widget's JS, ms (diagnostics) */
+    this.transit = [];
+    this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
+    /** @type {number} */
+    this.uplinkMs = BUDGET.UPLINK_MS;
+    this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
+    this.playedCtx = 0;
+    this.sentPlayed = -1;
+    this.inputDb = -100;
+    this.outputDb = -100;
+    this.sentLevels = [-100, -100];
+    this.lastLevelSync = 0;
+    /** @type {{corr: number, lagMs: number, couplingDb: number, echo: boolean} | null} */
+    this.echo = null;
+    this.sentEchoDb = -100;
+    this.talking = false;
+    this.reply = 0; // replies seen (the kernel numbers its audio items with it)
+    this.cutReply = -1; // a reply cut here: its late audio is dropped
+    this.markedCut = false;
+    this.stats = { framesSent: 0, chunksScheduled: 0, underruns: 0, bufferedMs: 0, dropped: 0 };
+    /** @type {{at: number, bufferedMsBefore: number, bufferedMsAfter: number | null}[]} */
+    this.flushes = [];
+    /** @type {[number, string, any][]} */
+    this.trace = [];
+    /** @type {number[]} wall-clock ms when playback started after silence (benchmarks) */
+    this.audibleAt = [];
+    /** @type {[number, number] | null} [seq, wall-clock ms] of the first mic frame */
+    this.firstFrame = null;
+    /** @type {[number, number, number][]} recent mic frames: [seq, wall-clock ms, level dB] */
+    this.frameLog = [];
+    this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
+    this.onMic = () => this.syncMic();
+    this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
+    this.onConnected = () => {
+      if (!this.model.get("connected")) this.flush();
+    };
+    model.on("msg:custom", this.onCustom);
+    model.on("change:mic_on", this.onMic);
+    model.on("change:muted", this.onMuted);
+    model.on("change:connected", this.onConnected);
+    this.wasPlaying = false;
+    this.pushed = 0; // push messages posted to the playback worklet
+    this.pushesTaken = 0; // ... and taken in by it (from its stats)
+    this.lastTick = performance.now();
+    /** @type {ReturnType<typeof setTimeout>} */
+    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    const { problems, ...probe } = this.probe;
+    this.send({ type: TO_KERNEL.READY, probe: { ...probe, problems } });
+    if (model.get("mic_on")) this.syncMic();
+  }
+
+  gain() {
+    return this.model.get("muted") ? 0 : 1;
+  }
+
+  /** @param {object} content @param {ArrayBuffer[]} [buffers] */
+  send(content, buffers) {
+    // anywidget's signature is send(content, callbacks, buffers): buffers must be 3rd.
+    this.model.send(content, undefined, buffers ?? []);
+  }
+
+  /** @param {EngineEvent} event */
+  emit(event) {
+    for (const cb of this.listeners) cb(event);
+  }
+
+  /** @param {string} text */
+  setError(text) {
+    this.model.set("error", text);
+    this.model.save_changes();
+  }
+
+  /** Create the AudioContext (native rate) and the playback worklet once. */
+  async audio() {
+    if (this.ctx) {
+      if (this.ctx.state === "suspended") await this.ctx.resume().catch(() => {});
+      return this.ctx;
+    }
+    this.starting ??= (async () => {
+      const ctx = new AudioContext({ latencyHint: "interactive" });
+      const urls = [blobUrl(playbackSource), blobUrl(captureSource)];
+      try {
+        for (const url of urls) await ctx.audioWorklet.addModule(url);
+      } finally {
+        urls.forEach((u) => URL.revokeObjectURL(u));
+      }
+      const player = new AudioWorkletNode(ctx, "gemlive-playback", { numberOfInputs: 0, outputChannelCount: [1] });
+      player.port.onmessage = (e) => this.onPlayerStats(e.data);
+      player.port.postMessage({ type: "gain", value: this.gain() });
+      player.connect(ctx.destination);
+      this.player = player;
+      this.ctx = ctx;
+      if (ctx.state === "suspended") {
+        ctx.resume().catch(() => {});
+        this.emit({ kind: "suspended" });
+      }
+      ctx.onstatechange = () => this.emit({ kind: "audio-state", state: ctx.state });
+      return ctx;
+    })();
+    return this.starting;
+  }
+
+  /** @param {{played: number, buffered: number, underruns: number, pushes: number, level: number, flushed: boolean}} s */
+  onPlayerStats(s) {
+    this.pushesTaken = s.pushes;
+    if (s.played > this.playedCtx && !this.wasPlaying) this.audibleAt.push(now());
+    this.wasPlaying = s.played > this.playedCtx;
+    if (this.audibleAt.length > 100) this.audibleAt.shift();
+    this.playedCtx = s.played;
+    const rate = this.ctx?.sampleRate ?? 48000;
+    if (s.flushed) {
+      // Every flush not yet confirmed is confirmed by this report (two can precede one).
+      for (const f of this.flushes) if (f.bufferedMsAfter === null) f.bufferedMsAfter = (1000 * s.buffered) / rate;
+    }
+    this.outputDb = s.level;
+    this.stats.underruns = s.underruns;
+    this.stats.bufferedMs = (1000 * s.buffered) / rate;
+    this.emit({ kind: "levels" });
+  }
+
+  /**
+   * Nothing is playing or on its way to the worklet. (`stats.bufferedMs` alone can be a stale
+   * zero: a report from an underrun, before chunks posted since then were taken in.)
+   */
+  playbackIdle() {
+    return this.pushesTaken === this.pushed && this.stats.bufferedMs === 0;
+  }
+
+  /** The 24 kHz samples actually played so far (the kernel's unit). */
+  played24k() {
+    return this.ctx ? Math.round((this.playedCtx * 24000) / this.ctx.sampleRate) : 0;
+  }
+
+  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
+  uplinkMode() {
+    if (this.model.get("connected")) return "live";
+    return this.model.get("status") === "connecting" ? "hold" : "drop";
+  }
+
+  /**
+   * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
+   * a 'played' message only when no audio goes. The interval adapts to how late ticks come.
+   */
+  tick() {
+    const t = performance.now();
+    const late = t - this.lastTick - this.uplinkMs;
+    this.lastTick = t;
+    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
+    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    const played = this.played24k();
+    /** @type {Record<string, any>} */
+    const report = {};
+    if (played !== this.sentPlayed || this.acks.length) {
+      report.samples = played;
+      report.acks = this.acks;
+      this.sentPlayed = played;
+      this.acks = [];
+    }
+    const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
+    if (batch) {
+      const { buffer, ...head } = batch;
+      this.send({ type: TO_KERNEL.AUDIO, rate: 16000, ...head, ...report }, [buffer]);
+      this.stats.framesSent += batch.frames;
+      this.sent.audio++;
+    } else if ("samples" in report) {
+      this.send({ type: TO_KERNEL.PLAYED, ...report });
+      this.sent.played++;
+    }
+    this.syncLevels();
+  }
+
+  /** Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. */
+  syncLevels() {
+    const t = performance.now();
+    if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
+    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
+    const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
+    if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
+    this.lastLevelSync = t;
+    this.model.set("input_level", levels[0]);
+    this.model.set("output_level", levels[1]);
+    this.model.save_changes();
+    this.sentLevels = levels;
+    this.sent.levels++;
+    if (echoDb !== this.sentEchoDb) {
+      this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
+      this.sentEchoDb = echoDb;
+      this.sent.echo++;
+    }
+  }
+
+  /** @param {any} msg @param {DataView[]} buffers */
+  receive(msg, buffers) {
+    this.arrived = now();
+    if (typeof msg?.t === "number") {
+      this.transit.push(this.arrived - msg.t);
+      if (this.transit.length > 400) this.transit.splice(0, 200);
+    }
+    if (msg?.type === TO_BROWSER.BATCH) {
+      for (const item of msg.items ?? []) this.handle(item, buffers);
+    } else if (msg && typeof msg.type === "string") {
+      this.handle({ ...msg, buffer: msg.buffer ?? 0 }, buffers);
+    }
+  }
+
+  /** @param {any} item @param {DataView[]} buffers */
+  handle(item, buffers) {
+    // A short trace of what arrived when (for tests, benchmarks and the console).
+    this.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
+    if (this.trace.length > 400) this.trace.splice(0, 200);
+    switch (item.type) {
+      case TO_BROWSER.AUDIO: {
+        const view = buffers[item.buffer];
+        if (item.reply === this.cutReply) {
+          this.stats.dropped++; // late audio of a reply the user already cut off
+        } else if (view) {
+          if (typeof item.reply === "number") this.reply = item.reply;
+          this.markedCut = false;
+          this.play(view, item.rate ?? 24000, item.seq);
+        }
+        break;
+      }
+      case TO_BROWSER.TRANSCRIPT:
+        // The rest of a reply the user cut off here was never heard: it is not shown either.
+        if (item.role === "model" && item.reply === this.cutReply) break;
+        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final);
+        break;
+      case TO_BROWSER.INTERRUPTED:
+        this.flush();
+        if (!this.markedCut) this.addMark("interrupted", "info");
+        this.markedCut = true;
+        break;
+      case TO_BROWSER.CUT:
+        if (typeof item.heard === "string") this.markHeard(item.heard);
+        break;
+      case TO_BROWSER.TURN:
+        this.player?.port.postMessage({ type: "drain" });
+        if (typeof item.ttfa_ms === "number") this.addMeta(`first audio after ${(item.ttfa_ms / 1000).toFixed(2)} s`);
+        this.finishAll();
+        this.emit({ kind: "entries" });
+        break;
+      case TO_BROWSER.TOOL:
+        for (const c of item.calls ?? []) this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
+        break;
+      case TO_BROWSER.MARK:
+        this.addMark(String(item.text ?? ""), item.tone ?? "info");
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {DataView} view @param {number} rate @param {number} seq */
+  play(view, rate, seq) {
+    const arrived = this.arrived ?? now();
+    // Copy: the DataView may be unaligned and belongs to the comm layer. The worklet resamples.
+    const pcm = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+    this.pushed++;
+    if (!this.player) {
+      this.audio().then(() => this.player?.port.postMessage({ type: "push", pcm, rate }, [pcm]));
+    } else {
+      this.player.port.postMessage({ type: "push", pcm, rate }, [pcm]);
+    }
+    this.acks.push([seq, now(), arrived]);
+    this.stats.chunksScheduled++;
+  }
+
+  /** Drop every queued reply sample at once (interruption or disconnect). */
+  flush() {
+    this.flushes.push({ at: now(), bufferedMsBefore: this.stats.bufferedMs, bufferedMsAfter: null });
+    if (this.flushes.length > 20) this.flushes.shift();
+    this.player?.port.postMessage({ type: "flush" });
+  }
+
+  /**
+   * The user barged in (typed or pressed talk) while the reply still plays here: stop it now,
+   * even if the service already finished sending it (it cannot interrupt what it has sent).
+   */
+  bargeIn() {
+    if (this.playbackIdle() || this.markedCut) return;
+    this.cutReply = this.reply;
+    this.flush();
+    this.addMark("interrupted", "info");
+    this.markedCut = true;
+  }
+
+  /** @param {'user'|'model'} role @param {string} text @param {boolean} final */
+  addText(role, text, final) {
+    let last = null;
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.kind === role && !e.final) {
+        last = e;
+        break;
+      }
+    }
+    if (last) {
+      last.text += text;
+      last.final = final;
+      last.v++;
+    } else if (text) {
+      this.entries.push({ kind: role, text, final, v: 0 });
+    }
+    this.emit({ kind: "entries" });
+  }
+
+  /** A message typed in the widget: its own, finished user entry. @param {string} text */
+  addTyped(text) {
+    this.finishAll();
+    this.entries.push({ kind: "user", text, final: true, v: 0 });
+    this.emit({ kind: "entries" });
+  }
+
+  /** @param {string} text @param {string} [tone] */
+  addMark(text, tone = "info") {
+    this.finishAll();
+    this.entries.push({ kind: "mark", text, final: true, v: 0, tone });
+    this.emit({ kind: "entries" });
+  }
+
+  /** A detail under the latest model entry (time to first audio). @param {string} meta */
+  addMeta(meta) {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.kind === "model") {
+        e.meta = meta;
+        e.v++;
+        return;
+      }
+      if (e.kind === "user") return;
+    }
+  }
+
+  /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
+  markHeard(heard) {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.kind === "mark" && e.text.startsWith("interrupted")) {
+        const words = heard.trim();
+        e.text = words ? `interrupted after “…${words.slice(-60)}”` : "interrupted before any word was heard";
+        e.v++;
+        this.emit({ kind: "entries" });
+        return;
+      }
+    }
+  }
+
+  finishAll() {
+    for (const e of this.entries) {
+      if (!e.final) {
+        e.final = true;
+        e.v++;
+      }
+    }
+  }
+
+  /** Start or stop the microphone to match the `mic_on` trait. */
+  async syncMic() {
+    if (!this.model.get("mic_on")) {
+      this.stopMic();
+      return;
+    }
+    if (this.stream || this.micState === "starting") return;
+    const blocker = this.probe.problems[0];
+    if (blocker) {
+      this.setError(blocker);
+      this.model.set("mic_on", false);
+      this.model.save_changes();
+      return;
+    }
+    this.micState = "starting";
+    this.emit({ kind: "mic" });
+    try {
+      const ctx = await this.audio();
+      const flags = this.model.get("audio_constraints") ?? {};
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: {
+          echoCancellation: flags.echoCancellation ?? true,
+          noiseSuppression: flags.noiseSuppression ?? true,
+          autoGainControl: flags.autoGainControl ?? true,
+          channelCount: 1,
+        },
+      });
+      if (!this.model.get("mic_on")) {
+        stream.getTracks().forEach((t) => t.stop());
+        this.micState = "off";
+        this.emit({ kind: "mic" });
+        return;
+      }
+      this.stream = stream;
+      const node = new AudioWorkletNode(ctx, "gemlive-capture", {
+        numberOfInputs: 2,
+        numberOfOutputs: 1,
+        outputChannelCount: [1],
+        processorOptions: { frameMs: this.model.get("frame_ms") },
+      });
+      node.port.onmessage = (e) => this.onFrame(e.data);
+      this.source = ctx.createMediaStreamSource(stream);
+      this.source.connect(node, 0, 0);
+      this.player?.connect(node, 0, 1); // the reference for echo measurement
+      node.connect(ctx.destination); // silent output keeps the node pulled by the graph
+      this.capture = node;
+      const err = this.model.get("error") ?? "";
+      if (/microphone/i.test(err)) this.setError("");
+    } catch (err) {
+      this.micState = "off";
+      this.setError(micErrorText(err, this.probe));
+      this.model.set("mic_on", false);
+      this.model.save_changes();
+      this.emit({ kind: "mic" });
+    }
+  }
+
+  stopMic() {
+    this.stream?.getTracks().forEach((t) => t.stop());
+    this.source?.disconnect();
+    if (this.capture) {
+      this.player?.disconnect(this.capture);
+      this.capture.disconnect();
+      this.capture.port.onmessage = null;
+    }
+    this.stream = null;
+    this.source = null;
+    this.capture = null;
+    this.micState = "off";
+    this.inputDb = -100;
+    this.emit({ kind: "mic" });
+  }
+
+  /** @param {any} f a frame {seq, pcm, level, echo, playing} or an echo report */
+  onFrame(f) {
+    if (f.type === "echo") {
+      this.echo = f;
+      this.emit({ kind: "echo" });
+      return;
+    }
+    if (this.micState !== "live") {
+      this.firstFrame ??= [f.seq, now()];
+      this.micState = "live"; // the first frame: audio really flows now, say so
+      this.emit({ kind: "mic" });
+    }
+    this.inputDb = f.level;
+    this.frameLog.push([f.seq, now(), Math.round(f.level)]);
+    if (this.frameLog.length > 1500) this.frameLog.splice(0, 500);
+    this.emit({ kind: "levels" });
+    if (this.model.get("push_to_talk") && !this.talking) return;
+    const guard = this.model.get("barge_in") ?? "auto";
+    const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
+  }
+
+  /** Push-to-talk pressed or released. @param {boolean} down */
+  talk(down) {
+    if (down === this.talking) return;
+    this.talking = down;
+    if (down && !this.model.get("mic_on")) {
+      this.model.set("mic_on", true);
+      this.model.save_changes();
+    }
+    if (down) this.bargeIn();
+    if (this.model.get("connected")) this.send({ type: TO_KERNEL.ACTIVITY, state: down ? "start" : "end" });
+    this.emit({ kind: "talk" });
+  }
+
+  destroy() {
+    clearTimeout(this.timer);
+    this.stopMic();
+    this.model.off("msg:custom", this.onCustom);
+    this.model.off("change:mic_on", this.onMic);
+    this.model.off("change:muted", this.onMuted);
+    this.model.off("change:connected", this.onConnected);
+    this.player?.disconnect();
+    this.ctx?.close().catch(() => {});
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,58 @@
+// @ts-check
+// GENERATED from gemlive_nb/widget/messages.py (python -m gemlive_nb.widget.messages):
+// do not edit; change the Python table and regenerate (a test checks they match).
+
+/** Kernel -> browser message kinds. */
+export const TO_BROWSER = Object.freeze({
+  /** {t, items}: coalesced items, sent at most once per interval */
+  BATCH: "batch",
+  /** {seq, rate, reply, buffer}: reply PCM16, buffer: index */
+  AUDIO: "audio",
+  /** {role, text, final, reply}: deltas, merged per role+reply */
+  TRANSCRIPT: "transcript",
+  /** {}: the model was interrupted, drop queued playback */
+  INTERRUPTED: "interrupted",
+  /** {heard}: a barge-in cut the reply; heard = the words that were played */
+  CUT: "cut",
+  /** {reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio */
+  TURN: "turn",
+  /** {calls}: the model called notebook functions */
+  TOOL: "tool",
+  /** {text, tone}: a note in the transcript (tone: info | warn | error) */
+  MARK: "mark",
+  /** {}: ReplayWidget's WAV (both sides), one buffer */
+  REPLAY_AUDIO: "replay_audio",
+});
+
+/** Browser -> kernel message kinds. */
+export const TO_KERNEL = Object.freeze({
+  /** {probe}: a view is up; probe describes the browser environment */
+  READY: "ready",
+  /** {seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer */
+  AUDIO: "audio",
+  /** {samples, acks}: playback progress when no mic audio is going */
+  PLAYED: "played",
+  /** {}: the Connect (or Mic) button asks for a session */
+  CONNECT: "connect",
+  /** {}: the Disconnect button */
+  DISCONNECT: "disconnect",
+  /** {text}: a typed message */
+  TEXT: "text",
+  /** {state}: push-to-talk start | end */
+  ACTIVITY: "activity",
+  /** {coupling_db}: how loud the played reply comes back through the mic */
+  ECHO: "echo",
+});
+
+/** Message budget and cadences. */
+export const BUDGET = Object.freeze({
+  MAX_MESSAGES_PER_S: 25,
+  FLUSH_MS: 40,
+  FLUSH_MAX_MS: 250,
+  LAG_HIGH_MS: 120,
+  UPLINK_MS: 60,
+  UPLINK_MAX_MS: 240,
+  LEVEL_SYNC_MS: 500,
+  METER_FPS: 15,
+  PREROLL_MS: 3000,
+});

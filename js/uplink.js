@@ -1,0 +1,75 @@
+// @ts-check
+// Browser -> kernel mic audio, free of DOM and Web Audio so Node can test it: numbered frames
+// from the capture worklet wait here and leave together, one message per uplink tick, however
+// many piled up (a late tick sends one bigger batch, never a queue of small ones). Before the
+// session is up, frames are held up to `prerollMs` (the oldest dropped and counted as lost), so
+// words said while connecting are not lost; while idle they are discarded.
+
+/**
+ * @typedef {object} Frame
+ * @property {number} seq frame number from the capture worklet
+ * @property {ArrayBuffer} pcm PCM16 at 16 kHz
+ * @property {number} t wall-clock ms when the worklet posted it
+ * @property {boolean} [echo] the frame is the reply's own echo (sent as silence)
+ *
+ * @typedef {object} Batch
+ * @property {number} seq the first frame's number
+ * @property {number} frames how many frames the buffer holds
+ * @property {number} t the oldest frame's time (capture -> kernel latency)
+ * @property {number} lost frames dropped here so far (over the pre-roll bound)
+ * @property {ArrayBuffer} buffer the frames' PCM16, concatenated
+ */
+
+export class Uplink {
+  /** @param {{prerollMs: number, frameMs: number}} options */
+  constructor({ prerollMs, frameMs }) {
+    this.maxFrames = Math.max(1, Math.round(prerollMs / frameMs));
+    /** @type {Frame[]} */
+    this.pending = [];
+    this.lost = 0;
+    this.discarded = 0;
+    this.echoFrames = 0;
+  }
+
+  /** @param {Frame} frame @param {'live'|'hold'|'drop'} mode */
+  push(frame, mode) {
+    if (mode === "drop") {
+      this.discarded += this.pending.length + 1;
+      this.pending = [];
+      return;
+    }
+    this.pending.push(frame);
+    if (mode === "hold" && this.pending.length > this.maxFrames) {
+      this.pending.shift();
+      this.lost++;
+    }
+  }
+
+  /** Everything pending as one batch (null if nothing is). @returns {Batch | null} */
+  take() {
+    const frames = this.pending;
+    if (!frames.length) return null;
+    this.pending = [];
+    let bytes = 0;
+    for (const f of frames) bytes += f.pcm.byteLength;
+    const out = new Uint8Array(bytes);
+    let at = 0;
+    for (const f of frames) {
+      // An echo frame keeps its number and length (no gap) but carries silence.
+      if (!f.echo) out.set(new Uint8Array(f.pcm), at);
+      else this.echoFrames++;
+      at += f.pcm.byteLength;
+    }
+    return { seq: frames[0].seq, frames: frames.length, t: frames[0].t, lost: this.lost, buffer: out.buffer };
+  }
+}
+
+/**
+ * The next uplink interval: doubled (up to `maxMs`) when the last tick came late — the page is
+ * busy, so send less often and more at once — and eased back towards `baseMs` otherwise.
+ * @param {number} current @param {number} lateMs @param {number} baseMs @param {number} maxMs
+ */
+export function nextInterval(current, lateMs, baseMs, maxMs) {
+  if (lateMs > baseMs) return Math.min(maxMs, current * 2);
+  return Math.max(baseMs, current * 0.8);
+}
