@@ -55,3 +55,18 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_type_checkers_see_every_lazy_name() -> None:
+    """The TYPE_CHECKING imports spell out exactly what the lazy table resolves (no drift)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(gl))
+    seen: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom)
+                seen |= {alias.asname or alias.name for alias in imp.names}
+    assert seen == set(gl._LAZY), sorted(seen ^ set(gl._LAZY))
