@@ -167,7 +167,8 @@ class VoiceExplorer(anywidget.AnyWidget):
     @property
     def result(self) -> Comparison:
         """Everything generated for the current sentence and language, as a Comparison (in
-        catalog order): ``save``/``load``, ``sort_by``, ``to_pandas`` work on it."""
+        catalog order): ``save``/``load``, ``sort_by``, ``to_pandas`` work on it.
+        """
         got = self._rows.get(self._key, {})
         rows = [got[v] for v in self.voices if v in got]
         return Comparison(
@@ -219,7 +220,8 @@ class VoiceExplorer(anywidget.AnyWidget):
     # -- generating
     async def agenerate(self, voices: Sequence[str] | None = None) -> Comparison:
         """Generate ``voices`` (default: all on the grid) for the current sentence and language
-        that are not generated yet, concurrently; returns :attr:`result`."""
+        that are not generated yet, concurrently; returns :attr:`result`.
+        """
         wanted = self.voices if voices is None else [VOICES[v].name for v in voices]
         key = self._key
         done = self._rows.setdefault(key, {})

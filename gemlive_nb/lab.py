@@ -168,7 +168,8 @@ def _read_token_file(path: Path) -> str:
 
 def _token(opts: argparse.Namespace, env: Mapping[str, str]) -> str:
     """The access token ("" only with --no-auth): --token-file, $JUPYTER_TOKEN,
-    $JUPYTER_TOKEN_FILE, else a random one."""
+    $JUPYTER_TOKEN_FILE, else a random one.
+    """
     if opts.no_auth:
         return ""
     if opts.token_file is not None or (TOKEN_ENV not in env and env.get(TOKEN_FILE_ENV)):

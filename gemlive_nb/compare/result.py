@@ -302,7 +302,8 @@ class Comparison:
 
     def picker(self) -> Any:
         """An ipywidgets UI: choose voices and/or languages, press Run, see the new comparison.
-        For voices, :class:`gemlive_nb.VoiceExplorer` is the richer instrument."""
+        For voices, :class:`gemlive_nb.VoiceExplorer` is the richer instrument.
+        """
         from .ui import picker
 
         return picker(self)

@@ -269,7 +269,8 @@ async def _compare(
 
 def _with_options(fn: Any) -> Any:
     """Show the shared keyword options of :func:`_compare` in ``fn``'s signature (help() and
-    notebook tooltips), while the options are written once, on ``_compare``."""
+    notebook tooltips), while the options are written once, on ``_compare``.
+    """
     own = list(inspect.signature(fn).parameters.values())[:-1]  # drop **options
     shared = [
         p for p in inspect.signature(_compare).parameters.values() if p.kind is p.KEYWORD_ONLY

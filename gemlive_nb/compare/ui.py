@@ -29,7 +29,8 @@ def in_notebook() -> bool:
 
 class Progress:
     """An IntProgress bar counting finished entries, saying how many run at once; failures turn
-    it orange. No-op when disabled or outside a notebook."""
+    it orange. No-op when disabled or outside a notebook.
+    """
 
     def __init__(
         self, total: int, *, label: str = "", enabled: bool = True, concurrency: int | None = None
