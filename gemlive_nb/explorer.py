@@ -166,8 +166,9 @@ class VoiceExplorer(anywidget.AnyWidget):
 
     @property
     def result(self) -> Comparison:
-        """Everything generated for the current sentence and language, as a Comparison (in
-        catalog order): ``save``/``load``, ``sort_by``, ``to_pandas`` work on it.
+        """Everything generated for the current sentence and language, as a Comparison.
+
+        Rows are in catalog order; ``save``/``load``, ``sort_by`` and ``to_pandas`` work on it.
         """
         got = self._rows.get(self._key, {})
         rows = [got[v] for v in self.voices if v in got]
@@ -178,8 +179,10 @@ class VoiceExplorer(anywidget.AnyWidget):
         )  # fmt: skip
 
     def config(self, voice: str | None = None) -> LiveConfig:
-        """A LiveConfig with ``voice`` (default: the latest favourite), the explorer's language and
-        its session options (without the read-aloud instruction). Example::
+        """A LiveConfig for talking in ``voice`` (default: the latest favourite).
+
+        It carries the explorer's language and session options, without the read-aloud
+        instruction. Example::
 
             s = await gl.connect(ex.config())
         """
@@ -219,8 +222,12 @@ class VoiceExplorer(anywidget.AnyWidget):
 
     # -- generating
     async def agenerate(self, voices: Sequence[str] | None = None) -> Comparison:
-        """Generate ``voices`` (default: all on the grid) for the current sentence and language
-        that are not generated yet, concurrently; returns :attr:`result`.
+        """Generate ``voices`` (default: all on the grid) for the current sentence and language.
+
+        Only voices not generated yet (or that failed) run, concurrently; returns :attr:`result`.
+        Example::
+
+            res = await ex.agenerate(["Puck", "Kore"])
         """
         wanted = self.voices if voices is None else [VOICES[v].name for v in voices]
         key = self._key

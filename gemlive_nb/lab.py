@@ -167,8 +167,9 @@ def _read_token_file(path: Path) -> str:
 
 
 def _token(opts: argparse.Namespace, env: Mapping[str, str]) -> str:
-    """The access token ("" only with --no-auth): --token-file, $JUPYTER_TOKEN,
-    $JUPYTER_TOKEN_FILE, else a random one.
+    """The Jupyter server's access token ("" only with --no-auth).
+
+    The first given of --token-file, $JUPYTER_TOKEN and $JUPYTER_TOKEN_FILE, else a random one.
     """
     if opts.no_auth:
         return ""

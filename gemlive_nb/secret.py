@@ -174,8 +174,10 @@ def looks_like_secret(value: object) -> bool:
 
 
 class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
-    """A logger for websockets' ``logger=`` argument: its debug lines show request URLs and
-    headers, which may carry a key, so every message is formatted and redacted before logging.
+    """A logger for websockets' ``logger=`` argument that redacts every message.
+
+    websockets' debug lines show request URLs and headers, which may carry a key, so every
+    message is formatted and redacted before it is logged.
 
     Example: ``serve(handler, host, port, logger=RedactingLogger("gemlive_nb.emulator.ws"))``.
     """
@@ -185,6 +187,7 @@ class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
         self.secrets = secrets
 
     def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        """Log ``msg % args`` at ``level`` with every known secret redacted."""
         if self.isEnabledFor(level):
             text = str(msg) % args if args else str(msg)
             self.logger.log(level, redact(text, *self.secrets), **kwargs)

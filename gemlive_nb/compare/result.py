@@ -1,5 +1,7 @@
-"""What a comparison produced: one :class:`ComparisonRow` per voice / language, in a
-:class:`Comparison` you can index, sort, save, load and turn into a DataFrame.
+"""What a comparison produced: a :class:`Comparison` of :class:`ComparisonRow` entries.
+
+One row per voice / language; index the comparison, sort it, save and load it, or turn it into a
+DataFrame.
 
 Example::
 
@@ -175,8 +177,9 @@ class Comparison:
         )  # fmt: skip
 
     def sort_by(self, key: str, descending: bool = False) -> Comparison:
-        """The same comparison with its entries sorted by ``key`` (see :data:`SORT_KEYS`);
-        entries without a value (failed ones) go last. Example::
+        """The same comparison with its entries sorted by ``key`` (see :data:`SORT_KEYS`).
+
+        Entries without a value (failed ones) go last. Example::
 
             res.sort_by("wer")                       # clearest first
             res.sort_by("words_per_s", descending=True)
@@ -302,7 +305,10 @@ class Comparison:
 
     def picker(self) -> Any:
         """An ipywidgets UI: choose voices and/or languages, press Run, see the new comparison.
-        For voices, :class:`gemlive_nb.VoiceExplorer` is the richer instrument.
+
+        For voices, :class:`gemlive_nb.VoiceExplorer` is the richer instrument. Example::
+
+            res.picker()
         """
         from .ui import picker
 

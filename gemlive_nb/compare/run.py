@@ -63,8 +63,9 @@ _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def default_concurrency(endpoint: Any = None, api_key: Any = None, entries: int = 1) -> int:
-    """How many sessions a comparison runs at once when ``concurrency`` is not given: every
-    entry at once on a local emulator (it answers as fast as the machine allows), else
+    """How many sessions a comparison runs at once when ``concurrency`` is not given.
+
+    Every entry at once on a local emulator (it answers as fast as the machine allows), else
     :data:`SERVICE_CONCURRENCY` (bounded by the number of entries). Example::
 
         default_concurrency("emulator", entries=30)   # 30
@@ -268,8 +269,10 @@ async def _compare(
 
 
 def _with_options(fn: Any) -> Any:
-    """Show the shared keyword options of :func:`_compare` in ``fn``'s signature (help() and
-    notebook tooltips), while the options are written once, on ``_compare``.
+    """Show the shared keyword options of :func:`_compare` in ``fn``'s signature.
+
+    help() and notebook tooltips then list them, while the options are written once, on
+    ``_compare``.
     """
     own = list(inspect.signature(fn).parameters.values())[:-1]  # drop **options
     shared = [
@@ -343,9 +346,10 @@ def compare_languages(
 def compare_grid(
     prompt: str, voices: Sequence[str], languages: Sequence[str], **options: Any
 ) -> Comparison:
-    """Ask ``prompt`` for every voice × language pair; displays as a grid. Same options as
-    :func:`compare_voices`. Example::
+    """Ask ``prompt`` for every voice × language pair; displays as a grid.
 
-    gl.compare_grid("Good morning!", ["Puck", "Kore"], ["en-US", "fr-FR"])
+    Same options as :func:`compare_voices`. Example::
+
+        gl.compare_grid("Good morning!", ["Puck", "Kore"], ["en-US", "fr-FR"])
     """
     return run_sync(acompare_grid(prompt, voices, languages, **options))

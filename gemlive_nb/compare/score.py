@@ -32,9 +32,9 @@ _F0_LO, _F0_HI = 60.0, 400.0
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text``, lower-cased, without punctuation. Example::
+    """The words of ``text``, lower-cased, without punctuation.
 
-    words("Hello, World!")   # ['hello', 'world']
+    Example: ``words("Hello, World!")`` → ``['hello', 'world']``
     """
     out: list[str] = []
     for token in _WORD_RE.findall(text.lower()):
@@ -55,8 +55,10 @@ def _edit_distance(a: list[str], b: list[str]) -> int:
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float | None:
-    """Word-level edit distance between ``hypothesis`` and ``reference``, divided by the number
-    of reference words (0.0 = identical; may exceed 1). None when the reference has no words.
+    """The word error rate of ``hypothesis`` against ``reference``.
+
+    The word-level edit distance between them divided by the number of reference words (0.0 =
+    identical; may exceed 1). None when the reference has no words.
 
     Example: ``word_error_rate("the cat sat", "the cat sat down")`` → ``0.333…``
     """
@@ -75,8 +77,9 @@ def speaking_rate(transcript: str, duration_s: float | None) -> float | None:
 
 
 def median_pitch(audio: Any) -> float | None:
-    """The median fundamental frequency (Hz) over the voiced frames of ``audio`` (an Audio),
-    by normalised autocorrelation on 40 ms frames; None when no frame is voiced.
+    """The median fundamental frequency (Hz) over the voiced frames of ``audio`` (an Audio).
+
+    Found by normalised autocorrelation on 40 ms frames; None when no frame is voiced.
 
     Example: ``median_pitch(res["Puck"].audio)``
     """

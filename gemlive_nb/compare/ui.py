@@ -28,8 +28,9 @@ def in_notebook() -> bool:
 
 
 class Progress:
-    """An IntProgress bar counting finished entries, saying how many run at once; failures turn
-    it orange. No-op when disabled or outside a notebook.
+    """An IntProgress bar counting finished entries and saying how many run at once.
+
+    Failures turn it orange. No-op when disabled or outside a notebook.
     """
 
     def __init__(

@@ -1,5 +1,6 @@
-"""Where and how to connect: Google AI, Vertex AI, the mixroute proxy, a custom URL, ephemeral
-tokens, or the local emulator.
+"""Where and how to connect to a Live API server.
+
+Google AI, Vertex AI, the mixroute proxy, a custom URL, ephemeral tokens, or the local emulator.
 
 :func:`resolve_endpoint` turns what the user gave into an :class:`Endpoint`;
 :meth:`LinkPlan.build` turns an endpoint and a config into everything one socket needs;

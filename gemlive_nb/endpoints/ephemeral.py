@@ -135,8 +135,10 @@ def token_request(
 def _setup(
     config: Any, model: str | None, fields: dict[str, Any], only_set: bool
 ) -> dict[str, Any] | None:
-    """The setup to lock, or None. ``only_set``: just the fields that differ from a default
-    LiveConfig (and the model if named), so a field mask locks what the caller chose.
+    """The setup to lock, or None.
+
+    ``only_set``: just the fields that differ from a default LiveConfig (and the model if
+    named), so a field mask locks what the caller chose.
     """
     if config is None and model is None and not fields:
         return None

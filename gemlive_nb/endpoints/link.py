@@ -42,6 +42,11 @@ class GuardedConnect(_ws_connect):
     """
 
     def process_redirect(self, exc: Exception) -> Exception | str:
+        """Follow a redirect as websockets does, but keep credentials on the same origin only.
+
+        A redirect to another scheme, host or port drops every header in ``SECRET_HEADERS``.
+        Returns the URL to open next, or the exception to raise.
+        """
         before = self.ws_uri
         target = super().process_redirect(exc)
         if isinstance(target, str) and self.additional_headers is not None:
@@ -84,8 +89,10 @@ class LinkPlan:
         config: Any,
         declare: Callable[[Callable[..., Any]], Mapping[str, Any]] | None = None,
     ) -> LinkPlan:
-        """The plan for ``endpoint`` and ``config`` (a LiveConfig, or anything with
-        ``to_setup(model, dialect, declare)``). May block briefly to refresh a Vertex token.
+        """The plan for ``endpoint`` and ``config``.
+
+        ``config`` is a LiveConfig, or anything with ``to_setup(model, dialect, declare)``.
+        May block briefly to refresh a Vertex token.
         """
         setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
         vertex_model = endpoint.setup_model()

@@ -72,6 +72,10 @@ class AdcTokens:
         self.quota_project: str | None = getattr(credentials, "quota_project_id", None)
 
     def token(self) -> Secret:
+        """A currently valid access token, refreshing the credentials first when they expired.
+
+        Raises ConfigError, naming the fix, when they cannot be refreshed or give no token.
+        """
         with self._lock:
             creds = self._credentials
             if not creds.valid:
@@ -96,6 +100,7 @@ class AdcTokens:
             return secret
 
     def issued(self) -> list[Secret]:
+        """The tokens handed out so far (the newest four), for redacting text."""
         with self._lock:
             return list(self._issued)
 

@@ -54,10 +54,16 @@ class Batcher:
         self.dropped_audio_s = 0.0
 
     def open(self) -> None:
+        """Start sending (the browser said ``ready``); what was queued goes out first."""
         self.is_open = True
         self._schedule()
 
     def audio(self, data: bytes, rate: int, received: float) -> None:
+        """Queue reply audio: 16-bit PCM at ``rate`` Hz the kernel received at ``received``.
+
+        It joins the queued audio item before it when rate and reply match. Until :meth:`open`,
+        only the newest ``max_held_audio_s`` seconds are held (the rest is counted as dropped).
+        """
         last = self._items[-1] if self._items else None
         if (
             last
@@ -78,6 +84,11 @@ class Batcher:
         self._schedule()
 
     def transcript(self, role: str, text: str, final: bool) -> None:
+        """Queue a transcript delta of ``role``; ``final`` ends that role's utterance.
+
+        A delta joins the queued, unfinished one of the same role and reply when only audio
+        lies between them.
+        """
         # A partial delta is stale once the next one comes: merge into the queued entry.
         for item in reversed(self._items):
             if item["type"] == TO_BROWSER.TRANSCRIPT and item["role"] == role:
@@ -94,6 +105,7 @@ class Batcher:
         self._schedule()
 
     def item(self, item: dict[str, Any]) -> None:
+        """Queue any other message for the browser as is; a ``turn`` item starts a new reply."""
         if item["type"] == TO_BROWSER.TURN:
             self.reply += 1
         self._items.append(item)
@@ -146,6 +158,11 @@ class Batcher:
         self._timer = loop.call_later(wait, self.flush) if wait else loop.call_soon(self.flush)
 
     def flush(self) -> None:
+        """Send everything queued now, as one ``batch`` message (nothing before :meth:`open`).
+
+        Audio items get their sequence numbers here, and their kernel receipt and send times
+        are kept in ``received_at`` and ``sent_at``.
+        """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -180,6 +197,7 @@ class Batcher:
         self._send({"type": TO_BROWSER.BATCH, "t": now * 1000, "items": out}, buffers)
 
     def close(self) -> None:
+        """Cancel the pending flush and drop everything queued."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -1,9 +1,9 @@
-"""ReplayWidget: play a recorded conversation back — both sides on one timeline, the transcript
-following the playhead.
+"""ReplayWidget: play a recorded conversation back, both sides on one timeline.
 
-The audio (user left, model right, 24 kHz, from ``Recording.stereo()``) goes to the page as a
-comm message when a view asks for it, never into a trait: a saved notebook keeps only the
-transcript cues, however long the conversation was. Example::
+The transcript follows the playhead. The audio (user left, model right, 24 kHz, from
+``Recording.stereo()``) goes to the page as a comm message when a view asks for it, never into
+a trait: a saved notebook keeps only the transcript cues, however long the conversation was.
+Example::
 
     gl.ReplayWidget(s.recording)           # or gl.ReplayWidget(gl.Recording.load("run1"))
 """

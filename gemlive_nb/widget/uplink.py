@@ -21,6 +21,10 @@ __all__ = ["FrameCounter", "Inbox", "percentile", "summary"]
 
 
 def percentile(values: list[float], q: float) -> float | None:
+    """The ``q``-th percentile (0-100) of ``values``, the element at the nearest rank; or None.
+
+    Example: ``percentile([1.0, 2.0, 3.0, 4.0], 50)`` → ``3.0``
+    """
     if not values:
         return None
     ordered = sorted(values)
@@ -28,6 +32,10 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def summary(values: Any) -> dict[str, Any]:
+    """How many ``values`` there are, their median and their 95th percentile.
+
+    Example: ``summary([10.0, 20.0, 30.0])`` → ``{'n': 3, 'p50': 20.0, 'p95': 30.0}``
+    """
     data = list(values)
     return {"n": len(data), "p50": percentile(data, 50), "p95": percentile(data, 95)}
 
@@ -50,10 +58,17 @@ class FrameCounter:
         self._next = -1
 
     def message(self) -> None:
+        """Count one message from the browser and note when it came."""
         self.messages += 1
         self.times.append(time.monotonic())
 
     def batch(self, seq: Any, frames: Any, nbytes: int, sent_ms: Any, lost: Any = None) -> None:
+        """Count a batch of ``frames`` frames (``nbytes`` bytes) whose first is numbered ``seq``.
+
+        A gap after the previous batch counts as missing frames; ``seq`` 0, or one far behind,
+        restarts the numbering (the mic went off and on). ``sent_ms`` (the browser's clock, ms)
+        gives the capture latency; ``lost`` is the browser's own count of dropped frames.
+        """
         n = frames if isinstance(frames, int) and frames > 0 else 1
         if isinstance(sent_ms, (int, float)):
             self.capture_ms.append(time.time() * 1000 - sent_ms)
@@ -81,6 +96,7 @@ class Inbox:
         return len(self._items)
 
     def put(self, kind: str, value: Any) -> None:
+        """Queue ``value`` of ``kind``; audio right after queued audio is joined onto it."""
         if kind == "audio" and self._items and self._items[-1][0] == "audio":
             self._items[-1] = ("audio", self._items[-1][1] + value)
             self.merged += 1
@@ -89,6 +105,7 @@ class Inbox:
         self._ready.set()
 
     async def get(self) -> tuple[str, Any]:
+        """Wait for and take the oldest ``(kind, value)``."""
         while not self._items:
             self._ready.clear()
             await self._ready.wait()
