@@ -116,7 +116,9 @@ class LiveSession(Link, Sender, Inputs):
         self._received_audio_s = 0.0
         self._received = 0
         self._dropped_reported = float("-inf")
+        # built now so a bad config fails here; each connect builds a fresh LinkPlan
         self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
+        self._plan = None
 
     def _finish(self, error: SessionClosed | None) -> None:
         """The session is over: record why, wake everyone waiting."""
