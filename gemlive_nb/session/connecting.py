@@ -45,6 +45,7 @@ _SESSION_OPTIONS = (
     "event_buffer",
     "tool_timeout",
     "record",
+    "record_frames",
 )
 
 
@@ -96,7 +97,9 @@ def connect(
     ``ping_timeout``, ``open_timeout``, ``event_buffer``, ``tool_timeout`` (seconds a tool may
     run before the model gets an error response instead; default 30, None waits forever),
     ``record`` (True: keep everything in ``s.recording``; ``"transcript"``: no audio samples;
-    False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`).
+    False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`),
+    ``record_frames`` (True: also keep every wire frame sent and received in
+    ``s.recording.frames``, saved as ``frames.jsonl``).
     """
     options, fields = _split(dict(config_fields))
     where = _where(api_key, project, location)

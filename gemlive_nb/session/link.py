@@ -96,7 +96,9 @@ class Link(SessionState):
             reason = self._redact(f"cannot connect to {self.endpoint.describe()}: {e}")
             raise SessionClosed(1006, reason, close_hint(1006, "")) from None
         try:
-            await ws.send(p.dumps(setup))
+            frame = p.dumps(setup)
+            self.recording.keep_frame("send", frame)
+            await ws.send(frame)
             await asyncio.wait_for(self._setup_complete(ws), self._ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
@@ -107,10 +109,11 @@ class Link(SessionState):
             raise SessionClosed(1006, reason, "check the endpoint URL and the model") from None
         return ws
 
-    @staticmethod
-    async def _setup_complete(ws: Any) -> None:
+    async def _setup_complete(self, ws: Any) -> None:
         while True:
-            events = p.parse_server_message(await ws.recv())
+            frame = await ws.recv()
+            self.recording.keep_frame("recv", frame)
+            events = p.parse_server_message(frame)
             if any(isinstance(ev, p.SetupComplete) for ev in events):
                 return
 

@@ -58,6 +58,7 @@ class LiveSession(Link, Sender, Inputs):
         event_buffer: int = 4096,
         tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
         record: bool | str = True,
+        record_frames: bool = False,
     ) -> None:
         check_record(record)
         check_options(
@@ -89,6 +90,10 @@ class LiveSession(Link, Sender, Inputs):
             },
             record=record,
         )
+        if record_frames is not False:
+            if record_frames is not True:
+                raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")
+            self.recording.frames = []
         self.status = "connecting"
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ws: Any = None
@@ -175,6 +180,7 @@ class LiveSession(Link, Sender, Inputs):
     def _on_frame(self, frame: str | bytes) -> None:
         """One server frame; nothing in it may stop the reader (bad parts become error events)."""
         self._received += 1
+        self.recording.keep_frame("recv", frame)
         try:
             events = p.parse_server_message(frame)
         except Exception as e:  # ProtocolError, or anything a hostile frame provokes
