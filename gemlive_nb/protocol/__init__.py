@@ -43,6 +43,7 @@ from .constants import (
     CloseCode,
     check_tool_name,
 )
+from .context import assemble_args, context_update, inline_part
 from .events import (
     AudioChunk,
     CodePart,
@@ -124,12 +125,15 @@ __all__ = [
     "Word",
     "activity_end",
     "activity_start",
+    "assemble_args",
     "audio_stream_end",
     "check_tool_name",
     "client_content",
+    "context_update",
     "decode_b64",
     "dumps",
     "encode_b64",
+    "inline_part",
     "media_chunks",
     "normalize_keys",
     "parse_client_message",
