@@ -149,6 +149,8 @@ def _wire_tools(cfg: LiveConfig, model: Model | None, declare_fn: Declare) -> li
     has_search_dict = any(isinstance(t, dict) and "googleSearch" in t for t in cfg.tools)
     if cfg.google_search and not has_search_dict:
         entries.append({"googleSearch": {}})
+    if cfg.url_context and not any(isinstance(t, dict) and "urlContext" in t for t in cfg.tools):
+        entries.append({"urlContext": {}})
     for tool in cfg.tools:
         if callable(tool):
             declarations.append(_declaration(declare_fn(tool)))

@@ -32,6 +32,7 @@ class LiveConfigFields(TypedDict, total=False):
     seed: int | None
     tools: Callable[..., Any] | Mapping[str, Any] | Sequence[Any] | None
     google_search: bool
+    url_context: bool
     transcribe_input: bool | Mapping[str, Any] | Any
     transcribe_output: bool | Mapping[str, Any] | Any
     vad: Any

@@ -65,7 +65,9 @@ class LiveConfig:
     resumption on; ``model=None`` takes the endpoint's default. Enum-like fields take short names
     (``activity_handling='no_interruption'``, ``media_resolution='low'``) or the wire enums.
     ``tools`` holds Python functions (declared when the session starts), function-declaration
-    dicts, or tool dicts such as ``{'codeExecution': {}}``.
+    dicts, or tool dicts such as ``{'codeExecution': {}}``. Grounding is per session:
+    ``google_search=True`` (Search) and ``url_context=True`` (the model may read URLs named in
+    the conversation).
 
     Example::
 
@@ -87,6 +89,7 @@ class LiveConfig:
     seed: int | None = None
     tools: tuple[Any, ...] = ()
     google_search: bool = False
+    url_context: bool = False
     transcribe_input: bool | TranscriptionOptions = True
     transcribe_output: bool | TranscriptionOptions = True
     vad: VadConfig | None = None
@@ -135,7 +138,7 @@ class LiveConfig:
         _set(self, "google_search", _flag("google_search", google_search) or search)
         for name in ("transcribe_input", "transcribe_output"):
             _set(self, name, TranscriptionOptions.coerce(getattr(self, name), name))
-        for name in ("proactive_audio", "affective_dialog", "seed_history"):
+        for name in ("proactive_audio", "affective_dialog", "seed_history", "url_context"):
             _set(self, name, _flag(name, getattr(self, name)))
         vad_signal = _flag("explicit_vad_signal", self.explicit_vad_signal, optional=True)
         _set(self, "explicit_vad_signal", vad_signal)

@@ -259,6 +259,8 @@ class Recording:
             conv.tool_cancellation(event, t)
         elif isinstance(event, p.GenerationComplete):
             conv.generation_complete(t)
+        elif isinstance(event, p.GroundingMetadata):
+            conv.grounding(event)
         elif isinstance(event, p.Usage):
             turn = conv.usage(event)
             if turn is not None and self.turns[turn.index] is not turn:

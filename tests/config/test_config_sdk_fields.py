@@ -182,3 +182,11 @@ def test_options_round_trip_and_plain_flags_stay_flags() -> None:
     )
     setup = LiveConfig(seed_history=True).to_setup(NATIVE)["setup"]
     assert setup["historyConfig"] == {"initialHistoryInClientContent": True}
+
+
+def test_grounding_is_chosen_per_session() -> None:
+    tools = LiveConfig(google_search=True, url_context=True).to_setup(NATIVE)["setup"]["tools"]
+    assert tools == [{"googleSearch": {}}, {"urlContext": {}}]
+    assert "tools" not in LiveConfig().to_setup(NATIVE)["setup"]
+    same = LiveConfig(tools=[{"url_context": {}}], url_context=True).to_setup(NATIVE)["setup"]
+    assert same["tools"] == [{"urlContext": {}}]  # asked twice, sent once
