@@ -28,6 +28,7 @@ EXPECTED = [
     "03_tools_and_grounding.ipynb",
     "04_audio_analysis.ipynb",
     "05_reliability.ipynb",
+    "07_beyond_the_basics.ipynb",
 ]
 KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT")
 KERNEL = "gemlive-nb-test"
@@ -91,7 +92,7 @@ async def _run_all(root: Path) -> dict[str, Run]:
     return dict(zip(EXPECTED, results, strict=True))
 
 
-def test_the_five_tutorials_are_there() -> None:
+def test_the_tutorials_are_there() -> None:
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
 
 
@@ -131,3 +132,5 @@ def test_notebook_runs_offline(name: str, runs: dict[str, Run]) -> None:
     # with no key the sessions went to the embedded emulator, which says so once per kernel
     assert any("no API key found — using the local emulator" in t for t in streams), streams
     assert run.seconds < BUDGET_S, f"{name} took {run.seconds:.1f} s (budget {BUDGET_S} s)"
+    size = len(nbformat.writes(run.book))
+    assert size < 1_000_000, f"{name} is {size} bytes once executed (limit 1 MB)"
