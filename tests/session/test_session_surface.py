@@ -158,3 +158,27 @@ async def test_streamed_function_call_arguments_run_the_tool_once_whole() -> Non
     assert turn.tool_calls == [{"id": "w1", "name": "get_weather", "args": {"city": "Paris"}}]
     assert [r["response"] for r in turn.tool_results] == [{"city": "Paris", "temp_c": 21}]
     assert turn.output_transcript == "21 degrees."
+
+
+def snapshot() -> gl.tools.ToolResult:
+    """Take a picture with the camera."""
+    return gl.tools.ToolResult({"taken": True}, media=[np.zeros((6, 8, 3), np.uint8)])
+
+
+async def test_a_tool_can_answer_with_images() -> None:
+    script = [
+        {"expect": "setup"},
+        {"send": {"setupComplete": {}}},
+        {"expect": "clientContent"},
+        {"send": {"toolCall": {"functionCalls": [{"id": "s1", "name": "snapshot", "args": {}}]}}},
+        {"expect": {"toolResponse": {"functionResponses": [{
+            "id": "s1", "name": "snapshot", "response": {"taken": True},
+            "parts": [{"inlineData": {"mimeType": "image/jpeg"}}]}]}}},
+        {"send": [{"serverContent": {"outputTranscription": {"text": "A dark room."}}},
+                  {"serverContent": {"turnComplete": True}}]},
+    ]  # fmt: skip
+    with Emulator(script=script) as emu:
+        async with gl.connect(endpoint=emu.google_url(), tools=[snapshot]) as s:
+            turn = await s.ask("What does the camera see?", timeout=10)
+    assert turn.output_transcript == "A dark room."
+    assert turn.tool_results[0]["parts"][0]["inlineData"]["data"].startswith("/9j/")  # JPEG
