@@ -8,11 +8,12 @@ becomes an :class:`~gemlive_nb.protocol.Unknown` event — nothing the service s
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ProtocolError
-from ._codec import _flag, _list, _obj, _opt_flag, _opt_str, decode_b64
+from ._codec import _INT64_MAX, _count, _flag, _list, _obj, _opt_flag, _opt_str, decode_b64
 from .constants import OUTPUT_RATE
 from .events import (
     AudioChunk,
@@ -68,30 +69,25 @@ def extra_fields(obj: dict[str, Any], kind: str) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in known}
 
 
+_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
+
+
 def wire_seconds(value: Any, path: str) -> float | None:
-    """Seconds from a proto Duration (``"1.5s"``, a number, ``{seconds, nanos}``) or None."""
+    """Seconds from a proto Duration (``"9.5s"``, a number, ``{seconds, nanos}``) or None."""
     if value is None:
         return None
     if isinstance(value, dict):
-        seconds = value.get("seconds", 0) or 0
-        nanos = value.get("nanos", 0) or 0
-        if isinstance(seconds, str) and seconds.lstrip("-").isdecimal():
-            seconds = int(seconds)
-        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (seconds, nanos)):
-            return float(seconds) + float(nanos) / 1e9
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if math.isfinite(value):
+        seconds = _count(value.get("seconds", 0), f"{path}.seconds") or 0
+        nanos = _count(value.get("nanos", 0), f"{path}.nanos") or 0
+        return seconds + nanos / 1e9
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 <= value <= _INT64_MAX and math.isfinite(value):
             return float(value)
     elif isinstance(value, str):
-        text = value.strip().removesuffix("s")
-        try:
-            seconds = float(text)
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(seconds):
-                return seconds
-    raise ProtocolError(f"{path} must be a duration like '1.5s', got {value!r:.40}")
+        match = _DURATION_RE.fullmatch(value)
+        if match:
+            return float(match.group(1))
+    raise ProtocolError(f"{path} must be a duration like '9.5s', got {value!r:.40}")
 
 
 def _audio_rate(mime_type: str, path: str) -> int:

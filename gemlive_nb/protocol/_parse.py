@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ProtocolError
 from ._codec import (
-    _INT64_MAX,
     _count,
     _flag,
     _kind,
@@ -37,26 +34,6 @@ from .events import (
 from .usage import Usage
 
 Events = list[Event]
-
-_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
-
-
-def _duration(value: Any, path: str) -> float:
-    """Seconds from a proto Duration: ``"9.5s"``, a number, or ``{seconds, nanos}``."""
-    if value is None:
-        return 0.0
-    if isinstance(value, dict):
-        seconds = _count(value.get("seconds", 0), f"{path}.seconds") or 0
-        nanos = _count(value.get("nanos", 0), f"{path}.nanos") or 0
-        return seconds + nanos / 1e9
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 0 <= value <= _INT64_MAX and math.isfinite(value):
-            return float(value)
-    elif isinstance(value, str):
-        match = _DURATION_RE.fullmatch(value)
-        if match:
-            return float(match.group(1))
-    raise ProtocolError(f"{path} must be a duration like '9.5s', got {value!r:.40}")
 
 
 def _setup_complete(value: Any, path: str) -> Events:
@@ -102,7 +79,7 @@ def _tool_call_cancellation(value: Any, path: str) -> Events:
 
 def _go_away(value: Any, path: str) -> Events:
     body = _obj(value, path)
-    return [GoAway(_duration(body.get("timeLeft"), f"{path}.timeLeft"), raw=body)]
+    return [GoAway(wire_seconds(body.get("timeLeft"), f"{path}.timeLeft") or 0.0, raw=body)]
 
 
 def _resumption(value: Any, path: str) -> Events:
