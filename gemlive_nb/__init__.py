@@ -55,7 +55,12 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         show_transcript,
     )
     from .emulator import Emulator
-    from .endpoints import Endpoint, resolve_endpoint
+    from .endpoints import (
+        Endpoint,
+        create_ephemeral_token,
+        create_ephemeral_token_sync,
+        resolve_endpoint,
+    )
     from .magics import load_ipython_extension, unload_ipython_extension
     from .session import (
         AudioDropped,
