@@ -171,11 +171,11 @@ class Conversation:
     def voice_activity(self, event: p.VoiceActivity, t: float) -> None:
         """The server's voice-activity signal: a start opens an utterance, an end dates it."""
         self._last_server_t = t
-        kind = event.kind.upper()
-        if "START" in kind:
+        kind = event.kind.upper()  # ACTIVITY_START/_END, or VAD_SIGNAL_TYPE_SOS/_EOS
+        if "START" in kind or kind.endswith("_SOS"):
             self._utterance = self._spoken_turn(t)
             self._utterance.t_user_start = t
-        elif "END" in kind:
+        elif "END" in kind or kind.endswith("_EOS"):
             turn = self._utterance
             if turn is None:
                 waiting = [tr for tr in self.open if tr.source != "typed" and not _has_output(tr)]

@@ -146,3 +146,17 @@ def test_unknown_fields_reach_the_saved_event_log(tmp_path: Any) -> None:
     assert by_type["Unknown"]["raw"] == {"x": 1}
     assert by_type["GroundingMetadata"]["search_entry_point"] == "<div>chips</div>"
     assert "extra" not in by_type["InteractionStatus"]  # nothing unknown: nothing added
+
+
+def test_vad_signals_date_the_users_speech_like_voice_activity() -> None:
+    rec = Recording(clock=lambda: 0.0)
+    rec.begin_turn(user_text=None, expect_reply=True)
+    for frame, t in (
+        ('{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}', 1.0),
+        ('{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_EOS"}}', 2.5),
+    ):
+        for event in p.parse_server_message(frame):
+            assert isinstance(event, p.VoiceActivitySignal)
+            rec.on_event(event, t)
+    turn = rec.turns[-1]
+    assert (turn.t_user_start, turn.t_user_end, turn.latency_source) == (1.0, 2.5, "server_vad")
