@@ -39,7 +39,13 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         compare_languages,
         compare_voices,
     )
-    from .config import CompressionConfig, LiveConfig, VadConfig
+    from .config import (
+        CompressionConfig,
+        LiveConfig,
+        TranscriptionOptions,
+        TranslationConfig,
+        VadConfig,
+    )
     from .conversation import Recording, Turn
     from .display import (
         plot_latency,
@@ -76,6 +82,8 @@ _LAZY: dict[str, str] = {
     "LiveConfig": "config",
     "VadConfig": "config",
     "CompressionConfig": "config",
+    "TranscriptionOptions": "config",
+    "TranslationConfig": "config",
     "Endpoint": "endpoints",
     "resolve_endpoint": "endpoints",
     "create_ephemeral_token": "endpoints",
@@ -138,6 +146,8 @@ __all__ = [
     "SessionStatus",
     "ToolError",
     "ToolRegistry",
+    "TranscriptionOptions",
+    "TranslationConfig",
     "Turn",
     "TurnFailed",
     "VadConfig",

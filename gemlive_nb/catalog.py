@@ -74,6 +74,7 @@ class Model:
     - ``affective_dialog`` / ``proactive_audio``: available, on the v1alpha API.
     - ``non_blocking_tools``: ``behavior: NON_BLOCKING`` and response ``scheduling`` work.
     - ``client_content_after_first_turn``: ``clientContent`` may be sent mid-session.
+    - ``translation``: speech translation (``translationConfig``) is configurable.
     """
 
     name: str
@@ -88,6 +89,7 @@ class Model:
     context_window: int
     endpoints: tuple[str, ...]
     current: bool = True
+    translation: bool = False
 
 
 VOICES_TABLE: tuple[tuple[str, str], ...] = (
@@ -182,6 +184,7 @@ MODELS_TABLE: tuple[Model, ...] = (
         non_blocking_tools=False,
         client_content_after_first_turn=False,
         endpoints=("google",),
+        translation=True,
     ),
     Model(
         "gemini-2.5-flash-native-audio-preview-09-2025",

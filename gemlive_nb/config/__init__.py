@@ -1,6 +1,7 @@
 """The settings of one Live session: :class:`LiveConfig`, validated, and its ``setup`` message.
 
-What lives where: ``live`` (LiveConfig), ``nested`` (VadConfig, CompressionConfig), ``fields``
+What lives where: ``live`` (LiveConfig), ``nested`` (VadConfig, CompressionConfig),
+``extras`` (TranscriptionOptions, TranslationConfig, safety settings, labels), ``fields``
 (LiveConfigFields, the keyword arguments for signature help), ``_checks`` (value checks and
 enum tables), ``_reading`` (dicts in any shape into fields) and ``_wire`` (the setup message).
 
@@ -14,8 +15,17 @@ Example::
 from __future__ import annotations
 
 from ..protocol import DIALECTS
+from .extras import TranscriptionOptions, TranslationConfig
 from .fields import LiveConfigFields
 from .live import LiveConfig
 from .nested import CompressionConfig, VadConfig
 
-__all__ = ["DIALECTS", "CompressionConfig", "LiveConfig", "LiveConfigFields", "VadConfig"]
+__all__ = [
+    "DIALECTS",
+    "CompressionConfig",
+    "LiveConfig",
+    "LiveConfigFields",
+    "TranscriptionOptions",
+    "TranslationConfig",
+    "VadConfig",
+]

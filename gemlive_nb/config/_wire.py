@@ -66,6 +66,8 @@ def build_setup(
         gen["thinkingConfig"] = thinking
     if cfg.affective_dialog:
         gen["enableAffectiveDialog"] = True
+    if cfg.translation is not None:
+        gen["translationConfig"] = cfg.translation.to_wire()
     if gen:
         setup["generationConfig"] = gen
 
@@ -91,12 +93,21 @@ def build_setup(
         setup["sessionResumption"] = {"handle": handle} if handle else {}
     if cfg.compression:
         setup["contextWindowCompression"] = cfg.compression.to_wire()
-    if cfg.transcribe_input:
-        setup["inputAudioTranscription"] = {}
-    if cfg.transcribe_output:
-        setup["outputAudioTranscription"] = {}
+    for attr, key in (("transcribe_input", "inputAudioTranscription"),
+                      ("transcribe_output", "outputAudioTranscription")):  # fmt: skip
+        options = getattr(cfg, attr)
+        if options:
+            setup[key] = {} if options is True else options.to_wire()
     if cfg.proactive_audio:
         setup["proactivity"] = {"proactiveAudio": True}
+    if cfg.explicit_vad_signal is not None:
+        setup["explicitVadSignal"] = cfg.explicit_vad_signal
+    if cfg.seed_history:
+        setup["historyConfig"] = {"initialHistoryInClientContent": True}
+    if cfg.safety_settings:
+        setup["safetySettings"] = [dict(s) for s in cfg.safety_settings]
+    if cfg.labels:
+        setup["labels"] = dict(cfg.labels)
     return {"setup": setup}
 
 
@@ -138,6 +149,8 @@ def _wire_tools(cfg: LiveConfig, model: Model | None, declare_fn: Declare) -> li
     has_search_dict = any(isinstance(t, dict) and "googleSearch" in t for t in cfg.tools)
     if cfg.google_search and not has_search_dict:
         entries.append({"googleSearch": {}})
+    if cfg.url_context and not any(isinstance(t, dict) and "urlContext" in t for t in cfg.tools):
+        entries.append({"urlContext": {}})
     for tool in cfg.tools:
         if callable(tool):
             declarations.append(_declaration(declare_fn(tool)))

@@ -32,8 +32,9 @@ class LiveConfigFields(TypedDict, total=False):
     seed: int | None
     tools: Callable[..., Any] | Mapping[str, Any] | Sequence[Any] | None
     google_search: bool
-    transcribe_input: bool
-    transcribe_output: bool
+    url_context: bool
+    transcribe_input: bool | Mapping[str, Any] | Any
+    transcribe_output: bool | Mapping[str, Any] | Any
     vad: Any
     activity_handling: str | None
     turn_coverage: str | None
@@ -45,4 +46,9 @@ class LiveConfigFields(TypedDict, total=False):
     thinking_budget: int | None
     thinking_level: str | None
     include_thoughts: bool | None
+    translation: str | Mapping[str, Any] | Any
+    seed_history: bool
+    explicit_vad_signal: bool | None
+    safety_settings: Sequence[Mapping[str, Any] | Any]
+    labels: Mapping[str, str] | None
     allow_unknown_model: bool

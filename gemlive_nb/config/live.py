@@ -45,9 +45,16 @@ from ._checks import (
 from ._reading import collect as _collect
 from ._reading import looks_wire as _looks_wire
 from ._wire import build_setup, check_declarations
+from .extras import TranscriptionOptions, TranslationConfig, check_labels, check_safety_settings
 from .nested import CompressionConfig, VadConfig
 
-__all__ = ["CompressionConfig", "LiveConfig", "VadConfig"]
+__all__ = [
+    "CompressionConfig",
+    "LiveConfig",
+    "TranscriptionOptions",
+    "TranslationConfig",
+    "VadConfig",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,7 +65,9 @@ class LiveConfig:
     resumption on; ``model=None`` takes the endpoint's default. Enum-like fields take short names
     (``activity_handling='no_interruption'``, ``media_resolution='low'``) or the wire enums.
     ``tools`` holds Python functions (declared when the session starts), function-declaration
-    dicts, or tool dicts such as ``{'codeExecution': {}}``.
+    dicts, or tool dicts such as ``{'codeExecution': {}}``. Grounding is per session:
+    ``google_search=True`` (Search) and ``url_context=True`` (the model may read URLs named in
+    the conversation).
 
     Example::
 
@@ -80,8 +89,9 @@ class LiveConfig:
     seed: int | None = None
     tools: tuple[Any, ...] = ()
     google_search: bool = False
-    transcribe_input: bool = True
-    transcribe_output: bool = True
+    url_context: bool = False
+    transcribe_input: bool | TranscriptionOptions = True
+    transcribe_output: bool | TranscriptionOptions = True
     vad: VadConfig | None = None
     activity_handling: str | None = None
     turn_coverage: str | None = None
@@ -93,6 +103,11 @@ class LiveConfig:
     thinking_budget: int | None = None
     thinking_level: str | None = None
     include_thoughts: bool | None = None
+    translation: TranslationConfig | None = None
+    seed_history: bool = False
+    explicit_vad_signal: bool | None = None
+    safety_settings: tuple[dict[str, str], ...] = ()
+    labels: dict[str, str] | None = None
     allow_unknown_model: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,13 +136,15 @@ class LiveConfig:
         if isinstance(google_search, Mapping) and not google_search:
             google_search = True  # {"googleSearch": {}} spelled as a field
         _set(self, "google_search", _flag("google_search", google_search) or search)
-        for name in (
-            "transcribe_input",
-            "transcribe_output",
-            "proactive_audio",
-            "affective_dialog",
-        ):
+        for name in ("transcribe_input", "transcribe_output"):
+            _set(self, name, TranscriptionOptions.coerce(getattr(self, name), name))
+        for name in ("proactive_audio", "affective_dialog", "seed_history", "url_context"):
             _set(self, name, _flag(name, getattr(self, name)))
+        vad_signal = _flag("explicit_vad_signal", self.explicit_vad_signal, optional=True)
+        _set(self, "explicit_vad_signal", vad_signal)
+        _set(self, "translation", TranslationConfig.coerce(self.translation))
+        _set(self, "safety_settings", check_safety_settings(self.safety_settings))
+        _set(self, "labels", check_labels(self.labels))
         vad = VadConfig.coerce(self.vad)
         _set(self, "vad", vad if vad and vad.to_wire() else None)
         for name, choices, prefix in (
@@ -276,8 +293,25 @@ class LiveConfig:
                 f"responseModalities can hold one modality on Google's endpoint, not "
                 f"{list(modalities)}; use transcribe_output=True for text"
             )
+        if dialect != "vertex":
+            if self.explicit_vad_signal is not None:
+                raise ConfigError(
+                    "explicit_vad_signal exists on Vertex AI only — connect with "
+                    "endpoint='vertex' or leave it unset"
+                )
+            if any("method" in s for s in self.safety_settings):
+                raise ConfigError(
+                    "a safety setting's method exists on Vertex AI only — drop 'method' or "
+                    "connect with endpoint='vertex'"
+                )
         if model is None:
             return
+        if self.translation is not None and not model.translation:
+            able = [m.name for m in MODELS if m.translation]
+            raise ConfigError(
+                f"translation is not available on {model.name!r} — use a translation model "
+                f"({', '.join(able)}) or drop translation="
+            )
         both = set(modalities) == {"AUDIO", "TEXT"}  # the proxy's documented mix
         if "TEXT" in modalities and not model.text_modality and not both:
             raise ConfigError(
@@ -333,12 +367,16 @@ class LiveConfig:
             value = getattr(self, f.name)
             if f.name == "allow_unknown_model" and not value:
                 continue
-            if isinstance(value, (VadConfig, CompressionConfig)):
+            if isinstance(value, (TranscriptionOptions, TranslationConfig)):
+                value = value.to_wire()
+            elif isinstance(value, (VadConfig, CompressionConfig)):
                 value = {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
             elif f.name == "tools":
                 value = [_tool_label(t) if callable(t) else normalize_keys(t) for t in value]
             elif isinstance(value, tuple):
                 value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
             out[f.name] = value
         return out
 

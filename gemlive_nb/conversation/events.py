@@ -26,7 +26,8 @@ def check_record(record: Any) -> bool | str:
 def event_record(event: Any) -> dict[str, Any]:
     """A JSON-ready summary of an event: its type and fields; bytes become their length.
 
-    ``raw`` is kept only for :class:`~gemlive_nb.protocol.Unknown` (it is the whole event)::
+    ``raw`` is kept only for :class:`~gemlive_nb.protocol.Unknown` (it is the whole event);
+    ``extra`` (fields this version does not know) only when there are some::
 
         event_record(AudioChunk(b"\\0\\0" * 480))
         # {'type': 'AudioChunk', 'data': {'bytes': 960}, 'rate': 24000, 'mime_type': ...}
@@ -34,6 +35,8 @@ def event_record(event: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"type": type(event).__name__}
     for f in dataclasses.fields(event):
         if f.name == "raw" and not isinstance(event, p.Unknown):
+            continue
+        if f.name == "extra" and not getattr(event, "extra", None):
             continue
         out[f.name] = plain(getattr(event, f.name))
     return out

@@ -54,6 +54,7 @@ from typing import Any
 
 from .. import protocol as p
 from .events import plain
+from .grounding import grounding_record
 from .turn import Turn, TurnStatus
 
 __all__ = ["MAX_REASKS", "NO_SPEECH_QUIET_S", "QUIET_S", "Conversation"]
@@ -170,11 +171,11 @@ class Conversation:
     def voice_activity(self, event: p.VoiceActivity, t: float) -> None:
         """The server's voice-activity signal: a start opens an utterance, an end dates it."""
         self._last_server_t = t
-        kind = event.kind.upper()
-        if "START" in kind:
+        kind = event.kind.upper()  # ACTIVITY_START/_END, or VAD_SIGNAL_TYPE_SOS/_EOS
+        if "START" in kind or kind.endswith("_SOS"):
             self._utterance = self._spoken_turn(t)
             self._utterance.t_user_start = t
-        elif "END" in kind:
+        elif "END" in kind or kind.endswith("_EOS"):
             turn = self._utterance
             if turn is None:
                 waiting = [tr for tr in self.open if tr.source != "typed" and not _has_output(tr)]
@@ -228,6 +229,12 @@ class Conversation:
             {"id": c.id, "name": c.name, "args": plain(c.args)} for c in event.calls
         )
         return turn
+
+    def grounding(self, event: p.GroundingMetadata) -> None:
+        """Search grounding for the reply being generated (or the last turn, if it came late)."""
+        turn = self.open[0] if self.open else (self.turns[-1] if self.turns else None)
+        if turn is not None:
+            turn.grounding.append(grounding_record(event))
 
     def tool_cancellation(self, event: p.ToolCallCancellation, t: float) -> None:
         """Calls the server no longer waits for (a barge-in cut their turn)."""

@@ -88,6 +88,7 @@ class Recording:
         self.on_turn_end: Callable[[Turn], None] = lambda turn: None  # the session's hook
         self.max_reply_samples = round(max_reply_s * OUTPUT_RATE)
         self.errors = 0  # server frames that could not be used
+        self.frames: list[dict[str, Any]] | None = None  # the wire frames, when kept (see below)
         self._audio_log: dict[str, dict[str, Any]] = {}  # direction -> current summary entry
         self._pending_in_s = 0.0
         self._pending_in_start: float | None = None
@@ -118,6 +119,14 @@ class Recording:
         self.events.append(
             {"t": self.now() if t is None else t, "dir": direction, "type": kind, **fields}
         )
+
+    def keep_frame(self, direction: str, frame: str | bytes, t: float | None = None) -> None:
+        """Keep one wire frame as sent or received, if this recording keeps frames
+        (``frames`` is a list: ``connect(record_frames=True)``); saved as ``frames.jsonl``."""
+        if self.frames is None:
+            return
+        text = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
+        self.frames.append({"t": self.now() if t is None else t, "dir": direction, "frame": text})
 
     def log_error(self, error: str, t: float | None = None, **fields: Any) -> None:
         """A server frame could not be used: an ``error`` event (kept whatever ``record=``)."""
@@ -251,6 +260,8 @@ class Recording:
             conv.tool_cancellation(event, t)
         elif isinstance(event, p.GenerationComplete):
             conv.generation_complete(t)
+        elif isinstance(event, p.GroundingMetadata):
+            conv.grounding(event)
         elif isinstance(event, p.Usage):
             turn = conv.usage(event)
             if turn is not None and self.turns[turn.index] is not turn:

@@ -34,6 +34,11 @@ def save(rec: Recording, directory: str | Path) -> Path:
     with open(d / "events.jsonl", "w", encoding="utf-8") as f:
         for event in rec.events:
             f.write(json.dumps(event, ensure_ascii=False) + "\n")
+    frames = ["frames.jsonl"] if rec.frames is not None else []
+    if rec.frames is not None:
+        with open(d / "frames.jsonl", "w", encoding="utf-8") as f:
+            for entry in rec.frames:
+                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
     (d / "transcript.srt").write_text(rec.srt(), encoding="utf-8")
     (d / "transcript.vtt").write_text(rec.vtt(), encoding="utf-8")
     manifest = {
@@ -46,7 +51,7 @@ def save(rec: Recording, directory: str | Path) -> Path:
         "input_samples": rec.input.end,
         "turns": [{**t.to_dict(), "audio_samples": t.heard_samples} for t in rec.turns],
         "usage": rec.usage_dict(),
-        "files": [*wavs, "events.jsonl", "transcript.srt", "transcript.vtt"],
+        "files": [*wavs, "events.jsonl", *frames, "transcript.srt", "transcript.vtt"],
     }
     (d / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return d
@@ -69,6 +74,10 @@ def load(cls: type[Recording], directory: str | Path) -> Recording:
         name = "events.jsonl"
         with open(d / name, encoding="utf-8") as f:
             rec.events = [json.loads(line) for line in f if line.strip()]
+        if "frames.jsonl" in manifest.get("files", ()):
+            name = "frames.jsonl"
+            with open(d / name, encoding="utf-8") as f:
+                rec.frames = [json.loads(line) for line in f if line.strip()]
         output = None
         if rec.record is True:
             name = "input.wav"

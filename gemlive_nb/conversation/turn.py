@@ -24,6 +24,7 @@ import numpy as np
 
 from ..audio import Audio
 from ..protocol import OUTPUT_RATE, Usage
+from .grounding import grounding_html
 
 __all__ = ["MAX_REPLY_S", "TURN_STATUSES", "Turn", "TurnStatus"]
 
@@ -43,6 +44,7 @@ _SCALARS = (
     "audio_in_s",
     "tool_calls",
     "tool_results",
+    "grounding",
     "interrupted",
     "cut_sample",
     "received_samples",
@@ -90,6 +92,7 @@ class Turn:
     audio_in_s: float = 0.0
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     tool_results: list[dict[str, Any]] = field(default_factory=list)
+    grounding: list[dict[str, Any]] = field(default_factory=list)
     usage: Usage | None = None
     interrupted: bool = False
     cut_sample: int | None = None
@@ -305,7 +308,8 @@ class Turn:
         player = self.audio._repr_html_() if self.audio_out_s else ""
         return (
             f"<div><b>Turn {self.index}</b>{' (interrupted)' if self.interrupted else ''}"
-            f"<table>{table}</table>{player}<div><small>{html.escape(stats)}</small></div></div>"
+            f"<table>{table}</table>{grounding_html(self.grounding)}{player}"
+            f"<div><small>{html.escape(stats)}</small></div></div>"
         )
 
     def _result_of(self, call: dict[str, Any]) -> Any:

@@ -8,13 +8,15 @@ One namespace for all of it (PROTOCOL.md §2–§3, §7). Example::
 
 What lives where: ``constants`` (rates, dialects, the tool-name rule, close codes — their one
 home), ``client`` (message builders), ``events`` and ``usage`` (typed server events),
-``_codec`` (key casing, base64, JSON text) and ``_parse`` (frames into events).
+``_codec`` (key casing, base64, JSON text), ``_parse`` (frames into events) and ``_content``
+(``serverContent`` into events, and the table of known server fields).
 """
 
 from __future__ import annotations
 
 from ..exceptions import ProtocolError, ProtocolTypeError
 from ._codec import decode_b64, dumps, encode_b64, normalize_keys, to_camel
+from ._content import KNOWN_FIELDS
 from ._parse import Events, parse_client_message, parse_server_message
 from .client import (
     FunctionResponse,
@@ -41,6 +43,7 @@ from .constants import (
     CloseCode,
     check_tool_name,
 )
+from .context import assemble_args, context_update, inline_part
 from .events import (
     AudioChunk,
     CodePart,
@@ -50,8 +53,11 @@ from .events import (
     GoAway,
     GroundingMetadata,
     GroundingSource,
+    GroundingSupport,
     InlineData,
     InputTranscript,
+    InteractionStatus,
+    InterimInputTranscript,
     Interrupted,
     OutputTranscript,
     SessionResumptionUpdate,
@@ -61,9 +67,14 @@ from .events import (
     ToolCallCancellation,
     Transcript,
     TurnComplete,
+    TurnCompleteReason,
     Unknown,
+    UrlContextMetadata,
+    UrlStatus,
     VoiceActivity,
+    VoiceActivitySignal,
     WaitingForInput,
+    Word,
 )
 from .usage import Usage
 
@@ -71,6 +82,7 @@ __all__ = [
     "CLIENT_MESSAGE_TYPES",
     "DIALECTS",
     "INPUT_RATE",
+    "KNOWN_FIELDS",
     "OUTPUT_RATE",
     "SCHEDULING_VALUES",
     "SERVER_MESSAGE_TYPES",
@@ -86,8 +98,11 @@ __all__ = [
     "GoAway",
     "GroundingMetadata",
     "GroundingSource",
+    "GroundingSupport",
     "InlineData",
     "InputTranscript",
+    "InteractionStatus",
+    "InterimInputTranscript",
     "Interrupted",
     "OutputTranscript",
     "ProtocolError",
@@ -99,18 +114,26 @@ __all__ = [
     "ToolCallCancellation",
     "Transcript",
     "TurnComplete",
+    "TurnCompleteReason",
     "Unknown",
+    "UrlContextMetadata",
+    "UrlStatus",
     "Usage",
     "VoiceActivity",
+    "VoiceActivitySignal",
     "WaitingForInput",
+    "Word",
     "activity_end",
     "activity_start",
+    "assemble_args",
     "audio_stream_end",
     "check_tool_name",
     "client_content",
+    "context_update",
     "decode_b64",
     "dumps",
     "encode_b64",
+    "inline_part",
     "media_chunks",
     "normalize_keys",
     "parse_client_message",

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ProtocolError
 from ._codec import (
-    _INT64_MAX,
     _count,
     _flag,
     _kind,
@@ -18,184 +15,36 @@ from ._codec import (
     _obj,
     _opt_flag,
     _opt_str,
-    decode_b64,
     normalize_keys,
 )
-from .constants import CLIENT_MESSAGE_TYPES, OUTPUT_RATE
+from ._content import server_content, wire_seconds
+from .constants import CLIENT_MESSAGE_TYPES
 from .events import (
-    AudioChunk,
-    CodePart,
     Event,
     FunctionCall,
-    GenerationComplete,
     GoAway,
-    GroundingMetadata,
-    GroundingSource,
-    InlineData,
-    InputTranscript,
-    Interrupted,
-    OutputTranscript,
     SessionResumptionUpdate,
     SetupComplete,
-    TextPart,
     ToolCall,
     ToolCallCancellation,
-    Transcript,
-    TurnComplete,
     Unknown,
     VoiceActivity,
-    WaitingForInput,
+    VoiceActivitySignal,
 )
 from .usage import Usage
 
-_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
-
-
-def _duration(value: Any, path: str) -> float:
-    """Seconds from a proto Duration: ``"9.5s"``, a number, or ``{seconds, nanos}``."""
-    if value is None:
-        return 0.0
-    if isinstance(value, dict):
-        seconds = _count(value.get("seconds", 0), f"{path}.seconds") or 0
-        nanos = _count(value.get("nanos", 0), f"{path}.nanos") or 0
-        return seconds + nanos / 1e9
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 0 <= value <= _INT64_MAX and math.isfinite(value):
-            return float(value)
-    elif isinstance(value, str):
-        match = _DURATION_RE.fullmatch(value)
-        if match:
-            return float(match.group(1))
-    raise ProtocolError(f"{path} must be a duration like '9.5s', got {value!r:.40}")
-
-
-def _audio_rate(mime_type: str, path: str) -> int:
-    """The ``rate=`` parameter of an ``audio/pcm`` mime type (24000 when absent)."""
-    for param in mime_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "rate":
-            value = value.strip()
-            if not value.isdecimal() or not 0 < int(value) < 10_000_000:
-                raise ProtocolError(f"{path} has a bad rate {value!r}: expected e.g. rate=24000")
-            return int(value)
-    return OUTPUT_RATE
-
-
-_PCM_MIME_PREFIXES = ("audio/pcm", "audio/l16")
-
-
-def _part_inline(value: Any, part: dict[str, Any], path: str) -> Event:
-    blob = _obj(value, path)
-    mime = _opt_str(blob.get("mimeType"), f"{path}.mimeType") or ""
-    data = decode_b64(blob.get("data") or "", f"{path}.data")
-    if mime.lower().startswith(_PCM_MIME_PREFIXES):
-        return AudioChunk(data, _audio_rate(mime, f"{path}.mimeType"), mime, raw=part)
-    return InlineData(data, mime, raw=part)
-
-
-def _part_text(value: Any, part: dict[str, Any], path: str) -> Event:
-    text = _opt_str(value, path) or ""
-    return TextPart(
-        text, _flag(part.get("thought"), path.rpartition(".")[0] + ".thought"), raw=part
-    )
-
-
-def _part_code(kind: str) -> Callable[[Any, dict[str, Any], str], Event]:
-    def handler(value: Any, part: dict[str, Any], path: str) -> Event:
-        return CodePart(kind, raw=_obj(value, path))
-
-    return handler
-
-
-_PART_HANDLERS: dict[str, Callable[[Any, dict[str, Any], str], Event]] = {
-    "text": _part_text,
-    "inlineData": _part_inline,
-    "executableCode": _part_code("executableCode"),
-    "codeExecutionResult": _part_code("codeExecutionResult"),
-}
-
 Events = list[Event]
-_ContentHandler = Callable[[Any, dict[str, Any], str], Events]
-
-
-def _model_turn(value: Any, content: dict[str, Any], path: str) -> Events:
-    events: Events = []
-    for i, part in enumerate(_list(_obj(value, path).get("parts"), f"{path}.parts")):
-        where = f"{path}.parts[{i}]"
-        part = _obj(part, where)
-        key = next((k for k in part if k in _PART_HANDLERS), None)
-        if key is not None:
-            events.append(_PART_HANDLERS[key](part[key], part, f"{where}.{key}"))
-        elif part:
-            events.append(Unknown(f"modelTurn.parts.{next(iter(part))}", raw=part))
-    return events
-
-
-def _transcript(cls: type[Transcript]) -> _ContentHandler:
-    def handler(value: Any, content: dict[str, Any], path: str) -> Events:
-        t = _obj(value, path)
-        text = _opt_str(t.get("text"), f"{path}.text") or ""
-        return [cls(text, _opt_flag(t.get("finished"), f"{path}.finished"), raw=t)]
-
-    return handler
-
-
-def _flag_event(cls: type[Event]) -> _ContentHandler:
-    def handler(value: Any, content: dict[str, Any], path: str) -> Events:
-        return [cls(raw=content)] if _flag(value, path) else []
-
-    return handler
-
-
-def _turn_complete(value: Any, content: dict[str, Any], path: str) -> Events:
-    if not _flag(value, path):
-        return []
-    reason = _opt_str(content.get("turnCompleteReason"), "serverContent.turnCompleteReason")
-    return [TurnComplete(reason, raw=content)]
-
-
-def _grounding(value: Any, content: dict[str, Any], path: str) -> Events:
-    g = _obj(value, path)
-    sources = []
-    for i, chunk in enumerate(_list(g.get("groundingChunks"), f"{path}.groundingChunks")):
-        where = f"{path}.groundingChunks[{i}]"
-        for key, source in _obj(chunk, where).items():  # web | retrievedContext | maps
-            if isinstance(source, dict):
-                title = _opt_str(source.get("title"), f"{where}.{key}.title")
-                uri = _opt_str(source.get("uri"), f"{where}.{key}.uri")
-                sources.append(GroundingSource(title, uri))
-                break
-    queries = _list(g.get("webSearchQueries"), f"{path}.webSearchQueries")
-    for i, q in enumerate(queries):
-        _opt_str(q, f"{path}.webSearchQueries[{i}]")
-    return [GroundingMetadata(tuple(sources), tuple(q for q in queries if q is not None), raw=g)]
-
-
-# Table order is event order inside one serverContent (the order the service sends them in).
-_CONTENT_HANDLERS: dict[str, _ContentHandler] = {
-    "inputTranscription": _transcript(InputTranscript),
-    "modelTurn": _model_turn,
-    "outputTranscription": _transcript(OutputTranscript),
-    "interrupted": _flag_event(Interrupted),
-    "generationComplete": _flag_event(GenerationComplete),
-    "waitingForInput": _flag_event(WaitingForInput),
-    "turnComplete": _turn_complete,
-    "groundingMetadata": _grounding,
-}
-
-
-def _server_content(value: Any, path: str) -> Events:
-    content = _obj(value, path)
-    events: Events = []
-    for key, handler in _CONTENT_HANDLERS.items():
-        if key in content:
-            events.extend(handler(content[key], content, f"{path}.{key}"))
-    return events
 
 
 def _setup_complete(value: Any, path: str) -> Events:
     body = _obj(value, path)
-    return [SetupComplete(_opt_str(body.get("sessionId"), f"{path}.sessionId"), raw=body)]
+    return [
+        SetupComplete(
+            _opt_str(body.get("sessionId"), f"{path}.sessionId"),
+            _opt_str(body.get("voiceConsentSignature"), f"{path}.voiceConsentSignature"),
+            raw=body,
+        )
+    ]
 
 
 def _tool_call(value: Any, path: str) -> Events:
@@ -208,7 +57,14 @@ def _tool_call(value: Any, path: str) -> Events:
         if not name:
             raise ProtocolError(f"{where}.name is missing: a function call needs a name")
         args = _obj(call.get("args"), f"{where}.args")
-        calls.append(FunctionCall(_opt_str(call.get("id"), f"{where}.id"), name, args))
+        partial = tuple(
+            _obj(item, f"{where}.partialArgs[{j}]")
+            for j, item in enumerate(_list(call.get("partialArgs"), f"{where}.partialArgs"))
+        )
+        more = _opt_flag(call.get("willContinue"), f"{where}.willContinue")
+        calls.append(
+            FunctionCall(_opt_str(call.get("id"), f"{where}.id"), name, args, partial, more)
+        )
     return [ToolCall(tuple(calls), raw=body)]
 
 
@@ -223,7 +79,7 @@ def _tool_call_cancellation(value: Any, path: str) -> Events:
 
 def _go_away(value: Any, path: str) -> Events:
     body = _obj(value, path)
-    return [GoAway(_duration(body.get("timeLeft"), f"{path}.timeLeft"), raw=body)]
+    return [GoAway(wire_seconds(body.get("timeLeft"), f"{path}.timeLeft") or 0.0, raw=body)]
 
 
 def _resumption(value: Any, path: str) -> Events:
@@ -235,11 +91,12 @@ def _resumption(value: Any, path: str) -> Events:
     return [SessionResumptionUpdate(handle, resumable, index, raw=body)]
 
 
-def _voice_activity(kind_key: str) -> Callable[[Any, str], Events]:
+def _voice_activity(cls: type[VoiceActivity], kind_key: str) -> Callable[[Any, str], Events]:
     def handler(value: Any, path: str) -> Events:
         body = _obj(value, path)
         kind = _opt_str(body.get(kind_key), f"{path}.{kind_key}") or "UNSPECIFIED"
-        return [VoiceActivity(kind, raw=body)]
+        offset = wire_seconds(body.get("audioOffset"), f"{path}.audioOffset")
+        return [cls(kind, offset, raw=body)]
 
     return handler
 
@@ -251,13 +108,13 @@ def _usage(value: Any, path: str) -> Events:
 # Table order is event order inside one frame; usage always comes last, after unknown types.
 _MESSAGE_HANDLERS: dict[str, Callable[[Any, str], Events]] = {
     "setupComplete": _setup_complete,
-    "serverContent": _server_content,
+    "serverContent": server_content,
     "toolCall": _tool_call,
     "toolCallCancellation": _tool_call_cancellation,
     "goAway": _go_away,
     "sessionResumptionUpdate": _resumption,
-    "voiceActivity": _voice_activity("type"),
-    "voiceActivityDetectionSignal": _voice_activity("vadSignalType"),
+    "voiceActivity": _voice_activity(VoiceActivity, "type"),
+    "voiceActivityDetectionSignal": _voice_activity(VoiceActivitySignal, "vadSignalType"),
 }
 _USAGE_KEY = "usageMetadata"
 

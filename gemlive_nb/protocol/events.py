@@ -23,6 +23,8 @@ class Event:
     """
 
     raw: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False, compare=False)
+    """The fields of ``raw`` this version does not know (kept, and saved in ``events.jsonl``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class SetupComplete(Event):
     """The service accepted ``setup``; other messages may now be sent."""
 
     session_id: str | None = None
+    voice_consent_signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +87,29 @@ class CodePart(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a transcript with its timing (seconds from the start of the audio)."""
+
+    word: str
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript(Event):
-    """A transcription delta; ``finished`` is None when the service did not say."""
+    """A transcription delta; ``finished`` is None when the service did not say.
+
+    With the transcription options on, the service may add the ``language_code``, a
+    ``speaker`` label (diarization), ``words`` with timings and the delta's ``start``/``end``.
+    """
 
     text: str
     finished: bool | None = None
+    language_code: str | None = field(default=None, kw_only=True)
+    speaker: str | None = field(default=None, kw_only=True)
+    words: tuple[Word, ...] = field(default=(), kw_only=True)
+    start: float | None = field(default=None, kw_only=True)
+    end: float | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +120,14 @@ class InputTranscript(Transcript):
 @dataclass(frozen=True, slots=True)
 class OutputTranscript(Transcript):
     """What the model said (``outputTranscription``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InterimInputTranscript(Transcript):
+    """A provisional transcript of the user's speech (``interimInputTranscription``).
+
+    It may still change, so it is not added to the turn's words.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +148,37 @@ class TurnComplete(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TurnCompleteReason(Event):
+    """``turnCompleteReason`` sent without ``turnComplete`` (why the turn will end)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class WaitingForInput(Event):
     """The model is waiting for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionStatus(Event):
+    """``interactionStatus``: ``IN_PROGRESS``, ``REQUIRES_ACTION`` or ``IDLE``."""
+
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class UrlStatus:
+    """One URL the model read for URL context, and whether that worked."""
+
+    url: str | None
+    status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlContextMetadata(Event):
+    """The URLs the URL-context tool retrieved for this reply."""
+
+    urls: tuple[UrlStatus, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +188,8 @@ class FunctionCall:
     id: str | None
     name: str
     args: dict[str, Any]
+    partial_args: tuple[dict[str, Any], ...] = ()
+    will_continue: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,18 +208,43 @@ class ToolCallCancellation(Event):
 
 @dataclass(frozen=True, slots=True)
 class GroundingSource:
-    """A web source behind a grounded answer."""
+    """A source behind a grounded answer (``kind``: ``web``, ``retrievedContext``, ``maps``…)."""
 
     title: str | None
     uri: str | None
+    domain: str | None = None
+    kind: str = "web"
+
+
+@dataclass(frozen=True, slots=True)
+class GroundingSupport:
+    """A span of the reply backed by sources.
+
+    ``text`` and ``start``..``end`` locate the span; ``sources`` are indices into
+    :attr:`GroundingMetadata.sources`, with their ``confidence``.
+    """
+
+    text: str | None
+    start: int | None
+    end: int | None
+    sources: tuple[int, ...] = ()
+    confidence: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class GroundingMetadata(Event):
-    """Search grounding: the sources and the queries the model ran."""
+    """Search grounding: the sources, queries, supports and the search entry point.
+
+    ``search_entry_point`` is HTML from the service: display it only sanitised (a Turn's HTML
+    does that, see :mod:`gemlive_nb.conversation.grounding`).
+    """
 
     sources: tuple[GroundingSource, ...] = ()
     queries: tuple[str, ...] = ()
+    supports: tuple[GroundingSupport, ...] = ()
+    search_entry_point: str | None = None
+    retrieval_queries: tuple[str, ...] = ()
+    image_search_queries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +265,18 @@ class SessionResumptionUpdate(Event):
 
 @dataclass(frozen=True, slots=True)
 class VoiceActivity(Event):
-    """Server-side VAD signal, e.g. ``ACTIVITY_START`` / ``ACTIVITY_END``."""
+    """Server-side voice activity (``voiceActivity``): ``ACTIVITY_START`` / ``ACTIVITY_END``.
+
+    ``offset`` is the audio offset in seconds when the service gives it.
+    """
 
     kind: str
+    offset: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceActivitySignal(VoiceActivity):
+    """``voiceActivityDetectionSignal`` (``vadSignalType``, e.g. ``VAD_SIGNAL_TYPE_SOS``)."""
 
 
 @dataclass(frozen=True, slots=True)

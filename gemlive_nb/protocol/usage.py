@@ -25,6 +25,12 @@ _USAGE_DETAILS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "response_details",
         ("responseTokensDetails", "candidatesTokensDetails", "outputTokenDetails"),
     ),
+    ("cache_details", ("cacheTokensDetails",)),
+    ("tool_use_prompt_details", ("toolUsePromptTokensDetails",)),
+)
+_USAGE_LABELS: tuple[tuple[str, str], ...] = (
+    ("traffic_type", "trafficType"),
+    ("service_tier", "serviceTier"),
 )
 _MIXROUTE_KEYS = frozenset(
     {"inputTokenCount", "outputTokenCount", "inputTokenDetails", "outputTokenDetails"}
@@ -81,6 +87,10 @@ class Usage(Event):
     prompt_details: dict[str, int] = field(default_factory=dict)
     response_details: dict[str, int] = field(default_factory=dict)
     dialect: str = "google"
+    cache_details: dict[str, int] = field(default_factory=dict, kw_only=True)
+    tool_use_prompt_details: dict[str, int] = field(default_factory=dict, kw_only=True)
+    traffic_type: str | None = field(default=None, kw_only=True)
+    service_tier: str | None = field(default=None, kw_only=True)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: str = "usageMetadata") -> Usage:
@@ -93,6 +103,8 @@ class Usage(Event):
         for name, keys in _USAGE_DETAILS:
             key = next((k for k in keys if k in d), None)
             values[name] = {} if key is None else _details(d[key], f"{path}.{key}")
+        for name, key in _USAGE_LABELS:
+            values[name] = _opt_str(d.get(key), f"{path}.{key}")
         dialect = "mixroute" if _MIXROUTE_KEYS & d.keys() else "google"
         if dialect == "google" and _VERTEX_KEYS & d.keys():
             dialect = "vertex"
@@ -128,6 +140,10 @@ class Usage(Event):
                 ("totalTokenCount", self.total_tokens),
                 ("promptTokensDetails", _details_list(self.prompt_details)),
                 (f"{out_key}TokensDetails", _details_list(self.response_details)),
+                ("cacheTokensDetails", _details_list(self.cache_details)),
+                ("toolUsePromptTokensDetails", _details_list(self.tool_use_prompt_details)),
+                ("trafficType", self.traffic_type),
+                ("serviceTier", self.service_tier),
             ]
         return {k: v for k, v in pairs if v is not None and v != {} and v != []}
 
@@ -146,6 +162,12 @@ class Usage(Event):
             prompt_details=_add_details(self.prompt_details, other.prompt_details),
             response_details=_add_details(self.response_details, other.response_details),
             dialect=self.dialect,
+            cache_details=_add_details(self.cache_details, other.cache_details),
+            tool_use_prompt_details=_add_details(
+                self.tool_use_prompt_details, other.tool_use_prompt_details
+            ),
+            traffic_type=self.traffic_type or other.traffic_type,
+            service_tier=self.service_tier or other.service_tier,
         )
         object.__setattr__(summed, "raw", summed.to_dict())
         return summed

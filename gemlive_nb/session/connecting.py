@@ -17,11 +17,15 @@ __all__ = ["connect", "connect_sync"]
 
 
 async def _open_session(
-    config: Any, endpoint: Any, api_key: Any, options: dict[str, Any], fields: dict[str, Any]
+    config: Any,
+    endpoint: Any,
+    where: dict[str, Any],
+    options: dict[str, Any],
+    fields: dict[str, Any],
 ) -> LiveSession:
     cfg = LiveConfig.coerce(config, **fields)
     ep = resolve_endpoint(
-        endpoint, api_key=api_key, model=cfg.model, api_version=cfg.required_api_version()
+        endpoint, model=cfg.model, api_version=cfg.required_api_version(), **where
     )
     if ep.kind == "emulator" and ep.url is None:
         emu = await asyncio.to_thread(embedded_emulator, ep.dialect)
@@ -41,6 +45,7 @@ _SESSION_OPTIONS = (
     "event_buffer",
     "tool_timeout",
     "record",
+    "record_frames",
 )
 
 
@@ -68,26 +73,37 @@ def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return options, fields
 
 
+def _where(api_key: Any, project: str | None, location: str | None) -> dict[str, Any]:
+    return {"api_key": api_key, "project": project, "location": location}
+
+
 def connect(
     config: Any = None,
     *,
     endpoint: str | Endpoint | Any = None,
     api_key: str | None = None,
+    project: str | None = None,
+    location: str | None = None,
     **config_fields: Any,
 ) -> _Connecting:
     """Open a Live session: ``s = await gl.connect(...)`` or ``async with gl.connect(...) as s``.
 
     ``config`` is a LiveConfig or a dict; ``config_fields`` override it (``voice="Puck"``).
     ``endpoint``/``api_key`` choose the service (see :func:`resolve_endpoint`); with no key
-    anywhere, the embedded emulator is used. Session options can be passed too:
+    anywhere, the embedded emulator is used. ``project``/``location`` name the Vertex AI
+    project and region (``gl.connect(endpoint="vertex", project="my-proj",
+    location="us-central1")``). Session options can be passed too:
     ``auto_tools``, ``max_queued_audio_s``, ``max_failures``, ``backoff_s``, ``ping_interval``,
     ``ping_timeout``, ``open_timeout``, ``event_buffer``, ``tool_timeout`` (seconds a tool may
     run before the model gets an error response instead; default 30, None waits forever),
     ``record`` (True: keep everything in ``s.recording``; ``"transcript"``: no audio samples;
-    False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`).
+    False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`),
+    ``record_frames`` (True: also keep every wire frame sent and received in
+    ``s.recording.frames``, saved as ``frames.jsonl``).
     """
     options, fields = _split(dict(config_fields))
-    return _Connecting(lambda: _open_session(config, endpoint, api_key, options, fields))
+    where = _where(api_key, project, location)
+    return _Connecting(lambda: _open_session(config, endpoint, where, options, fields))
 
 
 def connect_sync(
@@ -95,8 +111,11 @@ def connect_sync(
     *,
     endpoint: str | Endpoint | Any = None,
     api_key: str | None = None,
+    project: str | None = None,
+    location: str | None = None,
     **config_fields: Any,
 ) -> LiveSession:
     """:func:`connect` for code that can't ``await`` (a script, or a plain notebook cell)."""
     options, fields = _split(dict(config_fields))
-    return run_sync(_open_session(config, endpoint, api_key, options, fields))
+    where = _where(api_key, project, location)
+    return run_sync(_open_session(config, endpoint, where, options, fields))

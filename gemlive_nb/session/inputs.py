@@ -1,10 +1,11 @@
-"""What the user sends: text, audio, video, activity signals, tool responses; ``ask()``."""
+"""What the user sends: text, audio, activity signals, tool responses; ``ask()``.
+
+Video, multi-turn content and context updates are in :mod:`.content`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
 from typing import Any
 
 import numpy as np
@@ -18,38 +19,9 @@ from ..exceptions import AudioError, ConfigError, TurnFailed
 from .options import check_timeout
 from .state import SessionState
 
-__all__ = ["Inputs", "png"]
+__all__ = ["Inputs"]
 
 INPUT_RATE = p.INPUT_RATE
-
-
-def png(image: np.ndarray) -> bytes:
-    """Encode an ``HxWx3`` (or ``HxW``) uint8 array as PNG, with only the standard library."""
-    if (
-        image.dtype != np.uint8
-        or image.ndim not in (2, 3)
-        or (image.ndim == 3 and image.shape[2] not in (3, 4))
-    ):
-        raise AudioError(
-            f"a video frame must be an HxWx3 uint8 array (or JPEG/PNG bytes), got shape "
-            f"{image.shape} and dtype {image.dtype}"
-        )
-    h, w = image.shape[:2]
-    color = 0 if image.ndim == 2 else {3: 2, 4: 6}[image.shape[2]]  # gray, RGB, RGBA
-    rows = np.ascontiguousarray(image).reshape(h, -1)
-    raw = np.hstack([np.zeros((h, 1), np.uint8), rows]).tobytes()
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, color, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 6))
-        + chunk(b"IEND", b"")
-    )
 
 
 class Inputs(SessionState):
@@ -139,24 +111,6 @@ class Inputs(SessionState):
         turn = self.recording.begin_turn(user_text=text, expect_reply=expect_reply)
         self._resend[turn.index] = frames
         return turn
-
-    async def send_video(self, frame: bytes | np.ndarray, mime_type: str | None = None) -> None:
-        """Send one video frame: JPEG/PNG bytes, or an ``HxWx3`` uint8 array (sent as PNG).
-
-        Keep to about one frame per second.
-        """
-        if isinstance(frame, np.ndarray):
-            data, mime = png(frame), "image/png"
-        elif isinstance(frame, (bytes, bytearray, memoryview)):
-            data = bytes(frame)
-            mime = mime_type or ("image/png" if data[:4] == b"\x89PNG" else "image/jpeg")
-        else:
-            raise ConfigError(
-                f"send_video takes JPEG/PNG bytes or an HxWx3 uint8 array, "
-                f"not {type(frame).__name__}"
-            )
-        self.recording.log("send", "video", bytes=len(data), mime_type=mime)
-        await self._send(p.dumps(p.realtime_video(data, mime)))
 
     async def activity_start(self) -> None:
         """Manual VAD (``vad={'disabled': True}``): the user started speaking."""

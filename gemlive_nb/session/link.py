@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .. import protocol as p
-from ..exceptions import SessionClosed
-from ..secret import RedactingLogger, redact
+from ..endpoints import LinkPlan
+from ..exceptions import ConfigError, SessionClosed
+from ..secret import redact
+from ..tools import declare
 from . import wire
 from .closes import SESSION_GONE, close_hint, fatal
 from .events import SessionStatus
@@ -69,22 +70,20 @@ class Link(SessionState):
         self._finish(SessionClosed(1011, f"the session stopped reading the server ({cause})"))
 
     async def _open(self) -> Any:
-        """Open a socket, send setup (with the resumption handle) and wait for setupComplete."""
-        setup = self._setup
+        """Build a fresh link plan (a Vertex OAuth token is refreshed on every connect), open a
+        socket through it, send setup (with the resumption handle) and wait for setupComplete."""
+        try:
+            plan = await LinkPlan.abuild(self.endpoint, self._setup_config(), declare)
+        except ConfigError as e:  # the OAuth token source failed: fatal, named, redacted
+            reason = self._redact(f"cannot get credentials for {self.endpoint.describe()}: {e}")
+            raise SessionClosed(1008, reason, close_hint(1008, reason)) from None
+        self._plan = plan
+        setup = plan.setup
         if self.config.resumption:
             resumption = {"handle": self._handle} if self._handle else {}
             setup = {"setup": dict(setup["setup"], sessionResumption=resumption)}
-        host = urlsplit(self.endpoint.url or "").hostname or ""
-        local = self.endpoint.kind == "emulator" or host in ("127.0.0.1", "localhost", "::1")
         try:
-            ws = await websockets.connect(
-                self.endpoint.connect_url(),
-                additional_headers=self.endpoint.headers(),
-                proxy=None if local else True,
-                user_agent_header="gemlive_nb",
-                logger=RedactingLogger("gemlive_nb.websockets", self.endpoint.api_key),
-                **self._ws_options,
-            )
+            ws = await plan.open(**self._ws_options)
         except InvalidStatus as e:
             status = e.response.status_code
             reason = f"the server refused the WebSocket upgrade with HTTP {status}"
@@ -97,7 +96,9 @@ class Link(SessionState):
             reason = self._redact(f"cannot connect to {self.endpoint.describe()}: {e}")
             raise SessionClosed(1006, reason, close_hint(1006, "")) from None
         try:
-            await ws.send(p.dumps(setup))
+            frame = p.dumps(setup)
+            self.recording.keep_frame("send", frame)
+            await ws.send(frame)
             await asyncio.wait_for(self._setup_complete(ws), self._ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
@@ -108,10 +109,11 @@ class Link(SessionState):
             raise SessionClosed(1006, reason, "check the endpoint URL and the model") from None
         return ws
 
-    @staticmethod
-    async def _setup_complete(ws: Any) -> None:
+    async def _setup_complete(self, ws: Any) -> None:
         while True:
-            events = p.parse_server_message(await ws.recv())
+            frame = await ws.recv()
+            self.recording.keep_frame("recv", frame)
+            events = p.parse_server_message(frame)
             if any(isinstance(ev, p.SetupComplete) for ev in events):
                 return
 
@@ -129,8 +131,14 @@ class Link(SessionState):
             return rcvd[0], self._redact(rcvd[1])
         return 1006, "the connection dropped without a close frame"
 
+    def _setup_config(self) -> Any:
+        """The config the next setup is built from (``update_context`` may have changed it)."""
+        return self.config
+
     def _redact(self, text: str) -> str:
-        return redact(text, self.endpoint.api_key)
+        if self._plan is not None:
+            return self._plan.redact(text)
+        return redact(text, *self.endpoint.secrets())
 
     async def _supervise(self) -> None:
         """Read the current socket; on a close, reconnect (or give up) and read on."""

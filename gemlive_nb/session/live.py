@@ -24,6 +24,7 @@ from ..endpoints import Endpoint
 from ..exceptions import ConfigError, SessionClosed, TurnFailed
 from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
 from . import wire
+from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
 from .inputs import Inputs
 from .link import Link
@@ -35,7 +36,7 @@ __all__ = ["LiveSession"]
 log = logging.getLogger("gemlive_nb.session")
 
 
-class LiveSession(Link, Sender, Inputs):
+class LiveSession(Link, Sender, Inputs, Content):
     """A connected Live session; see the module docstring. Make one with :func:`connect`.
 
     Useful attributes: ``config`` (LiveConfig), ``endpoint`` (Endpoint), ``recording``
@@ -58,6 +59,7 @@ class LiveSession(Link, Sender, Inputs):
         event_buffer: int = 4096,
         tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
         record: bool | str = True,
+        record_frames: bool = False,
     ) -> None:
         check_record(record)
         check_options(
@@ -89,6 +91,10 @@ class LiveSession(Link, Sender, Inputs):
             },
             record=record,
         )
+        if record_frames is not False:
+            if record_frames is not True:
+                raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")
+            self.recording.frames = []
         self.status = "connecting"
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ws: Any = None
@@ -106,6 +112,7 @@ class LiveSession(Link, Sender, Inputs):
         self._waiters: dict[int, asyncio.Future[Turn]] = {}
         self._resend: dict[int, list[tuple[str, float]]] = {}
         self._started_calls: set[str] = set()
+        self._streamed_calls: dict[str, list[dict[str, Any]]] = {}
         self.recording.on_turn_end = self._on_turn_end
         self._partial_frames: list[tuple[str, float]] = []
         self._resamplers: dict[int, Resampler] = {}
@@ -116,7 +123,9 @@ class LiveSession(Link, Sender, Inputs):
         self._received_audio_s = 0.0
         self._received = 0
         self._dropped_reported = float("-inf")
+        # built now so a bad config fails here; each connect builds a fresh LinkPlan
         self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
+        self._plan = None
 
     def _finish(self, error: SessionClosed | None) -> None:
         """The session is over: record why, wake everyone waiting."""
@@ -173,6 +182,7 @@ class LiveSession(Link, Sender, Inputs):
     def _on_frame(self, frame: str | bytes) -> None:
         """One server frame; nothing in it may stop the reader (bad parts become error events)."""
         self._received += 1
+        self.recording.keep_frame("recv", frame)
         try:
             events = p.parse_server_message(frame)
         except Exception as e:  # ProtocolError, or anything a hostile frame provokes
@@ -188,6 +198,13 @@ class LiveSession(Link, Sender, Inputs):
 
     def _on_event(self, event: Any) -> None:
         rec = self.recording
+        if isinstance(event, p.ToolCall) and any(
+            c.will_continue or c.partial_args or (c.id or c.name) in self._streamed_calls
+            for c in event.calls
+        ):  # arguments streamed in pieces: the call is used (and recorded) once it is whole
+            event = self._whole_calls(event)
+            if not event.calls:
+                return
         if type(event) is p.AudioChunk:
             if event.rate > 0:
                 self._received_audio_s += event.duration
@@ -218,6 +235,21 @@ class LiveSession(Link, Sender, Inputs):
         self._started_calls.update(c.id for c in fresh if c.id is not None)
         if self.auto_tools and fresh:
             self.tools.start(p.ToolCall(tuple(fresh), raw=event.raw), self.send_tool_response)
+
+    def _whole_calls(self, event: p.ToolCall) -> p.ToolCall:
+        """The calls of ``event`` whose arguments are complete, streamed pieces assembled."""
+        whole = []
+        for call in event.calls:
+            key = call.id or call.name
+            if call.will_continue or call.partial_args or key in self._streamed_calls:
+                pieces = self._streamed_calls.setdefault(key, [])
+                pieces.extend(call.partial_args)
+                if call.will_continue:
+                    continue
+                args = {**p.assemble_args(self._streamed_calls.pop(key)), **call.args}
+                call = p.FunctionCall(call.id, call.name, args)
+            whole.append(call)
+        return p.ToolCall(tuple(whole), raw=event.raw)
 
     def _on_turn_end(self, turn: Turn) -> None:
         """A turn ended (any status): wake its waiter."""

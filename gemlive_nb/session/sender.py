@@ -133,6 +133,7 @@ class Sender(SessionState):
     async def _send(self, frame: str, audio_s: float = 0.0) -> None:
         if self._error is not None or self._closing:
             raise self._error or SessionClosed(1000, "the session was closed")
+        self.recording.keep_frame("send", frame)
         ws = self._ws
         if ws is not None and not self._writing and not self._outbox and wire.send_now(ws, frame):
             return

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..audio import Resampler
     from ..config import LiveConfig
     from ..conversation import Recording, Turn
-    from ..endpoints import Endpoint
+    from ..endpoints import Endpoint, LinkPlan
     from ..exceptions import SessionClosed
     from ..tools import ToolRegistry
     from .sender import Outbox
@@ -37,6 +37,7 @@ class SessionState:
         _ws: Any
         _ws_options: dict[str, Any]
         _setup: dict[str, Any]
+        _plan: LinkPlan | None
         _outbox: Outbox
         _writing: bool
         _handle: str | None

@@ -22,7 +22,7 @@ executor (the event loop is never blocked), async ones as tasks; a ``toolCallCan
 cancels the task; an exception, an unknown name or a call still running after ``timeout``
 (30 s by default) becomes an error response, so the model is never left waiting. Mark a
 function with :func:`tool` to set ``non_blocking`` (the model keeps talking while it runs) or the
-response ``scheduling``.
+response ``scheduling``. Return a :class:`ToolResult` to send images with the result.
 
 What lives where: ``_declare`` (functions into declarations), ``_registry`` (answering calls)
 and ``_specs`` (checks of declaration dicts given to LiveConfig).
@@ -32,6 +32,14 @@ from __future__ import annotations
 
 from .._plain import json_safe
 from ._declare import ToolSpec, declare, tool
-from ._registry import DEFAULT_TOOL_TIMEOUT, ToolRegistry
+from ._registry import DEFAULT_TOOL_TIMEOUT, ToolRegistry, ToolResult
 
-__all__ = ["DEFAULT_TOOL_TIMEOUT", "ToolRegistry", "ToolSpec", "declare", "json_safe", "tool"]
+__all__ = [
+    "DEFAULT_TOOL_TIMEOUT",
+    "ToolRegistry",
+    "ToolResult",
+    "ToolSpec",
+    "declare",
+    "json_safe",
+    "tool",
+]

@@ -9,6 +9,7 @@ import logging
 import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .._plain import json_safe
@@ -20,6 +21,30 @@ log = logging.getLogger("gemlive_nb.tools")
 # A tool that has not answered after this long gets an error response, so the model (which
 # waits for every BLOCKING call) is never left waiting; LiveSession(tool_timeout=...) changes it.
 DEFAULT_TOOL_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """A tool's answer with media, for models that look at images.
+
+    ``response`` is what a plain return value would be; ``media`` holds images (uint8 arrays,
+    PIL images, JPEG/PNG bytes) sent as the function response's ``parts``.
+
+    Example::
+
+        def snapshot() -> ToolResult:
+            return ToolResult({"taken": True}, media=[camera.frame()])
+    """
+
+    response: Any = None
+    media: tuple[Any, ...] | list[Any] = ()
+
+    def parts(self) -> list[dict[str, Any]]:
+        """The ``parts`` of the function response (``inlineData`` each)."""
+        from ..images import image_bytes
+        from ..protocol import inline_part
+
+        return [inline_part(*image_bytes(m, None, "ToolResult media")) for m in self.media]
 
 
 def wrap_result(value: Any) -> dict[str, Any]:
@@ -150,16 +175,22 @@ class ToolRegistry:
 
         Errors become an error body; only cancellation propagates.
         """
+        return (await self._call(call))[0]
+
+    async def _call(self, call: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The response body and the media ``parts`` (from a :class:`ToolResult`)."""
         fn = self._functions.get(call.name)
         if fn is None:
             known = ", ".join(self.names) or "none"
             return {
                 "error": f"ToolError: unknown tool {call.name!r} — the known tools are: {known}"
-            }
+            }, []
         try:
             kwargs = self._arguments(fn, call.args or {})
             result = await asyncio.wait_for(self._invoke(fn, kwargs), self.timeout)
-            return wrap_result(result)
+            if isinstance(result, ToolResult):
+                return wrap_result(result.response), result.parts()
+            return wrap_result(result), []
         except asyncio.CancelledError:
             raise
         except asyncio.TimeoutError:
@@ -167,10 +198,10 @@ class ToolRegistry:
             return {
                 "error": f"ToolError: {call.name} did not finish within {self.timeout:g} s "
                 "(the session's tool_timeout); it was cancelled"
-            }
+            }, []
         except Exception as e:
             log.info("tool %s raised %s: %s", call.name, type(e).__name__, e)
-            return error_result(e)
+            return error_result(e), []
 
     @staticmethod
     async def _invoke(fn: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
@@ -211,13 +242,15 @@ class ToolRegistry:
 
     async def _run(self, call: Any, key: str, respond: Respond) -> None:
         try:
-            body = await self.call(call)
+            body, parts = await self._call(call)
         except asyncio.CancelledError:
             log.info("tool call %s (%s) cancelled", call.id, call.name)
             return
         finally:
             self._tasks.pop(key, None)
         response: dict[str, Any] = {"id": call.id, "name": call.name, "response": body}
+        if parts:
+            response["parts"] = parts
         fn = self._functions.get(call.name)
         spec = spec_of(fn) if fn is not None else ToolSpec()
         if spec.non_blocking and spec.scheduling:

@@ -522,9 +522,9 @@ def test_validation_errors_name_the_value(kwargs: dict[str, Any], needle: str | 
         ({"generation_config": {"stop_sequences": ["x"]}}, "generation_config.stop_sequences"),
         ({"speech_config": {"multi_speaker_voice_config": {}}}, "multi-speaker"),
         ({"session_resumption": {"transparent": True}}, "Vertex AI only"),
-        ({"explicit_vad_signal": True}, "Vertex AI only"),
+        ({"avatar_config": {"avatar_name": "a"}}, "does not play (audio only)"),
         ({"voice": "Puck", "speech_config": "Kore"}, "voice is given twice ('Puck' and 'Kore'"),
-        ({"input_audio_transcription": {"language_codes": ["de"]}}, "transcription.language_codes"),
+        ({"input_audio_transcription": {"language_codes": [""]}}, "transcription.language_codes"),
     ],
 )
 def test_dict_errors_name_the_key(data: dict[str, Any], needle: str) -> None:

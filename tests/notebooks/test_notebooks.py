@@ -34,6 +34,7 @@ TITLES = {
     4: "tools_and_grounding",
     5: "audio_analysis",
     6: "reliability",
+    7: "beyond_the_basics",
 }
 EMULATOR_ONLY = ("streaming_and_interruption", "reliability")
 KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT")

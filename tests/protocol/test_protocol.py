@@ -30,7 +30,7 @@ SERVER_CASES: list[tuple[str, dict[str, Any], list[p.Event]]] = [
     (
         "setupComplete vertex",
         {"setupComplete": {"sessionId": "s-1", "voiceConsentSignature": "x"}},
-        [p.SetupComplete("s-1")],
+        [p.SetupComplete("s-1", "x")],
     ),
     (
         "modelTurn audio",
@@ -218,18 +218,19 @@ SERVER_CASES: list[tuple[str, dict[str, Any], list[p.Event]]] = [
                 total_tokens=120,
                 response_details={"audio": 20},
                 dialect="vertex",
+                traffic_type="ON_DEMAND",
             )
         ],
     ),
     (
         "voiceActivity",
         {"voiceActivity": {"type": "ACTIVITY_START", "audioOffset": "1.2s"}},
-        [p.VoiceActivity("ACTIVITY_START")],
+        [p.VoiceActivity("ACTIVITY_START", 1.2)],
     ),
     (
         "voiceActivityDetectionSignal",
         {"voiceActivityDetectionSignal": {"vadSignalType": "VAD_SIGNAL_TYPE_EOS"}},
-        [p.VoiceActivity("VAD_SIGNAL_TYPE_EOS")],
+        [p.VoiceActivitySignal("VAD_SIGNAL_TYPE_EOS")],
     ),
     (
         "text, thought, image, code parts in order",

@@ -22,7 +22,7 @@ from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.speech import get_speech
 from gemlive_nb.exceptions import SessionClosed
 from gemlive_nb.session import LiveSession, PlaybackCut, SessionStatus, connect, connect_sync
-from gemlive_nb.session.inputs import png
+from gemlive_nb.session.content import jpeg
 from gemlive_nb.tools import tool
 
 
@@ -299,8 +299,6 @@ async def test_send_video_and_realtime_text(emulator: Emulator) -> None:
         image = np.zeros((8, 12, 3), np.uint8)
         image[:, :, 0] = 255
         await s.send_video(image)
-        decoded = matplotlib.image.imread(io.BytesIO(png(image)), format="png")
-        assert decoded.shape == (8, 12, 3) and decoded[0, 0].tolist() == [1.0, 0.0, 0.0]
         await s.send_video(b"\xff\xd8\xff\xe0fakejpeg")
         with pytest.raises(ValueError, match="HxWx3 uint8"):
             await s.send_video(np.zeros((4, 4, 3), np.float32))
@@ -312,7 +310,11 @@ async def test_send_video_and_realtime_text(emulator: Emulator) -> None:
         for m in record.messages
         if "video" in m.get("realtimeInput", {})
     ]
-    assert [v["mimeType"] for v in videos] == ["image/png", "image/jpeg"]
+    assert [v["mimeType"] for v in videos] == ["image/jpeg", "image/jpeg"]
+    sent = [e for e in s.recording.events if e.get("type") == "video"]
+    decoded = matplotlib.image.imread(io.BytesIO(jpeg(image)), format="jpeg")
+    assert decoded.shape == (8, 12, 3) and sent[0]["bytes"] == len(jpeg(image))
+    assert decoded[0, 0, 0] > 240 and decoded[0, 0, 1:].max() < 16  # red survives JPEG
 
 
 def test_sync_wrappers_outside_a_loop(emulator: Emulator) -> None:

@@ -1,0 +1,56 @@
+"""Images for the Live API: numpy arrays and PIL images as JPEG (Pillow comes with matplotlib).
+
+Example::
+
+    jpeg(np.zeros((120, 160, 3), np.uint8))      # b'\\xff\\xd8…'
+    image_bytes(frame, None, "send_video")        # (data, 'image/jpeg')
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+from .exceptions import AudioError, ConfigError
+
+__all__ = ["image_bytes", "jpeg"]
+
+
+def jpeg(image: np.ndarray, quality: int = 85) -> bytes:
+    """Encode an ``HxWx3`` / ``HxWx4`` / ``HxW`` uint8 array as JPEG (through Pillow)."""
+    from PIL import Image
+
+    if (
+        not isinstance(image, np.ndarray)
+        or image.dtype != np.uint8
+        or image.ndim not in (2, 3)
+        or (image.ndim == 3 and image.shape[2] not in (3, 4))
+    ):
+        shape, dtype = getattr(image, "shape", "?"), getattr(image, "dtype", type(image).__name__)
+        raise AudioError(
+            f"a video frame must be an HxWx3 uint8 array (or JPEG/PNG bytes), got shape "
+            f"{shape} and dtype {dtype} — convert with (frame * 255).astype('uint8')"
+        )
+    picture = Image.fromarray(np.ascontiguousarray(image))
+    if picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")  # JPEG has no alpha
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=quality)
+    return out.getvalue()
+
+
+def image_bytes(frame: Any, mime_type: str | None, what: str) -> tuple[bytes, str]:
+    """``(data, mime_type)`` for an array or PIL image (as JPEG) or JPEG/PNG bytes."""
+    if isinstance(frame, np.ndarray):
+        return jpeg(frame), "image/jpeg"
+    if isinstance(frame, (bytes, bytearray, memoryview)):
+        data = bytes(frame)
+        return data, mime_type or ("image/png" if data[:4] == b"\x89PNG" else "image/jpeg")
+    if hasattr(frame, "save") and hasattr(frame, "mode"):  # a PIL image
+        return jpeg(np.asarray(frame.convert("RGB"))), "image/jpeg"
+    raise ConfigError(
+        f"{what} takes JPEG/PNG bytes, a PIL image or an HxWx3 uint8 array, "
+        f"not {type(frame).__name__}"
+    )

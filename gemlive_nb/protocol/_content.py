@@ -1,0 +1,330 @@
+"""Reading ``serverContent`` (PROTOCOL.md §3): the model's turn, transcripts, grounding, status.
+
+``KNOWN_FIELDS`` names, per wire object, the fields this version reads; anything else on an
+object is kept on its event as ``extra`` (and ``raw``), and an unknown ``serverContent`` key
+becomes an :class:`~gemlive_nb.protocol.Unknown` event — nothing the service sends is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..exceptions import ProtocolError
+from ._codec import _INT64_MAX, _count, _flag, _list, _obj, _opt_flag, _opt_str, decode_b64
+from .constants import OUTPUT_RATE
+from .events import (
+    AudioChunk,
+    CodePart,
+    Event,
+    GenerationComplete,
+    GroundingMetadata,
+    GroundingSource,
+    GroundingSupport,
+    InlineData,
+    InputTranscript,
+    InteractionStatus,
+    InterimInputTranscript,
+    Interrupted,
+    OutputTranscript,
+    TextPart,
+    Transcript,
+    TurnComplete,
+    TurnCompleteReason,
+    Unknown,
+    UrlContextMetadata,
+    UrlStatus,
+    WaitingForInput,
+    Word,
+)
+
+__all__ = ["KNOWN_FIELDS", "extra_fields", "server_content", "wire_seconds"]
+
+# wire object -> the camelCase fields this version reads (the SDK's names; tests/protocol
+# checks these against google-genai's types so a new server field cannot slip by unnoticed)
+KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    "serverContent": frozenset({
+        "modelTurn", "turnComplete", "interrupted", "groundingMetadata", "generationComplete",
+        "inputTranscription", "outputTranscription", "urlContextMetadata", "turnCompleteReason",
+        "waitingForInput", "interimInputTranscription", "interactionStatus",
+    }),
+    "transcription": frozenset({
+        "text", "finished", "languageCode", "speakerLabel", "words", "startOffset", "endOffset",
+    }),
+    "word": frozenset({"word", "startOffset", "endOffset"}),
+    "groundingMetadata": frozenset({
+        "imageSearchQueries", "groundingChunks", "groundingSupports", "retrievalMetadata",
+        "searchEntryPoint", "webSearchQueries", "googleMapsWidgetContextToken",
+        "retrievalQueries", "sourceFlaggingUris",
+    }),
+    "urlContextMetadata": frozenset({"urlMetadata"}),
+}  # fmt: skip
+
+
+def extra_fields(obj: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The entries of ``obj`` that ``KNOWN_FIELDS[kind]`` does not name."""
+    known = KNOWN_FIELDS[kind]
+    return {k: v for k, v in obj.items() if k not in known}
+
+
+_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
+
+
+def wire_seconds(value: Any, path: str) -> float | None:
+    """Seconds from a proto Duration (``"9.5s"``, a number, ``{seconds, nanos}``) or None."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        seconds = _count(value.get("seconds", 0), f"{path}.seconds") or 0
+        nanos = _count(value.get("nanos", 0), f"{path}.nanos") or 0
+        return seconds + nanos / 1e9
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 <= value <= _INT64_MAX and math.isfinite(value):
+            return float(value)
+    elif isinstance(value, str):
+        match = _DURATION_RE.fullmatch(value)
+        if match:
+            return float(match.group(1))
+    raise ProtocolError(f"{path} must be a duration like '9.5s', got {value!r:.40}")
+
+
+def _audio_rate(mime_type: str, path: str) -> int:
+    """The ``rate=`` parameter of an ``audio/pcm`` mime type (24000 when absent)."""
+    for param in mime_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "rate":
+            value = value.strip()
+            if not value.isdecimal() or not 0 < int(value) < 10_000_000:
+                raise ProtocolError(f"{path} has a bad rate {value!r}: expected e.g. rate=24000")
+            return int(value)
+    return OUTPUT_RATE
+
+
+_PCM_MIME_PREFIXES = ("audio/pcm", "audio/l16")
+
+
+def _part_inline(value: Any, part: dict[str, Any], path: str) -> Event:
+    blob = _obj(value, path)
+    mime = _opt_str(blob.get("mimeType"), f"{path}.mimeType") or ""
+    data = decode_b64(blob.get("data") or "", f"{path}.data")
+    if mime.lower().startswith(_PCM_MIME_PREFIXES):
+        return AudioChunk(data, _audio_rate(mime, f"{path}.mimeType"), mime, raw=part)
+    return InlineData(data, mime, raw=part)
+
+
+def _part_text(value: Any, part: dict[str, Any], path: str) -> Event:
+    text = _opt_str(value, path) or ""
+    return TextPart(
+        text, _flag(part.get("thought"), path.rpartition(".")[0] + ".thought"), raw=part
+    )
+
+
+def _part_code(kind: str) -> Callable[[Any, dict[str, Any], str], Event]:
+    def handler(value: Any, part: dict[str, Any], path: str) -> Event:
+        return CodePart(kind, raw=_obj(value, path))
+
+    return handler
+
+
+_PART_HANDLERS: dict[str, Callable[[Any, dict[str, Any], str], Event]] = {
+    "text": _part_text,
+    "inlineData": _part_inline,
+    "executableCode": _part_code("executableCode"),
+    "codeExecutionResult": _part_code("codeExecutionResult"),
+}
+
+Events = list[Event]
+_ContentHandler = Callable[[Any, dict[str, Any], str], Events]
+
+
+def _model_turn(value: Any, content: dict[str, Any], path: str) -> Events:
+    events: Events = []
+    for i, part in enumerate(_list(_obj(value, path).get("parts"), f"{path}.parts")):
+        where = f"{path}.parts[{i}]"
+        part = _obj(part, where)
+        key = next((k for k in part if k in _PART_HANDLERS), None)
+        if key is not None:
+            events.append(_PART_HANDLERS[key](part[key], part, f"{where}.{key}"))
+        elif part:
+            events.append(Unknown(f"modelTurn.parts.{next(iter(part))}", raw=part))
+    return events
+
+
+def _words(value: Any, path: str) -> tuple[Word, ...]:
+    words = []
+    for i, item in enumerate(_list(value, path)):
+        w = _obj(item, f"{path}[{i}]")
+        words.append(
+            Word(
+                _opt_str(w.get("word"), f"{path}[{i}].word") or "",
+                wire_seconds(w.get("startOffset"), f"{path}[{i}].startOffset"),
+                wire_seconds(w.get("endOffset"), f"{path}[{i}].endOffset"),
+            )
+        )
+    return tuple(words)
+
+
+def _transcript(cls: type[Transcript]) -> _ContentHandler:
+    def handler(value: Any, content: dict[str, Any], path: str) -> Events:
+        t = _obj(value, path)
+        return [
+            cls(
+                _opt_str(t.get("text"), f"{path}.text") or "",
+                _opt_flag(t.get("finished"), f"{path}.finished"),
+                language_code=_opt_str(t.get("languageCode"), f"{path}.languageCode"),
+                speaker=_opt_str(t.get("speakerLabel"), f"{path}.speakerLabel"),
+                words=_words(t.get("words"), f"{path}.words"),
+                start=wire_seconds(t.get("startOffset"), f"{path}.startOffset"),
+                end=wire_seconds(t.get("endOffset"), f"{path}.endOffset"),
+                raw=t,
+                extra=extra_fields(t, "transcription"),
+            )
+        ]
+
+    return handler
+
+
+def _flag_event(cls: type[Event]) -> _ContentHandler:
+    def handler(value: Any, content: dict[str, Any], path: str) -> Events:
+        return [cls(raw=content)] if _flag(value, path) else []
+
+    return handler
+
+
+def _turn_complete(value: Any, content: dict[str, Any], path: str) -> Events:
+    if not _flag(value, path):
+        return []
+    reason = _opt_str(content.get("turnCompleteReason"), "serverContent.turnCompleteReason")
+    return [TurnComplete(reason, raw=content)]
+
+
+def _turn_complete_reason(value: Any, content: dict[str, Any], path: str) -> Events:
+    reason = _opt_str(value, path)
+    if not reason or content.get("turnComplete") is True:
+        return []  # said on the TurnComplete event itself
+    return [TurnCompleteReason(reason, raw=content)]
+
+
+def _interaction_status(value: Any, content: dict[str, Any], path: str) -> Events:
+    status = _opt_str(value, path)
+    return [InteractionStatus(status, raw=content)] if status else []
+
+
+def _strings(value: Any, path: str) -> tuple[str, ...]:
+    items = _list(value, path)
+    for i, q in enumerate(items):
+        _opt_str(q, f"{path}[{i}]")
+    return tuple(q for q in items if q is not None)
+
+
+def _grounding_sources(g: dict[str, Any], path: str) -> tuple[GroundingSource, ...]:
+    sources = []
+    for i, chunk in enumerate(_list(g.get("groundingChunks"), f"{path}.groundingChunks")):
+        where = f"{path}.groundingChunks[{i}]"
+        for key, source in _obj(chunk, where).items():  # web | retrievedContext | maps | image
+            if isinstance(source, dict):
+                sources.append(
+                    GroundingSource(
+                        _opt_str(source.get("title"), f"{where}.{key}.title"),
+                        _opt_str(source.get("uri"), f"{where}.{key}.uri"),
+                        _opt_str(source.get("domain"), f"{where}.{key}.domain"),
+                        key,
+                    )
+                )
+                break
+    return tuple(sources)
+
+
+def _grounding_supports(g: dict[str, Any], path: str) -> tuple[GroundingSupport, ...]:
+    supports = []
+    for i, item in enumerate(_list(g.get("groundingSupports"), f"{path}.groundingSupports")):
+        where = f"{path}.groundingSupports[{i}]"
+        s = _obj(item, where)
+        segment = _obj(s.get("segment"), f"{where}.segment")
+        indices = _list(s.get("groundingChunkIndices"), f"{where}.groundingChunkIndices")
+        scores = _list(s.get("confidenceScores"), f"{where}.confidenceScores")
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in indices):
+            raise ProtocolError(f"{where}.groundingChunkIndices must hold integers")
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in scores):
+            raise ProtocolError(f"{where}.confidenceScores must hold numbers")
+        start, end = segment.get("startIndex"), segment.get("endIndex")
+        for name, v in (("startIndex", start), ("endIndex", end)):
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                raise ProtocolError(f"{where}.segment.{name} must be an integer")
+        supports.append(
+            GroundingSupport(
+                _opt_str(segment.get("text"), f"{where}.segment.text"),
+                start,
+                end,
+                tuple(indices),
+                tuple(float(x) for x in scores),
+            )
+        )
+    return tuple(supports)
+
+
+def _grounding(value: Any, content: dict[str, Any], path: str) -> Events:
+    g = _obj(value, path)
+    entry = _obj(g.get("searchEntryPoint"), f"{path}.searchEntryPoint")
+    return [
+        GroundingMetadata(
+            _grounding_sources(g, path),
+            _strings(g.get("webSearchQueries"), f"{path}.webSearchQueries"),
+            _grounding_supports(g, path),
+            _opt_str(entry.get("renderedContent"), f"{path}.searchEntryPoint.renderedContent"),
+            _strings(g.get("retrievalQueries"), f"{path}.retrievalQueries"),
+            _strings(g.get("imageSearchQueries"), f"{path}.imageSearchQueries"),
+            raw=g,
+            extra=extra_fields(g, "groundingMetadata"),
+        )
+    ]
+
+
+def _url_context(value: Any, content: dict[str, Any], path: str) -> Events:
+    body = _obj(value, path)
+    urls = []
+    for i, item in enumerate(_list(body.get("urlMetadata"), f"{path}.urlMetadata")):
+        u = _obj(item, f"{path}.urlMetadata[{i}]")
+        urls.append(
+            UrlStatus(
+                _opt_str(u.get("retrievedUrl"), f"{path}.urlMetadata[{i}].retrievedUrl"),
+                _opt_str(u.get("urlRetrievalStatus"), f"{path}.urlMetadata[{i}].status"),
+            )
+        )
+    return [
+        UrlContextMetadata(tuple(urls), raw=body, extra=extra_fields(body, "urlContextMetadata"))
+    ]
+
+
+# Table order is event order inside one serverContent (the order the service sends them in).
+_CONTENT_HANDLERS: dict[str, _ContentHandler] = {
+    "interimInputTranscription": _transcript(InterimInputTranscript),
+    "inputTranscription": _transcript(InputTranscript),
+    "modelTurn": _model_turn,
+    "outputTranscription": _transcript(OutputTranscript),
+    "interrupted": _flag_event(Interrupted),
+    "generationComplete": _flag_event(GenerationComplete),
+    "groundingMetadata": _grounding,
+    "urlContextMetadata": _url_context,
+    "interactionStatus": _interaction_status,
+    "waitingForInput": _flag_event(WaitingForInput),
+    "turnCompleteReason": _turn_complete_reason,
+    "turnComplete": _turn_complete,
+}
+assert set(_CONTENT_HANDLERS) == KNOWN_FIELDS["serverContent"]
+
+
+def server_content(value: Any, path: str) -> Events:
+    """The events of one ``serverContent`` object, in the order the service means them."""
+    content = _obj(value, path)
+    events: Events = []
+    for key, handler in _CONTENT_HANDLERS.items():
+        if key in content:
+            events.extend(handler(content[key], content, f"{path}.{key}"))
+    for key, item in extra_fields(content, "serverContent").items():
+        events.append(
+            Unknown(f"serverContent.{key}", raw=item if isinstance(item, dict) else {key: item})
+        )
+    return events

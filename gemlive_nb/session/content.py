@@ -1,0 +1,186 @@
+"""Richer inputs: multi-turn content and history, context updates, video frames.
+
+Example::
+
+    await s.send_turns([("user", "My name is Ada."), ("model", "Hello Ada!")],
+                       turn_complete=False)                 # seed the history
+    await s.update_context(system_instruction="Answer in French.")
+    await s.send_video(frame)                               # an HxWx3 uint8 array → JPEG
+    await s.stream_video(frames, fps=1)                     # paced, one frame a second
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import Any
+
+from .. import protocol as p
+from ..catalog import MODELS, Model, bare_model
+from ..conversation import Turn
+from ..exceptions import ConfigError
+from ..images import image_bytes as _image_bytes
+from ..images import jpeg
+from ..tools import declare
+from .state import SessionState
+
+__all__ = ["Content", "jpeg"]  # jpeg: re-exported from ..images
+
+ROLES = ("user", "model")
+
+
+def _part(item: Any, where: str) -> dict[str, Any]:
+    if isinstance(item, str):
+        return {"text": item}
+    if isinstance(item, Mapping):
+        return p.normalize_keys(dict(item))
+    data, mime = _image_bytes(item, None, where)
+    return p.inline_part(data, mime)
+
+
+def _turn(item: Any, i: int) -> dict[str, Any]:
+    """``(role, content)``, ``{"role", "parts"}`` or plain text (a user turn) → wire turn."""
+    if isinstance(item, str):
+        return {"role": "user", "parts": [{"text": item}]}
+    if isinstance(item, Mapping):
+        turn = p.normalize_keys(dict(item))
+        role, parts = turn.get("role", "user"), turn.get("parts")
+        if parts is None:
+            raise ConfigError(
+                f"turns[{i}] needs 'parts' (e.g. [{{'text': 'Hi'}}]), got {item!r:.60}"
+            )
+    elif isinstance(item, tuple) and len(item) == 2:
+        role, content = item
+        parts = content if isinstance(content, list) else [content]
+    else:
+        raise ConfigError(
+            f"turns[{i}] must be text, (role, content) or {{'role', 'parts'}}, not {item!r:.60}"
+        )
+    if role not in ROLES:
+        raise ConfigError(f"turns[{i}] role must be 'user' or 'model', not {role!r}")
+    return {"role": role, "parts": [_part(x, f"turns[{i}]") for x in parts]}
+
+
+class Content(SessionState):
+    """Multi-turn content, context updates and video for :class:`LiveSession` (a mixin)."""
+
+    def _model_entry(self) -> Model | None:
+        return MODELS.get(bare_model(self.config.model or self.endpoint.model or ""))
+
+    async def send_turns(self, turns: Iterable[Any], turn_complete: bool = True) -> Turn | None:
+        """Send several turns at once (``clientContent``): history, images, the user's question.
+
+        Each turn is text (a user turn), ``(role, content)`` with role ``'user'``/``'model'``
+        and content a str, an image (uint8 array, PIL image, JPEG/PNG bytes), a part dict or a
+        list of those, or a wire ``{'role', 'parts'}`` dict. ``turn_complete=False`` only adds
+        them to the context (history seeding); otherwise the model answers and the new Turn is
+        returned. Models that take ``clientContent`` only as initial history (3.1) need
+        ``seed_history=True`` and must be seeded before the first turn.
+
+        Example::
+
+            await s.send_turns([("user", "I'm Ada."), ("model", "Hi Ada!")], turn_complete=False)
+            turn = await s.send_turns([("user", ["What is this?", image])])
+        """
+        if isinstance(turns, (str, Mapping)):
+            turns = [turns]
+        wire = [_turn(item, i) for i, item in enumerate(turns)]
+        if not wire:
+            raise ConfigError("send_turns needs at least one turn")
+        model = self._model_entry()
+        if model is not None and not model.client_content_after_first_turn:
+            if not self.config.seed_history:
+                raise ConfigError(
+                    f"{model.name!r} takes turns only as initial history: connect with "
+                    "seed_history=True and send them before the first question"
+                )
+            if any(t.status != "pending" for t in self.recording.turns):
+                raise ConfigError(
+                    f"{model.name!r} takes history only before the first turn — send text with "
+                    "s.ask() / s.send_realtime_text() now"
+                )
+        frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
+        texts = [x["text"] for x in wire[-1]["parts"] if isinstance(x.get("text"), str)]
+        self.recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
+        if not turn_complete or wire[-1]["role"] != "user":
+            self._partial_frames.append((frame, 0.0))
+            await self._send(frame)
+            return None
+        turn = self.recording.begin_turn(user_text=" ".join(texts) or None)
+        self._resend[turn.index] = [*self._partial_frames, (frame, 0.0)]
+        self._partial_frames = []
+        await self._send(frame)
+        self.recording.mark_user_end()
+        return turn
+
+    async def update_context(
+        self, system_instruction: str | None = None, tools: Iterable[Any] | None = None
+    ) -> None:
+        """Change the system instruction and/or the tools mid-session (``contextUpdate``).
+
+        Checked like a config (tool names, what the model allows); a reconnect keeps the new
+        context. ``tools`` replaces the whole list (Python functions or declaration dicts).
+
+        Example::
+
+            await s.update_context(system_instruction="From now on, answer in French.")
+        """
+        changes: dict[str, Any] = {}
+        if system_instruction is not None:
+            changes["system_instruction"] = system_instruction
+        if tools is not None:
+            changes["tools"] = tuple(tools)
+        if not changes:
+            raise ConfigError("update_context needs system_instruction= or tools=")
+        config = self.config.replace(**changes)
+        setup = config.to_setup(self.endpoint.model, self.endpoint.dialect, declare)["setup"]
+        text = None
+        if system_instruction is not None:
+            parts = (setup.get("systemInstruction") or {}).get("parts") or [{"text": ""}]
+            text = parts[0]["text"]
+        wire_tools = list(setup.get("tools") or []) if tools is not None else None
+        message = p.context_update(system_instruction=text, tools=wire_tools)
+        for tool in config.tools:
+            self.tools.add(tool)
+        self.config = config
+        self._setup = {"setup": setup}
+        self.recording.log("send", "context_update", **{k: str(v) for k, v in changes.items()})
+        await self._send(p.dumps(message))
+
+    async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
+        """Send one video frame: an ``HxWx3`` uint8 array or PIL image (sent as JPEG), or
+        JPEG/PNG bytes. Keep to about one frame per second (see :meth:`stream_video`)."""
+        data, mime = _image_bytes(frame, mime_type, "send_video")
+        self.recording.log("send", "video", bytes=len(data), mime_type=mime)
+        await self._send(p.dumps(p.realtime_video(data, mime)))
+
+    async def stream_video(
+        self, frames: Iterable[Any] | AsyncIterable[Any], fps: float = 1.0
+    ) -> int:
+        """Send ``frames`` paced at ``fps`` frames a second (on a steady clock, so a slow frame
+        does not delay the rest); returns how many were sent.
+
+        Example::
+
+            await s.stream_video(camera_frames(), fps=1)
+        """
+        if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps <= 30:
+            raise ConfigError(f"fps must be a number from 0 (excluded) to 30, not {fps!r}")
+        loop = asyncio.get_running_loop()
+        start, sent = loop.time(), 0
+
+        async def pace_and_send(frame: Any) -> None:
+            nonlocal sent
+            delay = start + sent / fps - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await self.send_video(frame)
+            sent += 1
+
+        if isinstance(frames, AsyncIterable):
+            async for frame in frames:
+                await pace_and_send(frame)
+        else:
+            for frame in frames:
+                await pace_and_send(frame)
+        return sent

@@ -1,0 +1,184 @@
+"""The newer Live API surface against the emulator: setup options it must accept and record."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import numpy as np
+import pytest
+
+import gemlive_nb as gl
+from gemlive_nb.emulator import Emulator
+
+FULL_SETUP: dict[str, Any] = {
+    "transcribe_input": {"language_codes": ["en-US"], "word_timestamp": True, "diarization": True},
+    "transcribe_output": {"language_hints": ["en-US"], "mode": "verbatim"},
+    "seed_history": True,
+    "safety_settings": [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"}],
+    "labels": {"notebook": "surface"},
+}
+
+
+async def test_the_emulator_takes_every_new_setup_field(emulator: Emulator) -> None:
+    before = len(emulator.sessions)
+    async with gl.connect(endpoint=emulator.google_url(), **FULL_SETUP) as s:
+        turn = await s.ask("Hello")
+        assert turn.status == "answered"
+    setup = emulator.sessions[before].setup
+    assert setup is not None
+    assert setup["inputAudioTranscription"] == {
+        "languageCodes": ["en-US"], "wordTimestamp": True, "diarization": True,
+    }  # fmt: skip
+    assert setup["outputAudioTranscription"] == {
+        "languageHints": {"languageCodes": ["en-US"]}, "mode": "VERBATIM",
+    }  # fmt: skip
+    assert setup["historyConfig"] == {"initialHistoryInClientContent": True}
+    assert setup["labels"] == {"notebook": "surface"}
+    assert setup["safetySettings"][0]["threshold"] == "BLOCK_ONLY_HIGH"
+
+
+async def test_a_recording_can_keep_the_wire_frames(emulator: Emulator, tmp_path: Any) -> None:
+    async with gl.connect(endpoint=emulator.google_url(), record_frames=True) as s:
+        await s.ask("Hello")
+    frames = s.recording.frames
+    assert frames is not None
+    assert frames[0]["dir"] == "send" and '"setup"' in frames[0]["frame"]
+    recv = [f["frame"] for f in frames if f["dir"] == "recv"]
+    assert "setupComplete" in recv[0] and any("turnComplete" in f for f in recv)
+    assert any('"clientContent"' in f["frame"] or '"realtimeInput"' in f["frame"]
+               for f in frames if f["dir"] == "send")  # fmt: skip
+    loaded = gl.Recording.load(s.recording.save(tmp_path / "rec"))
+    assert loaded.frames == frames
+    async with gl.connect(endpoint=emulator.google_url()) as plain:
+        await plain.ask("Hi")
+    assert plain.recording.frames is None  # off by default: frames can be large
+
+
+def get_weather(city: str) -> dict:
+    """Current weather for a city.
+
+    Args:
+        city: The city name.
+    """
+    return {"city": city, "temp_c": 21}
+
+
+async def test_update_context_changes_instruction_and_tools_mid_session(emulator: Emulator) -> None:
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        record = emulator.sessions[-1]
+        first = await s.ask("What's the weather in Paris?")
+        assert first.tool_calls == []  # no tools yet
+        await s.update_context(system_instruction="Answer briefly.", tools=[get_weather])
+        second = await s.ask("What's the weather in Paris?")
+        assert [c["name"] for c in second.tool_calls] == ["get_weather"]
+        assert s.config.system_instruction == "Answer briefly."
+        with pytest.raises(gl.ConfigError, match="update_context needs"):
+            await s.update_context()
+        with pytest.raises(gl.ConfigError):
+            await s.update_context(tools=[{"name": "bad name!"}])
+    updates = [m["contextUpdate"] for m in record.messages if "contextUpdate" in m]
+    assert len(updates) == 1
+    assert updates[0]["systemInstruction"]["parts"][0]["text"] == "Answer briefly."
+    declared = updates[0]["tools"]["tools"][0]["functionDeclarations"]
+    assert [d["name"] for d in declared] == ["get_weather"]
+
+
+async def test_send_turns_seeds_history_with_images(emulator: Emulator) -> None:
+    image = np.zeros((4, 6, 3), np.uint8)
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        record = emulator.sessions[-1]
+        seeded = await s.send_turns(
+            [("user", "My name is Ada."), ("model", "Nice to meet you, Ada!")], turn_complete=False
+        )
+        assert seeded is None
+        turn = await s.send_turns([("user", ["What is my name?", image])])
+        assert turn is not None
+        await s.wait_turn(turn, timeout=30)
+        assert turn.status == "answered" and "Ada" in turn.transcript
+        with pytest.raises(gl.ConfigError, match="role must be 'user' or 'model'"):
+            await s.send_turns([("system", "x")])
+    contents = [m["clientContent"] for m in record.messages if "clientContent" in m]
+    assert [t["role"] for t in contents[0]["turns"]] == ["user", "model"]
+    parts = contents[1]["turns"][0]["parts"]
+    assert parts[0] == {"text": "What is my name?"}
+    assert parts[1]["inlineData"]["mimeType"] == "image/jpeg"
+
+
+async def test_history_only_models_need_seed_history_and_no_turn_yet(emulator: Emulator) -> None:
+    model = "gemini-3.1-flash-live-preview"
+    async with gl.connect(endpoint=emulator.google_url(), model=model) as s:
+        with pytest.raises(gl.ConfigError, match="seed_history=True"):
+            await s.send_turns([("user", "Hi")], turn_complete=False)
+    async with gl.connect(endpoint=emulator.google_url(), model=model, seed_history=True) as s:
+        await s.send_turns([("user", "My name is Ada."), ("model", "Hi Ada.")], turn_complete=False)
+        turn = await s.ask("What is my name?")
+        assert turn.status == "answered"
+        with pytest.raises(gl.ConfigError, match="only before the first turn"):
+            await s.send_turns([("user", "more")], turn_complete=False)
+
+
+async def test_stream_video_paces_frames(emulator: Emulator) -> None:
+    frames = [np.full((4, 4, 3), i * 40, np.uint8) for i in range(4)]
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        record = emulator.sessions[-1]
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        assert await s.stream_video(frames, fps=20) == 4
+        elapsed = loop.time() - t0
+        with pytest.raises(gl.ConfigError, match="fps"):
+            await s.stream_video(frames, fps=0)
+        await s.ask("Hello")  # the frames went out before this turn
+    assert elapsed >= 3 / 20  # paced: the 4th frame waits for its slot
+    videos = [m for m in record.messages if "video" in m.get("realtimeInput", {})]
+    assert len(videos) == 4
+
+
+async def test_streamed_function_call_arguments_run_the_tool_once_whole() -> None:
+    pieces = [
+        {"id": "w1", "name": "get_weather", "willContinue": True,
+         "partialArgs": [{"jsonPath": "$.city", "stringValue": "Pa", "willContinue": True}]},
+        {"id": "w1", "name": "get_weather", "willContinue": True,
+         "partialArgs": [{"jsonPath": "$.city", "stringValue": "ris"}]},
+        {"id": "w1", "name": "get_weather"},
+    ]  # fmt: skip
+    script = [
+        {"expect": "setup"},
+        {"send": {"setupComplete": {}}},
+        {"expect": "clientContent"},
+        {"send": [{"toolCall": {"functionCalls": [piece]}} for piece in pieces]},
+        {"expect": {"toolResponse": {"functionResponses": [
+            {"id": "w1", "name": "get_weather", "response": {"city": "Paris", "temp_c": 21}}]}}},
+        {"send": [{"serverContent": {"outputTranscription": {"text": "21 degrees."}}},
+                  {"serverContent": {"turnComplete": True}}]},
+    ]  # fmt: skip
+    with Emulator(script=script) as emu:
+        async with gl.connect(endpoint=emu.google_url(), tools=[get_weather]) as s:
+            turn = await s.ask("Weather in Paris?", timeout=10)
+    assert turn.tool_calls == [{"id": "w1", "name": "get_weather", "args": {"city": "Paris"}}]
+    assert [r["response"] for r in turn.tool_results] == [{"city": "Paris", "temp_c": 21}]
+    assert turn.output_transcript == "21 degrees."
+
+
+def snapshot() -> gl.tools.ToolResult:
+    """Take a picture with the camera."""
+    return gl.tools.ToolResult({"taken": True}, media=[np.zeros((6, 8, 3), np.uint8)])
+
+
+async def test_a_tool_can_answer_with_images() -> None:
+    script = [
+        {"expect": "setup"},
+        {"send": {"setupComplete": {}}},
+        {"expect": "clientContent"},
+        {"send": {"toolCall": {"functionCalls": [{"id": "s1", "name": "snapshot", "args": {}}]}}},
+        {"expect": {"toolResponse": {"functionResponses": [{
+            "id": "s1", "name": "snapshot", "response": {"taken": True},
+            "parts": [{"inlineData": {"mimeType": "image/jpeg"}}]}]}}},
+        {"send": [{"serverContent": {"outputTranscription": {"text": "A dark room."}}},
+                  {"serverContent": {"turnComplete": True}}]},
+    ]  # fmt: skip
+    with Emulator(script=script) as emu:
+        async with gl.connect(endpoint=emu.google_url(), tools=[snapshot]) as s:
+            turn = await s.ask("What does the camera see?", timeout=10)
+    assert turn.output_transcript == "A dark room."
+    assert turn.tool_results[0]["parts"][0]["inlineData"]["data"].startswith("/9j/")  # JPEG
