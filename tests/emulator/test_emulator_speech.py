@@ -409,3 +409,15 @@ def test_any_text_synthesizes_and_reads_back(text: str, voice: str, code: str) -
     assert audio.dtype == np.int16 and audio.ndim == 1
     if audio.size:
         assert speech.transcribe(to_mic(audio), code) == text.strip()
+
+
+def test_two_clips_spoken_one_after_the_other_read_back_as_two_sentences() -> None:
+    # a user who says two sentences with a short pause is transcribed like the service does it:
+    # one utterance, the sentences separated by a space (not "lights.And", which the client's
+    # turn model would rightly take for two utterances)
+    s = synth.Synthesizer()
+    first = s.render("Turn on the lights.", "Kore", "en-US")
+    second = s.render("And close the door.", "Kore", "en-US")
+    pause = np.zeros(SR // 2, np.int16)
+    both = np.concatenate([first, pause, second])
+    assert synth.decode_text(both, SR) == "Turn on the lights. And close the door."

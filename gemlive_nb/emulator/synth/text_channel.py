@@ -171,10 +171,17 @@ def decode_text(samples: np.ndarray, rate: int) -> str:
     breaks = np.flatnonzero(np.diff(pos) > 2 * step)
     starts = np.concatenate([[pos[0]], pos[breaks + 1]])
     ends = np.concatenate([pos[breaks], [pos[-1]]]) + 1
-    pieces = []
+    out = ""
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         if b - a >= (_PREAMBLE + 6) * step:
             text = _read_region(power, purity, a, b, step)
             if text:
-                pieces.append(text)
-    return "".join(pieces).strip()
+                out += " " + text if _new_sentence(out, text) else text
+    return out.strip()
+
+
+def _new_sentence(before: str, text: str) -> bool:
+    """A phrase that starts a sentence of another clip: a phrase of the same clip carries its
+    own leading space, one from a clip spoken after it does not (the service's transcripts put
+    a space between sentences)."""
+    return before[-1:] in (".", "!", "?") and text[:1].isupper()
