@@ -106,20 +106,7 @@ class Explorer {
     this.playing = "";
     this.seed = (Math.random() * 2 ** 32) >>> 0;
     this.request = 0;
-    this.build();
-    this.render();
-    this.onChange = () => this.render();
-    this.onMsg = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
-    for (const name of ["cards", "style_filter", "search", "sort_key", "pinned", "blind", "favourites", "status", "text", "language"])
-      model.on(`change:${name}`, this.onChange);
-    model.on("msg:custom", this.onMsg);
-    const registry = /** @type {any} */ (window).__gemliveExplorer ?? { plays: [], explorers: [] };
-    /** @type {any} */ (window).__gemliveExplorer = registry;
-    registry.explorers.push(this);
-    this.log = registry.plays;
-  }
-
-  build() {
+    // the controls, created here so their types are never undefined
     const m = this.model;
     this.root.classList.add("gx-root");
     const top = el("div", "gx-row");
@@ -167,6 +154,16 @@ class Explorer {
     this.grid = el("div", "gx-grid");
     this.favLine = el("div", "gx-favourites");
     this.root.append(top, tools, this.statusLine, this.grid, this.favLine);
+    this.render();
+    this.onChange = () => this.render();
+    this.onMsg = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
+    for (const name of ["cards", "style_filter", "search", "sort_key", "pinned", "blind", "favourites", "status", "text", "language"])
+      model.on(`change:${name}`, this.onChange);
+    model.on("msg:custom", this.onMsg);
+    const registry = /** @type {any} */ (window).__gemliveExplorer ?? { plays: [], explorers: [] };
+    /** @type {any} */ (window).__gemliveExplorer = registry;
+    registry.explorers.push(this);
+    this.log = registry.plays;
   }
 
   /** @param {string} name @param {any} value */

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 2cda222ed57bceb57815a3768eef318a15afc7efd2ba108e3643b8192698a0c7
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 0fad2a093df503c5d2bccc6963aa24d4a2e51fe5cd7ed494adb39f8b6624d06f
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
@@ -82,22 +82,6 @@ var Explorer = class {
     this.playing = "";
     this.seed = Math.random() * 2 ** 32 >>> 0;
     this.request = 0;
-    this.build();
-    this.render();
-    this.onChange = () => this.render();
-    this.onMsg = (msg, buffers) => this.receive(msg, buffers ?? []);
-    for (const name of ["cards", "style_filter", "search", "sort_key", "pinned", "blind", "favourites", "status", "text", "language"])
-      model.on(`change:${name}`, this.onChange);
-    model.on("msg:custom", this.onMsg);
-    const registry = (
-      /** @type {any} */
-      window.__gemliveExplorer ?? { plays: [], explorers: [] }
-    );
-    window.__gemliveExplorer = registry;
-    registry.explorers.push(this);
-    this.log = registry.plays;
-  }
-  build() {
     const m = this.model;
     this.root.classList.add("gx-root");
     const top = el("div", "gx-row");
@@ -160,6 +144,19 @@ var Explorer = class {
     this.grid = el("div", "gx-grid");
     this.favLine = el("div", "gx-favourites");
     this.root.append(top, tools, this.statusLine, this.grid, this.favLine);
+    this.render();
+    this.onChange = () => this.render();
+    this.onMsg = (msg, buffers) => this.receive(msg, buffers ?? []);
+    for (const name of ["cards", "style_filter", "search", "sort_key", "pinned", "blind", "favourites", "status", "text", "language"])
+      model.on(`change:${name}`, this.onChange);
+    model.on("msg:custom", this.onMsg);
+    const registry = (
+      /** @type {any} */
+      window.__gemliveExplorer ?? { plays: [], explorers: [] }
+    );
+    window.__gemliveExplorer = registry;
+    registry.explorers.push(this);
+    this.log = registry.plays;
   }
   /** @param {string} name @param {any} value */
   save(name, value) {
