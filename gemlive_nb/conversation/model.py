@@ -145,7 +145,8 @@ class Conversation:
 
     def _spoken_turn(self, t: float) -> Turn:
         """The turn a newly heard utterance goes to: the oldest open one still waiting for words
-        (a clip, or a turn a reply or an interruption opened), else a new one."""
+        (a clip, or a turn a reply or an interruption opened), else a new one.
+        """
         for turn in self.open:
             if turn.user_text is None and not turn.input_transcript:
                 return turn
@@ -267,7 +268,8 @@ class Conversation:
         """The server cut a reply; returns the turn it cut: the reply being generated, else the
         oldest turn waiting for its reply, else ``playing`` (an ended turn whose audio still
         plays — ``interrupted`` may follow ``turnComplete``), else a new turn for the utterance
-        whose reply was cut before we saw any of it."""
+        whose reply was cut before we saw any of it.
+        """
         self._last_server_t = t
         heads = [tr for tr in self.open if tr.index not in self._interrupting]
         answering = [tr for tr in heads if _has_output(tr)]
@@ -343,7 +345,8 @@ class Conversation:
     def retry(self, turn: Turn, t: float, cause: str = "a reconnect") -> bool:
         """``turn`` is about to be asked again on a new connection after ``cause`` (e.g.
         "goAway"). False (and the turn failed) when it was already asked again
-        ``max_reasks`` times."""
+        ``max_reasks`` times.
+        """
         if turn.retries >= self.max_reasks:
             self.fail(
                 turn,
@@ -366,7 +369,8 @@ class Conversation:
 
     def fail(self, turn: Turn, error: str, t: float) -> None:
         """End an open turn that will get no reply (its input could not be re-sent, the reader
-        stopped, or it was re-asked too often)."""
+        stopped, or it was re-asked too often).
+        """
         turn.error = error
         self._end(turn, "failed", t)
 

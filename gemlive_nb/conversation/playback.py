@@ -68,7 +68,8 @@ class Playback:
 
     def cut(self, turn: Turn, t: float) -> int:
         """How many samples of ``turn``'s reply were heard when it was cut at ``t``; what was
-        delivered after that was flushed by the player and never counts as played."""
+        delivered after that was flushed by the player and never counts as played.
+        """
         start = self.stream_start.get(turn.index)
         if start is None:  # nothing was said yet
             return 0

@@ -122,7 +122,8 @@ class Recording:
 
     def keep_frame(self, direction: str, frame: str | bytes, t: float | None = None) -> None:
         """Keep one wire frame as sent or received, if this recording keeps frames
-        (``frames`` is a list: ``connect(record_frames=True)``); saved as ``frames.jsonl``."""
+        (``frames`` is a list: ``connect(record_frames=True)``); saved as ``frames.jsonl``.
+        """
         if self.frames is None:
             return
         text = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
@@ -236,7 +237,8 @@ class Recording:
     def on_event(self, event: Any, t: float | None = None) -> Turn | tuple[Turn, int] | None:
         """Record a server event; returns the Turn it ended on TurnComplete, a cut position
         ``(turn, samples_kept)`` on an interruption, else None. Turns that end otherwise (a
-        quiet period, the next reply) are reported through :attr:`ended`."""
+        quiet period, the next reply) are reported through :attr:`ended`.
+        """
         t = self.now() if t is None else t
         conv = self.conversation
         if isinstance(event, p.AudioChunk):
@@ -329,7 +331,8 @@ class Recording:
     def retry_turn(self, turn: Turn, cause: str = "a reconnect") -> bool:
         """Drop the partial reply of an open turn about to be asked again; False (and the turn
         failed) once it was asked again too often (see the turn model). ``cause`` names why
-        (``"goAway"``, a close) for the error."""
+        (``"goAway"``, a close) for the error.
+        """
         self.playback.forget(turn)
         return self.conversation.retry(turn, self.now(), cause)
 
@@ -421,7 +424,8 @@ class Recording:
         """Write input.wav, output.wav, stereo.wav, events.jsonl, transcript.srt,
         transcript.vtt and manifest.json into ``directory`` (created if needed).
 
-        The WAV files are written only when the recording keeps audio (``record=True``)."""
+        The WAV files are written only when the recording keeps audio (``record=True``).
+        """
         return store.save(self, directory)
 
     @classmethod

@@ -28,7 +28,8 @@ class Track:
 
     def add(self, samples: np.ndarray, at: float) -> int:
         """Place ``samples`` starting at ``at`` seconds (or right after the previous chunk);
-        returns the start offset in samples."""
+        returns the start offset in samples.
+        """
         start = max(round(at * self.rate), self.end)
         if self.end and start <= self.end + _JOIN_S * self.rate:
             start = self.end
@@ -52,7 +53,8 @@ class Track:
     def render(self, length: int | None = None) -> np.ndarray:
         """The whole track as one int16 array (silence in the gaps), padded to ``length``.
 
-        Empty when the track keeps no samples."""
+        Empty when the track keeps no samples.
+        """
         if not self.keep:
             return np.zeros(0, np.int16)
         out = np.zeros(max(self.end, length or 0), np.int16)

@@ -122,7 +122,8 @@ class Turn:
 
     def add_audio(self, samples: np.ndarray) -> None:
         """Append reply samples (24 kHz int16); past ``max_reply_samples`` they are dropped
-        and counted in ``dropped_samples``."""
+        and counted in ``dropped_samples``.
+        """
         room = max(0, self.max_reply_samples - (self.received_samples - self.dropped_samples))
         self.received_samples += len(samples)
         if len(samples) > room:
@@ -139,7 +140,8 @@ class Turn:
 
     def cut(self, at: int) -> None:
         """Keep only the first ``at`` samples of the reply (what was heard), and the transcript
-        pieces that arrived before the audio that was cut (an estimate of the words heard)."""
+        pieces that arrived before the audio that was cut (an estimate of the words heard).
+        """
         samples = self.audio.samples[: max(0, at)]
         self._chunks = [samples] if len(samples) else []
         self.cut_sample = len(samples)
@@ -207,7 +209,8 @@ class Turn:
     def transcript(self) -> str:
         """The model's words as heard: after a barge-in, the output-transcript pieces that
         arrived with the audio played before the cut (an estimate: the service does not say
-        which word was playing); otherwise everything (:attr:`transcript_full`)."""
+        which word was playing); otherwise everything (:attr:`transcript_full`).
+        """
         if self.heard_transcript is not None:
             return self.heard_transcript
         return self.transcript_full

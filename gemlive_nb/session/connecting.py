@@ -1,5 +1,6 @@
 """``connect()`` / ``connect_sync()``: resolve config and endpoint, start the embedded
-emulator when no key is configured, open a :class:`LiveSession`."""
+emulator when no key is configured, open a :class:`LiveSession`.
+"""
 
 from __future__ import annotations
 

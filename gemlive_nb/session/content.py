@@ -149,7 +149,8 @@ class Content(SessionState):
 
     async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
         """Send one video frame: an ``HxWx3`` uint8 array or PIL image (sent as JPEG), or
-        JPEG/PNG bytes. Keep to about one frame per second (see :meth:`stream_video`)."""
+        JPEG/PNG bytes. Keep to about one frame per second (see :meth:`stream_video`).
+        """
         data, mime = _image_bytes(frame, mime_type, "send_video")
         self.recording.log("send", "video", bytes=len(data), mime_type=mime)
         await self._send(p.dumps(p.realtime_video(data, mime)))

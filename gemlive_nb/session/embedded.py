@@ -31,7 +31,8 @@ def _running(emu: Any) -> bool:
 
 def embedded_emulator(dialect: str) -> Any:
     """The process-wide emulator for ``dialect`` (an EmulatorProcess), started — or restarted,
-    when its process has died — on demand."""
+    when its process has died — on demand.
+    """
     from ..emulator.process import EmulatorProcess
 
     with _emulator_lock:

@@ -181,7 +181,8 @@ class Inputs(SessionState):
 
     async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
         """Wait until ``turn`` ends (any status but ``"pending"``); returns it, or raises
-        :class:`~gemlive_nb.exceptions.TurnFailed` when it failed."""
+        :class:`~gemlive_nb.exceptions.TurnFailed` when it failed.
+        """
         if not isinstance(turn, Turn):
             raise ConfigError(f"wait_turn takes a Turn (from send_text/ask), not {turn!r:.40}")
         check_timeout(timeout)

@@ -61,7 +61,8 @@ class Link(SessionState):
 
     def _reader_ended(self, task: asyncio.Future[None]) -> None:
         """The reader must never end while the session is open: if it does, say why and raise
-        that cause in every pending ``ask()`` at once."""
+        that cause in every pending ``ask()`` at once.
+        """
         if task.cancelled() or self.status == "closed" or self._closing:
             return
         error = task.exception()
@@ -71,7 +72,8 @@ class Link(SessionState):
 
     async def _open(self) -> Any:
         """Build a fresh link plan (a Vertex OAuth token is refreshed on every connect), open a
-        socket through it, send setup (with the resumption handle) and wait for setupComplete."""
+        socket through it, send setup (with the resumption handle) and wait for setupComplete.
+        """
         try:
             plan = await LinkPlan.abuild(self.endpoint, self._setup_config(), declare)
         except ConfigError as e:  # the OAuth token source failed: fatal, named, redacted
@@ -195,7 +197,8 @@ class Link(SessionState):
 
     def _resume_turns(self, cause: str) -> None:
         """Ask again every turn left open by the broken connection (see the module doc), at
-        most ``MAX_REASKS`` times each."""
+        most ``MAX_REASKS`` times each.
+        """
         self.tools.cancel_all()
         frames: list[tuple[str, float]] = []
         for turn in self.recording.open_turns:
