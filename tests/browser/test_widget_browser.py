@@ -136,8 +136,7 @@ def lab_run(
         result["kernel"] = json.loads(Path(out + ".json").read_text())
         result["received"] = np.fromfile(out + ".pcm", dtype="<i2")
         nb.run_cell(4)
-        nb.save()
-        page.wait_for_timeout(500)
+        nb.save()  # resolves once the server has written the file
         result["saved"] = nb_path.read_text()
         result["page_errors"] = list(nb.errors)
         yield result
