@@ -53,7 +53,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import protocol as p
-from .events import plain
+from .._plain import json_safe
 from .grounding import grounding_record
 from .turn import Turn, TurnStatus
 
@@ -229,7 +229,8 @@ class Conversation:
         """The model called tools (they belong to the reply being generated)."""
         turn = self.reply_turn(t)
         turn.tool_calls.extend(
-            {"id": c.id, "name": c.name, "args": plain(c.args)} for c in event.calls
+            {"id": c.id, "name": c.name, "args": json_safe(c.args, bytes_as="size")}
+            for c in event.calls
         )
         return turn
 
