@@ -41,4 +41,3 @@ def event_record(event: Any) -> dict[str, Any]:
             continue
         out[f.name] = json_safe(getattr(event, f.name), bytes_as="size")
     return out
-
