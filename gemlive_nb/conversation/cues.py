@@ -16,13 +16,13 @@ _MIN_S = 0.5  # shortest cue (typed text, a few words)
 
 
 def cues(rec: Recording) -> list[Cue]:
-    """Subtitle cues ``(start, end, speaker, text)`` for the user and the model, in time order
-    and never overlapping.
+    """Subtitle cues ``(start, end, speaker, text)`` for the user and the model, in time order.
 
-    A spoken turn's cue spans its speech (as the voice-activity detector or the server found
-    it); a clip's spans the clip; typed text gets a short cue when it was sent. The model's cue
-    spans the reply audio as heard and holds the words heard (an interrupted reply stops at the
-    cut). A cue that would run into the next one ends where the next one starts.
+    Cues never overlap. A spoken turn's cue spans its speech (as the voice-activity detector
+    or the server found it); a clip's spans the clip; typed text gets a short cue when it was
+    sent. The model's cue spans the reply audio as heard and holds the words heard (an
+    interrupted reply stops at the cut). A cue that would run into the next one ends where the
+    next one starts.
     """
     raw: list[Cue] = []
     for turn in rec.turns:

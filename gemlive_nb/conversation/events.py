@@ -6,9 +6,10 @@ import dataclasses
 from typing import Any
 
 from .. import protocol as p
+from .._plain import json_safe
 from ..exceptions import ConfigError
 
-__all__ = ["RECORD_MODES", "check_record", "event_record", "plain"]
+__all__ = ["RECORD_MODES", "check_record", "event_record"]
 
 RECORD_MODES = (True, "transcript", False)
 
@@ -38,17 +39,5 @@ def event_record(event: Any) -> dict[str, Any]:
             continue
         if f.name == "extra" and not getattr(event, "extra", None):
             continue
-        out[f.name] = plain(getattr(event, f.name))
+        out[f.name] = json_safe(getattr(event, f.name), bytes_as="size")
     return out
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"bytes": len(value)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value

@@ -53,7 +53,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import protocol as p
-from .events import plain
+from .._plain import json_safe
 from .grounding import grounding_record
 from .turn import Turn, TurnStatus
 
@@ -144,8 +144,10 @@ class Conversation:
         return turn
 
     def _spoken_turn(self, t: float) -> Turn:
-        """The turn a newly heard utterance goes to: the oldest open one still waiting for words
-        (a clip, or a turn a reply or an interruption opened), else a new one.
+        """The turn a newly heard utterance goes to.
+
+        That is the oldest open turn still waiting for words (a clip, or a turn a reply or an
+        interruption opened), else a new one.
         """
         for turn in self.open:
             if turn.user_text is None and not turn.input_transcript:
@@ -227,7 +229,8 @@ class Conversation:
         """The model called tools (they belong to the reply being generated)."""
         turn = self.reply_turn(t)
         turn.tool_calls.extend(
-            {"id": c.id, "name": c.name, "args": plain(c.args)} for c in event.calls
+            {"id": c.id, "name": c.name, "args": json_safe(c.args, bytes_as="size")}
+            for c in event.calls
         )
         return turn
 
@@ -265,10 +268,12 @@ class Conversation:
             self._generated.add(self.open[0].index)
 
     def interrupted(self, t: float, playing: Turn | None = None) -> Turn:
-        """The server cut a reply; returns the turn it cut: the reply being generated, else the
-        oldest turn waiting for its reply, else ``playing`` (an ended turn whose audio still
-        plays — ``interrupted`` may follow ``turnComplete``), else a new turn for the utterance
-        whose reply was cut before we saw any of it.
+        """The server cut a reply; returns the turn it cut.
+
+        That is the reply being generated, else the oldest turn waiting for its reply, else
+        ``playing`` (an ended turn whose audio still plays — ``interrupted`` may follow
+        ``turnComplete``), else a new turn for the utterance whose reply was cut before we saw
+        any of it.
         """
         self._last_server_t = t
         heads = [tr for tr in self.open if tr.index not in self._interrupting]
@@ -343,9 +348,10 @@ class Conversation:
         return ended
 
     def retry(self, turn: Turn, t: float, cause: str = "a reconnect") -> bool:
-        """``turn`` is about to be asked again on a new connection after ``cause`` (e.g.
-        "goAway"). False (and the turn failed) when it was already asked again
-        ``max_reasks`` times.
+        """Note that ``turn`` is about to be asked again on a new connection after ``cause``.
+
+        ``cause`` names why (e.g. "goAway"). Returns False (and the turn failed) when it was
+        already asked again ``max_reasks`` times.
         """
         if turn.retries >= self.max_reasks:
             self.fail(
@@ -368,8 +374,9 @@ class Conversation:
         return True
 
     def fail(self, turn: Turn, error: str, t: float) -> None:
-        """End an open turn that will get no reply (its input could not be re-sent, the reader
-        stopped, or it was re-asked too often).
+        """End an open turn that will get no reply.
+
+        Its input could not be re-sent, the reader stopped, or it was re-asked too often.
         """
         turn.error = error
         self._end(turn, "failed", t)

@@ -67,8 +67,9 @@ class Playback:
         self.stream_pos += n
 
     def cut(self, turn: Turn, t: float) -> int:
-        """How many samples of ``turn``'s reply were heard when it was cut at ``t``; what was
-        delivered after that was flushed by the player and never counts as played.
+        """How many samples of ``turn``'s reply were heard when it was cut at ``t``.
+
+        What was delivered after that was flushed by the player and never counts as played.
         """
         start = self.stream_start.get(turn.index)
         if start is None:  # nothing was said yet

@@ -121,8 +121,10 @@ class Recording:
         )
 
     def keep_frame(self, direction: str, frame: str | bytes, t: float | None = None) -> None:
-        """Keep one wire frame as sent or received, if this recording keeps frames
-        (``frames`` is a list: ``connect(record_frames=True)``); saved as ``frames.jsonl``.
+        """Keep one wire frame as sent or received, if this recording keeps frames.
+
+        It keeps them when ``frames`` is a list (``connect(record_frames=True)``); they are
+        saved as ``frames.jsonl``.
         """
         if self.frames is None:
             return
@@ -182,8 +184,10 @@ class Recording:
         source: str | None = None,
         expect_reply: bool = True,
     ) -> Turn:
-        """Open a new turn for input the user just sent (typed text, or a clip with
-        ``source="clip"``; ``expect_reply=False`` when the clip held no speech).
+        """Open a new turn for input the user just sent.
+
+        The input is typed text, or a clip with ``source="clip"`` (``expect_reply=False`` when
+        the clip held no speech).
 
         A turn still open stays open: the server answers (or interrupts) turns in order, so its
         reply, ``interrupted`` and ``turnComplete`` still come first and go to it.
@@ -235,9 +239,11 @@ class Recording:
         self.conversation.tool_result(response)
 
     def on_event(self, event: Any, t: float | None = None) -> Turn | tuple[Turn, int] | None:
-        """Record a server event; returns the Turn it ended on TurnComplete, a cut position
-        ``(turn, samples_kept)`` on an interruption, else None. Turns that end otherwise (a
-        quiet period, the next reply) are reported through :attr:`ended`.
+        """Record a server event; returns what it ended or cut, if anything.
+
+        That is the Turn it ended on TurnComplete, a cut position ``(turn, samples_kept)`` on an
+        interruption, else None. Turns that end otherwise (a quiet period, the next reply) are
+        reported through :attr:`ended`.
         """
         t = self.now() if t is None else t
         conv = self.conversation
@@ -329,9 +335,10 @@ class Recording:
         self.conversation.fail(turn, reason, self.now())
 
     def retry_turn(self, turn: Turn, cause: str = "a reconnect") -> bool:
-        """Drop the partial reply of an open turn about to be asked again; False (and the turn
-        failed) once it was asked again too often (see the turn model). ``cause`` names why
-        (``"goAway"``, a close) for the error.
+        """Drop the partial reply of an open turn about to be asked again.
+
+        Returns False (and the turn failed) once it was asked again too often (see the turn
+        model). ``cause`` names why (``"goAway"``, a close) for the error.
         """
         self.playback.forget(turn)
         return self.conversation.retry(turn, self.now(), cause)
@@ -421,10 +428,11 @@ class Recording:
     # --- files ------------------------------------------------------------------------------
 
     def save(self, directory: str | Path) -> Path:
-        """Write input.wav, output.wav, stereo.wav, events.jsonl, transcript.srt,
-        transcript.vtt and manifest.json into ``directory`` (created if needed).
+        """Write the recording into ``directory`` (created if needed); returns its path.
 
-        The WAV files are written only when the recording keeps audio (``record=True``).
+        The files are input.wav, output.wav, stereo.wav, events.jsonl, transcript.srt,
+        transcript.vtt and manifest.json. The WAV files are written only when the recording
+        keeps audio (``record=True``).
         """
         return store.save(self, directory)
 

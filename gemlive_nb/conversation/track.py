@@ -27,8 +27,9 @@ class Track:
         self.end = 0  # one past the last sample
 
     def add(self, samples: np.ndarray, at: float) -> int:
-        """Place ``samples`` starting at ``at`` seconds (or right after the previous chunk);
-        returns the start offset in samples.
+        """Place ``samples`` starting at ``at`` seconds; returns the start offset in samples.
+
+        A chunk that would start before the previous one ends goes right after it.
         """
         start = max(round(at * self.rate), self.end)
         if self.end and start <= self.end + _JOIN_S * self.rate:

@@ -121,8 +121,9 @@ class Turn:
     # --- building (used by Recording) ---------------------------------------------------------
 
     def add_audio(self, samples: np.ndarray) -> None:
-        """Append reply samples (24 kHz int16); past ``max_reply_samples`` they are dropped
-        and counted in ``dropped_samples``.
+        """Append reply samples (24 kHz int16).
+
+        Samples past ``max_reply_samples`` are dropped and counted in ``dropped_samples``.
         """
         room = max(0, self.max_reply_samples - (self.received_samples - self.dropped_samples))
         self.received_samples += len(samples)
@@ -139,8 +140,10 @@ class Turn:
         self.output_transcript += text
 
     def cut(self, at: int) -> None:
-        """Keep only the first ``at`` samples of the reply (what was heard), and the transcript
-        pieces that arrived before the audio that was cut (an estimate of the words heard).
+        """Keep only the first ``at`` samples of the reply (what was heard).
+
+        The transcript heard becomes the pieces that arrived before the audio that was cut (an
+        estimate of the words heard).
         """
         samples = self.audio.samples[: max(0, at)]
         self._chunks = [samples] if len(samples) else []
@@ -207,9 +210,11 @@ class Turn:
 
     @property
     def transcript(self) -> str:
-        """The model's words as heard: after a barge-in, the output-transcript pieces that
-        arrived with the audio played before the cut (an estimate: the service does not say
-        which word was playing); otherwise everything (:attr:`transcript_full`).
+        """The model's words as heard.
+
+        After a barge-in, the output-transcript pieces that arrived with the audio played
+        before the cut (an estimate: the service does not say which word was playing);
+        otherwise everything (:attr:`transcript_full`).
         """
         if self.heard_transcript is not None:
             return self.heard_transcript

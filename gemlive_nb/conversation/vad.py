@@ -88,8 +88,10 @@ class SpeechSpans:
         self._start = self._last_voiced = None
 
     def last_span(self, after: float, before: float) -> tuple[float, float] | None:
-        """The speech that ended last in ``(after, before]``: ``(start, end)`` of the run of
-        spans less than a second apart that ends there (one utterance with pauses).
+        """The speech that ended last in ``(after, before]``, as ``(start, end)``, or None.
+
+        The span covers the run of spans less than a second apart that ends there (one
+        utterance with pauses).
         """
         spans = list(self.spans)
         if self._start is not None and self._last_voiced is not None:

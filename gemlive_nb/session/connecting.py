@@ -1,5 +1,6 @@
-"""``connect()`` / ``connect_sync()``: resolve config and endpoint, start the embedded
-emulator when no key is configured, open a :class:`LiveSession`.
+"""``connect()`` / ``connect_sync()``: open a :class:`LiveSession`.
+
+They resolve the config and endpoint, and start the embedded emulator when no key is configured.
 """
 
 from __future__ import annotations

@@ -148,8 +148,10 @@ class Content(SessionState):
         await self._send(p.dumps(message))
 
     async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
-        """Send one video frame: an ``HxWx3`` uint8 array or PIL image (sent as JPEG), or
-        JPEG/PNG bytes. Keep to about one frame per second (see :meth:`stream_video`).
+        """Send one video frame.
+
+        ``frame`` is an ``HxWx3`` uint8 array or PIL image (sent as JPEG), or JPEG/PNG bytes.
+        Keep to about one frame per second (see :meth:`stream_video`).
         """
         data, mime = _image_bytes(frame, mime_type, "send_video")
         self.recording.log("send", "video", bytes=len(data), mime_type=mime)
@@ -158,8 +160,9 @@ class Content(SessionState):
     async def stream_video(
         self, frames: Iterable[Any] | AsyncIterable[Any], fps: float = 1.0
     ) -> int:
-        """Send ``frames`` paced at ``fps`` frames a second (on a steady clock, so a slow frame
-        does not delay the rest); returns how many were sent.
+        """Send ``frames`` paced at ``fps`` frames a second; returns how many were sent.
+
+        The pace follows a steady clock, so a slow frame does not delay the rest.
 
         Example::
 

@@ -30,8 +30,9 @@ def _running(emu: Any) -> bool:
 
 
 def embedded_emulator(dialect: str) -> Any:
-    """The process-wide emulator for ``dialect`` (an EmulatorProcess), started — or restarted,
-    when its process has died — on demand.
+    """The process-wide emulator for ``dialect`` (an EmulatorProcess).
+
+    It is started on demand, and restarted when its process has died.
     """
     from ..emulator.process import EmulatorProcess
 

@@ -22,9 +22,11 @@ class SessionStatus:
 
 @dataclass(frozen=True)
 class PlaybackCut:
-    """An interruption cut the reply of turn ``turn_index`` after ``played_samples`` samples
-    (24 kHz, counted from the start of that reply): drop whatever is still queued for playback.
-    ``transcript`` holds the words heard up to the cut (an estimate, see ``Turn.transcript``).
+    """An interruption cut a reply: drop whatever is still queued for playback.
+
+    The reply of turn ``turn_index`` was cut after ``played_samples`` samples (24 kHz, counted
+    from the start of that reply). ``transcript`` holds the words heard up to the cut (an
+    estimate, see ``Turn.transcript``).
     """
 
     turn_index: int

@@ -180,8 +180,9 @@ class Inputs(SessionState):
         return turn
 
     async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
-        """Wait until ``turn`` ends (any status but ``"pending"``); returns it, or raises
-        :class:`~gemlive_nb.exceptions.TurnFailed` when it failed.
+        """Wait until ``turn`` ends (any status but ``"pending"``) and return it.
+
+        Raises :class:`~gemlive_nb.exceptions.TurnFailed` when it failed.
         """
         if not isinstance(turn, Turn):
             raise ConfigError(f"wait_turn takes a Turn (from send_text/ask), not {turn!r:.40}")

@@ -60,8 +60,10 @@ class Link(SessionState):
         return self
 
     def _reader_ended(self, task: asyncio.Future[None]) -> None:
-        """The reader must never end while the session is open: if it does, say why and raise
-        that cause in every pending ``ask()`` at once.
+        """Close the session when its reader ended while the session was open.
+
+        The reader must never end then: say why, and raise that cause in every pending
+        ``ask()`` at once.
         """
         if task.cancelled() or self.status == "closed" or self._closing:
             return
@@ -71,7 +73,9 @@ class Link(SessionState):
         self._finish(SessionClosed(1011, f"the session stopped reading the server ({cause})"))
 
     async def _open(self) -> Any:
-        """Build a fresh link plan (a Vertex OAuth token is refreshed on every connect), open a
+        """Open a new connection, set up and ready for traffic.
+
+        Build a fresh link plan (a Vertex OAuth token is refreshed on every connect), open a
         socket through it, send setup (with the resumption handle) and wait for setupComplete.
         """
         try:
@@ -196,8 +200,9 @@ class Link(SessionState):
             return True
 
     def _resume_turns(self, cause: str) -> None:
-        """Ask again every turn left open by the broken connection (see the module doc), at
-        most ``MAX_REASKS`` times each.
+        """Ask again every turn left open by the broken connection (see the module doc).
+
+        Each turn is asked again at most ``MAX_REASKS`` times.
         """
         self.tools.cancel_all()
         frames: list[tuple[str, float]] = []

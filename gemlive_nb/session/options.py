@@ -32,6 +32,13 @@ def check_options(**options: Any) -> None:
 
 
 def check_timeout(timeout: Any) -> None:
+    """Validate a ``timeout=`` option: a number of seconds > 0, or None (wait forever).
+
+    Raises :class:`~gemlive_nb.exceptions.ConfigError` naming the bad value otherwise::
+
+        check_timeout(30)  # fine
+        check_timeout(0)  # ConfigError: timeout must be a number of seconds > 0 or None, not 0
+    """
     if timeout is not None and (
         isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
     ):

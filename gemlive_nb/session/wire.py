@@ -20,8 +20,9 @@ def is_stalled(ws: Any) -> bool:
 
 
 def send_now(ws: Any, frame: str) -> bool:
-    """Write a text frame without waiting; False if the socket can't take it now (not open or
-    stalled) and the caller must queue it.
+    """Write a text frame without waiting; returns whether it was written.
+
+    False when the socket can't take it now (not open or stalled): the caller must queue it.
     """
     if ws.paused or ws.protocol.state is not State.OPEN:
         return False
