@@ -30,6 +30,13 @@ PARTIAL_EVERY = 6 * INPUT_RATE // 5  # new speech between two partial transcript
 _RATE_RE = re.compile(r"rate=(\d+)")
 
 
+def _words_after(heard: str, text: str) -> str:
+    """The words of the final ``text`` past the partial ``heard`` already sent: the service
+    never takes back a piece, so a final that revised the partial adds only its later words."""
+    later = text.split()[len(heard.split()) :]
+    return " " + " ".join(later) if later else ""
+
+
 def _pcm16(data: Any) -> np.ndarray:
     """Samples of a base64 PCM16 chunk: the strict C decoder first (the hot path), the forgiving
     one (URL-safe alphabet, no padding) when that fails. The array is read-only."""
@@ -160,7 +167,7 @@ class Listener(ConnectionBase):
             return
         if self.cfg.input_transcription and (text or heard):
             # the rest of the utterance, marked finished so clients can tell utterances apart
-            rest = text[len(heard) :] if text.startswith(heard) else text
+            rest = text[len(heard) :] if text.startswith(heard) else _words_after(heard, text)
             await self.send_msg(
                 {"serverContent": {"inputTranscription": {"text": rest, "finished": True}}},
                 "inputTranscription",
