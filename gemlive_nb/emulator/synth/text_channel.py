@@ -24,7 +24,6 @@ _MSG_LEAD_S = 0.03  # after the phrase's first vowel starts (where any VAD has s
 _MSG_TAIL_S = 0.02  # before its last vowel ends
 _TONE_LEVEL = _PEAK * 10 ** (-40 / 20)  # 40 dB under the voice's peak
 _MAX_PHRASE_CHARS = 60  # keeps every message under 255 bytes
-_SENTENCE_ENDS = (".", "!", "?")  # a decoded phrase ending so starts a new sentence
 _READ_RATE = 16000
 
 
@@ -172,11 +171,10 @@ def decode_text(samples: np.ndarray, rate: int) -> str:
     breaks = np.flatnonzero(np.diff(pos) > 2 * step)
     starts = np.concatenate([[pos[0]], pos[breaks + 1]])
     ends = np.concatenate([pos[breaks], [pos[-1]]]) + 1
-    out = ""
+    pieces = []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         if b - a >= (_PREAMBLE + 6) * step:
             text = _read_region(power, purity, a, b, step)
-            if out.endswith(_SENTENCE_ENDS) and text[:1].isalnum():
-                out += " "  # two utterances back to back (one's phrases carry their own spaces)
-            out += text or ""
-    return out.strip()
+            if text:
+                pieces.append(text)
+    return "".join(pieces).strip()
