@@ -28,6 +28,29 @@ log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
 PARTIAL_EVERY = 6 * INPUT_RATE // 5  # new speech between two partial transcriptions
 _RATE_RE = re.compile(r"rate=(\d+)")
+_SENTENCE_ENDS = (".", "!", "?")
+
+
+def _continuation(heard: str, text: str) -> str:
+    """The piece of the recognition ``text`` to send after ``heard`` (the pieces sent so far).
+
+    The service never takes a piece back, so a ``text`` that revised ``heard`` adds its words
+    from the first one that differs (the guess sent stays, the revision follows it); a sentence
+    read right after a finished one gets the space the recogniser leaves out between two
+    utterances ("lights.And" reads as a sentence glued on).
+    """
+    if text.startswith(heard):
+        rest = text[len(heard) :]
+    else:
+        sent, words = heard.split(), text.split()
+        same = 0
+        while same < min(len(sent), len(words)) and sent[same] == words[same]:
+            same += 1
+        later = words[same:] if same < len(words) else []
+        rest = " " + " ".join(later) if later else ""
+    if heard.endswith(_SENTENCE_ENDS) and rest[:1].isalnum():
+        rest = " " + rest
+    return rest
 
 
 def _pcm16(data: Any) -> np.ndarray:
@@ -129,9 +152,10 @@ class Listener(ConnectionBase):
                     return  # the utterance ended meanwhile (its final transcript says it all)
                 heard = self.heard.get(n, "")
                 if text.startswith(heard) and len(text) > len(heard):
+                    piece = _continuation(heard, text)
                     self.heard[n] = text
                     await self.send_msg(
-                        {"serverContent": {"inputTranscription": {"text": text[len(heard) :]}}},
+                        {"serverContent": {"inputTranscription": {"text": piece}}},
                         "inputTranscription",
                     )
         finally:
@@ -160,7 +184,7 @@ class Listener(ConnectionBase):
             return
         if self.cfg.input_transcription and (text or heard):
             # the rest of the utterance, marked finished so clients can tell utterances apart
-            rest = text[len(heard) :] if text.startswith(heard) else text
+            rest = _continuation(heard, text)
             await self.send_msg(
                 {"serverContent": {"inputTranscription": {"text": rest, "finished": True}}},
                 "inputTranscription",
