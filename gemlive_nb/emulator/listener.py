@@ -28,16 +28,13 @@ log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
 PARTIAL_EVERY = 6 * INPUT_RATE // 5  # new speech between two partial transcriptions
 _RATE_RE = re.compile(r"rate=(\d+)")
-_SENTENCE_ENDS = (".", "!", "?")
 
 
 def _continuation(heard: str, text: str) -> str:
     """The piece of the recognition ``text`` to send after ``heard`` (the pieces sent so far).
 
     The service never takes a piece back, so a ``text`` that revised ``heard`` adds its words
-    from the first one that differs (the guess sent stays, the revision follows it); a sentence
-    read right after a finished one gets the space the recogniser leaves out between two
-    utterances ("lights.And" reads as a sentence glued on).
+    from the first one that differs (the guess sent stays, the revision follows it).
     """
     if text.startswith(heard):
         rest = text[len(heard) :]
@@ -48,8 +45,6 @@ def _continuation(heard: str, text: str) -> str:
             same += 1
         later = words[same:] if same < len(words) else []
         rest = " " + " ".join(later) if later else ""
-    if heard.endswith(_SENTENCE_ENDS) and rest[:1].isalnum():
-        rest = " " + rest
     return rest
 
 

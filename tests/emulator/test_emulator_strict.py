@@ -208,6 +208,15 @@ VARIANTS: list[dict[str, Any]] = [
     {"modalities": ("TEXT",)},
     {"modalities": ("AUDIO", "TEXT")},
     {"voice": None, "language": None, "modalities": None},
+    {"url_context": True, "labels": {"team": "voice"}},
+    {"seed_history": True},
+    {"translation": {"target_language_code": "fr-FR"}},
+    {"explicit_vad_signal": True},
+    {
+        "safety_settings": (
+            {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"},
+        )
+    },
 ]
 DIALECTS = ("google", "mixroute", "vertex", "emulator")
 

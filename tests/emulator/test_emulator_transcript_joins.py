@@ -2,9 +2,8 @@
 
 A final recognition that revised a partial one adds its words from the first that differs
 (the service never takes back a piece; resending the whole utterance doubled it: "Wait stop
-toWait stop tell me..."), and a sentence read right after a finished one gets a space (the
-built-in recogniser joins two utterances as "lights.And", which reads as a new sentence glued
-on and split one spoken turn in two).
+toWait stop tell me..."). Two sentences spoken one after the other are read back with a space
+between them by the recogniser itself (tests/emulator/test_emulator_speech.py).
 """
 
 from __future__ import annotations
@@ -26,12 +25,6 @@ def test_a_revised_word_is_followed_by_the_revision() -> None:
 
 def test_a_final_that_only_drops_words_adds_nothing() -> None:
     assert _continuation("Wait stop to", "Wait stop") == ""
-
-
-def test_a_sentence_after_a_finished_one_is_spaced() -> None:
-    heard = "Turn on the lights."
-    piece = _continuation(heard, "Turn on the lights.And close the door.")
-    assert heard + piece == "Turn on the lights. And close the door."
 
 
 def test_an_extension_is_sent_as_is() -> None:
