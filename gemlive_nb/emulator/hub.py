@@ -18,6 +18,7 @@ from .faults import Faults
 from .frames import audio_frame
 from .handles import HandleStore
 from .responder import Responder
+from .vad_batch import VadBatch
 
 __all__ = ["KEEP_AUDIO", "Hub", "SessionRecord"]
 
@@ -106,6 +107,7 @@ class Hub:
     handles: HandleStore = field(default_factory=HandleStore)
     partials_running: int = 0  # partial input transcriptions in flight (all connections)
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes
+    vad_batch: VadBatch = field(default_factory=VadBatch)  # energy-VAD work of one loop tick
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
     _frame_cache: OrderedDict = field(default_factory=OrderedDict)
 

@@ -70,6 +70,7 @@ class LiveConnection(Listener, Speaker):
                 code = getattr(self.ws, "close_code", None)
                 self.record.close_code = 1000 if code is None else code
                 self.record.close_reason = getattr(self.ws, "close_reason", "") or ""
+            self.closed = True  # audio still queued for the VAD batch is dropped
 
     async def _session_limit(self) -> None:
         """The service's session limits (without compression): audio-only sessions last
@@ -138,8 +139,10 @@ class LiveConnection(Listener, Speaker):
             and audio.keys() <= _AUDIO_KEYS
             and isinstance(audio.get("data", ""), str)
         )
-        if self.hub.strict and not hot:
-            check_message(obj)
+        if not hot:
+            self.hub.vad_batch.flush()  # this session's queued audio first: its VAD is current
+            if self.hub.strict:
+                check_message(obj)
         if hot:  # the hot path: no normalisation, no schema walk
             assert isinstance(audio, dict)
             mime = audio.get("mimeType") or audio.get("mime_type") or "audio/pcm"
@@ -147,7 +150,7 @@ class LiveConnection(Listener, Speaker):
             self.record.note_audio(mime, nbytes(data))
             if self.cfg is None:
                 raise Rejected(1007, f"{INVALID} The first message must be setup")
-            self._on_audio(data, mime)
+            self._on_audio(data, mime, batch=True)
             return None
         msg = normalize_keys(obj)
         self.record.note_message(summary(msg))
