@@ -3,7 +3,8 @@
 The emulator runs as ``python -m gemlive_nb.emulator --realtime`` (``--workers`` processes sharing
 the port). Lean load-generator processes open N sessions over raw WebSockets. Every session
 streams 20 ms PCM chunks in real time, like a microphone, and asks a spoken question every 8 s.
-The chunks are encoded once, before the run: a question, then silence. The reply audio comes
+The chunks are encoded once, before the run: a question, then silence (a session starts in
+silence, at its own point of the cycle, so it asks only whole questions). The reply audio comes
 paced like playback. Each client counts what it receives and when:
 
 - a reply audio chunk is **late** when it arrives after its playback deadline, which is the
@@ -188,6 +189,9 @@ async def generator(
         stats["ticks"] += 1
         now = time.monotonic()
         for s in sessions:
+            if t < CYCLE - s.offset:  # a session starts in silence, then asks whole questions
+                s.transport.write(frames[-1])
+                continue
             k = (t + s.offset) % CYCLE
             if k == 0:  # a new question starts: the last one must have been answered
                 if s.asked_at is not None and not s.answered:

@@ -154,7 +154,7 @@ class Listener(ConnectionBase):
     async def _transcribe(self, samples: np.ndarray) -> str:
         assert self.cfg is not None
         try:
-            text = await asyncio.to_thread(self.hub.speech.transcribe, samples, self.cfg.language)
+            text = await self.hub.transcribe(samples, self.cfg.language)
         except Exception:  # a recogniser failure must not end the session
             log.exception("transcription failed")
             text = ""
