@@ -5,7 +5,6 @@ Not a public API.
 
 from __future__ import annotations
 
-import asyncio
 import binascii
 import logging
 import re
