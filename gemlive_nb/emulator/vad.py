@@ -236,6 +236,15 @@ class EnergyVad(VadSettings):
 
     def _whole_frames(self, samples: np.ndarray) -> np.ndarray | None:
         """The whole 10 ms frames now available (kept back: the rest, for the next chunk)."""
+        size = self._frame
+        if (  # the streaming case (whole int16 frames, nothing kept back) costs no numpy call
+            not self._rest.size
+            and type(samples) is np.ndarray
+            and samples.dtype == np.int16
+            and samples.ndim == 1
+            and samples.size % size == 0
+        ):
+            return samples if samples.size else None
         x = np.asarray(samples)
         if x.ndim != 1:
             raise AudioError(f"VAD expects mono 1-D samples, got shape {x.shape}; pass one channel")
@@ -243,7 +252,6 @@ class EnergyVad(VadSettings):
             if not np.issubdtype(x.dtype, np.integer):
                 raise AudioError(f"VAD expects int16 samples, got {x.dtype}; convert with int16")
             x = x.astype(np.int16)
-        size = self._frame
         if self._rest.size:
             x = np.concatenate((self._rest, x))
         n = x.size // size
