@@ -22,7 +22,7 @@ from .setup import INVALID, Rejected
 from .speech import UNRECOGNISED_PREFIX
 from .vad import EnergyVad, VadEvent
 
-__all__ = ["MAX_UTTERANCE", "Listener"]
+__all__ = ["MAX_UTTERANCE", "Listener", "pcm16"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
@@ -30,7 +30,7 @@ PARTIAL_EVERY = 6 * INPUT_RATE // 5  # new speech between two partial transcript
 _RATE_RE = re.compile(r"rate=(\d+)")
 
 
-def _pcm16(data: Any) -> np.ndarray:
+def pcm16(data: Any) -> np.ndarray:
     """Samples of a base64 PCM16 chunk: the strict C decoder first (the hot path), the forgiving
     one (URL-safe alphabet, no padding) when that fails. The array is read-only."""
     try:
@@ -49,9 +49,12 @@ class Listener(ConnectionBase):
         """A chunk of streamed audio; with ``batch`` its VAD runs with other sessions' chunks
         later in this loop tick (the caller flushes the batch before the next other message)."""
         try:
-            x = _pcm16(data)
+            x = pcm16(data)
         except GemliveError as e:
             raise Rejected(1007, f"{INVALID} {e}") from None
+        self._on_samples(x, mime, batch)
+
+    def _on_samples(self, x: np.ndarray, mime: str | None, batch: bool = False) -> None:
         m = _RATE_RE.search(mime or "")
         rate = int(m.group(1)) if m else INPUT_RATE
         if rate != INPUT_RATE:
