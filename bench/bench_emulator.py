@@ -13,6 +13,12 @@ paced like playback. Each client counts what it receives and when:
 - a generator tick is **behind** when the generator itself falls over 20 ms behind its
   schedule. A step where that happens measures the generator, so it is flagged.
 
+The generator speaks raw WebSocket over asyncio protocols: every frame is built (and masked,
+with the zero key) before the run, and of what comes back it reads only frame headers, the
+``inlineData`` marker and ``turnComplete``. The table shows the CPU cores each side used
+(``emu-cores``: the emulator and its workers, from /proc; ``gen-cores``: the generators), since
+both share the machine's cores.
+
 The ramp adds sessions step by step until more than 1 % of chunks are late, or replies go
 missing. Nothing is extrapolated from CPU share; the table shows what was received. Run it quiet,
 and busy with ``--hogs 2`` (two busy-loop processes on the two cores)::
