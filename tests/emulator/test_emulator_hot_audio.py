@@ -49,24 +49,23 @@ async def test_audio_stream_end_right_after_the_chunks_ends_the_whole_utterance(
     # must still see every chunk before it (the VAD's state included), so the whole question is
     # heard and answered; then the same again with a text turn in between
     said = "What is the capital of Portugal?"
-    async with Emulator(speech="builtin") as emu:
-        async with websockets.connect(emu.google_url()) as ws:
-            setup = {"model": MODEL, "inputAudioTranscription": {}}
-            await ws.send(json.dumps({"setup": setup}))
-            assert "setupComplete" in json.loads(await ws.recv())
-            for round_ in range(2):
-                for frame in _chunks(said):
-                    await ws.send(frame)
-                await ws.send(json.dumps({"realtimeInput": {"audioStreamEnd": True}}))
-                msgs = await _until_turn_complete(ws)
-                heard = "".join(
-                    m["serverContent"]["inputTranscription"].get("text", "")
-                    for m in msgs
-                    if "inputTranscription" in m.get("serverContent", {})
-                )
-                assert heard.strip() == said, (round_, heard)
-                if round_ == 0:
-                    await ws.send(json.dumps({"realtimeInput": {"text": "Thanks."}}))
-                    await _until_turn_complete(ws)
+    async with Emulator(speech="builtin") as emu, websockets.connect(emu.google_url()) as ws:
+        setup = {"model": MODEL, "inputAudioTranscription": {}}
+        await ws.send(json.dumps({"setup": setup}))
+        assert "setupComplete" in json.loads(await ws.recv())
+        for round_ in range(2):
+            for frame in _chunks(said):
+                await ws.send(frame)
+            await ws.send(json.dumps({"realtimeInput": {"audioStreamEnd": True}}))
+            msgs = await _until_turn_complete(ws)
+            heard = "".join(
+                m["serverContent"]["inputTranscription"].get("text", "")
+                for m in msgs
+                if "inputTranscription" in m.get("serverContent", {})
+            )
+            assert heard.strip() == said, (round_, heard)
+            if round_ == 0:
+                await ws.send(json.dumps({"realtimeInput": {"text": "Thanks."}}))
+                await _until_turn_complete(ws)
     record = emu.sessions[0]
     assert record.close_code == 1000
