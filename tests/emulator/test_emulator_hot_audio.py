@@ -67,5 +67,3 @@ async def test_audio_stream_end_right_after_the_chunks_ends_the_whole_utterance(
             if round_ == 0:
                 await ws.send(json.dumps({"realtimeInput": {"text": "Thanks."}}))
                 await _until_turn_complete(ws)
-    record = emu.sessions[0]
-    assert record.close_code == 1000
