@@ -3,7 +3,8 @@
 The emulator runs as ``python -m gemlive_nb.emulator --realtime`` (``--workers`` processes sharing
 the port). Lean load-generator processes open N sessions over raw WebSockets. Every session
 streams 20 ms PCM chunks in real time, like a microphone, and asks a spoken question every 8 s.
-The chunks are encoded once, before the run: a question, then silence. The reply audio comes
+The chunks are encoded once, before the run: a question, then silence (a session starts in
+silence, at its own point of the cycle, so it asks only whole questions). The reply audio comes
 paced like playback. Each client counts what it receives and when:
 
 - a reply audio chunk is **late** when it arrives after its playback deadline, which is the
@@ -11,6 +12,12 @@ paced like playback. Each client counts what it receives and when:
 - a reply is **missing** when the turn does not complete before the next question;
 - a generator tick is **behind** when the generator itself falls over 20 ms behind its
   schedule. A step where that happens measures the generator, so it is flagged.
+
+The generator speaks raw WebSocket over asyncio protocols: every frame is built (and masked,
+with the zero key) before the run, and of what comes back it reads only frame headers, the
+``inlineData`` marker and ``turnComplete``. The table shows the CPU cores each side used
+(``emu-cores``: the emulator and its workers, from /proc; ``gen-cores``: the generators), since
+both share the machine's cores.
 
 The ramp adds sessions step by step until more than 1 % of chunks are late, or replies go
 missing. Nothing is extrapolated from CPU share; the table shows what was received. Run it quiet,
@@ -34,7 +41,6 @@ import time
 from typing import Any
 
 import numpy as np
-import websockets
 from _common import spoken_question
 
 from gemlive_nb.emulator import EmulatorProcess
@@ -45,6 +51,19 @@ TICK_S = 0.020  # microphone chunk
 CYCLE = 400  # ticks between questions (8 s)
 CHUNK_S = 0.040  # the emulator's reply chunk length (its default)
 JITTER_S = 0.100  # client jitter buffer before playback starts
+
+
+def ws_frame(payload: bytes, opcode: int = 0x1) -> bytes:
+    """A client WebSocket frame, masked with the all-zero key (valid, and the payload needs no
+    XOR), so every frame of the run is built once and sent as it is."""
+    n = len(payload)
+    if n < 126:
+        head = bytes((0x80 | opcode, 0x80 | n))
+    elif n < 65536:
+        head = bytes((0x80 | opcode, 0x80 | 126)) + n.to_bytes(2, "big")
+    else:
+        head = bytes((0x80 | opcode, 0x80 | 127)) + n.to_bytes(8, "big")
+    return head + b"\0\0\0\0" + payload
 
 
 def encoded_frames() -> tuple[list[bytes], int]:
@@ -58,37 +77,98 @@ def encoded_frames() -> tuple[list[bytes], int]:
         msg = (
             '{"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"' + data + '"}}}'
         )
-        frames.append(msg.encode())
+        frames.append(ws_frame(msg.encode()))
     return frames, end_tick
 
 
-class Session:
-    """One client: a reader that times every reply chunk against its playback deadline."""
+class Session(asyncio.Protocol):
+    """One client over a raw socket: it parses only frame headers, and times every reply audio
+    chunk against its playback deadline (it reads nothing else but ``turnComplete``)."""
 
-    def __init__(self, ws: Any, offset: int, stats: dict[str, float]) -> None:
-        self.ws, self.offset, self.stats = ws, offset, stats
+    def __init__(self, offset: int, stats: dict[str, float]) -> None:
+        self.offset, self.stats = offset, stats
+        self.buf = bytearray()
+        self.upgraded = False
+        self.ready = asyncio.get_running_loop().create_future()
+        self.transport: Any = None
         self.first: float | None = None
         self.chunks = 0
         self.asked_at: float | None = None
         self.answered = True
 
-    async def read(self) -> None:
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if not buf.startswith(b"HTTP/1.1 101"):
+                self.ready.set_exception(RuntimeError(bytes(buf[:end]).decode()))
+                return
+            del buf[: end + 4]
+            self.upgraded = True
+        pos, size = 0, len(buf)
+        while size - pos >= 2:
+            opcode, n = buf[pos] & 0x0F, buf[pos + 1] & 0x7F
+            head = 2
+            if n == 126:
+                if size - pos < 4:
+                    break
+                n, head = int.from_bytes(buf[pos + 2 : pos + 4], "big"), 4
+            elif n == 127:
+                if size - pos < 10:
+                    break
+                n, head = int.from_bytes(buf[pos + 2 : pos + 10], "big"), 10
+            if size - pos < head + n:
+                break
+            self.on_frame(opcode, buf, pos + head, pos + head + n)
+            pos += head + n
+        del buf[:pos]
+
+    def on_frame(self, opcode: int, buf: bytearray, start: int, end: int) -> None:
+        if opcode == 0x9:  # ping: the server closes clients that never answer
+            self.transport.write(ws_frame(bytes(buf[start:end]), 0xA))
+            return
+        if opcode not in (0x1, 0x2):
+            return
+        if not self.ready.done():
+            self.ready.set_result(None)  # setupComplete
+            return
+        now = time.monotonic()
         stats = self.stats
-        async for msg in self.ws:
-            now = time.monotonic()
-            if b'"inlineData"' in msg:
-                if self.first is None:
-                    self.first = now
-                    if self.asked_at is not None:
-                        stats["latency_sum"] += now - self.asked_at
-                        stats["latency_n"] += 1
-                deadline = self.first + JITTER_S + self.chunks * CHUNK_S
-                stats["chunks"] += 1
-                stats["late"] += now > deadline
-                self.chunks += 1
-            elif b'"turnComplete"' in msg:
-                stats["replies"] += 1
-                self.first, self.chunks, self.answered = None, 0, True
+        if buf.find(b'"inlineData"', start, min(end, start + 80)) >= 0:
+            if self.first is None:
+                self.first = now
+                if self.asked_at is not None:
+                    stats["latency_sum"] += now - self.asked_at
+                    stats["latency_n"] += 1
+            deadline = self.first + JITTER_S + self.chunks * CHUNK_S
+            stats["chunks"] += 1
+            stats["late"] += now > deadline
+            self.chunks += 1
+        elif end - start < 4096 and buf.find(b'"turnComplete"', start, end) >= 0:
+            stats["replies"] += 1
+            self.first, self.chunks, self.answered = None, 0, True
+
+
+async def open_session(url: str, setup: bytes, offset: int, stats: dict[str, float]) -> Session:
+    host, port = url.removeprefix("ws://").split("/")[0].rsplit(":", 1)
+    loop = asyncio.get_running_loop()
+    _, session = await loop.create_connection(
+        lambda: Session(offset, stats), host.strip("[]"), int(port)
+    )
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET {PATH} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    session.transport.write(request.encode() + ws_frame(setup))
+    await session.ready
+    return session
 
 
 async def generator(
@@ -96,18 +176,15 @@ async def generator(
 ) -> None:
     frames, end_tick = encoded_frames()
     stats = dict.fromkeys(
-        "chunks late replies missing asked behind ticks latency_sum latency_n".split(), 0.0
+        "chunks late replies missing asked behind ticks latency_sum latency_n cpu_s".split(), 0.0
     )
-    sessions: list[Session] = []
     extra = {"inputAudioTranscription": {}} if transcribe else {}
-    setup = json.dumps({"setup": {"model": MODEL, **extra}})
-    for i in range(n):
-        ws = await websockets.connect(url + PATH, compression=None, max_queue=None)
-        await ws.send(setup)
-        await ws.recv()
-        sessions.append(Session(ws, (first_offset + i) * 37 % CYCLE, stats))
-    readers = [asyncio.ensure_future(s.read()) for s in sessions]
+    setup = json.dumps({"setup": {"model": MODEL, **extra}}).encode()
+    sessions = [
+        await open_session(url, setup, (first_offset + i) * 37 % CYCLE, stats) for i in range(n)
+    ]
     start = time.monotonic() + 0.5
+    cpu0 = time.process_time()
     ticks = int(seconds / TICK_S)
     for t in range(ticks):
         lag = time.monotonic() - (start + t * TICK_S)
@@ -118,6 +195,9 @@ async def generator(
         stats["ticks"] += 1
         now = time.monotonic()
         for s in sessions:
+            if t < CYCLE - s.offset:  # a session starts in silence, then asks whole questions
+                s.transport.write(frames[-1])
+                continue
             k = (t + s.offset) % CYCLE
             if k == 0:  # a new question starts: the last one must have been answered
                 if s.asked_at is not None and not s.answered:
@@ -126,12 +206,10 @@ async def generator(
             if k == end_tick:
                 s.asked_at = now
                 stats["asked"] += 1
-            s.ws.protocol.send_text(frames[k])
-            s.ws.send_data()
-    for r in readers:
-        r.cancel()
+            s.transport.write(frames[k])
+    stats["cpu_s"] = time.process_time() - cpu0
     for s in sessions:
-        s.ws.transport.abort()
+        s.transport.abort()
     out.send(stats)
 
 
@@ -163,6 +241,20 @@ def run_step(
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by process ``pid`` and its children (the ``--workers``), from /proc."""
+    pids = [pid]
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            pids += [int(c) for c in f.read().split()]
+    total = 0
+    for p in pids:
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--start", type=int, default=100, help="sessions in the first step")
@@ -190,16 +282,23 @@ def main() -> None:
                 f"emulator: {args.workers} worker(s); generator: {args.clients} process(es); "
                 f"{args.hogs} hog(s); {os.cpu_count()} cores; {args.seconds:.0f} s per step"
             )
-            print("sessions  chunks   late%  replies  missing  latency  generator-behind")
+            print(
+                "sessions  chunks   late%  replies  missing  latency  gen-behind"
+                "  emu-cores  gen-cores"
+            )
             n = args.start
+            pid = emu._proc.pid if emu._proc is not None else os.getpid()
             while n <= args.max:
+                emu_cpu = cpu_seconds(pid)
                 s = run_step(emu.url, n, args.seconds, args.clients, not args.no_transcription)
+                emu_cores = (cpu_seconds(pid) - emu_cpu) / args.seconds  # includes connecting
                 late = 100 * s["late"] / max(1, s["chunks"])
                 latency = s["latency_sum"] / max(1, s["latency_n"])
                 behind = 100 * s["behind"] / max(1, s["ticks"])
                 print(
                     f"{n:8d} {int(s['chunks']):7d} {late:7.2f} {int(s['replies']):8d} "
-                    f"{int(s['missing']):8d} {latency:7.2f}s {behind:8.1f} % of ticks",
+                    f"{int(s['missing']):8d} {latency:7.2f}s {behind:8.1f} %  "
+                    f"{emu_cores:9.2f} {s['cpu_s'] / args.seconds:10.2f}",
                     flush=True,
                 )
                 if late > 1.0 or s["missing"] > 0.01 * max(1, s["asked"]) or not args.step:

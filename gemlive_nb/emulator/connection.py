@@ -70,6 +70,7 @@ class ConnectionBase:
         self.heard: dict[int, str] = {}  # utterance -> input transcription sent so far
         self.partial_at = 0  # where the last partial transcription was taken
         self.partial_busy = False
+        self.dispatching = False  # a message other than streamed audio is being handled
 
     @property
     def dialect(self) -> str:

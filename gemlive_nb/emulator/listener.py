@@ -5,7 +5,6 @@ Not a public API.
 
 from __future__ import annotations
 
-import asyncio
 import binascii
 import logging
 import re
@@ -21,8 +20,9 @@ from .connection import ConnectionBase
 from .responder import audio_tokens
 from .setup import INVALID, Rejected
 from .speech import UNRECOGNISED_PREFIX
+from .vad import EnergyVad, VadEvent
 
-__all__ = ["MAX_UTTERANCE", "Listener"]
+__all__ = ["MAX_UTTERANCE", "Listener", "pcm16"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
@@ -48,7 +48,7 @@ def _continuation(heard: str, text: str) -> str:
     return rest
 
 
-def _pcm16(data: Any) -> np.ndarray:
+def pcm16(data: Any) -> np.ndarray:
     """Samples of a base64 PCM16 chunk: the strict C decoder first (the hot path), the forgiving
     one (URL-safe alphabet, no padding) when that fails. The array is read-only."""
     try:
@@ -63,11 +63,16 @@ def _pcm16(data: Any) -> np.ndarray:
 class Listener(ConnectionBase):
     """Turns streamed audio into utterances and answers each one."""
 
-    def _on_audio(self, data: Any, mime: str | None) -> None:
+    def _on_audio(self, data: Any, mime: str | None, batch: bool = False) -> None:
+        """A chunk of streamed audio; with ``batch`` its VAD runs with other sessions' chunks
+        later in this loop tick (the caller flushes the batch before the next other message)."""
         try:
-            x = _pcm16(data)
+            x = pcm16(data)
         except GemliveError as e:
             raise Rejected(1007, f"{INVALID} {e}") from None
+        self._on_samples(x, mime, batch)
+
+    def _on_samples(self, x: np.ndarray, mime: str | None, batch: bool = False) -> None:
         m = _RATE_RE.search(mime or "")
         rate = int(m.group(1)) if m else INPUT_RATE
         if rate != INPUT_RATE:
@@ -86,19 +91,29 @@ class Listener(ConnectionBase):
             return
         self.chunks.append((start, x))
         assert self.vad is not None
-        for ev in self.vad.feed(x):
+        if batch and isinstance(self.vad, EnergyVad):
+            self.hub.vad_batch.push(self, self.vad, x, self.fed)
+        else:
+            self._after_vad(self.vad.feed(x), self.fed)
+
+    def _after_vad(self, events: list[VadEvent], fed: int) -> None:
+        """Act on the VAD's ``events`` for the audio up to sample ``fed`` (more may have come
+        since, when the VAD ran in a batch)."""
+        if self.closed:
+            return
+        for ev in events:
             if ev.kind == "start":
                 self.speech_start = ev.sample_offset
                 if self.cfg is not None and self.cfg.interrupts and self.turn_open:
                     self._spawn(self._interrupt())
             elif ev.kind == "end" and self.speech_start is not None:
                 self._utterance_end(ev.sample_offset)
-        if self.speech_start is not None and self.fed - self.speech_start > MAX_UTTERANCE:
-            self._utterance_end(self.fed)  # endless speech (or noise) is cut into utterances
+        if self.speech_start is not None and fed - self.speech_start > MAX_UTTERANCE:
+            self._utterance_end(fed)  # endless speech (or noise) is cut into utterances
         elif self.speech_start is not None:
             self._maybe_partial()
         if self.speech_start is None:  # keep ~1 s of pre-roll only
-            keep_from = self.fed - INPUT_RATE
+            keep_from = fed - INPUT_RATE
             while self.chunks and self.chunks[0][0] + len(self.chunks[0][1]) < keep_from:
                 self.chunks.pop(0)
 
@@ -160,7 +175,7 @@ class Listener(ConnectionBase):
     async def _transcribe(self, samples: np.ndarray) -> str:
         assert self.cfg is not None
         try:
-            text = await asyncio.to_thread(self.hub.speech.transcribe, samples, self.cfg.language)
+            text = await self.hub.transcribe(samples, self.cfg.language)
         except Exception:  # a recogniser failure must not end the session
             log.exception("transcription failed")
             text = ""

@@ -24,11 +24,13 @@ import logging
 import time
 from typing import Any
 
+from ..exceptions import GemliveError
 from ..protocol import INPUT_RATE, normalize_keys
 from .faults import ABORTED, INTERNAL, SESSION_LIMIT
 from .frames import Closed, is_connection_closed, nbytes, summary
+from .hot_frames import FastServerConnection, hot_audio
 from .hub import Hub, SessionRecord
-from .listener import Listener
+from .listener import Listener, pcm16
 from .proxy import adapt_message
 from .responder import VIDEO_FRAME_TOKENS, text_tokens
 from .setup import INVALID, Rejected, _functions, content_text, validate_setup
@@ -42,7 +44,6 @@ log = logging.getLogger("gemlive_nb.emulator")
 
 _TYPES = ("setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate")
 _SNAKE = {"client_content", "realtime_input", "tool_response", "context_update"}
-_AUDIO_KEYS = {"data", "mimeType", "mime_type"}
 
 
 class LiveConnection(Listener, Speaker):
@@ -70,6 +71,7 @@ class LiveConnection(Listener, Speaker):
                 code = getattr(self.ws, "close_code", None)
                 self.record.close_code = 1000 if code is None else code
                 self.record.close_reason = getattr(self.ws, "close_reason", "") or ""
+            self.closed = True  # audio still queued for the VAD batch is dropped
 
     async def _session_limit(self) -> None:
         """The service's session limits (without compression): audio-only sessions last
@@ -105,13 +107,44 @@ class LiveConnection(Listener, Speaker):
                 return
 
     async def _serve(self) -> None:
+        raw = getattr(self.ws, "_ws", self.ws)  # under a token's lock, the websockets connection
+        if isinstance(raw, FastServerConnection) and self.kind != "proxy":
+            raw.hot_handler = self._hot_frame
         async for frame in self.ws:
             if self.closed:
                 return
             msg = self._decode(frame)
             if msg is None:
                 continue
-            await self._dispatch(msg)
+            self.dispatching = True
+            try:
+                await self._dispatch(msg)
+            finally:
+                self.dispatching = False
+
+    def _hot_frame(self, frame: bytes) -> bool:
+        """Take a realtimeInput audio chunk as it is parsed (see :mod:`.hot_frames`); False
+        leaves the frame to :meth:`_serve` (not audio, not now, or something to reject)."""
+        if self.closed or self.dispatching or self.cfg is None:
+            return False
+        try:
+            obj = json.loads(frame)
+        except ValueError:
+            return False
+        if not isinstance(obj, dict) or len(obj) != 1:
+            return False
+        ((key, body),) = obj.items()
+        hot = hot_audio(key, body)
+        if hot is None:
+            return False
+        mime, data = hot
+        try:
+            samples = pcm16(data)
+        except GemliveError:
+            return False  # the ordinary path closes the connection with the reason
+        self.record.note_audio(mime, nbytes(data))
+        self._on_samples(samples, mime, batch=True)
+        return True
 
     def _decode(self, frame: str | bytes) -> dict[str, Any] | None:
         try:
@@ -130,25 +163,17 @@ class LiveConnection(Listener, Speaker):
         if self.kind == "proxy":
             obj = adapt_message(obj)
         ((key, body),) = obj.items()
-        audio = body.get("audio") if isinstance(body, dict) else None
-        hot = (
-            key in ("realtimeInput", "realtime_input")
-            and isinstance(audio, dict)
-            and len(body) == 1
-            and audio.keys() <= _AUDIO_KEYS
-            and isinstance(audio.get("data", ""), str)
-        )
-        if self.hub.strict and not hot:
-            check_message(obj)
-        if hot:  # the hot path: no normalisation, no schema walk
-            assert isinstance(audio, dict)
-            mime = audio.get("mimeType") or audio.get("mime_type") or "audio/pcm"
-            data = audio.get("data", "")
+        hot = hot_audio(key, body)
+        if hot is not None:  # the hot path: the shape is all there is to check
+            mime, data = hot
             self.record.note_audio(mime, nbytes(data))
             if self.cfg is None:
                 raise Rejected(1007, f"{INVALID} The first message must be setup")
-            self._on_audio(data, mime)
+            self._on_audio(data, mime, batch=True)
             return None
+        self.hub.vad_batch.flush()  # this session's queued audio first: its VAD is current
+        if self.hub.strict:
+            check_message(obj)
         msg = normalize_keys(obj)
         self.record.note_message(summary(msg))
         return msg

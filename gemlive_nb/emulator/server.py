@@ -30,6 +30,7 @@ from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
 from .handles import HandleStore
+from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_options
 from .responder import Responder
@@ -224,6 +225,7 @@ class Emulator(Addresses):
             reuse_port=self.reuse_port or None,
             max_size=16 * 2**20,
             ping_interval=None,
+            create_connection=FastServerConnection,
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
         )
         self._port = self._server.sockets[0].getsockname()[1]

@@ -55,6 +55,7 @@ __all__ = [
     "Vad",
     "VadEvent",
     "VadSettings",
+    "feed_many",
 ]
 
 START_HIGH, START_LOW = "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"
@@ -228,6 +229,22 @@ class EnergyVad(VadSettings):
         """Process the next chunk (int16 mono, any length) and return the committed events."""
         if self.disabled:
             return []
+        block = self._whole_frames(samples)
+        if block is None:
+            return []
+        return self._step(*_features(block, self._frame))
+
+    def _whole_frames(self, samples: np.ndarray) -> np.ndarray | None:
+        """The whole 10 ms frames now available (kept back: the rest, for the next chunk)."""
+        size = self._frame
+        if (  # the streaming case (whole int16 frames, nothing kept back) costs no numpy call
+            not self._rest.size
+            and type(samples) is np.ndarray
+            and samples.dtype == np.int16
+            and samples.ndim == 1
+            and samples.size % size == 0
+        ):
+            return samples if samples.size else None
         x = np.asarray(samples)
         if x.ndim != 1:
             raise AudioError(f"VAD expects mono 1-D samples, got shape {x.shape}; pass one channel")
@@ -235,18 +252,11 @@ class EnergyVad(VadSettings):
             if not np.issubdtype(x.dtype, np.integer):
                 raise AudioError(f"VAD expects int16 samples, got {x.dtype}; convert with int16")
             x = x.astype(np.int16)
-        size = self._frame
         if self._rest.size:
             x = np.concatenate((self._rest, x))
         n = x.size // size
         self._rest = x[n * size :].copy()
-        if n == 0:
-            return []
-        frames = x[: n * size].reshape(n, size).astype(np.float32)
-        power = np.einsum("ij,ij->i", frames, frames) / size
-        levels = (10.0 * np.log10(power + 1e-3)).tolist()
-        crossings = np.count_nonzero(np.diff(np.signbit(frames), axis=1), axis=1).tolist()
-        return self._step(levels, crossings)
+        return x[: n * size] if n else None
 
     def _step(self, levels: list[float], crossings: list[int]) -> list[VadEvent]:
         events: list[VadEvent] = []
@@ -304,3 +314,43 @@ class EnergyVad(VadSettings):
             index += 1
         self._frames_done = index
         return events
+
+
+def _features(x: np.ndarray, size: int) -> tuple[list[float], list[int]]:
+    """Level (dB, int16 units) and zero crossings of each ``size``-sample frame of ``x``."""
+    # few numpy calls per chunk: at 20 ms chunks their fixed cost is most of the work
+    frames = x.astype(np.float32).reshape(-1, size)
+    sign = np.signbit(frames)
+    crossings = np.count_nonzero(sign[:, 1:] ^ sign[:, :-1], axis=1).tolist()
+    log10 = math.log10
+    power = np.einsum("ij,ij->i", frames, frames).tolist()
+    return [10.0 * log10(p / size + 1e-3) for p in power], crossings
+
+
+def feed_many(items: list[tuple[EnergyVad, np.ndarray]]) -> list[list[VadEvent]]:
+    """``vad.feed(chunk)`` for each ``(vad, chunk)`` in order, with one numpy pass for all the
+    chunks: the same events, at a fraction of the cost of many small feeds.
+
+    Example::
+
+        events_a, events_b = feed_many([(vad_a, chunk_a), (vad_b, chunk_b)])
+    """
+    out: list[list[VadEvent]] = [[] for _ in items]
+    taken: list[tuple[int, EnergyVad, np.ndarray]] = []
+    for i, (vad, samples) in enumerate(items):
+        block = None if vad.disabled else vad._whole_frames(samples)
+        if block is not None:
+            taken.append((i, vad, block))
+    if len({vad._frame for _, vad, _ in taken}) > 1:  # detectors at different rates
+        for i, vad, block in taken:
+            out[i] = vad._step(*_features(block, vad._frame))
+        return out
+    if taken:
+        size = taken[0][1]._frame
+        levels, crossings = _features(np.concatenate([b for _, _, b in taken]), size)
+        at = 0
+        for i, vad, block in taken:
+            n = block.size // size
+            out[i] = vad._step(levels[at : at + n], crossings[at : at + n])
+            at += n
+    return out

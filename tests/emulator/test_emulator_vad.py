@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gemlive_nb.audio import resample
 from gemlive_nb.emulator.speech import get_speech
-from gemlive_nb.emulator.vad import EnergyVad, VadEvent
+from gemlive_nb.emulator.vad import EnergyVad, VadEvent, feed_many
 from gemlive_nb.exceptions import AudioError, ConfigError
 
 SR = 16000
@@ -177,6 +179,45 @@ def test_events_do_not_depend_on_chunking() -> None:
         got += [(e.kind, e.sample_offset) for e in vad.feed(x[i : i + step])]
         i += step
     assert got == whole
+
+
+_BATCH_SCENE = scene(
+    [(0.3, "silence", 0), (0.45, "tone", -25), (0.9, "silence", 0), (0.3, "noise", -20),
+     (0.6, "silence", 0), (0.5, "tone", -30), (1.0, "silence", 0)]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cuts=st.lists(st.integers(50, 4000), min_size=1, max_size=20),
+    groups=st.lists(st.integers(1, 6), min_size=1, max_size=40),
+    rates=st.lists(st.sampled_from([16000, 8000]), min_size=2, max_size=3),
+)
+def test_batched_detectors_give_the_events_of_feeding_each_alone(
+    cuts: list[int], groups: list[int], rates: list[int]
+) -> None:
+    # several detectors (some at another rate) fed in batches of chunks in any grouping, one
+    # detector's chunks possibly several times in one batch, report what each reports alone
+    x = _BATCH_SCENE
+    cfg = {"silenceDurationMs": 500}
+    chunks, i = [], 0
+    while i < len(x):
+        step = cuts[len(chunks) % len(cuts)]
+        chunks.append(x[i : i + step])
+        i += step
+    alone = [run(EnergyVad(cfg, rate=r), x, chunk=None) for r in rates]
+    vads = [EnergyVad(cfg, rate=r) for r in rates]
+    got: list[list[tuple[str, int]]] = [[] for _ in rates]
+    queue = [(v, c) for c in chunks for v in range(len(rates))]
+    g = 0
+    while queue:
+        size = groups[g % len(groups)]
+        g += 1
+        batch, queue = queue[:size], queue[size:]
+        for (v, _), events in zip(batch, feed_many([(vads[v], c) for v, c in batch]), strict=True):
+            got[v] += [(e.kind, e.sample_offset) for e in events]
+    assert got == alone
+    assert any(alone)  # the scene has speech in it
 
 
 def test_reset_restarts_offsets_and_state() -> None:

@@ -1,0 +1,57 @@
+"""The hot path for streamed audio: ``realtimeInput.audio`` frames handed to their session as
+they are parsed, without the websockets message queue, ``recv()`` and a task wake-up each.
+
+A frame takes this path only when nothing is queued before it and its session is idle between
+messages (so the order of messages is kept), and only in the exact audio shape the session
+validates (anything else goes the ordinary way, through strict validation). Not a public API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.frames import Frame, Opcode
+
+__all__ = ["HOT_PREFIX", "FastServerConnection", "hot_audio"]
+
+HOT_PREFIX = b'{"realtimeInput"'  # frames worth offering to the session's hot handler
+_AUDIO_KEYS = {"data", "mimeType", "mime_type"}
+_DATA = (Opcode.TEXT, Opcode.BINARY)
+
+
+def hot_audio(key: str, body: Any) -> tuple[str, str] | None:
+    """``(mime, base64 data)`` when ``{key: body}`` is exactly a realtimeInput audio chunk
+    (nothing else in it, string fields only), else None."""
+    if key not in ("realtimeInput", "realtime_input") or not isinstance(body, dict):
+        return None
+    audio = body.get("audio")
+    if len(body) != 1 or not isinstance(audio, dict) or not audio.keys() <= _AUDIO_KEYS:
+        return None
+    data = audio.get("data", "")
+    mime = audio.get("mimeType", audio.get("mime_type", "audio/pcm"))
+    if not isinstance(data, str) or not isinstance(mime, str):
+        return None
+    return mime or "audio/pcm", data
+
+
+class FastServerConnection(ServerConnection):
+    """A websockets server connection that offers each complete data frame starting with
+    :data:`HOT_PREFIX` to ``hot_handler`` first; the handler returns True when it took it."""
+
+    hot_handler: Callable[[bytes], bool] | None = None
+
+    def process_event(self, event: Any) -> None:
+        handler = self.hot_handler
+        if (
+            handler is not None
+            and isinstance(event, Frame)
+            and event.fin
+            and event.opcode in _DATA
+            and not self.recv_messages.frames.queue  # nothing received before it is waiting
+            and bytes(event.data[: len(HOT_PREFIX)]) == HOT_PREFIX
+            and handler(bytes(event.data))
+        ):
+            return
+        super().process_event(event)
