@@ -81,7 +81,8 @@ def compress(
     history: list[dict[str, Any]], fixed: int, trigger: int, target: int, cost: Callable
 ) -> list[dict[str, Any]]:
     """``history`` with its oldest entries dropped once ``fixed`` + its cost passes ``trigger``,
-    until it fits ``target`` (the newest entry always stays)."""
+    until it fits ``target`` (the newest entry always stays).
+    """
     total = fixed + sum(cost(h) for h in history)
     if total <= trigger:
         return history

@@ -23,7 +23,8 @@ _DATA = (Opcode.TEXT, Opcode.BINARY)
 
 def hot_audio(key: str, body: Any) -> tuple[str, str] | None:
     """``(mime, base64 data)`` when ``{key: body}`` is exactly a realtimeInput audio chunk
-    (nothing else in it, string fields only), else None."""
+    (nothing else in it, string fields only), else None.
+    """
     if key not in ("realtimeInput", "realtime_input") or not isinstance(body, dict):
         return None
     audio = body.get("audio")
@@ -38,7 +39,8 @@ def hot_audio(key: str, body: Any) -> tuple[str, str] | None:
 
 class FastServerConnection(ServerConnection):
     """A websockets server connection that offers each complete data frame starting with
-    :data:`HOT_PREFIX` to ``hot_handler`` first; the handler returns True when it took it."""
+    :data:`HOT_PREFIX` to ``hot_handler`` first; the handler returns True when it took it.
+    """
 
     hot_handler: Callable[[bytes], bool] | None = None
 

@@ -134,7 +134,8 @@ class Hub:
 
     async def transcribe(self, samples: np.ndarray, language: str) -> str:
         """What the recogniser hears in ``samples`` (in a thread), cached by the audio's digest:
-        the same utterance (a test's or benchmark's repeated question) is recognised once."""
+        the same utterance (a test's or benchmark's repeated question) is recognised once.
+        """
         key = (hashlib.blake2b(samples.tobytes(), digest_size=16).digest(), language)
         hit = self._asr_cache.get(key)
         if hit is None:
@@ -146,7 +147,8 @@ class Hub:
 
     def reply_frames(self, text: str, voice: str, language: str) -> tuple[list[bytes], int]:
         """The reply's audio as ready-to-send server frames of ``chunk_ms`` each, and its sample
-        count; cached, so a repeated reply costs no synthesis, base64 or JSON work."""
+        count; cached, so a repeated reply costs no synthesis, base64 or JSON work.
+        """
         key = (text, voice, language, self.chunk_ms)
         hit = self._frame_cache.get(key)
         if hit is None:

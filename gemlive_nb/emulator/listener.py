@@ -50,7 +50,8 @@ def _continuation(heard: str, text: str) -> str:
 
 def pcm16(data: Any) -> np.ndarray:
     """Samples of a base64 PCM16 chunk: the strict C decoder first (the hot path), the forgiving
-    one (URL-safe alphabet, no padding) when that fails. The array is read-only."""
+    one (URL-safe alphabet, no padding) when that fails. The array is read-only.
+    """
     try:
         pcm = binascii.a2b_base64(data, strict_mode=True)
     except (binascii.Error, TypeError, ValueError):
@@ -65,7 +66,8 @@ class Listener(ConnectionBase):
 
     def _on_audio(self, data: Any, mime: str | None, batch: bool = False) -> None:
         """A chunk of streamed audio; with ``batch`` its VAD runs with other sessions' chunks
-        later in this loop tick (the caller flushes the batch before the next other message)."""
+        later in this loop tick (the caller flushes the batch before the next other message).
+        """
         try:
             x = pcm16(data)
         except GemliveError as e:
@@ -98,7 +100,8 @@ class Listener(ConnectionBase):
 
     def _after_vad(self, events: list[VadEvent], fed: int) -> None:
         """Act on the VAD's ``events`` for the audio up to sample ``fed`` (more may have come
-        since, when the VAD ran in a batch)."""
+        since, when the VAD ran in a batch).
+        """
         if self.closed:
             return
         for ev in events:
@@ -136,7 +139,8 @@ class Listener(ConnectionBase):
 
     def _maybe_partial(self) -> None:
         """While the user speaks, transcribe what was said so far now and then (the service
-        streams input transcription in pieces during the utterance)."""
+        streams input transcription in pieces during the utterance).
+        """
         cfg = self.cfg
         if cfg is None or not cfg.input_transcription or self.partial_busy:
             return

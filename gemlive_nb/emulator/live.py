@@ -75,7 +75,8 @@ class LiveConnection(Listener, Speaker):
 
     async def _session_limit(self) -> None:
         """The service's session limits (without compression): audio-only sessions last
-        ``audio_session_s``, with video ``video_session_s``, counted across resumptions."""
+        ``audio_session_s``, with video ``video_session_s``, counted across resumptions.
+        """
         hub = self.hub
         while not self.closed:
             compressed = self.cfg is not None and self.cfg.compression is not None
@@ -124,7 +125,8 @@ class LiveConnection(Listener, Speaker):
 
     def _hot_frame(self, frame: bytes) -> bool:
         """Take a realtimeInput audio chunk as it is parsed (see :mod:`.hot_frames`); False
-        leaves the frame to :meth:`_serve` (not audio, not now, or something to reject)."""
+        leaves the frame to :meth:`_serve` (not audio, not now, or something to reject).
+        """
         if self.closed or self.dispatching or self.cfg is None:
             return False
         try:

@@ -32,7 +32,8 @@ _READY = re.compile(r"gemlive emulator on (wss?://\S+)")
 
 class EmulatorProcess:
     """``python -m gemlive_nb.emulator`` as a child process; ``args`` are its CLI options and
-    ``env`` extra environment variables (e.g. the one ``--api-key-env`` names)."""
+    ``env`` extra environment variables (e.g. the one ``--api-key-env`` names).
+    """
 
     def __init__(
         self,

@@ -90,7 +90,8 @@ def unrecognised(seconds: float) -> str:
 
 def _transcribe(samples: np.ndarray, recognize: Callable[[np.ndarray], str] | None = None) -> str:
     """The built-in voice's embedded text, else ``recognize``'s words, else a duration marker
-    (``""`` for empty audio)."""
+    (``""`` for empty audio).
+    """
     x = _int16_mono(samples, "transcribe()")
     if x.size == 0:
         return ""

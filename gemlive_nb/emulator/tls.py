@@ -72,7 +72,8 @@ def _names(host: str) -> list[object]:
 
 def make_certificates(host: str, directory: str | None = None) -> Certificates:
     """A fresh CA and a server certificate for ``host``, written as PEM files in ``directory``
-    (a new private temporary directory by default)."""
+    (a new private temporary directory by default).
+    """
     try:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization

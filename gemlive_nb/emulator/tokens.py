@@ -286,7 +286,8 @@ class TokenService:
 
     def admit(self, ws: Any, kind: str, credentials: list[str]) -> Any:
         """``ws`` as a :class:`TokenSocket` when it opens the constrained path with a minted
-        token; unchanged otherwise (then the emulator's own key check applies)."""
+        token; unchanged otherwise (then the emulator's own key check applies).
+        """
         grant = self.store.find(credentials) if kind == "ephemeral" else None
         return ws if grant is None else TokenSocket(ws, self.store, grant)
 

@@ -93,7 +93,8 @@ _KEYS = {
 @dataclass(frozen=True)
 class VadEvent:
     """Speech started or ended: ``kind`` is ``'start'`` or ``'end'``; ``sample_offset`` counts
-    samples since the detector was created or reset."""
+    samples since the detector was created or reset.
+    """
 
     kind: str
     sample_offset: int
@@ -101,7 +102,8 @@ class VadEvent:
 
 class Vad(Protocol):
     """What the emulator needs from a voice activity detector (the real-speech extra may add
-    another implementation with the same three members)."""
+    another implementation with the same three members).
+    """
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]: ...
 
@@ -112,7 +114,7 @@ class Vad(Protocol):
 
 
 def _normalise(config: dict[str, Any] | None) -> dict[str, Any]:
-    """camelCase keys (snake_case tolerated); unknown keys are ignored like the service does."""
+    """CamelCase keys (snake_case tolerated); unknown keys are ignored like the service does."""
     out: dict[str, Any] = {}
     for key, value in (config or {}).items():
         canon = _KEYS.get(str(key).replace("_", "").lower())

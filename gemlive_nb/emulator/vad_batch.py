@@ -28,7 +28,8 @@ class VadListener(Protocol):
 
 class VadBatch:
     """Chunks pushed during one tick of the event loop; :meth:`flush` runs them (soon after the
-    first push, or earlier when a connection needs its VAD state)."""
+    first push, or earlier when a connection needs its VAD state).
+    """
 
     def __init__(self) -> None:
         self._items: list[tuple[VadListener, EnergyVad, np.ndarray, int]] = []

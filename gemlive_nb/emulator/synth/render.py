@@ -1,5 +1,6 @@
 """Parameter tracks to samples: glottal source, spectral shaping, overlap-add; the cached
-:class:`Synthesizer`."""
+:class:`Synthesizer`.
+"""
 
 from __future__ import annotations
 
