@@ -233,12 +233,14 @@ class VoiceExplorer(anywidget.AnyWidget):
         key = self._key
         done = self._rows.setdefault(key, {})
         todo = [v for v in wanted if v not in done or done[v].error is not None]
-        running = [self._running[(*key, v)] for v in todo if (*key, v) in self._running]
-        fresh = [v for v in todo if (*key, v) not in self._running]
+        running = [
+            self._running[(key[0], key[1], v)] for v in todo if (key[0], key[1], v) in self._running
+        ]
+        fresh = [v for v in todo if (key[0], key[1], v) not in self._running]
         if fresh:
             job = asyncio.ensure_future(self._run(key, fresh))
             for v in fresh:
-                self._running[(*key, v)] = job
+                self._running[(key[0], key[1], v)] = job
             running.append(job)
         if running:
             await asyncio.gather(*running)

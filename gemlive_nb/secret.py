@@ -173,7 +173,7 @@ def looks_like_secret(value: object) -> bool:
     return len(text) >= 16 and odd >= 4 and odd * 4 >= len(text)
 
 
-class RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+class RedactingLogger(logging.LoggerAdapter):
     """A logger for websockets' ``logger=`` argument that redacts every message.
 
     websockets' debug lines show request URLs and headers, which may carry a key, so every

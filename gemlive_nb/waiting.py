@@ -83,7 +83,7 @@ async def wait_until(
         if inspect.isawaitable(value):
             value = await value
         if value:
-            return value  # type: ignore[no-any-return]
+            return value
         left = deadline - loop.time()
         if left <= 0:
             raise WaitTimeout(what or _describe(predicate), timeout, value)

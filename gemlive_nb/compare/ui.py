@@ -101,10 +101,10 @@ def picker(res: Comparison) -> Any:
     status = w.HTML()
     out = w.Output()
     box = w.VBox([w.HBox(list(selects.values())), w.HBox([button, status]), out])
-    box.result = res  # type: ignore[attr-defined]
+    box.result = res
 
     def show(new: Comparison) -> None:
-        box.result = new  # type: ignore[attr-defined]
+        box.result = new
         status.value = ""
         button.disabled = False
         out.clear_output()
@@ -134,10 +134,8 @@ def picker(res: Comparison) -> Any:
                 fail(e)
             return
         task = asyncio.ensure_future(coro)
-        task.add_done_callback(
-            lambda t: fail(t.exception()) if t.exception() else show(t.result())  # type: ignore[arg-type]
-        )
+        task.add_done_callback(lambda t: fail(t.exception()) if t.exception() else show(t.result()))
 
     button.on_click(on_click)
-    box.run = lambda: on_click(None)  # type: ignore[attr-defined]
+    box.run = lambda: on_click(None)
     return box

@@ -468,7 +468,7 @@ class Recording:
     def _repr_html_(self) -> str:
         return "".join(t._repr_html_() for t in self.turns) or f"<pre>{self!r}</pre>"
 
-    def __iter__(self) -> Iterable[Turn]:  # type: ignore[override]
+    def __iter__(self) -> Iterable[Turn]:
         return iter(self.turns)
 
     def __len__(self) -> int:

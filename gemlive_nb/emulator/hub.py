@@ -111,7 +111,7 @@ class Hub:
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes
     vad_batch: VadBatch = field(default_factory=VadBatch)  # energy-VAD work of one loop tick
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
-    _asr_cache: OrderedDict = field(default_factory=OrderedDict)
+    _asr_cache: OrderedDict[tuple[bytes, str], str] = field(default_factory=OrderedDict)
     _frame_cache: OrderedDict = field(default_factory=OrderedDict)
 
     @property
@@ -138,12 +138,13 @@ class Hub:
         """
         key = (hashlib.blake2b(samples.tobytes(), digest_size=16).digest(), language)
         hit = self._asr_cache.get(key)
-        if hit is None:
-            hit = await asyncio.to_thread(self.speech.transcribe, samples, language)
-            self._asr_cache[key] = hit
-            if len(self._asr_cache) > 1024:
-                self._asr_cache.popitem(last=False)
-        return hit
+        if hit is not None:
+            return hit
+        text = await asyncio.to_thread(self.speech.transcribe, samples, language)
+        self._asr_cache[key] = text
+        if len(self._asr_cache) > 1024:
+            self._asr_cache.popitem(last=False)
+        return text
 
     def reply_frames(self, text: str, voice: str, language: str) -> tuple[list[bytes], int]:
         """The reply's audio as ready-to-send server frames of ``chunk_ms`` each, and its sample

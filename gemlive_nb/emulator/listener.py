@@ -6,6 +6,7 @@ Not a public API.
 from __future__ import annotations
 
 import binascii
+import sys
 import logging
 import re
 from typing import Any
@@ -53,7 +54,10 @@ def pcm16(data: Any) -> np.ndarray:
     one (URL-safe alphabet, no padding) when that fails. The array is read-only.
     """
     try:
-        pcm = binascii.a2b_base64(data, strict_mode=True)
+        if sys.version_info >= (3, 11):
+            pcm = binascii.a2b_base64(data, strict_mode=True)
+        else:  # no strict mode: a non-canonical chunk decodes too, like the forgiving path
+            pcm = binascii.a2b_base64(data)
     except (binascii.Error, TypeError, ValueError):
         return pcm16_to_array(decode_b64(data, "realtimeInput.audio.data"))
     if len(pcm) % 2:

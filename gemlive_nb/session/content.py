@@ -144,7 +144,8 @@ class Content(SessionState):
             self.tools.add(tool)
         self.config = config
         self._setup = {"setup": setup}
-        self.recording.log("send", "context_update", **{k: str(v) for k, v in changes.items()})
+        fields: dict[str, Any] = {k: str(v) for k, v in changes.items()}
+        self.recording.log("send", "context_update", **fields)
         await self._send(p.dumps(message))
 
     async def send_video(self, frame: Any, mime_type: str | None = None) -> None:

@@ -46,7 +46,7 @@ class Batcher:
         self._seq = 0
         self.reply = 0  # replies so far: audio items carry it, so the page can drop a cut one's
         self._last = 0.0
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Handle | None = None
         self.received_at: dict[int, float] = {}
         self.sent_at: dict[int, float] = {}  # outgoing audio seq -> when its message went
         self.messages = 0

@@ -34,7 +34,9 @@ class ReplayWidget(anywidget.AnyWidget):
 
     _kind = t.Unicode("replay").tag(sync=True)
     _uid = t.Unicode("").tag(sync=True)
-    cues = t.List(help="[start_s, end_s, speaker, text] on the recording's timeline").tag(sync=True)
+    cues: Any = t.List(help="[start_s, end_s, speaker, text] on the recording's timeline").tag(
+        sync=True
+    )
     duration = t.Float(0.0, help="Seconds of audio").tag(sync=True)
 
     def __init__(self, recording: Any) -> None:

@@ -87,7 +87,9 @@ def _pitch_track(
     return np.clip(f0, 50.0, 450.0)
 
 
-def _glottal(f0_frames: np.ndarray, n: int, voice: VoiceParams, rng: np.random.Generator):
+def _glottal(
+    f0_frames: np.ndarray, n: int, voice: VoiceParams, rng: np.random.Generator
+) -> np.ndarray:
     """Glottal flow derivative pulses at the per-frame pitch; jitter, shimmer, subharmonics."""
     t_frames = np.arange(len(f0_frames)) * _HOP
     f0 = np.interp(np.arange(n), t_frames, f0_frames)
