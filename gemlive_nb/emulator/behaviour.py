@@ -1,5 +1,7 @@
-"""Model features with an observable effect: proactive audio, affective dialog, live translation
-and context-window compression. Pure functions of the conversation, so tests can predict them.
+"""Model features with an observable effect, as pure functions tests can predict.
+
+Proactive audio, affective dialog, live translation and context-window compression, each a pure
+function of the conversation.
 
 - **Proactive audio**: the model may stay silent on speech not addressed to it. Here speech is
   addressed to it when it asks something (a question mark or a leading question word), names the
@@ -80,8 +82,10 @@ def translation(text: str, target: str) -> str:
 def compress(
     history: list[dict[str, Any]], fixed: int, trigger: int, target: int, cost: Callable
 ) -> list[dict[str, Any]]:
-    """``history`` with its oldest entries dropped once ``fixed`` + its cost passes ``trigger``,
-    until it fits ``target`` (the newest entry always stays).
+    """``history`` with its oldest entries dropped once it grows past ``trigger``.
+
+    Once ``fixed`` plus the summed ``cost`` of the entries passes ``trigger``, the oldest entries
+    go until the total fits ``target``; the newest entry always stays.
     """
     total = fixed + sum(cost(h) for h in history)
     if total <= trigger:

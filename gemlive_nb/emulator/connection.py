@@ -86,6 +86,10 @@ class ConnectionBase:
     # ------------------------------------------------------------------ sending
 
     async def send(self, data: bytes, kind: str) -> None:
+        """Send one ready-made frame and note it in the session record as ``kind``.
+
+        Raises :class:`Closed` once the connection is closed; the ``slow`` fault delays it.
+        """
         if self.closed:
             raise Closed
         if self.hub.faults.slow:
@@ -94,9 +98,11 @@ class ConnectionBase:
         self.record.note_sent(kind)
 
     async def send_msg(self, msg: dict[str, Any], kind: str) -> None:
+        """Send ``msg`` as a compact JSON frame (see :meth:`send`)."""
         await self.send(frame(msg), kind)
 
     async def close(self, code: int, reason: str) -> None:
+        """Close with ``code`` and ``reason`` (recorded), stopping any reply; idempotent."""
         if self.closed:
             return
         self.closed = True

@@ -39,8 +39,10 @@ _CALLBACK = ctypes.CFUNCTYPE(
 
 
 class Espeak:
-    """The espeak-ng engine: ``synthesize`` text with a voice name (``"de"``, ``"en-us+f3"``),
-    pitch (0-100, 50 normal), pitch range (0-100) and rate (words per minute, 80-450).
+    """The espeak-ng speech engine, loaded through ctypes.
+
+    ``synthesize`` speaks text with a voice name (``"de"``, ``"en-us+f3"``), pitch (0-100,
+    50 normal), pitch range (0-100) and rate (words per minute, 80-450).
 
     One instance per process (see :func:`get_espeak`): the C library keeps global state.
 

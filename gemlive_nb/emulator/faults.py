@@ -130,6 +130,7 @@ class StallProxy:
 
     @classmethod
     async def start(cls, target_host: str, target_port: int, rcvbuf: int = 4096) -> StallProxy:
+        """A running proxy on a free loopback port, forwarding to ``target_host:target_port``."""
         proxy = cls(target_host, target_port, rcvbuf)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)  # inherited by accepts
@@ -140,6 +141,7 @@ class StallProxy:
 
     @property
     def url(self) -> str:
+        """``ws://127.0.0.1:port`` of the proxy: connect the client here."""
         port = self._server.sockets[0].getsockname()[1]
         return f"ws://127.0.0.1:{port}"
 
@@ -148,6 +150,7 @@ class StallProxy:
         self._flowing.clear()
 
     def resume(self) -> None:
+        """Forward client bytes again after :meth:`stall`."""
         self._flowing.set()
 
     async def _serve(self, reader: Any, writer: Any) -> None:
@@ -179,6 +182,7 @@ class StallProxy:
         self._tasks.difference_update(tasks)
 
     async def close(self) -> None:
+        """Stop listening and cut every proxied connection."""
         self._server.close()
         for task in list(self._tasks):
             task.cancel()

@@ -27,10 +27,15 @@ class Closed(Exception):
 
 
 def frame(msg: dict[str, Any]) -> bytes:
+    """``msg`` as a compact UTF-8 JSON frame, the way the service writes them."""
     return json.dumps(msg, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def audio_frame(b64: str) -> bytes:
+    """A model-turn frame carrying one chunk of 24 kHz PCM audio, already base64 ``b64``.
+
+    Built by concatenation: the same bytes as :func:`frame` would give, without the JSON work.
+    """
     return (
         '{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"'
         + OUT_MIME
@@ -65,6 +70,7 @@ def summary(msg: dict[str, Any]) -> dict[str, Any]:
 
 
 def is_connection_closed(e: BaseException) -> bool:
+    """Whether ``e`` is one of websockets' ``ConnectionClosed*`` errors (a normal end)."""
     return type(e).__name__.startswith("ConnectionClosed")
 
 

@@ -1,5 +1,7 @@
-"""The hot path for streamed audio: ``realtimeInput.audio`` frames handed to their session as
-they are parsed, without the websockets message queue, ``recv()`` and a task wake-up each.
+"""The hot path for streamed audio: audio frames reach their session as they are parsed.
+
+``realtimeInput.audio`` frames skip the websockets message queue, ``recv()`` and a task
+wake-up each.
 
 A frame takes this path only when nothing is queued before it and its session is idle between
 messages (so the order of messages is kept), and only in the exact audio shape the session
@@ -22,8 +24,9 @@ _DATA = (Opcode.TEXT, Opcode.BINARY)
 
 
 def hot_audio(key: str, body: Any) -> tuple[str, str] | None:
-    """``(mime, base64 data)`` when ``{key: body}`` is exactly a realtimeInput audio chunk
-    (nothing else in it, string fields only), else None.
+    """``(mime, base64 data)`` when ``{key: body}`` is exactly a realtimeInput audio chunk.
+
+    Exactly means nothing else in it and string fields only; anything else gives None.
     """
     if key not in ("realtimeInput", "realtime_input") or not isinstance(body, dict):
         return None
@@ -38,13 +41,16 @@ def hot_audio(key: str, body: Any) -> tuple[str, str] | None:
 
 
 class FastServerConnection(ServerConnection):
-    """A websockets server connection that offers each complete data frame starting with
-    :data:`HOT_PREFIX` to ``hot_handler`` first; the handler returns True when it took it.
+    """A websockets server connection that offers hot frames to ``hot_handler`` first.
+
+    Each complete data frame starting with :data:`HOT_PREFIX` goes to the handler, which returns
+    True when it took it; otherwise the frame takes the ordinary way.
     """
 
     hot_handler: Callable[[bytes], bool] | None = None
 
     def process_event(self, event: Any) -> None:
+        """Hand a hot frame to ``hot_handler``, else process ``event`` as websockets does."""
         handler = self.hot_handler
         if (
             handler is not None

@@ -1,5 +1,6 @@
-"""What all connections of one emulator share (:class:`Hub`) and what one did
-(:class:`SessionRecord`).
+"""What all connections of one emulator share (:class:`Hub`) and what one did.
+
+A :class:`SessionRecord` holds what one connection did.
 
 Not a public API except :class:`SessionRecord` (``Emulator.sessions``).
 """
@@ -86,6 +87,7 @@ class SessionRecord:
 
     @property
     def duration(self) -> float:
+        """Seconds from the session's start to its end (or to now while it runs)."""
         return (self.ended or time.monotonic()) - self.started
 
 
@@ -133,8 +135,10 @@ class Hub:
         return hit
 
     async def transcribe(self, samples: np.ndarray, language: str) -> str:
-        """What the recogniser hears in ``samples`` (in a thread), cached by the audio's digest:
-        the same utterance (a test's or benchmark's repeated question) is recognised once.
+        """What the recogniser hears in ``samples``, run in a thread.
+
+        Cached by the audio's digest: the same utterance (a test's or benchmark's repeated
+        question) is recognised once.
         """
         key = (hashlib.blake2b(samples.tobytes(), digest_size=16).digest(), language)
         hit = self._asr_cache.get(key)
@@ -147,8 +151,10 @@ class Hub:
         return text
 
     def reply_frames(self, text: str, voice: str, language: str) -> tuple[list[bytes], int]:
-        """The reply's audio as ready-to-send server frames of ``chunk_ms`` each, and its sample
-        count; cached, so a repeated reply costs no synthesis, base64 or JSON work.
+        """The reply's audio as ready-to-send server frames of ``chunk_ms`` each, and its length.
+
+        Returns the frames and the sample count. Cached, so a repeated reply costs no synthesis,
+        base64 or JSON work.
         """
         key = (text, voice, language, self.chunk_ms)
         hit = self._frame_cache.get(key)

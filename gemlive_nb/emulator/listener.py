@@ -50,8 +50,10 @@ def _continuation(heard: str, text: str) -> str:
 
 
 def pcm16(data: Any) -> np.ndarray:
-    """Samples of a base64 PCM16 chunk: the strict C decoder first (the hot path), the forgiving
-    one (URL-safe alphabet, no padding) when that fails. The array is read-only.
+    """The samples of a base64 PCM16 chunk, as a read-only array.
+
+    The strict C decoder goes first (the hot path); the forgiving one (URL-safe alphabet, no
+    padding) runs when that fails.
     """
     try:
         if sys.version_info >= (3, 11):
@@ -69,8 +71,10 @@ class Listener(ConnectionBase):
     """Turns streamed audio into utterances and answers each one."""
 
     def _on_audio(self, data: Any, mime: str | None, batch: bool = False) -> None:
-        """A chunk of streamed audio; with ``batch`` its VAD runs with other sessions' chunks
-        later in this loop tick (the caller flushes the batch before the next other message).
+        """Take a chunk of streamed audio.
+
+        With ``batch`` its VAD runs with other sessions' chunks later in this loop tick (the
+        caller flushes the batch before the next other message).
         """
         try:
             x = pcm16(data)
@@ -103,8 +107,9 @@ class Listener(ConnectionBase):
             self._after_vad(self.vad.feed(x), self.fed)
 
     def _after_vad(self, events: list[VadEvent], fed: int) -> None:
-        """Act on the VAD's ``events`` for the audio up to sample ``fed`` (more may have come
-        since, when the VAD ran in a batch).
+        """Act on the VAD's ``events`` for the audio up to sample ``fed``.
+
+        More audio may have come since, when the VAD ran in a batch.
         """
         if self.closed:
             return
@@ -142,8 +147,9 @@ class Listener(ConnectionBase):
     # ------------------------------------------------------------------ transcription
 
     def _maybe_partial(self) -> None:
-        """While the user speaks, transcribe what was said so far now and then (the service
-        streams input transcription in pieces during the utterance).
+        """While the user speaks, transcribe what was said so far now and then.
+
+        The service streams input transcription in pieces during the utterance.
         """
         cfg = self.cfg
         if cfg is None or not cfg.input_transcription or self.partial_busy:

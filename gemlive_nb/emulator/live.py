@@ -50,6 +50,7 @@ class LiveConnection(Listener, Speaker):
     """Serve one accepted WebSocket ``ws`` until it closes."""
 
     async def run(self) -> None:
+        """Serve the connection until it closes, then record how it closed and stop its tasks."""
         timers = [asyncio.ensure_future(t) for t in (self._lifetime(), self._session_limit())]
         try:
             await self._serve()
@@ -74,8 +75,10 @@ class LiveConnection(Listener, Speaker):
             self.closed = True  # audio still queued for the VAD batch is dropped
 
     async def _session_limit(self) -> None:
-        """The service's session limits (without compression): audio-only sessions last
-        ``audio_session_s``, with video ``video_session_s``, counted across resumptions.
+        """Enforce the service's session limits (which compression lifts).
+
+        Audio-only sessions last ``audio_session_s``, sessions with video ``video_session_s``,
+        counted across resumptions.
         """
         hub = self.hub
         while not self.closed:
@@ -124,8 +127,10 @@ class LiveConnection(Listener, Speaker):
                 self.dispatching = False
 
     def _hot_frame(self, frame: bytes) -> bool:
-        """Take a realtimeInput audio chunk as it is parsed (see :mod:`.hot_frames`); False
-        leaves the frame to :meth:`_serve` (not audio, not now, or something to reject).
+        """Take a realtimeInput audio chunk as it is parsed (see :mod:`.hot_frames`).
+
+        Returning False leaves the frame to :meth:`_serve` (not audio, not now, or something to
+        reject).
         """
         if self.closed or self.dispatching or self.cfg is None:
             return False

@@ -1,5 +1,6 @@
-"""Checks of :class:`~gemlive_nb.emulator.Emulator` arguments: a bad one raises ConfigError
-naming the value and the fix.
+"""Checks of :class:`~gemlive_nb.emulator.Emulator` arguments.
+
+A bad one raises ConfigError naming the value and the fix.
 
 Example::
 

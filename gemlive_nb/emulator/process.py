@@ -31,8 +31,10 @@ _READY = re.compile(r"gemlive emulator on (wss?://\S+)")
 
 
 class EmulatorProcess:
-    """``python -m gemlive_nb.emulator`` as a child process; ``args`` are its CLI options and
-    ``env`` extra environment variables (e.g. the one ``--api-key-env`` names).
+    """``python -m gemlive_nb.emulator`` as a child process.
+
+    ``args`` are its CLI options and ``env`` extra environment variables (e.g. the one
+    ``--api-key-env`` names).
     """
 
     def __init__(

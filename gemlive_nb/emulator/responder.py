@@ -128,6 +128,13 @@ class Responder:
         return options[zlib.crc32(f"{self.seed}:{key}".encode()) % len(options)]
 
     def reply(self, user_texts: list[str], language: str) -> str:
+        """The reply to the latest of ``user_texts``, in ``language``, given what came before.
+
+        Example::
+
+            Responder().reply(["My name is Ada.", "What is my name?"], "en-US")
+            # 'Your name is Ada.'
+        """
         text = user_texts[-1].strip() if user_texts else ""
         base = language.split("-")[0].lower()
         greet, ack, about = PHRASES.get(base, PHRASES["en"])

@@ -84,6 +84,7 @@ def credentials(raw_path: str, headers: Any) -> list[str]:
 
 
 def redacted_path(raw_path: str) -> str:
+    """``raw_path`` with the values of secret query parameters replaced by a placeholder."""
     path, _, query = raw_path.partition("?")
     if not query:
         return path

@@ -104,10 +104,12 @@ class SessionSetup:
 
     @property
     def audio_out(self) -> bool:
+        """Whether the session answers with audio."""
         return "AUDIO" in self.modalities
 
     @property
     def text_out(self) -> bool:
+        """Whether the session answers with text."""
         return "TEXT" in self.modalities
 
 

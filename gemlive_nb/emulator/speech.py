@@ -63,9 +63,13 @@ class SpeechBackend(Protocol):
 
     name: str
 
-    def synthesize(self, text: str, voice: str, language: str) -> np.ndarray: ...
+    def synthesize(self, text: str, voice: str, language: str) -> np.ndarray:
+        """``text`` spoken by ``voice`` in ``language``: int16 mono samples at 24 kHz."""
+        ...
 
-    def transcribe(self, samples: np.ndarray, language: str) -> str: ...
+    def transcribe(self, samples: np.ndarray, language: str) -> str:
+        """The words heard in int16 mono ``samples`` at 16 kHz, spoken in ``language``."""
+        ...
 
 
 def _int16_mono(samples: np.ndarray, what: str) -> np.ndarray:
@@ -89,7 +93,9 @@ def unrecognised(seconds: float) -> str:
 
 
 def _transcribe(samples: np.ndarray, recognize: Callable[[np.ndarray], str] | None = None) -> str:
-    """The built-in voice's embedded text, else ``recognize``'s words, else a duration marker
+    """What ``samples`` say, from the best source available.
+
+    The built-in voice's embedded text, else ``recognize``'s words, else a duration marker
     (``""`` for empty audio).
     """
     x = _int16_mono(samples, "transcribe()")

@@ -71,8 +71,9 @@ def _names(host: str) -> list[object]:
 
 
 def make_certificates(host: str, directory: str | None = None) -> Certificates:
-    """A fresh CA and a server certificate for ``host``, written as PEM files in ``directory``
-    (a new private temporary directory by default).
+    """A fresh CA and a server certificate for ``host``, written as PEM files.
+
+    They go in ``directory`` (a new private temporary directory by default).
     """
     try:
         from cryptography import x509

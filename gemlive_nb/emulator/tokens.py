@@ -203,6 +203,7 @@ class TokenStore:
         return {"name": name}
 
     def find(self, credentials: list[str]) -> Grant | None:
+        """The grant of the first of ``credentials`` that is a minted token, else None."""
         for value in credentials:
             grant = self.grants.get(value)
             if grant is not None:
@@ -251,6 +252,7 @@ class TokenSocket:
         return json.dumps({"setup": self._store.spend(self._grant, normalize_keys(setup))})
 
     async def recv(self, *args: Any, **kwargs: Any) -> Any:
+        """The next frame, as websockets' ``recv``; the first one comes locked to the grant."""
         frame = await self._ws.recv(*args, **kwargs)
         return self._lock(frame) if self._first else frame
 
@@ -275,18 +277,21 @@ class TokenService:
         return f"http://{self.host}:{self.port}"
 
     async def start(self, host: str = "127.0.0.1") -> None:
+        """Listen on a free port of ``host`` (then :attr:`base_url` is valid)."""
         self._server = await asyncio.start_server(self._serve, host, 0, limit=_MAX_HEAD)
         self.host, self.port = host, self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        """Stop listening; safe to call when never started."""
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):
                 await self._server.wait_closed()
 
     def admit(self, ws: Any, kind: str, credentials: list[str]) -> Any:
-        """``ws`` as a :class:`TokenSocket` when it opens the constrained path with a minted
-        token; unchanged otherwise (then the emulator's own key check applies).
+        """``ws`` as a :class:`TokenSocket` when it opens the constrained path with a minted token.
+
+        Otherwise ``ws`` comes back unchanged (and the emulator's own key check applies).
         """
         grant = self.store.find(credentials) if kind == "ephemeral" else None
         return ws if grant is None else TokenSocket(ws, self.store, grant)

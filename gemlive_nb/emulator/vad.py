@@ -92,8 +92,10 @@ _KEYS = {
 
 @dataclass(frozen=True)
 class VadEvent:
-    """Speech started or ended: ``kind`` is ``'start'`` or ``'end'``; ``sample_offset`` counts
-    samples since the detector was created or reset.
+    """Speech started or ended.
+
+    ``kind`` is ``'start'`` or ``'end'``; ``sample_offset`` counts samples since the detector was
+    created or reset.
     """
 
     kind: str
@@ -101,16 +103,23 @@ class VadEvent:
 
 
 class Vad(Protocol):
-    """What the emulator needs from a voice activity detector (the real-speech extra may add
-    another implementation with the same three members).
+    """What the emulator needs from a voice activity detector.
+
+    The real-speech extra may add another implementation with the same three members.
     """
 
-    def feed(self, samples: np.ndarray) -> list[VadEvent]: ...
+    def feed(self, samples: np.ndarray) -> list[VadEvent]:
+        """Process the next int16 mono ``samples``; return the speech starts/ends they commit."""
+        ...
 
-    def reset(self) -> None: ...
+    def reset(self) -> None:
+        """Forget all audio so far: silence, and sample offsets count from zero again."""
+        ...
 
     @property
-    def in_speech(self) -> bool: ...
+    def in_speech(self) -> bool:
+        """Whether the audio fed so far ends inside speech."""
+        ...
 
 
 def _normalise(config: dict[str, Any] | None) -> dict[str, Any]:
@@ -146,8 +155,10 @@ def _duration_ms(cfg: dict[str, Any], key: str, default: int) -> int:
 
 
 class VadSettings:
-    """What every detector shares: the ``automaticActivityDetection`` settings (``disabled``,
-    ``prefix_padding_ms``, ``silence_duration_ms``, ``rate``) and :attr:`in_speech`.
+    """What every detector shares: the activity-detection settings and :attr:`in_speech`.
+
+    The ``automaticActivityDetection`` settings are ``disabled``, ``prefix_padding_ms``,
+    ``silence_duration_ms`` and ``rate``.
 
     A subclass calls :meth:`_configure` first in ``__init__`` and keeps ``_in_speech`` current.
 
@@ -330,8 +341,9 @@ def _features(x: np.ndarray, size: int) -> tuple[list[float], list[int]]:
 
 
 def feed_many(items: list[tuple[EnergyVad, np.ndarray]]) -> list[list[VadEvent]]:
-    """``vad.feed(chunk)`` for each ``(vad, chunk)`` in order, with one numpy pass for all the
-    chunks: the same events, at a fraction of the cost of many small feeds.
+    """``vad.feed(chunk)`` for each ``(vad, chunk)`` in order, in one numpy pass for all chunks.
+
+    The same events as separate feeds, at a fraction of the cost of many small ones.
 
     Example::
 

@@ -27,8 +27,10 @@ class VadListener(Protocol):
 
 
 class VadBatch:
-    """Chunks pushed during one tick of the event loop; :meth:`flush` runs them (soon after the
-    first push, or earlier when a connection needs its VAD state).
+    """Audio chunks pushed during one tick of the event loop, for one batched VAD pass.
+
+    :meth:`flush` runs them, soon after the first push or earlier when a connection needs its
+    VAD state.
     """
 
     def __init__(self) -> None:
@@ -41,6 +43,7 @@ class VadBatch:
         self._items.append((listener, vad, samples, fed))
 
     def flush(self) -> None:
+        """Run the VAD over every queued chunk at once and hand each listener its events."""
         items, self._items = self._items, []
         if not items:
             return

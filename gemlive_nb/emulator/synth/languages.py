@@ -1,5 +1,6 @@
-"""Phone and language tables: formants per phone, letter-to-sound rules, rhythm and tone per
-language (pure data plus the lookup).
+"""Phone and language tables (pure data plus the lookup).
+
+Formants per phone, letter-to-sound rules, and rhythm and tone per language.
 """
 
 from __future__ import annotations
@@ -76,10 +77,12 @@ def _rules(rules: str | dict[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class LanguageProfile:
-    """How a language sounds: rules, rhythm ('stress', 'syllable', 'mora'), stress position
-    ('first', 'penult', 'last', 'hash', 'word-pitch', 'none'), tones (pitch contours picked per
-    syllable), syllable rate factor, formant shifts and the vowel added after a lone consonant
-    (languages without consonant clusters), plus the onsets/nuclei used for hashed syllables.
+    """How a language sounds.
+
+    Letter-to-sound rules, rhythm ('stress', 'syllable', 'mora'), stress position ('first',
+    'penult', 'last', 'hash', 'word-pitch', 'none'), tones (pitch contours picked per syllable),
+    syllable rate factor, formant shifts and the vowel added after a lone consonant (languages
+    without consonant clusters), plus the onsets/nuclei used for hashed syllables.
     """
 
     rules: dict[str, str]
@@ -268,8 +271,10 @@ _LANGS["bn"] = _profile(
 
 
 def language_profile(code: str) -> LanguageProfile:
-    """The profile for a BCP-47 code's base language; unknown bases get a generic profile
-    (syllable-timed, penultimate stress) with a rate and vowel colour derived from the code.
+    """The profile for a BCP-47 code's base language.
+
+    Unknown bases get a generic profile (syllable-timed, penultimate stress) with a rate and
+    vowel colour derived from the code.
     """
     base = code.split("-")[0].lower()
     for key in (code.lower(), base):

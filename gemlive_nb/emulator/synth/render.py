@@ -1,5 +1,6 @@
-"""Parameter tracks to samples: glottal source, spectral shaping, overlap-add; the cached
-:class:`Synthesizer`.
+"""Parameter tracks to samples, and the cached :class:`Synthesizer`.
+
+Glottal source, spectral shaping and overlap-add.
 """
 
 from __future__ import annotations

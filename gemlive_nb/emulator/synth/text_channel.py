@@ -28,8 +28,10 @@ _READ_RATE = 16000
 
 
 def _pack_text(text: str) -> bytes:
-    """Compact code: ASCII as is; other characters as one byte (0x80 + offset) inside the
-    128-character block of the previous one, else 0xFE + 3-byte code point (sets the block).
+    """``text`` in a compact byte code.
+
+    ASCII as is; other characters as one byte (0x80 + offset) inside the 128-character block of
+    the previous one, else 0xFE + 3-byte code point (which sets the block).
     """
     out = bytearray()
     block = -1
@@ -182,8 +184,9 @@ def decode_text(samples: np.ndarray, rate: int) -> str:
 
 
 def _new_sentence(before: str, text: str) -> bool:
-    """A phrase that starts a sentence of another clip: a phrase of the same clip carries its
-    own leading space, one from a clip spoken after it does not (the service's transcripts put
-    a space between sentences).
+    """Whether ``text`` starts a sentence of another clip after ``before``.
+
+    A phrase of the same clip carries its own leading space, one from a clip spoken after it does
+    not (the service's transcripts put a space between sentences).
     """
     return before[-1:] in (".", "!", "?") and text[:1].isupper()
