@@ -6,9 +6,9 @@ Not a public API.
 from __future__ import annotations
 
 import binascii
-import sys
 import logging
 import re
+import sys
 from typing import Any
 
 import numpy as np
