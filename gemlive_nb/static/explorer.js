@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 0fad2a093df503c5d2bccc6963aa24d4a2e51fe5cd7ed494adb39f8b6624d06f
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8abcde2e0faa105f22b1f84f62cf573242757e8e4eb2658c57d7cfbc40754470
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
