@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8abcde2e0faa105f22b1f84f62cf573242757e8e4eb2658c57d7cfbc40754470
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 477f60951831e3c4b4304982259a7314d7b377f98ce5131ff46bd40128bc0f81
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
