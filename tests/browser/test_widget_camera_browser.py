@@ -24,8 +24,8 @@ pytestmark = pytest.mark.timeout(900)
 SETUP = """\
 import asyncio, json, os, time
 from gemlive_nb.widget import VoiceWidget
-w = VoiceWidget(endpoint=os.environ["GEMLIVE_TEST_EMULATOR"], api_key=os.environ["GEMLIVE_TEST_KEY"],
-                google_search=True)
+key = os.environ["GEMLIVE_TEST_KEY"]
+w = VoiceWidget(endpoint=os.environ["GEMLIVE_TEST_EMULATOR"], api_key=key, google_search=True)
 w"""
 
 TAP = """\
