@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from waiting import wait_until
 
+from gemlive_nb.conversation.grounding import safe_url
 from gemlive_nb.protocol import GroundingMetadata, GroundingSource
 from gemlive_nb.widget import VoiceWidget
 from gemlive_nb.widget.media import grounding_item, video_frame
@@ -110,12 +111,24 @@ def test_grounding_without_any_http_link_sends_nothing() -> None:
     assert grounding_item(GroundingMetadata()) is None
 
 
-@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=60)), max_size=6))
+SCHEMES = ("http", "https", "HTTPS", "javascript", "data", "file", "ftp", "vbscript", "")
+uris = st.builds(
+    "{}:{}{}".format,
+    st.sampled_from(SCHEMES),
+    st.sampled_from(("//", "", "///")),
+    st.text(max_size=30),
+)
+
+
+@given(st.lists(st.tuples(st.text(max_size=30), uris | st.text(max_size=40)), max_size=6))
 def test_only_http_and_https_uris_survive(pairs: list[tuple[str, str]]) -> None:
     event = GroundingMetadata(sources=tuple(GroundingSource(t, u) for t, u in pairs))
     item = grounding_item(event)
-    for source in item["sources"] if item else []:
+    kept = item["sources"] if item else []
+    assert [s["uri"] for s in kept] == [u.strip() for _, u in pairs if safe_url(u)]
+    for source in kept:
         assert source["uri"].split(":", 1)[0].lower() in ("http", "https")
+        assert "//" in source["uri"]
 
 
 async def test_a_real_session_sends_browser_frames_and_grounding(emulator: Any) -> None:
