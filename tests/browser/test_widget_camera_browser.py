@@ -159,3 +159,46 @@ def test_grounding_sources_are_links_under_the_reply(camera_run: dict) -> None:
         assert link["text"] == "example.com" and link["html"] == "example.com"
         assert link["rel"] == "noopener noreferrer"
     assert camera_run["page_errors"] == []
+
+
+def test_share_screen_replaces_the_camera_and_its_frames_reach_the_session(
+    browser: Any, jupyter: Jupyter, tmp_path: Path
+) -> None:
+    out = str(tmp_path / "screen")
+    nb_path = jupyter.root / "screen_widget.ipynb"
+    write_notebook(nb_path, [SETUP, TAP, DUMP.format(out=out, want=1), CLOSE])
+    nb = NotebookPage(browser, jupyter, nb_path.name, ui="lab")
+    nb.context.grant_permissions(["camera", "microphone"], origin=jupyter.base)
+    page = nb.page
+    try:
+        nb.run_cell(0)
+        nb.connect_widget()
+        nb.run_cell(1)
+        page.click(".gl-camera")
+        page.wait_for_function(
+            "() => [...window.__gemlive.values()][0].video.state === 'on'", timeout=15_000
+        )
+        page.evaluate(
+            "() => { window.__camTracks = [...window.__gemlive.values()][0]"
+            ".video.stream.getTracks(); }"
+        )
+        page.click(".gl-screen")  # one source at a time: the camera stops
+        page.wait_for_function(
+            "() => { const v = [...window.__gemlive.values()][0].video;"
+            " return v.kind === 'screen' && v.state === 'on' && v.framesSent >= 1; }",
+            timeout=30_000,
+        )
+        assert set(page.evaluate("() => window.__camTracks.map(t => t.readyState)")) == {"ended"}
+        assert page.locator(".gl-screen").text_content() == "Stop sharing"
+        assert page.locator(".gl-camera").text_content() == "Camera"
+        nb.run_cell(2)
+        sent = json.loads(Path(out + ".json").read_text())
+        assert len(sent["videos"]) >= 1 and sent["video_on"] is True
+        page.click(".gl-screen")
+        page.wait_for_function(
+            "() => [...window.__gemlive.values()][0].video.state === 'off'", timeout=10_000
+        )
+        nb.run_cell(3)
+        assert nb.errors == [], nb.errors
+    finally:
+        nb.close()
