@@ -7,7 +7,9 @@
 import captureSource from "worklet:capture";
 import playbackSource from "worklet:playback";
 import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
+import { VideoCapture } from "./camera.js";
 import { micErrorText, probeEnvironment } from "./probe.js";
+import { mergeSources } from "./sources.js";
 import { Uplink, nextInterval } from "./uplink.js";
 
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
@@ -18,7 +20,7 @@ export const now = () => performance.timeOrigin + performance.now();
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void,
  *   on(event: string, cb: Function): void, off(event: string, cb?: Function): void}} Model
  * @typedef {{kind: 'user'|'model'|'mark', text: string, final: boolean, v: number,
- *   tone?: string, meta?: string}} Entry
+ *   tone?: string, meta?: string, sources?: import("./sources.js").Source[]}} Entry
  * @typedef {{kind: string, [k: string]: any}} EngineEvent
  */
 
@@ -58,6 +60,15 @@ export class AudioEngine {
     this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
+    this.video = new VideoCapture({
+      send: (content, buffers) => this.send(content, buffers),
+      connected: () => !!this.model.get("connected"),
+      changed: () => this.emit({ kind: "video" }),
+      setOn: (on) => {
+        this.model.set("video_on", on);
+        this.model.save_changes();
+      },
+    });
     this.sentPlayed = -1;
     this.inputDb = -100;
     this.outputDb = -100;
@@ -298,6 +309,9 @@ export class AudioEngine {
       case TO_BROWSER.MARK:
         this.addMark(String(item.text ?? ""), item.tone ?? "info");
         break;
+      case TO_BROWSER.GROUNDING:
+        this.addSources(item.sources);
+        break;
       default:
         break;
     }
@@ -382,6 +396,24 @@ export class AudioEngine {
       }
       if (e.kind === "user") return;
     }
+  }
+
+  /** Grounding sources under the latest reply (started here if it has no words yet). @param {unknown} sources */
+  addSources(sources) {
+    /** @type {Entry | null} */
+    let target = null;
+    for (let i = this.entries.length - 1; i >= 0 && !target; i--) {
+      const e = this.entries[i];
+      if (e.kind === "model") target = e;
+      else if (e.kind === "user") break;
+    }
+    if (!target) {
+      target = /** @type {Entry} */ ({ kind: "model", text: "", final: false, v: 0 });
+      this.entries.push(target);
+    }
+    target.sources = mergeSources(target.sources ?? [], sources);
+    target.v++;
+    this.emit({ kind: "entries" });
   }
 
   /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
@@ -518,6 +550,7 @@ export class AudioEngine {
   destroy() {
     clearTimeout(this.timer);
     this.stopMic();
+    this.video.stop();
     this.model.off("msg:custom", this.onCustom);
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);

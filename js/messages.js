@@ -22,6 +22,8 @@ export const TO_BROWSER = Object.freeze({
   MARK: "mark",
   /** {}: ReplayWidget's WAV (both sides), one buffer */
   REPLAY_AUDIO: "replay_audio",
+  /** {sources: [{title, uri}]}: the reply's sources (http/https only) */
+  GROUNDING: "grounding",
 });
 
 /** Browser -> kernel message kinds. */
@@ -42,6 +44,8 @@ export const TO_KERNEL = Object.freeze({
   ACTIVITY: "activity",
   /** {coupling_db}: how loud the played reply comes back through the mic */
   ECHO: "echo",
+  /** {mime, source}: one camera or screen frame (JPEG), one buffer */
+  VIDEO: "video",
 });
 
 /** Message budget and cadences. */
@@ -55,4 +59,7 @@ export const BUDGET = Object.freeze({
   LEVEL_SYNC_MS: 500,
   METER_FPS: 15,
   PREROLL_MS: 3000,
+  VIDEO_FRAME_MS: 1000,
+  VIDEO_MAX_SIDE: 768,
+  VIDEO_JPEG_QUALITY: 0.7,
 });

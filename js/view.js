@@ -4,6 +4,7 @@
 // second and not at all while the widget is off screen or the tab is hidden.
 
 import { BUDGET, TO_KERNEL } from "./messages.js";
+import { sourceList } from "./sources.js";
 
 /** @typedef {import("./engine.js").AudioEngine} AudioEngine @typedef {import("./engine.js").Model} Model */
 
@@ -51,6 +52,10 @@ export function renderView(model, el, engine) {
   const micBtn = h("button", { class: "gl-mic", type: "button" });
   const talkBtn = h("button", { class: "gl-talk", type: "button", title: "Hold (or hold Space)" }, ["Hold to talk"]);
   const muteBtn = h("button", { class: "gl-mute", type: "button" });
+  const cameraBtn = h("button", { class: "gl-camera", type: "button" });
+  const screenBtn = h("button", { class: "gl-screen", type: "button" });
+  const preview = h("video", { class: "gl-preview", muted: true, playsInline: true, autoplay: true });
+  const videoNote = h("span", { class: "gl-video-note", role: "status" });
   const pttBox = h("input", { type: "checkbox", class: "gl-ptt-box" });
   const voiceSel = h("select", { class: "gl-voice", title: "Voice" });
   const langSel = h("select", { class: "gl-language", title: "Language" });
@@ -67,9 +72,10 @@ export function renderView(model, el, engine) {
   const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message…" });
   const sendBtn = h("button", { class: "gl-send-btn", type: "button" }, ["Send"]);
   const root = h("div", { class: "gl-root", tabIndex: 0, "data-lm-suppress-shortcuts": "true" }, [
-    h("div", { class: "gl-row gl-head" }, [dot, status, info]),
-    h("div", { class: "gl-row" }, [connectBtn, micBtn, talkBtn, muteBtn,
+    h("div", { class: "gl-row gl-head" }, [dot, status, videoNote, info]),
+    h("div", { class: "gl-row" }, [connectBtn, micBtn, talkBtn, muteBtn, cameraBtn, screenBtn,
       h("label", { class: "gl-ptt" }, [pttBox, " push-to-talk"]), voiceSel, langSel]),
+    preview,
     h("div", { class: "gl-meters" }, [
       h("span", { class: "gl-meter-label" }, ["in"]),
       h("div", { class: "gl-meter gl-in" }, [inBar]),
@@ -123,6 +129,20 @@ export function renderView(model, el, engine) {
     langSel.title = langSel.disabled ? `Language: ${why}` : "Language";
     textIn.disabled = !connected;
     sendBtn.disabled = !connected;
+    const video = engine.video;
+    const label = { camera: ["Camera", "Stop camera"], screen: ["Share screen", "Stop sharing"] };
+    for (const [btn, kind] of /** @type {const} */ ([[cameraBtn, "camera"], [screenBtn, "screen"]])) {
+      const mine = video.kind === kind;
+      btn.textContent = mine && video.state === "starting" ? `${label[kind][0]}…` : label[kind][mine ? 1 : 0];
+      btn.classList.toggle("gl-on", mine && video.state === "on");
+      btn.classList.toggle("gl-starting", mine && video.state === "starting");
+    }
+    if (preview.srcObject !== video.stream) preview.srcObject = video.stream;
+    preview.hidden = !video.stream;
+    videoNote.textContent = video.note || (video.state === "on"
+      ? `· ${video.kind === "camera" ? "camera" : "screen"} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent`
+      : "");
+    videoNote.classList.toggle("gl-video-error", !!video.note);
     const st = describeState(model);
     status.textContent = st.text;
     dot.className = `gl-dot gl-${st.dot}`;
@@ -159,6 +179,7 @@ export function renderView(model, el, engine) {
         label ? h("b", {}, [`${label}: `]) : "",
         e.text,
         e.meta ? h("span", { class: "gl-meta" }, [` · ${e.meta}`]) : "",
+        e.sources?.length ? sourceList(e.sources) : "",
       ]);
       if (old) old.node.replaceWith(node);
       else transcript.append(node);
@@ -191,7 +212,7 @@ export function renderView(model, el, engine) {
   const onEngine = (ev) => {
     if (ev.kind === "entries") drawEntries();
     else if (ev.kind === "levels") frame ||= setTimeout(drawLevels, 1000 / BUDGET.METER_FPS);
-    else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo") update();
+    else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo" || ev.kind === "video") update();
     else if (ev.kind === "suspended" || ev.kind === "audio-state") {
       const paused = engine.ctx?.state === "suspended";
       hint.dataset.audio = paused ? "1" : "";
@@ -222,6 +243,13 @@ export function renderView(model, el, engine) {
     update();
   };
   muteBtn.onclick = () => setTrait("muted", !model.get("muted"));
+  /** @param {"camera"|"screen"} kind */
+  const toggleVideo = (kind) => {
+    if (engine.video.kind !== kind && !active()) connect(); // frames go out once connected
+    engine.video.toggle(kind);
+  };
+  cameraBtn.onclick = () => toggleVideo("camera");
+  screenBtn.onclick = () => toggleVideo("screen");
   pttBox.onchange = () => setTrait("push_to_talk", pttBox.checked);
   voiceSel.onchange = () => setTrait("voice", voiceSel.value);
   langSel.onchange = () => setTrait("language", langSel.value);

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 0fad2a093df503c5d2bccc6963aa24d4a2e51fe5cd7ed494adb39f8b6624d06f
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 477f60951831e3c4b4304982259a7314d7b377f98ce5131ff46bd40128bc0f81
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 0fad2a093df503c5d2bccc6963aa24d4a2e51fe5cd7ed494adb39f8b6624d06f
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 477f60951831e3c4b4304982259a7314d7b377f98ce5131ff46bd40128bc0f81
 // worklet:capture
 var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\n\n// echo.js\nvar FLOOR_DB = -100;\nvar ACTIVE_DB = -50;\nfunction energyDb(x) {\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;\n}\nvar EchoMeter = class {\n  /**\n   * @param {number} rate the context rate\n   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number}} [options]\n   */\n  constructor(rate, options = {}) {\n    this.hop = Math.round(rate * (options.hopMs ?? 10) / 1e3);\n    this.hopMs = options.hopMs ?? 10;\n    this.size = Math.round(1e3 * (options.windowS ?? 2) / this.hopMs);\n    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);\n    this.minCorr = options.minCorr ?? 0.85;\n    this.mic = new Float32Array(this.size).fill(FLOOR_DB);\n    this.ref = new Float32Array(this.size).fill(FLOOR_DB);\n    this.count = 0;\n    this.micAcc = new Float32Array(this.hop);\n    this.refAcc = new Float32Array(this.hop);\n    this.fill = 0;\n    this.corr = 0;\n    this.lag = 0;\n    this.couplingDb = FLOOR_DB;\n  }\n  /**\n   * One block of mic samples and the reference played at the same time (absent: silence).\n   * @param {Float32Array} mic @param {Float32Array} [ref]\n   */\n  push(mic, ref) {\n    let i = 0;\n    while (i < mic.length) {\n      const n = Math.min(mic.length - i, this.hop - this.fill);\n      this.micAcc.set(mic.subarray(i, i + n), this.fill);\n      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);\n      else this.refAcc.fill(0, this.fill, this.fill + n);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.hop) {\n        const at = this.count % this.size;\n        this.mic[at] = energyDb(this.micAcc);\n        this.ref[at] = energyDb(this.refAcc);\n        this.count++;\n        this.fill = 0;\n        if (this.count % 25 === 0) this.estimate();\n      }\n    }\n  }\n  /** @param {Float32Array} ring @param {number} back hops before the latest */\n  at(ring, back) {\n    return ring[((this.count - 1 - back) % this.size + this.size) % this.size];\n  }\n  /** Re-estimate correlation, lag and coupling over the window. */\n  estimate() {\n    const span = Math.min(this.count, this.size) - this.maxLag;\n    let best = 0;\n    let bestLag = 0;\n    let bestCoupling = FLOOR_DB;\n    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {\n      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;\n      for (let k = 0; k < span; k++) {\n        const r = this.at(this.ref, k + lag);\n        if (r < ACTIVE_DB) continue;\n        const m = this.at(this.mic, k);\n        n++;\n        sm += m;\n        sr += r;\n        smm += m * m;\n        srr += r * r;\n        smr += m * r;\n        diff += m - r;\n      }\n      if (n < 20) continue;\n      const cov = smr - sm * sr / n;\n      const den = Math.sqrt((smm - sm * sm / n) * (srr - sr * sr / n));\n      const c = den > 1e-9 ? cov / den : 0;\n      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];\n    }\n    this.corr = best;\n    this.lag = bestLag;\n    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;\n    return this.report();\n  }\n  /** @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean}} */\n  report() {\n    return {\n      corr: this.corr,\n      lagMs: this.lag * this.hopMs,\n      couplingDb: this.couplingDb,\n      echo: this.corr >= this.minCorr\n    };\n  }\n  /** Whether the reference is playing now (within the echo lag). */\n  playing() {\n    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;\n    return false;\n  }\n  /**\n   * Whether the last `hops` of mic audio are explained by the echo of what played (within\n   * `marginDb` of the predicted echo level); false when no echo path was found.\n   * @param {number} [hops] @param {number} [marginDb]\n   */\n  isEcho(hops = 2, marginDb = 6) {\n    if (this.corr < this.minCorr || this.count < hops) return false;\n    for (let k = 0; k < hops; k++) {\n      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;\n      if (this.at(this.mic, k) > predicted + marginDb) return false;\n    }\n    return true;\n  }\n};\n\n// capture-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar CaptureProcessor = class extends G.AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number}}} options */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.echo = new EchoMeter(G.sampleRate);\n    this.blocks = 0;\n    this.port.onmessage = (e) => {\n      if (e.data?.type === "reset") this.framer.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      this.echo.push(channel, inputs[1]?.[0]);\n      const playing = this.echo.playing();\n      for (const f of this.framer.push(channel)) {\n        const echo = playing && this.echo.isEcho();\n        this.port.postMessage(\n          { seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing },\n          [f.pcm.buffer]\n        );\n      }\n      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {\n        this.port.postMessage({ type: "echo", ...this.echo.report() });\n      }\n    }\n    return true;\n  }\n};\nG.registerProcessor("gemlive-capture", CaptureProcessor);\n';
 
@@ -24,7 +24,9 @@ var TO_BROWSER = Object.freeze({
   /** {text, tone}: a note in the transcript (tone: info | warn | error) */
   MARK: "mark",
   /** {}: ReplayWidget's WAV (both sides), one buffer */
-  REPLAY_AUDIO: "replay_audio"
+  REPLAY_AUDIO: "replay_audio",
+  /** {sources: [{title, uri}]}: the reply's sources (http/https only) */
+  GROUNDING: "grounding"
 });
 var TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
@@ -42,7 +44,9 @@ var TO_KERNEL = Object.freeze({
   /** {state}: push-to-talk start | end */
   ACTIVITY: "activity",
   /** {coupling_db}: how loud the played reply comes back through the mic */
-  ECHO: "echo"
+  ECHO: "echo",
+  /** {mime, source}: one camera or screen frame (JPEG), one buffer */
+  VIDEO: "video"
 });
 var BUDGET = Object.freeze({
   MAX_MESSAGES_PER_S: 25,
@@ -53,8 +57,137 @@ var BUDGET = Object.freeze({
   UPLINK_MAX_MS: 240,
   LEVEL_SYNC_MS: 500,
   METER_FPS: 15,
-  PREROLL_MS: 3e3
+  PREROLL_MS: 3e3,
+  VIDEO_FRAME_MS: 1e3,
+  VIDEO_MAX_SIDE: 768,
+  VIDEO_JPEG_QUALITY: 0.7
 });
+
+// camera.js
+function scaledSize(width, height, maxSide = BUDGET.VIDEO_MAX_SIDE) {
+  if (!(width > 0 && height > 0)) return { width: 0, height: 0 };
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+function encodeFrame(source, canvas, maxSide = BUDGET.VIDEO_MAX_SIDE, quality = BUDGET.VIDEO_JPEG_QUALITY) {
+  const { width, height } = scaledSize(source.videoWidth, source.videoHeight, maxSide);
+  if (!width) return Promise.resolve(null);
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext("2d")?.drawImage(source, 0, 0, width, height);
+  return new Promise((resolve) => {
+    canvas.toBlob((blob) => resolve(blob ? blob.arrayBuffer() : null), "image/jpeg", quality);
+  });
+}
+function videoErrorText(err, kind) {
+  const what = kind === "camera" ? "Camera" : "Screen sharing";
+  const name = String(err?.name ?? "");
+  if (name === "Unsupported") return kind === "camera" ? "The camera is not available here: the page needs https (or localhost) and a browser that allows it." : "Screen sharing is not supported in this browser or notebook host.";
+  if (name === "NotAllowedError" || name === "SecurityError") return kind === "camera" ? "Camera access was denied: allow it in the browser's site settings, then press Camera again." : "Screen sharing was cancelled or denied.";
+  if (name === "NotFoundError" || name === "OverconstrainedError") return kind === "camera" ? "No camera was found." : "No screen or window could be shared.";
+  if (name === "NotReadableError" || name === "AbortError") return `${what} could not start: another application may be using it.`;
+  return `${what} failed: ${name || "error"}${err?.message ? `: ${err.message}` : ""}`;
+}
+var unsupported = (name) => Object.assign(new Error(name), { name: "Unsupported" });
+async function openVideo(kind, nav = globalThis.navigator) {
+  const devices = nav?.mediaDevices;
+  if (kind === "camera") {
+    if (typeof devices?.getUserMedia !== "function") throw unsupported("getUserMedia");
+    return devices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+  }
+  if (typeof devices?.getDisplayMedia !== "function") throw unsupported("getDisplayMedia");
+  return devices.getDisplayMedia({ video: true, audio: false });
+}
+var VideoCapture = class {
+  /**
+   * @param {{send(content: object, buffers?: ArrayBuffer[]): void, connected(): boolean,
+   *   changed(): void, setOn(on: boolean): void}} host
+   */
+  constructor(host) {
+    this.host = host;
+    this.state = "off";
+    this.kind = null;
+    this.stream = null;
+    this.note = "";
+    this.framesSent = 0;
+    this.busy = false;
+    this.timer = 0;
+    this.video = null;
+    this.canvas = null;
+  }
+  /** The button for `kind` was pressed: start it, or stop it if it is the one running. @param {VideoKind} kind */
+  async toggle(kind) {
+    const same = this.kind === kind && this.state !== "off";
+    this.stop();
+    if (!same) await this.start(kind);
+  }
+  /** @param {VideoKind} kind */
+  async start(kind) {
+    this.kind = kind;
+    this.state = "starting";
+    this.note = "";
+    this.host.changed();
+    let stream;
+    try {
+      stream = await openVideo(kind);
+    } catch (err) {
+      if (this.kind === kind && this.state === "starting") {
+        this.state = "off";
+        this.kind = null;
+        this.note = videoErrorText(err, kind);
+        this.host.changed();
+      }
+      return;
+    }
+    if (this.kind !== kind || this.state !== "starting") {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
+    this.stream = stream;
+    for (const track of stream.getVideoTracks()) track.addEventListener("ended", () => {
+      if (this.stream === stream) this.stop();
+    });
+    const video = this.video ?? (this.video = document.createElement("video"));
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    video.play().catch(() => {
+    });
+    this.canvas ?? (this.canvas = document.createElement("canvas"));
+    this.state = "on";
+    this.host.setOn(true);
+    this.timer = setInterval(() => this.tick(), BUDGET.VIDEO_FRAME_MS);
+    this.host.changed();
+  }
+  async tick() {
+    const video = this.video;
+    const canvas = this.canvas;
+    if (this.busy || this.state !== "on" || !video || !canvas || !this.host.connected()) return;
+    this.busy = true;
+    try {
+      const bytes = await encodeFrame(video, canvas);
+      if (bytes && this.state === "on") {
+        this.host.send({ type: TO_KERNEL.VIDEO, mime: "image/jpeg", source: this.kind }, [bytes]);
+        this.framesSent++;
+        this.host.changed();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+  stop() {
+    const wasOn = this.state === "on";
+    if (this.timer) clearInterval(this.timer);
+    this.timer = 0;
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = null;
+    if (this.video) this.video.srcObject = null;
+    this.state = "off";
+    this.kind = null;
+    if (wasOn) this.host.setOn(false);
+    this.host.changed();
+  }
+};
 
 // probe.js
 var FALLBACK = "You can still type messages, or send a recorded file from Python: `await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
@@ -106,6 +239,45 @@ function micErrorText(err, probe) {
     return `Firefox cannot connect a microphone running at another sample rate than the page's audio (${e.message}). Reload the page, or pick the microphone's rate in the system sound settings (48 kHz usually works).`;
   }
   return `The microphone could not be started: ${e.name ?? "Error"}: ${e.message ?? err}`;
+}
+
+// sources.js
+function httpUrl(uri) {
+  if (typeof uri !== "string") return null;
+  try {
+    const url = new URL(uri.trim());
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+function mergeSources(known, incoming) {
+  const out = [...known];
+  const seen = new Set(known.map((s) => s.uri));
+  for (const s of Array.isArray(incoming) ? incoming : []) {
+    const uri = httpUrl(s?.uri);
+    if (!uri || seen.has(uri)) continue;
+    seen.add(uri);
+    out.push({ title: String(s.title ?? "") || new URL(uri).hostname, uri });
+  }
+  return out;
+}
+function sourceList(sources, doc = document) {
+  const list = doc.createElement("ol");
+  list.className = "gl-sources";
+  for (const s of sources) {
+    const uri = httpUrl(s.uri);
+    if (!uri) continue;
+    const link = doc.createElement("a");
+    link.setAttribute("href", uri);
+    link.setAttribute("target", "_blank");
+    link.setAttribute("rel", "noopener noreferrer");
+    link.textContent = s.title;
+    const item = doc.createElement("li");
+    item.append(link);
+    list.append(item);
+  }
+  return list;
 }
 
 // uplink.js
@@ -177,6 +349,15 @@ var AudioEngine = class {
     this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
+    this.video = new VideoCapture({
+      send: (content, buffers) => this.send(content, buffers),
+      connected: () => !!this.model.get("connected"),
+      changed: () => this.emit({ kind: "video" }),
+      setOn: (on) => {
+        this.model.set("video_on", on);
+        this.model.save_changes();
+      }
+    });
     this.sentPlayed = -1;
     this.inputDb = -100;
     this.outputDb = -100;
@@ -394,6 +575,9 @@ var AudioEngine = class {
       case TO_BROWSER.MARK:
         this.addMark(String(item.text ?? ""), item.tone ?? "info");
         break;
+      case TO_BROWSER.GROUNDING:
+        this.addSources(item.sources);
+        break;
       default:
         break;
     }
@@ -470,6 +654,23 @@ var AudioEngine = class {
       }
       if (e.kind === "user") return;
     }
+  }
+  /** Grounding sources under the latest reply (started here if it has no words yet). @param {unknown} sources */
+  addSources(sources) {
+    let target = null;
+    for (let i = this.entries.length - 1; i >= 0 && !target; i--) {
+      const e = this.entries[i];
+      if (e.kind === "model") target = e;
+      else if (e.kind === "user") break;
+    }
+    if (!target) {
+      target = /** @type {Entry} */
+      { kind: "model", text: "", final: false, v: 0 };
+      this.entries.push(target);
+    }
+    target.sources = mergeSources(target.sources ?? [], sources);
+    target.v++;
+    this.emit({ kind: "entries" });
   }
   /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
   markHeard(heard) {
@@ -599,6 +800,7 @@ var AudioEngine = class {
   destroy() {
     clearTimeout(this.timer);
     this.stopMic();
+    this.video.stop();
     this.model.off("msg:custom", this.onCustom);
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
@@ -704,6 +906,10 @@ function renderView(model, el, engine) {
   const micBtn = h("button", { class: "gl-mic", type: "button" });
   const talkBtn = h("button", { class: "gl-talk", type: "button", title: "Hold (or hold Space)" }, ["Hold to talk"]);
   const muteBtn = h("button", { class: "gl-mute", type: "button" });
+  const cameraBtn = h("button", { class: "gl-camera", type: "button" });
+  const screenBtn = h("button", { class: "gl-screen", type: "button" });
+  const preview = h("video", { class: "gl-preview", muted: true, playsInline: true, autoplay: true });
+  const videoNote = h("span", { class: "gl-video-note", role: "status" });
   const pttBox = h("input", { type: "checkbox", class: "gl-ptt-box" });
   const voiceSel = h("select", { class: "gl-voice", title: "Voice" });
   const langSel = h("select", { class: "gl-language", title: "Language" });
@@ -720,16 +926,19 @@ function renderView(model, el, engine) {
   const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message\u2026" });
   const sendBtn = h("button", { class: "gl-send-btn", type: "button" }, ["Send"]);
   const root = h("div", { class: "gl-root", tabIndex: 0, "data-lm-suppress-shortcuts": "true" }, [
-    h("div", { class: "gl-row gl-head" }, [dot, status, info]),
+    h("div", { class: "gl-row gl-head" }, [dot, status, videoNote, info]),
     h("div", { class: "gl-row" }, [
       connectBtn,
       micBtn,
       talkBtn,
       muteBtn,
+      cameraBtn,
+      screenBtn,
       h("label", { class: "gl-ptt" }, [pttBox, " push-to-talk"]),
       voiceSel,
       langSel
     ]),
+    preview,
     h("div", { class: "gl-meters" }, [
       h("span", { class: "gl-meter-label" }, ["in"]),
       h("div", { class: "gl-meter gl-in" }, [inBar]),
@@ -778,6 +987,22 @@ function renderView(model, el, engine) {
     langSel.title = langSel.disabled ? `Language: ${why}` : "Language";
     textIn.disabled = !connected;
     sendBtn.disabled = !connected;
+    const video = engine.video;
+    const label = { camera: ["Camera", "Stop camera"], screen: ["Share screen", "Stop sharing"] };
+    for (
+      const [btn, kind] of
+      /** @type {const} */
+      [[cameraBtn, "camera"], [screenBtn, "screen"]]
+    ) {
+      const mine = video.kind === kind;
+      btn.textContent = mine && video.state === "starting" ? `${label[kind][0]}\u2026` : label[kind][mine ? 1 : 0];
+      btn.classList.toggle("gl-on", mine && video.state === "on");
+      btn.classList.toggle("gl-starting", mine && video.state === "starting");
+    }
+    if (preview.srcObject !== video.stream) preview.srcObject = video.stream;
+    preview.hidden = !video.stream;
+    videoNote.textContent = video.note || (video.state === "on" ? `\xB7 ${video.kind === "camera" ? "camera" : "screen"} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent` : "");
+    videoNote.classList.toggle("gl-video-error", !!video.note);
     const st = describeState(model);
     status.textContent = st.text;
     dot.className = `gl-dot gl-${st.dot}`;
@@ -806,7 +1031,8 @@ function renderView(model, el, engine) {
       const node = h("div", { class: `gl-entry gl-${e.kind}${tone}${e.final ? "" : " gl-partial"}` }, [
         label ? h("b", {}, [`${label}: `]) : "",
         e.text,
-        e.meta ? h("span", { class: "gl-meta" }, [` \xB7 ${e.meta}`]) : ""
+        e.meta ? h("span", { class: "gl-meta" }, [` \xB7 ${e.meta}`]) : "",
+        e.sources?.length ? sourceList(e.sources) : ""
       ]);
       if (old) old.node.replaceWith(node);
       else transcript.append(node);
@@ -834,7 +1060,7 @@ function renderView(model, el, engine) {
   const onEngine = (ev) => {
     if (ev.kind === "entries") drawEntries();
     else if (ev.kind === "levels") frame || (frame = setTimeout(drawLevels, 1e3 / BUDGET.METER_FPS));
-    else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo") update();
+    else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo" || ev.kind === "video") update();
     else if (ev.kind === "suspended" || ev.kind === "audio-state") {
       const paused = engine.ctx?.state === "suspended";
       hint.dataset.audio = paused ? "1" : "";
@@ -862,6 +1088,12 @@ function renderView(model, el, engine) {
     update();
   };
   muteBtn.onclick = () => setTrait("muted", !model.get("muted"));
+  const toggleVideo = (kind) => {
+    if (engine.video.kind !== kind && !active()) connect();
+    engine.video.toggle(kind);
+  };
+  cameraBtn.onclick = () => toggleVideo("camera");
+  screenBtn.onclick = () => toggleVideo("screen");
   pttBox.onchange = () => setTrait("push_to_talk", pttBox.checked);
   voiceSel.onchange = () => setTrait("voice", voiceSel.value);
   langSel.onchange = () => setTrait("language", langSel.value);

@@ -28,6 +28,7 @@ _TO_BROWSER = {
     "TOOL": ("tool", "{calls}: the model called notebook functions"),
     "MARK": ("mark", "{text, tone}: a note in the transcript (tone: info | warn | error)"),
     "REPLAY_AUDIO": ("replay_audio", "{}: ReplayWidget's WAV (both sides), one buffer"),
+    "GROUNDING": ("grounding", "{sources: [{title, uri}]}: the reply's sources (http/https only)"),
 }
 # Browser -> kernel.
 _TO_KERNEL = {
@@ -39,6 +40,7 @@ _TO_KERNEL = {
     "TEXT": ("text", "{text}: a typed message"),
     "ACTIVITY": ("activity", "{state}: push-to-talk start | end"),
     "ECHO": ("echo", "{coupling_db}: how loud the played reply comes back through the mic"),
+    "VIDEO": ("video", "{mime, source}: one camera or screen frame (JPEG), one buffer"),
 }
 
 # The message budget (per direction, steady state) and the cadences that keep under it.
@@ -57,6 +59,10 @@ BUDGET = SimpleNamespace(
     METER_FPS=15,
     # mic audio captured before the session is connected, held and sent once it is
     PREROLL_MS=3000,
+    # camera / screen frames: one per interval, scaled to at most this many pixels on the long side
+    VIDEO_FRAME_MS=1000,
+    VIDEO_MAX_SIDE=768,
+    VIDEO_JPEG_QUALITY=0.7,
 )
 
 TO_BROWSER = SimpleNamespace(**{k: v for k, (v, _) in _TO_BROWSER.items()})

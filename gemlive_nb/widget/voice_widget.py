@@ -29,6 +29,7 @@ from ..endpoints import resolve_endpoint
 from ..exceptions import ConfigError
 from ..protocol import (
     AudioChunk,
+    GroundingMetadata,
     InputTranscript,
     Interrupted,
     OutputTranscript,
@@ -39,6 +40,7 @@ from ..protocol import (
 from ..secret import Secret, redact
 from ..session import PlaybackCut, SessionStatus, connect
 from .batcher import Batcher
+from .media import grounding_item, video_frame
 from .messages import TO_BROWSER, TO_KERNEL
 from .tasks import Task, cancel, running_loop, spawn
 from .uplink import FrameCounter, Inbox, summary
@@ -112,6 +114,9 @@ class VoiceWidget(anywidget.AnyWidget):
     endpoint = t.Unicode("", help="Where the session goes (never with a key)").tag(sync=True)
     connected = t.Bool(False).tag(sync=True)
     mic_on = t.Bool(False).tag(sync=True)
+    video_on = t.Bool(False, help="A camera or screen is sending frames (set by the page)").tag(
+        sync=True
+    )
     push_to_talk = t.Bool(False).tag(sync=True)
     muted = t.Bool(False).tag(sync=True)
     barge_in = t.Enum(BARGE_IN_MODES, "auto", help="auto | always | never").tag(sync=True)
@@ -313,6 +318,8 @@ class VoiceWidget(anywidget.AnyWidget):
             try:
                 if kind == "audio":
                     await session.send_audio(value)
+                elif kind == "video":
+                    await session.send_video(*value)
                 elif kind == "text":
                     await session.send_realtime_text(value)
                 elif kind == "start":
@@ -349,6 +356,10 @@ class VoiceWidget(anywidget.AnyWidget):
         elif isinstance(event, ToolCall):
             calls = [{"id": c.id, "name": c.name, "args": c.args} for c in event.calls]
             b.item({"type": TO_BROWSER.TOOL, "calls": calls})
+        elif isinstance(event, GroundingMetadata):
+            item = grounding_item(event)
+            if item is not None:
+                b.item(item)
         elif isinstance(event, SessionStatus):
             self._on_status(event)
 
@@ -395,6 +406,10 @@ class VoiceWidget(anywidget.AnyWidget):
         if kind == TO_KERNEL.AUDIO:
             self._on_frames(content, buffers)
             self._on_played(content)
+        elif kind == TO_KERNEL.VIDEO:
+            frame = video_frame(content, buffers)
+            if frame is not None:
+                self._enqueue("video", frame)
         elif kind == TO_KERNEL.PLAYED:
             self._on_played(content)
         elif kind == TO_KERNEL.READY:

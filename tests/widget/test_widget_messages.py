@@ -33,6 +33,7 @@ def test_every_kind_is_distinct_and_used_by_the_front_end() -> None:
 def test_the_cadences_keep_each_direction_under_the_budget() -> None:
     assert 1000 / BUDGET.FLUSH_MS <= BUDGET.MAX_MESSAGES_PER_S
     uplink = 1000 / BUDGET.UPLINK_MS + 1000 / BUDGET.LEVEL_SYNC_MS * 2  # levels + echo report
+    uplink += 1000 / BUDGET.VIDEO_FRAME_MS  # one camera or screen frame
     assert uplink <= BUDGET.MAX_MESSAGES_PER_S
 
 
