@@ -19,11 +19,11 @@ import numpy as np
 from .. import protocol as p
 from ..audio import Resampler
 from ..exceptions import AudioError
+from ..protocol import OUTPUT_RATE
 from .turn import Turn
 
 __all__ = ["MAX_RATE", "MIN_RATE", "Playback"]
 
-OUTPUT_RATE = p.OUTPUT_RATE
 MIN_RATE, MAX_RATE = 8000, 48000
 _KEEP_STARTS = 8  # replies whose start is remembered after they ended (a late cut)
 

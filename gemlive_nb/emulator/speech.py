@@ -34,6 +34,7 @@ import numpy as np
 
 from ..catalog import VOICES, normalize_language_code
 from ..exceptions import AudioError, ConfigError
+from ..protocol import INPUT_RATE, OUTPUT_RATE  # transcribe() takes / synthesize() returns
 from . import synth
 
 __all__ = [
@@ -45,9 +46,7 @@ __all__ = [
     "get_speech",
 ]
 
-OUTPUT_RATE = 24000  # what synthesize() returns
 UNRECOGNISED_PREFIX = "[speech "
-INPUT_RATE = 16000  # what transcribe() takes
 SPEECH_KINDS = ("auto", "builtin", "real")
 REAL_MODULE = "gemlive_nb.emulator.speech_real"
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
+from ..protocol import DIALECTS
 from ..secret import HIDDEN_VALUE, REDACTED, Secret, is_secret_param, looks_like_secret, redact_url
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ MIXROUTE_HOST = "console.mixroute.io"
 EPHEMERAL_PREFIX = "auth_tokens/"
 
 KINDS = ("google", "mixroute", "ephemeral", "vertex", "custom", "emulator")
-DIALECTS = ("google", "mixroute", "vertex")
 AUTHS = ("x-goog-api-key", "bearer", "token", "none", "query")
 API_VERSIONS = ("v1beta", "v1alpha", "v1", "v1beta1")
 _WS_SCHEMES = ("ws", "wss")

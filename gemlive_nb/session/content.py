@@ -161,9 +161,10 @@ class Content(SessionState):
     async def stream_video(
         self, frames: Iterable[Any] | AsyncIterable[Any], fps: float = 1.0
     ) -> int:
-        """Send ``frames`` paced at ``fps`` frames a second; returns how many were sent.
+        """Send ``frames`` at ``fps`` frames a second at most; returns how many were sent.
 
-        The pace follows a steady clock, so a slow frame does not delay the rest.
+        Each frame goes at least ``1 / fps`` after the previous one was sent: a slow frame (the
+        first JPEG encode imports Pillow) delays the rest rather than letting them burst.
 
         Example::
 
@@ -172,14 +173,15 @@ class Content(SessionState):
         if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps <= 30:
             raise ConfigError(f"fps must be a number from 0 (excluded) to 30, not {fps!r}")
         loop = asyncio.get_running_loop()
-        start, sent = loop.time(), 0
+        next_at, sent = loop.time(), 0
 
         async def pace_and_send(frame: Any) -> None:
-            nonlocal sent
-            delay = start + sent / fps - loop.time()
+            nonlocal next_at, sent
+            delay = next_at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
             await self.send_video(frame)
+            next_at = loop.time() + 1 / fps
             sent += 1
 
         if isinstance(frames, AsyncIterable):

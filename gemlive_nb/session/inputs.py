@@ -16,12 +16,11 @@ from ..audio import Audio, Resampler, float_to_int16, pcm16_to_array
 from ..conversation import Turn
 from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, TurnFailed
+from ..protocol import INPUT_RATE
 from .options import check_timeout
 from .state import SessionState
 
 __all__ = ["Inputs"]
-
-INPUT_RATE = p.INPUT_RATE
 
 
 class Inputs(SessionState):

@@ -15,11 +15,16 @@ from gemlive_nb.config import LiveConfig
 from gemlive_nb.exceptions import ConfigError, ToolError, ToolNameError
 
 PACKAGE = Path(gemlive_nb.__file__).parent
-# The parts this layout owns; the others are checked once their branches are merged.
-OWNED = ("protocol", "config", "audio", "display", "tools", "catalog", "exceptions", "_plain",
-         "magics", "__init__")  # fmt: skip
-# Pure data tables may be longer than the ~400-line rule.
-DATA_TABLES = {"catalog.py"}
+# Every part of the package: each is held to the rules below.
+OWNED = tuple(
+    sorted(
+        {p.stem for p in PACKAGE.glob("*.py")}
+        | {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    )
+)
+# Pure data tables may be longer than the ~400-line rule (wire_schema.py is generated from the
+# google-genai SDK's types by ``python -m gemlive_nb.emulator.schema_gen``).
+DATA_TABLES = {"catalog.py", "wire_schema.py"}
 
 
 def _module_name(path: Path) -> str:

@@ -134,6 +134,27 @@ async def test_stream_video_paces_frames(emulator: Emulator) -> None:
     assert len(videos) == 4
 
 
+async def test_stream_video_never_bursts_after_a_slow_frame(emulator: Emulator) -> None:
+    # the first encode imports Pillow and may take long on a busy machine: the frames after it
+    # must still go at most fps a second, not all at once to catch up
+    frames = [np.full((4, 4, 3), i * 40, np.uint8) for i in range(4)]
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        loop = asyncio.get_running_loop()
+        sent_at: list[float] = []
+        send = s.send_video
+
+        async def slow_first(frame, mime_type=None):
+            if not sent_at:
+                await asyncio.sleep(0.5)
+            await send(frame, mime_type)
+            sent_at.append(loop.time())
+
+        s.send_video = slow_first  # type: ignore[method-assign]
+        assert await s.stream_video(frames, fps=10) == 4
+    gaps = np.diff(sent_at)
+    assert np.all(gaps >= 0.1 - 1e-3), gaps
+
+
 async def test_streamed_function_call_arguments_run_the_tool_once_whole() -> None:
     pieces = [
         {"id": "w1", "name": "get_weather", "willContinue": True,
