@@ -60,9 +60,8 @@ from .turn import Turn, TurnStatus
 __all__ = ["MAX_REASKS", "NO_SPEECH_QUIET_S", "QUIET_S", "Conversation"]
 
 # Seconds of server silence after which a pending turn ends as no_reply (the service answers
-# within ~2 s; the emulator's latency option is far below this).
+# within ~2 s; the emulator's latency is far below) — NO_SPEECH_: a clip the VAD found silent.
 QUIET_S = 10.0
-# ... and for a clip in which the local voice-activity detector found no speech.
 NO_SPEECH_QUIET_S = 2.0
 # How often one turn is asked again after reconnects (goAway, drops) before it fails.
 MAX_REASKS = 2
@@ -389,9 +388,8 @@ class Conversation:
             turn.t_turn_complete = t
         if turn in self.open:
             self.open.remove(turn)
-        self._interrupting.discard(turn.index)
-        self._generated.discard(turn.index)
-        self._silent.discard(turn.index)
+        for pending in (self._interrupting, self._generated, self._silent):
+            pending.discard(turn.index)
         if self._utterance is turn:
             self._utterance = None
         self.on_end(turn)
