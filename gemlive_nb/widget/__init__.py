@@ -1,8 +1,9 @@
 """VoiceWidget: talk to Gemini Live from a notebook cell, through the browser's mic and speakers.
 
-Modules: :mod:`.voice_widget` (the widget and its session wiring), :mod:`.batcher` (kernel →
-browser coalescing), :mod:`.uplink` (browser → kernel frames and inbox), :mod:`.messages` (the
-message kinds and budget shared with ``js/``), :mod:`.tasks` (running on the session's loop),
+Modules: :mod:`.voice_widget` (the widget and its session wiring), :mod:`.browser_input`
+(browser → kernel messages and the widget's stats), :mod:`.batcher` (kernel → browser
+coalescing), :mod:`.uplink` (browser → kernel frames and inbox), :mod:`.messages` (the message
+kinds and budget shared with ``js/``), :mod:`.tasks` (running on the session's loop),
 :mod:`.replay` (:class:`ReplayWidget`: a recorded conversation played back).
 
 Example::

@@ -40,10 +40,11 @@ from ..protocol import (
 from ..secret import Secret, redact
 from ..session import PlaybackCut, SessionStatus, connect
 from .batcher import Batcher
-from .media import grounding_item, video_frame
-from .messages import TO_BROWSER, TO_KERNEL
+from .browser_input import BrowserInput
+from .media import grounding_item
+from .messages import TO_BROWSER
 from .tasks import Task, cancel, running_loop, spawn
-from .uplink import FrameCounter, Inbox, summary
+from .uplink import FrameCounter, Inbox
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -65,13 +66,6 @@ def _is_closed(session: Any) -> bool:
     return getattr(session, "status", None) == "closed"
 
 
-def _rate(times: Any, window: float = 5.0) -> float:
-    """Messages per second over the last ``window`` seconds of ``times`` (monotonic stamps)."""
-    now = time.monotonic()
-    recent = [x for x in times if now - x <= window]
-    return round(len(recent) / window, 1)
-
-
 def _ttfa_ms(session: Any) -> float | None:
     """The last turn's time to first audio (ms) from the session's recording, if known."""
     with contextlib.suppress(Exception):
@@ -81,7 +75,7 @@ def _ttfa_ms(session: Any) -> float | None:
     return None
 
 
-class VoiceWidget(anywidget.AnyWidget):
+class VoiceWidget(BrowserInput, anywidget.AnyWidget):
     """A voice console for Gemini Live: mic, speaker, pickers, meters and a live transcript.
 
     ``session``: an open :class:`LiveSession` to drive (the widget then owns it: Disconnect
@@ -385,126 +379,12 @@ class VoiceWidget(anywidget.AnyWidget):
             if self._session is not None:
                 self._detach()
 
-    def _send_batch(self, content: dict[str, Any], buffers: list[bytes]) -> None:
-        self.send(content, buffers=buffers)
-
-    # ------------------------------------------------------------------ browser -> kernel
-
-    def _on_custom(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
-        # ipykernel 7 with a subshell-aware front end (JupyterLab 4.4+) runs comm handlers on a
-        # subshell thread with its own loop: hop to the session's loop, copying the buffers.
-        data = [bytes(b) for b in buffers or ()]
-        loop = self._loop
-        if loop is not None and not loop.is_closed() and running_loop() is not loop:
-            loop.call_soon_threadsafe(self._dispatch, content, data)
-            return
-        self._dispatch(content, data)
-
-    def _dispatch(self, content: dict[str, Any], buffers: list[bytes]) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        self._frames.message()
-        if kind == TO_KERNEL.AUDIO:
-            self._on_frames(content, buffers)
-            self._on_played(content)
-        elif kind == TO_KERNEL.VIDEO:
-            frame = video_frame(content, buffers)
-            if frame is not None:
-                self._enqueue("video", frame)
-        elif kind == TO_KERNEL.PLAYED:
-            self._on_played(content)
-        elif kind == TO_KERNEL.READY:
-            self._frames.restart()
-            if isinstance(content.get("probe"), dict):
-                self.probe = content["probe"]
-            if self._session is None:  # an emulator started since construction shows up now
-                self.endpoint = self._describe_endpoint() or self.endpoint
-            self._batcher.open()
-        elif kind == TO_KERNEL.CONNECT:
-            if self._session is None:
-                self._spawn(self._connect_quietly())
-        elif kind == TO_KERNEL.DISCONNECT:
-            self._spawn(self.disconnect())
-        elif kind == TO_KERNEL.TEXT and isinstance(content.get("text"), str):
-            self._enqueue("text", content["text"])
-        elif kind == TO_KERNEL.ACTIVITY and content.get("state") in ("start", "end"):
-            self._enqueue(content["state"], None)
-        elif kind == TO_KERNEL.ECHO and isinstance(content.get("coupling_db"), (int, float)):
-            self.echo_db = float(content["coupling_db"])
-
     async def _connect_quietly(self) -> None:
         with contextlib.suppress(Exception):  # the error is in the widget already
             await self.connect()
 
-    def _enqueue(self, kind: str, value: Any) -> None:
-        if self._inbox is not None:
-            self._inbox.put(kind, value)
-
-    def _on_frames(self, content: dict[str, Any], buffers: list[bytes]) -> None:
-        if not buffers:
-            return
-        data = buffers[0]
-        self._frames.batch(content.get("seq"), content.get("frames"), len(data),
-                           content.get("t"), content.get("lost"))  # fmt: skip
-        self._enqueue("audio", data)
-
-    def _on_played(self, content: dict[str, Any]) -> None:
-        samples = content.get("samples")
-        if isinstance(samples, int) and samples >= 0:
-            self.played_samples = samples
-            if self._session is not None:
-                self._session.report_playback(samples)
-        b = self._batcher
-        for ack in content.get("acks") or ():
-            # [seq, scheduled_ms, arrived_ms]: wall-clock times in the browser
-            if not (isinstance(ack, list) and len(ack) >= 2):
-                continue
-            received, sent = b.received_at.pop(ack[0], None), b.sent_at.pop(ack[0], None)
-            if received is not None and isinstance(ack[1], (int, float)):
-                self._keep(self._reply_ms, ack[1] - received * 1000)
-                if len(ack) > 2 and isinstance(ack[2], (int, float)):
-                    self._keep(self._arrive_ms, ack[2] - received * 1000)
-                    if sent is not None:
-                        b.lag(ack[2] - sent * 1000)
-
-    @staticmethod
-    def _keep(values: list[float], value: float) -> None:
-        values.append(value)
-        if len(values) > 5000:
-            del values[:2500]
-
-    # ------------------------------------------------------------------ public helpers
-
-    def stats(self) -> dict[str, Any]:
-        """Counters, message rates and latencies (ms, p50/p95) measured by this widget.
-
-        ``frames_missing``: mic frames whose numbers never reached the kernel;
-        ``frames_lost_in_browser``: frames the page dropped (over ``BUDGET.PREROLL_MS`` held
-        before the session was up). ``capture_to_kernel``: the oldest frame of a batch leaving
-        the capture worklet → its message handled here. ``reply_to_scheduled``: a reply chunk
-        received from the session → handed to the playback worklet; ``reply_to_browser`` the
-        part until the message reached the widget's JavaScript. ``messages_per_s``: each
-        direction over the last 5 s.
-        """
-        f = self._frames
-        return {
-            "frames_in": f.frames_in,
-            "frames_missing": f.frames_missing,
-            "frames_lost_in_browser": f.frames_lost_in_browser,
-            "bytes_in": f.bytes_in,
-            "chunks_out": self.chunks_out,
-            "messages_to_browser": self._batcher.messages,
-            "messages_from_browser": f.messages,
-            "messages_per_s": {
-                "to_browser": _rate(self._batcher.sent_times),
-                "from_browser": _rate(f.times),
-            },
-            "flush_interval_ms": round(self._batcher.interval * 1000),
-            "played_samples": self.played_samples,
-            "echo_db": self.echo_db,
-            "capture_to_kernel": summary(f.capture_ms),
-            "reply_to_scheduled": summary(self._reply_ms),
-            "reply_to_browser": summary(self._arrive_ms),
-        }
+    def _send_batch(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        self.send(content, buffers=buffers)
 
     def close(self) -> None:
         """Cancel the widget's tasks, close its session (in the background) and the comm."""
