@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .. import protocol as p
+from ..protocol import INPUT_RATE, OUTPUT_RATE
 from . import cues as _cues
 from . import store
 from .events import check_record, event_record
@@ -51,8 +52,6 @@ from .views import RecordingViews
 
 __all__ = ["Recording"]
 
-INPUT_RATE = p.INPUT_RATE
-OUTPUT_RATE = p.OUTPUT_RATE
 # Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
 _AUDIO_LOG_S = 1.0
 

@@ -13,14 +13,12 @@ import numpy as np
 
 from .. import protocol as p
 from ..audio import Audio, resample
+from ..protocol import INPUT_RATE, OUTPUT_RATE
 from .table import turns_to_pandas
 from .track import Track
 from .turn import Turn
 
 __all__ = ["RecordingViews"]
-
-INPUT_RATE = p.INPUT_RATE
-OUTPUT_RATE = p.OUTPUT_RATE
 
 
 class RecordingViews:
