@@ -47,7 +47,8 @@ class GuardedConnect(_ws_connect):
         A redirect to another scheme, host or port drops every header in ``SECRET_HEADERS``.
         Returns the URL to open next, or the exception to raise.
         """
-        before = self.ws_uri
+        # websockets >= 15.1 keeps the parsed URI; 15.0 only the string
+        before = getattr(self, "ws_uri", None) or parse_uri(self.uri)
         target = super().process_redirect(exc)
         if isinstance(target, str) and self.additional_headers is not None:
             after = parse_uri(target)
