@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ._convert import SILENCE_DBFS, array_to_pcm16, float_to_int16, int16_to_float, pcm16_to_array
 from ._levels import chunk, chunk_ms, levels, peak_dbfs, rms_dbfs
-from ._resampling import Resampler, resample
+from ._resampling import Resampler, StreamResamplers, resample
 from ._value import Audio, read_wav
 from ._wav import write_wav
 
@@ -29,6 +29,7 @@ __all__ = [
     "SILENCE_DBFS",
     "Audio",
     "Resampler",
+    "StreamResamplers",
     "array_to_pcm16",
     "chunk",
     "chunk_ms",

@@ -235,3 +235,27 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     parts = [r.process(piece) for piece in chunk(arr, _FEED)] or [r.process(arr)]
     parts.append(r.flush())
     return np.concatenate(parts)
+
+
+class StreamResamplers:
+    """One streaming :class:`Resampler` per source rate, all to ``to_rate``.
+
+    For a stream whose chunks may arrive at several rates (each rate keeps its own filter
+    state); a chunk already at ``to_rate`` is returned as is. Example::
+
+        to_24k = StreamResamplers(24000)
+        to_24k.process(chunk_16k, 16000)     # resampled, filter state kept for the next chunk
+    """
+
+    def __init__(self, to_rate: int) -> None:
+        self.to_rate = to_rate
+        self._by_rate: dict[int, Resampler] = {}
+
+    def process(self, samples: np.ndarray, rate: int) -> np.ndarray:
+        """``samples`` at ``rate`` resampled to :attr:`to_rate` (unchanged when equal)."""
+        if rate == self.to_rate:
+            return samples
+        resampler = self._by_rate.get(rate)
+        if resampler is None:
+            resampler = self._by_rate[rate] = Resampler(rate, self.to_rate)
+        return resampler.process(samples)

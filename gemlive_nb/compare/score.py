@@ -19,7 +19,7 @@ import numpy as np
 
 from ..audio import resample
 
-__all__ = ["median_pitch", "speaking_rate", "word_error_rate", "words"]
+__all__ = ["edit_distance", "median_pitch", "speaking_rate", "word_error_rate", "words"]
 
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 # Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar: one character ≈ one word unit.
@@ -45,7 +45,8 @@ def words(text: str) -> list[str]:
     return out
 
 
-def _edit_distance(a: list[str], b: list[str]) -> int:
+def edit_distance(a: list[str], b: list[str]) -> int:
+    """Levenshtein distance between two word lists (substitutions, deletions, insertions)."""
     row = list(range(len(b) + 1))
     for i, wa in enumerate(a, 1):
         prev, row[0] = row[0], i
@@ -65,7 +66,7 @@ def word_error_rate(reference: str, hypothesis: str) -> float | None:
     ref = words(reference)
     if not ref:
         return None
-    return _edit_distance(ref, words(hypothesis)) / len(ref)
+    return edit_distance(ref, words(hypothesis)) / len(ref)
 
 
 def speaking_rate(transcript: str, duration_s: float | None) -> float | None:

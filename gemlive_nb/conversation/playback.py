@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import protocol as p
-from ..audio import Resampler
+from ..audio import StreamResamplers
 from ..exceptions import AudioError
 from ..protocol import OUTPUT_RATE
 from .turn import Turn
@@ -35,7 +35,7 @@ class Playback:
         self.played: int | None = None  # cumulative samples the player reported
         self.stream_pos = 0  # cumulative reply samples delivered to the player
         self.stream_start: dict[int, int] = {}  # turn index -> where its reply starts
-        self._resamplers: dict[int, Resampler] = {}
+        self._resamplers = StreamResamplers(OUTPUT_RATE)
 
     def report(self, played_samples: int) -> None:
         """The player has played this many reply samples since the session started."""
@@ -50,13 +50,7 @@ class Playback:
                 f"reply audio at rate={rate} ignored: rates from {MIN_RATE} to {MAX_RATE} Hz "
                 "are accepted"
             )
-        samples = event.samples
-        if rate != OUTPUT_RATE:
-            resampler = self._resamplers.get(rate)
-            if resampler is None:
-                resampler = self._resamplers[rate] = Resampler(rate, OUTPUT_RATE)
-            samples = resampler.process(samples)
-        return samples
+        return self._resamplers.process(event.samples, rate)
 
     def started(self, turn: Turn) -> None:
         """``turn``'s reply starts at the current stream position."""

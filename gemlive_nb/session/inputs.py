@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import protocol as p
 from .._sync import run_sync
-from ..audio import Audio, Resampler, float_to_int16, pcm16_to_array
+from ..audio import Audio, float_to_int16, pcm16_to_array
 from ..conversation import Turn
 from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, TurnFailed
@@ -40,12 +40,7 @@ class Inputs(SessionState):
                 f"send_audio takes bytes (PCM16), a numpy array or an Audio, "
                 f"not {type(pcm).__name__}"
             )
-        if rate != INPUT_RATE:
-            resampler = self._resamplers.get(rate)
-            if resampler is None:
-                resampler = self._resamplers[rate] = Resampler(rate, INPUT_RATE)
-            samples = resampler.process(samples)
-        return samples
+        return self._resamplers.process(samples, rate)
 
     async def send_audio(self, pcm: bytes | np.ndarray | Audio, rate: int = INPUT_RATE) -> None:
         """Stream microphone audio (PCM16 bytes, an int16/float array or an Audio).

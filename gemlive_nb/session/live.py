@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import protocol as p
 from .._sync import run_sync
-from ..audio import Resampler
+from ..audio import StreamResamplers
 from ..config import LiveConfig
 from ..conversation import Recording, Turn, check_record
 from ..endpoints import Endpoint
@@ -115,7 +115,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         self._streamed_calls: dict[str, list[dict[str, Any]]] = {}
         self.recording.on_turn_end = self._on_turn_end
         self._partial_frames: list[tuple[str, float]] = []
-        self._resamplers: dict[int, Resampler] = {}
+        self._resamplers = StreamResamplers(p.INPUT_RATE)
         self._tasks: list[asyncio.Task[Any]] = []
         self._goaway_task: asyncio.Task[Any] | None = None
         self._audio_chunks = 0

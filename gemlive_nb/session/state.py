@@ -11,7 +11,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..audio import Resampler
+    from ..audio import StreamResamplers
     from ..config import LiveConfig
     from ..conversation import Recording, Turn
     from ..endpoints import Endpoint, LinkPlan
@@ -49,7 +49,7 @@ class SessionState:
         _waiters: dict[int, asyncio.Future[Turn]]
         _resend: dict[int, list[tuple[str, float]]]
         _partial_frames: list[tuple[str, float]]
-        _resamplers: dict[int, Resampler]
+        _resamplers: StreamResamplers
         _tasks: list[asyncio.Task[Any]]
         _goaway_task: asyncio.Future[Any] | None
         _audio_chunks: int

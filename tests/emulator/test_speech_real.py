@@ -8,7 +8,6 @@ flite``): a missing binary fails the tests, it never skips them.
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from waiting import wait_until
 
 from gemlive_nb.audio import Audio, resample, rms_dbfs
 from gemlive_nb.catalog import LANGUAGES, VOICES
+from gemlive_nb.compare.score import edit_distance, words
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.asr import truecase
 from gemlive_nb.emulator.responder import PHRASES
@@ -79,15 +79,8 @@ def emu() -> Iterator[Emulator]:
 
 
 def word_errors(reference: str, hypothesis: str) -> int:
-    """Levenshtein distance over lower-cased words (substitutions + deletions + insertions)."""
-    ref = re.findall(r"[\w']+", reference.lower())
-    hyp = re.findall(r"[\w']+", hypothesis.lower())
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1]
+    """Word edits (substitutions + deletions + insertions), as the comparisons count them."""
+    return edit_distance(words(reference), words(hypothesis))
 
 
 def test_word_errors_counts_edits() -> None:
