@@ -10,13 +10,14 @@ validates (anything else goes the ordinary way, through strict validation). Not 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 
-__all__ = ["HOT_PREFIX", "FastServerConnection", "hot_audio"]
+__all__ = ["HOT_PREFIX", "FastServerConnection", "hot_audio", "parse_hot_audio"]
 
 HOT_PREFIX = b'{"realtimeInput"'  # frames worth offering to the session's hot handler
 _AUDIO_KEYS = {"data", "mimeType", "mime_type"}
@@ -36,6 +37,54 @@ def hot_audio(key: str, body: Any) -> tuple[str, str] | None:
     data = audio.get("data", "")
     mime = audio.get("mimeType", audio.get("mime_type", "audio/pcm"))
     if not isinstance(data, str) or not isinstance(mime, str):
+        return None
+    return mime or "audio/pcm", data
+
+
+_WS = rb"[ \t\n\r]*"
+_HEAD = re.compile(rb"\{" + _WS + rb'"realtimeInput"' + _WS + rb":" + _WS + rb"\{" + _WS
+                   + rb'"audio"' + _WS + rb":" + _WS + rb"\{" + _WS)  # fmt: skip
+_FIELD = re.compile(rb'"(data|mimeType|mime_type)"' + _WS + rb":" + _WS + rb'"')
+_NEXT = re.compile(_WS + rb"," + _WS)
+_TAIL = re.compile(_WS + rb"\}" + _WS + rb"\}" + _WS + rb"\}" + _WS + rb"\Z")
+
+
+def parse_hot_audio(frame: bytes) -> tuple[str, str] | None:
+    """What ``hot_audio`` gives for the JSON text ``frame``, without a JSON parser, or None.
+
+    Only the plain shape is read here: ``{"realtimeInput": {"audio": {...}}}`` whose fields are
+    ``data`` / ``mimeType`` / ``mime_type`` strings without escapes, each once. Anything else
+    (None) takes the JSON parser, so both ways agree on every frame this one reads: at 50
+    chunks a second per session, parsing 800 bytes of base64 as JSON was a sixth of the
+    emulator's CPU.
+    """
+    m = _HEAD.match(frame)
+    if m is None:
+        return None
+    pos = m.end()
+    fields: dict[bytes, bytes] = {}
+    while True:
+        f = _FIELD.match(frame, pos)
+        if f is None:
+            return None
+        end = frame.find(b'"', f.end())
+        value = frame[f.end() : end]
+        if end < 0 or f.group(1) in fields or b"\\" in value:
+            return None
+        fields[f.group(1)] = value
+        pos = end + 1
+        n = _NEXT.match(frame, pos)
+        if n is None:
+            break
+        pos = n.end()
+    if _TAIL.match(frame, pos) is None:
+        return None
+    try:
+        data = fields.get(b"data", b"").decode("ascii")
+        mime = fields.get(b"mimeType", fields.get(b"mime_type", b"audio/pcm")).decode()
+    except UnicodeDecodeError:
+        return None
+    if any(c < " " for c in mime):  # control characters: JSON refuses them raw
         return None
     return mime or "audio/pcm", data
 

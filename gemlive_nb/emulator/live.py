@@ -28,7 +28,7 @@ from ..exceptions import GemliveError
 from ..protocol import INPUT_RATE, normalize_keys
 from .faults import ABORTED, INTERNAL, SESSION_LIMIT
 from .frames import Closed, is_connection_closed, nbytes, summary
-from .hot_frames import FastServerConnection, hot_audio
+from .hot_frames import FastServerConnection, hot_audio, parse_hot_audio
 from .hub import Hub, SessionRecord
 from .listener import Listener, pcm16
 from .proxy import adapt_message
@@ -134,14 +134,7 @@ class LiveConnection(Listener, Speaker):
         """
         if self.closed or self.dispatching or self.cfg is None:
             return False
-        try:
-            obj = json.loads(frame)
-        except ValueError:
-            return False
-        if not isinstance(obj, dict) or len(obj) != 1:
-            return False
-        ((key, body),) = obj.items()
-        hot = hot_audio(key, body)
+        hot = parse_hot_audio(frame)
         if hot is None:
             return False
         mime, data = hot

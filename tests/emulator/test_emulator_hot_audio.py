@@ -10,9 +10,12 @@ from typing import Any
 
 import numpy as np
 import websockets
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gemlive_nb.audio import resample
 from gemlive_nb.emulator import Emulator
+from gemlive_nb.emulator.hot_frames import hot_audio, parse_hot_audio
 from gemlive_nb.emulator.speech import get_speech
 
 MODEL = "models/gemini-2.5-flash-native-audio-preview-12-2025"
@@ -67,3 +70,69 @@ async def test_audio_stream_end_right_after_the_chunks_ends_the_whole_utterance(
             if round_ == 0:
                 await ws.send(json.dumps({"realtimeInput": {"text": "Thanks."}}))
                 await _until_turn_complete(ws)
+
+
+# ---------------------------------------------------------------- the JSON-free audio parser
+
+_VALUES = st.one_of(
+    st.sampled_from(["audio/pcm;rate=16000", "audio/pcm", "", "AAEC", "AAE=", "ü", "a\\nb"]),
+    st.text(max_size=12),
+    st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
+)
+_SPACE = st.sampled_from(["", " ", "\n", "\t ", "\r\n  "])
+
+
+@st.composite
+def _audio_frames(draw: st.DrawFn) -> bytes:
+    """JSON texts near the hot shape: any subset and order of the audio fields (duplicates too),
+    any whitespace and escaping, sometimes other keys or a cut or changed byte."""
+    names = draw(st.lists(st.sampled_from(["data", "mimeType", "mime_type", "other"]), max_size=4))
+    sp = draw(_SPACE)
+    fields = [
+        json.dumps(n)
+        + sp
+        + ":"
+        + draw(_SPACE)
+        + json.dumps(draw(_VALUES), ensure_ascii=draw(st.booleans()))
+        for n in names
+    ]
+    inner = ("," + draw(_SPACE)).join(fields)
+    outer_key = draw(st.sampled_from(["realtimeInput", "realtime_input", "setup"]))
+    text = f'{{"{outer_key}":{sp}{{"audio"{sp}:{{{inner}}}{draw(_SPACE)}}}{sp}}}{draw(_SPACE)}'
+    raw = text.encode()
+    if draw(st.booleans()) and raw:
+        at = draw(st.integers(0, len(raw) - 1))
+        raw = draw(
+            st.sampled_from(
+                [raw[:at], raw[:at] + b'"' + raw[at:], raw[:at] + b"\xff" + raw[at + 1 :]]
+            )
+        )
+    return raw
+
+
+@settings(max_examples=600, deadline=None)
+@given(_audio_frames())
+def test_the_json_free_parser_reads_a_frame_only_as_json_does(frame: bytes):
+    got = parse_hot_audio(frame)
+    if got is None:
+        return  # the JSON parser handles it
+    obj = json.loads(frame)
+    assert isinstance(obj, dict) and len(obj) == 1
+    ((key, body),) = obj.items()
+    assert hot_audio(key, body) == got
+
+
+def test_the_json_free_parser_takes_the_frames_clients_send():
+    data = base64.b64encode(np.arange(320, dtype="<i2").tobytes()).decode()
+    compact = (
+        '{"realtimeInput":{"audio":{"mimeType":"audio/pcm;rate=16000","data":"' + data + '"}}}'
+    )
+    sdk = json.dumps(
+        {"realtimeInput": {"audio": {"data": data, "mimeType": "audio/pcm;rate=16000"}}}
+    )
+    for frame in (compact, sdk, *_chunks("Hi")):
+        mime, got = parse_hot_audio(frame.encode()) or ("", "")
+        assert (
+            mime.startswith("audio/pcm")
+            and got == json.loads(frame)["realtimeInput"]["audio"]["data"]
+        )
