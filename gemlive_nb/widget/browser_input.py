@@ -51,6 +51,7 @@ class BrowserInput:
         _inbox: Inbox | None
         _reply_ms: list[float]
         _arrive_ms: list[float]
+        _held_ms: list[float]
         chunks_out: int
         played_samples: int
         probe: dict[str, Any]
@@ -128,6 +129,8 @@ class BrowserInput:
             received, sent = b.received_at.pop(ack[0], None), b.sent_at.pop(ack[0], None)
             if received is not None and isinstance(ack[1], (int, float)):
                 self._keep(self._reply_ms, ack[1] - received * 1000)
+                if sent is not None:
+                    self._keep(self._held_ms, (sent - received) * 1000)
                 if len(ack) > 2 and isinstance(ack[2], (int, float)):
                     self._keep(self._arrive_ms, ack[2] - received * 1000)
                     if sent is not None:
@@ -147,7 +150,8 @@ class BrowserInput:
         before the session was up). ``capture_to_kernel``: the oldest frame of a batch leaving
         the capture worklet → its message handled here. ``reply_to_scheduled``: a reply chunk
         received from the session → handed to the playback worklet; ``reply_to_browser`` the
-        part until the message reached the widget's JavaScript. ``messages_per_s``: each
+        part until the message reached the widget's JavaScript, and ``reply_held`` the part the
+        kernel held it to batch it with others. ``messages_per_s``: each
         direction over the last 5 s.
         """
         f = self._frames
@@ -169,4 +173,5 @@ class BrowserInput:
             "capture_to_kernel": summary(f.capture_ms),
             "reply_to_scheduled": summary(self._reply_ms),
             "reply_to_browser": summary(self._arrive_ms),
+            "reply_held": summary(self._held_ms),
         }

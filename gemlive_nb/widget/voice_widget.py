@@ -175,6 +175,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         self._frames = FrameCounter()
         self._reply_ms: list[float] = []
         self._arrive_ms: list[float] = []
+        self._held_ms: list[float] = []
         self.chunks_out = 0
         self.played_samples = 0
         self.probe: dict[str, Any] = {}
