@@ -52,6 +52,7 @@ export const TO_KERNEL = Object.freeze({
 export const BUDGET = Object.freeze({
   MAX_MESSAGES_PER_S: 25,
   FLUSH_MS: 40,
+  GATHER_MS: 4,
   FLUSH_MAX_MS: 250,
   LAG_HIGH_MS: 120,
   UPLINK_MS: 60,

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 477f60951831e3c4b4304982259a7314d7b377f98ce5131ff46bd40128bc0f81
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8e935681cbc665a5b33a7c51e2e3fb87cf38c4692ee6319aa6312b4e99c50d89
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

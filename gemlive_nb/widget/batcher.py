@@ -1,7 +1,7 @@
 """Kernel -> browser: coalesce session events into few ``batch`` messages, adaptively.
 
 One message per flush interval at most (``BUDGET.FLUSH_MS``, so under the message budget);
-a lone event after a pause goes at once. Consecutive reply audio is joined into one chunk with
+a lone event after a pause goes after ``BUDGET.GATHER_MS``, with whatever arrives meanwhile. Consecutive reply audio is joined into one chunk with
 one sequence number, consecutive transcript deltas of a role are joined, and nothing goes out
 before :meth:`Batcher.open` (the browser's ``ready``). When the browser reports that messages
 reach it late (``lag``), the interval grows up to ``BUDGET.FLUSH_MAX_MS``: fewer, larger
@@ -153,9 +153,9 @@ class Batcher:
             if self.loop is not None and not self.loop.is_closed():
                 self.loop.call_soon_threadsafe(self._schedule)
             return
-        wait = max(0.0, self._last + self.interval - time.monotonic())
-        # call_soon even when no wait is due, so events parsed from one frame go together.
-        self._timer = loop.call_later(wait, self.flush) if wait else loop.call_soon(self.flush)
+        gather = BUDGET.GATHER_MS / 1000
+        wait = max(gather, self._last + self.interval - time.monotonic())
+        self._timer = loop.call_later(wait, self.flush)
 
     def flush(self) -> None:
         """Send everything queued now, as one ``batch`` message (nothing before :meth:`open`).

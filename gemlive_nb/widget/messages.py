@@ -48,6 +48,9 @@ BUDGET = SimpleNamespace(
     MAX_MESSAGES_PER_S=25,
     # kernel -> browser: flush interval, grown (up to MAX) while the browser lags behind
     FLUSH_MS=40,
+    # a flush waits this long for events arriving together (a burst of reply audio chunks read
+    # in separate steps), so a burst goes in one message instead of one chunk now, the rest later
+    GATHER_MS=4,
     FLUSH_MAX_MS=250,
     LAG_HIGH_MS=120,
     # browser -> kernel: mic frames and playback reports go out once per uplink tick

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
+
+from waiting import wait_until
 
 from gemlive_nb.widget import messages
 from gemlive_nb.widget.batcher import Batcher
@@ -60,3 +63,16 @@ def test_a_lagging_browser_gets_fewer_larger_messages() -> None:
     assert sent == []  # held (no running loop needed to hold)
     b.flush()
     assert len(sent) == 1 and len(sent[0][1]) == 1 and len(sent[0][1][0]) == 20 * 960
+
+
+async def test_a_burst_of_reply_chunks_read_in_separate_steps_goes_in_one_message() -> None:
+    # the session's reader hands each chunk of a burst over in its own loop step: the first
+    # must not leave alone with the rest held back for a whole interval
+    sent: list[Any] = []
+    b = Batcher(lambda c, bufs: sent.append((c, bufs)))
+    b.open()
+    for i in range(5):
+        b.audio(bytes([i, 0]) * 960, 24000, time.time())
+        await asyncio.sleep(0)
+    await wait_until(lambda: sent, timeout=5)
+    assert len(sent) == 1 and len(sent[0][1][0]) == 5 * 1920
