@@ -3,10 +3,11 @@
 One message per flush interval at most (``BUDGET.FLUSH_MS``, so under the message budget);
 a lone event after a pause goes after ``BUDGET.GATHER_MS``, with whatever arrives meanwhile.
 Consecutive reply audio is joined into one chunk with one sequence number, consecutive
-transcript deltas of a role are joined, and nothing goes out before :meth:`Batcher.open` (the browser's ``ready``). When the browser reports that messages
-reach it late (``lag``), the interval grows up to ``BUDGET.FLUSH_MAX_MS``: fewer, larger
-messages let a busy browser or Jupyter server catch up instead of queueing; it shrinks back once
-messages arrive on time. Example::
+transcript deltas of a role are joined, and nothing goes out before :meth:`Batcher.open` (the
+browser's ``ready``). When the browser reports that messages reach it late (``lag``), the
+interval grows up to ``BUDGET.FLUSH_MAX_MS``: fewer, larger messages let a busy browser or
+Jupyter server catch up instead of queueing; it shrinks back once messages arrive on time.
+Example::
 
     b = Batcher(send)            # send(content, buffers)
     b.open(); b.audio(pcm, 24000, time.time()); b.transcript("model", "Hi", final=False)
