@@ -192,13 +192,14 @@ def run_jupyter(home: Path, emulator_url: str) -> Iterator[Jupyter]:
         NO_PROXY="localhost,127.0.0.1",
         no_proxy="localhost,127.0.0.1",
         PYTHONUNBUFFERED="1",
+        JUPYTER_TOKEN=token,  # by environment: a command line is readable by every local user
     )
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT"):
         env.pop(name, None)
     log = (home / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+         "--ip=127.0.0.1", f"--port={port}",
          f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
          "--JupyterNotebookApp.expose_app_in_browser=True",
          f"--LabApp.user_settings_dir={home / 'settings'}",
@@ -222,6 +223,8 @@ def run_jupyter(home: Path, emulator_url: str) -> Iterator[Jupyter]:
                 "jupyter lab did not start:\n" + (home / "server.log").read_text()[-3000:]
             )
         time.sleep(0.2)
+    with open(f"/proc/{proc.pid}/cmdline", "rb") as f:
+        assert token.encode() not in f.read(), "the Jupyter token is on a command line"
     try:
         yield Jupyter(base, token, root)
     finally:
