@@ -6,6 +6,7 @@ Video, multi-turn content and context updates are in :mod:`.content`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,41 @@ class Inputs(SessionState):
         self._audio_chunks += 1
         self._audio_s += seconds
         await self._send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
+
+    async def stream_audio(
+        self,
+        audio: bytes | np.ndarray | Audio,
+        rate: int = INPUT_RATE,
+        chunk_s: float = 0.1,
+        end: bool = False,
+        on_chunk: Callable[[], object] | None = None,
+    ) -> None:
+        """Send recorded audio in real time, like a microphone.
+
+        A ``chunk_s`` piece at a time goes, each once it would have been recorded (``chunk_s``
+        after it began). ``end=True`` then sends :meth:`audio_stream_end` (the user stopped
+        talking); ``on_chunk()`` runs before each piece goes (e.g. to report playback). Example::
+
+            await s.stream_audio(gl.Audio.from_wav("question.wav"), end=True)
+        """
+        if isinstance(chunk_s, bool) or not isinstance(chunk_s, (int, float)) or chunk_s <= 0:
+            raise ConfigError(f"chunk_s must be a positive number of seconds, not {chunk_s!r}")
+        if isinstance(audio, Audio):
+            samples, rate = audio.samples, audio.rate
+        elif isinstance(audio, (bytes, bytearray, memoryview)):
+            samples = pcm16_to_array(audio)
+        else:
+            samples = audio
+        step = max(1, round(rate * chunk_s))
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for n, i in enumerate(range(0, len(samples), step)):
+            await asyncio.sleep(max(0.0, start + (n + 1) * chunk_s - loop.time()))
+            if on_chunk is not None:
+                on_chunk()
+            await self.send_audio(samples[i : i + step], rate=rate)
+        if end:
+            await self.audio_stream_end()
 
     async def send_text(self, text: str, turn_complete: bool = True) -> Turn | None:
         """Send user text as conversation content (``clientContent``); returns the new Turn.

@@ -203,3 +203,33 @@ async def test_a_tool_can_answer_with_images() -> None:
             turn = await s.ask("What does the camera see?", timeout=10)
     assert turn.output_transcript == "A dark room."
     assert turn.tool_results[0]["parts"][0]["inlineData"]["data"].startswith("/9j/")  # JPEG
+
+
+async def test_stream_audio_goes_like_a_microphone(emulator: Emulator) -> None:
+    # each piece leaves once it would have been recorded, never ahead; all of it arrives, in
+    # order, at 16 kHz; end=True closes the utterance
+    samples = (np.arange(48000 * 7 // 10) % 200).astype(np.int16)  # 0.7 s at 48 kHz
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        record = emulator.sessions[-1]
+        loop = asyncio.get_running_loop()
+        sent: list[tuple[float, int]] = []
+        send = s.send_audio
+
+        async def timed(pcm, rate=16000):
+            sent.append((loop.time(), len(pcm)))
+            await send(pcm, rate)
+
+        s.send_audio = timed  # type: ignore[method-assign]
+        ticks: list[float] = []
+        t0 = loop.time()
+        await s.stream_audio(samples, rate=48000, chunk_s=0.2, end=True,
+                             on_chunk=lambda: ticks.append(loop.time()))  # fmt: skip
+        with pytest.raises(gl.ConfigError, match="chunk_s"):
+            await s.stream_audio(samples, chunk_s=0)
+    assert [n for _, n in sent] == [9600, 9600, 9600, 4800]
+    for k, (at, _) in enumerate(sent):
+        assert at >= t0 + (k + 1) * 0.2 - 1e-3, (k, at - t0)
+    assert len(ticks) == 4
+    kinds = [next(iter(m["realtimeInput"])) for m in record.messages if "realtimeInput" in m]
+    assert kinds == ["audio"] * 4 + ["audioStreamEnd"]
+    assert record.audio_in_bytes / 2 == pytest.approx(0.7 * 16000, abs=64)  # resampled, whole
