@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 477f60951831e3c4b4304982259a7314d7b377f98ce5131ff46bd40128bc0f81
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 075d945bb74d98061abff2382b508e7a8099c182ce63418cbbdc93b701e6b074
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

@@ -50,11 +50,13 @@ BUDGET = SimpleNamespace(
     FLUSH_MS=40,
     FLUSH_MAX_MS=250,
     LAG_HIGH_MS=120,
-    # browser -> kernel: mic frames and playback reports go out once per uplink tick
-    UPLINK_MS=60,
+    # browser -> kernel: mic frames and playback reports go out once per uplink tick. Every
+    # message makes the kernel go busy and idle, which JupyterLab redraws (status, favicon):
+    # ~0.7 % of a core per message a second, so ticks are not made shorter than this.
+    UPLINK_MS=100,
     UPLINK_MAX_MS=240,
     # level traits synced to the kernel (they are saved in the notebook)
-    LEVEL_SYNC_MS=500,
+    LEVEL_SYNC_MS=1000,
     # meters drawn at most this often (and never while the widget is hidden)
     METER_FPS=15,
     # mic audio captured before the session is connected, held and sent once it is
