@@ -221,31 +221,41 @@ export class AudioEngine {
       this.acks = [];
     }
     const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
+    const goes = !!batch || "samples" in report;
+    this.syncLevels(goes ? report : null);
     if (batch) {
       const { buffer, ...head } = batch;
       this.send({ type: TO_KERNEL.AUDIO, rate: 16000, ...head, ...report }, [buffer]);
       this.stats.framesSent += batch.frames;
       this.sent.audio++;
-    } else if ("samples" in report) {
+    } else if (goes) {
       this.send({ type: TO_KERNEL.PLAYED, ...report });
       this.sent.played++;
     }
-    this.syncLevels();
   }
 
-  /** Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. */
-  syncLevels() {
+  /**
+   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
+   * ride on the tick's message if one goes (the kernel sets them): every message of their own
+   * costs the page a kernel busy/idle redraw.
+   * @param {Record<string, any> | null} carrier
+   */
+  syncLevels(carrier) {
     const t = performance.now();
     if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
     const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
     const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
     if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
     this.lastLevelSync = t;
-    this.model.set("input_level", levels[0]);
-    this.model.set("output_level", levels[1]);
-    this.model.save_changes();
+    if (carrier) {
+      carrier.levels = levels;
+    } else {
+      this.model.set("input_level", levels[0]);
+      this.model.set("output_level", levels[1]);
+      this.model.save_changes();
+      this.sent.levels++;
+    }
     this.sentLevels = levels;
-    this.sent.levels++;
     if (echoDb !== this.sentEchoDb) {
       this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
       this.sentEchoDb = echoDb;

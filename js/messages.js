@@ -30,9 +30,9 @@ export const TO_BROWSER = Object.freeze({
 export const TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
   READY: "ready",
-  /** {seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer */
+  /** {seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer */
   AUDIO: "audio",
-  /** {samples, acks}: playback progress when no mic audio is going */
+  /** {samples, acks, levels?}: playback progress when no mic audio is going */
   PLAYED: "played",
   /** {}: the Connect (or Mic) button asks for a session */
   CONNECT: "connect",

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 075d945bb74d98061abff2382b508e7a8099c182ce63418cbbdc93b701e6b074
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 707a07200f63151ef3f56bcabbefab5ab4e1de398f4ad47cc9940dfc3a2e1161
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

@@ -33,8 +33,11 @@ _TO_BROWSER = {
 # Browser -> kernel.
 _TO_KERNEL = {
     "READY": ("ready", "{probe}: a view is up; probe describes the browser environment"),
-    "AUDIO": ("audio", "{seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer"),
-    "PLAYED": ("played", "{samples, acks}: playback progress when no mic audio is going"),
+    "AUDIO": (
+        "audio",
+        "{seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer",
+    ),
+    "PLAYED": ("played", "{samples, acks, levels?}: playback progress when no mic audio is going"),
     "CONNECT": ("connect", "{}: the Connect (or Mic) button asks for a session"),
     "DISCONNECT": ("disconnect", "{}: the Disconnect button"),
     "TEXT": ("text", "{text}: a typed message"),
@@ -55,7 +58,8 @@ BUDGET = SimpleNamespace(
     # ~0.7 % of a core per message a second, so ticks are not made shorter than this.
     UPLINK_MS=100,
     UPLINK_MAX_MS=240,
-    # level traits synced to the kernel (they are saved in the notebook)
+    # level traits synced to the kernel (they are saved in the notebook); levels = [in, out] dB
+    # rides on an audio or played message when one goes
     LEVEL_SYNC_MS=1000,
     # meters drawn at most this often (and never while the widget is hidden)
     METER_FPS=15,
