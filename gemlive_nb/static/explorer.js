@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 707a07200f63151ef3f56bcabbefab5ab4e1de398f4ad47cc9940dfc3a2e1161
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 1990165633a17c6f15c38353c7c37d773099ff1e009cf05c0d1e27dc503d48be
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

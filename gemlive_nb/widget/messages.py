@@ -58,6 +58,11 @@ BUDGET = SimpleNamespace(
     # ~0.7 % of a core per message a second, so ticks are not made shorter than this.
     UPLINK_MS=100,
     UPLINK_MAX_MS=240,
+    # ... and every UPLINK_QUIET_MS once no frame was louder than VOICE_DB (dBFS) for
+    # QUIET_AFTER_MS (longer than the service's end-of-speech silence, so turns end on time)
+    UPLINK_QUIET_MS=250,
+    QUIET_AFTER_MS=1500,
+    VOICE_DB=-50,
     # level traits synced to the kernel (they are saved in the notebook); levels = [in, out] dB
     # rides on an audio or played message when one goes
     LEVEL_SYNC_MS=1000,
