@@ -106,6 +106,8 @@ export class AudioEngine {
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
     this.lastTick = performance.now();
+    this.tickWait = this.uplinkMs; // how long the pending tick was set to wait
+    this.lastVoiced = -Infinity; // performance.now() of the last voiced mic frame
     /** @type {ReturnType<typeof setTimeout>} */
     this.timer = setTimeout(() => this.tick(), this.uplinkMs);
     const { problems, ...probe } = this.probe;
@@ -203,14 +205,17 @@ export class AudioEngine {
 
   /**
    * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
-   * a 'played' message only when no audio goes. The interval adapts to how late ticks come.
+   * a 'played' message only when no audio goes. The interval adapts to how late ticks come, and
+   * stretches to UPLINK_QUIET_MS once the mic has been silent for QUIET_AFTER_MS (every message
+   * costs the page a kernel busy/idle redraw); a voiced frame brings the next tick forward.
    */
   tick() {
     const t = performance.now();
-    const late = t - this.lastTick - this.uplinkMs;
+    const late = t - this.lastTick - this.tickWait;
     this.lastTick = t;
     this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
-    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
+    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
     const played = this.played24k();
     /** @type {Record<string, any>} */
     const report = {};
@@ -221,31 +226,48 @@ export class AudioEngine {
       this.acks = [];
     }
     const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
+    const goes = !!batch || "samples" in report;
+    this.syncLevels(goes ? report : null);
     if (batch) {
       const { buffer, ...head } = batch;
       this.send({ type: TO_KERNEL.AUDIO, rate: 16000, ...head, ...report }, [buffer]);
       this.stats.framesSent += batch.frames;
       this.sent.audio++;
-    } else if ("samples" in report) {
+    } else if (goes) {
       this.send({ type: TO_KERNEL.PLAYED, ...report });
       this.sent.played++;
     }
-    this.syncLevels();
   }
 
-  /** Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. */
-  syncLevels() {
+  /** @param {number} ms wait before the next tick */
+  schedule(ms) {
+    clearTimeout(this.timer);
+    this.tickWait = ms;
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+
+  /**
+   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
+   * ride on the tick's message if one goes (the kernel sets them): every message of their own
+   * costs the page a kernel busy/idle redraw.
+   * @param {Record<string, any> | null} carrier
+   */
+  syncLevels(carrier) {
     const t = performance.now();
     if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
     const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
     const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
     if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
     this.lastLevelSync = t;
-    this.model.set("input_level", levels[0]);
-    this.model.set("output_level", levels[1]);
-    this.model.save_changes();
+    if (carrier) {
+      carrier.levels = levels;
+    } else {
+      this.model.set("input_level", levels[0]);
+      this.model.set("output_level", levels[1]);
+      this.model.save_changes();
+      this.sent.levels++;
+    }
     this.sentLevels = levels;
-    this.sent.levels++;
     if (echoDb !== this.sentEchoDb) {
       this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
       this.sentEchoDb = echoDb;
@@ -531,6 +553,12 @@ export class AudioEngine {
     if (this.model.get("push_to_talk") && !this.talking) return;
     const guard = this.model.get("barge_in") ?? "auto";
     const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
+    if (f.level > BUDGET.VOICE_DB && !echo) {
+      const t = performance.now();
+      // Out of a quiet stretch: this frame goes at the normal cadence, not the quiet one.
+      if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
+      this.lastVoiced = t;
+    }
     this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
   }
 

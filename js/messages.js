@@ -30,9 +30,9 @@ export const TO_BROWSER = Object.freeze({
 export const TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
   READY: "ready",
-  /** {seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer */
+  /** {seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer */
   AUDIO: "audio",
-  /** {samples, acks}: playback progress when no mic audio is going */
+  /** {samples, acks, levels?}: playback progress when no mic audio is going */
   PLAYED: "played",
   /** {}: the Connect (or Mic) button asks for a session */
   CONNECT: "connect",
@@ -55,9 +55,12 @@ export const BUDGET = Object.freeze({
   GATHER_MS: 4,
   FLUSH_MAX_MS: 250,
   LAG_HIGH_MS: 120,
-  UPLINK_MS: 60,
+  UPLINK_MS: 100,
   UPLINK_MAX_MS: 240,
-  LEVEL_SYNC_MS: 500,
+  UPLINK_QUIET_MS: 250,
+  QUIET_AFTER_MS: 1500,
+  VOICE_DB: -50,
+  LEVEL_SYNC_MS: 1000,
   METER_FPS: 15,
   PREROLL_MS: 3000,
   VIDEO_FRAME_MS: 1000,

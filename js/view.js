@@ -204,8 +204,8 @@ export function renderView(model, el, engine) {
     if (!visible || document.hidden) return;
     const a = Math.round(meterPct(engine.inputDb));
     const b = Math.round(meterPct(engine.outputDb));
-    if (a !== drawnIn) inBar.style.width = `${(drawnIn = a)}%`;
-    if (b !== drawnOut) outBar.style.width = `${(drawnOut = b)}%`;
+    if (a !== drawnIn) inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
+    if (b !== drawnOut) outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
   };
 
   /** @param {{kind: string, state?: string}} ev */

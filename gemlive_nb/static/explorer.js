@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8e935681cbc665a5b33a7c51e2e3fb87cf38c4692ee6319aa6312b4e99c50d89
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 6f06ef6b73b9b2853a6603626ebcb24c903b99017d2dd71e68695b1f67aae4c5
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

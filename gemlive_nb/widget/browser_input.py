@@ -20,12 +20,18 @@ from .uplink import summary
 
 if TYPE_CHECKING:
     import asyncio
+    import contextlib
 
     from .batcher import Batcher
     from .tasks import Task
     from .uplink import FrameCounter, Inbox
 
 __all__ = ["BrowserInput"]
+
+
+def _is_db(value: Any) -> bool:
+    """A level in dBFS as the page reports it: a finite number, not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and -1e3 < value < 1e3
 
 
 def _rate(times: Any, window: float = 5.0) -> float:
@@ -57,6 +63,9 @@ class BrowserInput:
         probe: dict[str, Any]
         endpoint: str
         echo_db: float
+        input_level: float
+        output_level: float
+        hold_sync: Callable[[], contextlib.AbstractContextManager[None]]
         _describe_endpoint: Callable[[], str]
         _spawn: Callable[[Any], Task]
         _connect_quietly: Callable[[], Coroutine[Any, Any, None]]
@@ -116,6 +125,10 @@ class BrowserInput:
         self._enqueue("audio", data)
 
     def _on_played(self, content: dict[str, Any]) -> None:
+        levels = content.get("levels")
+        if isinstance(levels, list) and len(levels) == 2 and all(_is_db(v) for v in levels):
+            with self.hold_sync():  # one update message for both traits
+                self.input_level, self.output_level = float(levels[0]), float(levels[1])
         samples = content.get("samples")
         if isinstance(samples, int) and samples >= 0:
             self.played_samples = samples

@@ -33,8 +33,11 @@ _TO_BROWSER = {
 # Browser -> kernel.
 _TO_KERNEL = {
     "READY": ("ready", "{probe}: a view is up; probe describes the browser environment"),
-    "AUDIO": ("audio", "{seq, frames, rate, t, lost, played?, acks?}: mic frames, one buffer"),
-    "PLAYED": ("played", "{samples, acks}: playback progress when no mic audio is going"),
+    "AUDIO": (
+        "audio",
+        "{seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer",
+    ),
+    "PLAYED": ("played", "{samples, acks, levels?}: playback progress when no mic audio is going"),
     "CONNECT": ("connect", "{}: the Connect (or Mic) button asks for a session"),
     "DISCONNECT": ("disconnect", "{}: the Disconnect button"),
     "TEXT": ("text", "{text}: a typed message"),
@@ -53,11 +56,19 @@ BUDGET = SimpleNamespace(
     GATHER_MS=4,
     FLUSH_MAX_MS=250,
     LAG_HIGH_MS=120,
-    # browser -> kernel: mic frames and playback reports go out once per uplink tick
-    UPLINK_MS=60,
+    # browser -> kernel: mic frames and playback reports go out once per uplink tick. Every
+    # message makes the kernel go busy and idle, which JupyterLab redraws (status, favicon):
+    # ~0.7 % of a core per message a second, so ticks are not made shorter than this.
+    UPLINK_MS=100,
     UPLINK_MAX_MS=240,
-    # level traits synced to the kernel (they are saved in the notebook)
-    LEVEL_SYNC_MS=500,
+    # ... and every UPLINK_QUIET_MS once no frame was louder than VOICE_DB (dBFS) for
+    # QUIET_AFTER_MS (longer than the service's end-of-speech silence, so turns end on time)
+    UPLINK_QUIET_MS=250,
+    QUIET_AFTER_MS=1500,
+    VOICE_DB=-50,
+    # level traits synced to the kernel (they are saved in the notebook); levels = [in, out] dB
+    # rides on an audio or played message when one goes
+    LEVEL_SYNC_MS=1000,
     # meters drawn at most this often (and never while the widget is hidden)
     METER_FPS=15,
     # mic audio captured before the session is connected, held and sent once it is

@@ -114,7 +114,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
     push_to_talk = t.Bool(False).tag(sync=True)
     muted = t.Bool(False).tag(sync=True)
     barge_in = t.Enum(BARGE_IN_MODES, "auto", help="auto | always | never").tag(sync=True)
-    input_level = t.Float(-100.0, help="Mic level in dBFS, synced twice a second").tag(sync=True)
+    input_level = t.Float(-100.0, help="Mic level in dBFS, synced once a second").tag(sync=True)
     output_level = t.Float(-100.0, help="Playback level in dBFS").tag(sync=True)
     echo_db = t.Float(-100.0, help="Reply audio heard back through the mic, dB").tag(sync=True)
     voices = t.List(t.Dict(), help="The catalog's voices: [{name, style}]").tag(sync=True)

@@ -291,6 +291,18 @@ async def test_played_reports_ride_on_audio_messages() -> None:
     assert s.played == [2400] and w.played_samples == 2400
 
 
+async def test_levels_ride_on_audio_and_played_messages_and_odd_ones_are_ignored() -> None:
+    w, _ = make(FakeSession())
+    browser(w, {"type": "ready"})
+    browser(w, {"type": "audio", "seq": 0, "frames": 1, "levels": [-23, -100]}, [b"\0\0"])
+    assert (w.input_level, w.output_level) == (-23.0, -100.0)
+    browser(w, {"type": "played", "samples": 10, "levels": [-40.5, -12]})
+    assert (w.input_level, w.output_level) == (-40.5, -12.0)
+    for odd in ([1], [True, -3], ["-3", -3], [-3, 1e308], None, {"in": -3}):
+        browser(w, {"type": "played", "samples": 20, "levels": odd})
+        assert (w.input_level, w.output_level) == (-40.5, -12.0), odd
+
+
 async def test_played_reports_reach_the_session_and_acks_give_latency() -> None:
     s = FakeSession()
     w, out = make(s)
