@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 477f60951831e3c4b4304982259a7314d7b377f98ce5131ff46bd40128bc0f81
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 90c31952174ddd1f7f7bee1b5eff0f116b65660e087b9bd1bd1673a8d3acca90
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
