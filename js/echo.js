@@ -13,6 +13,7 @@
 
 const FLOOR_DB = -100;
 const ACTIVE_DB = -50; // reference hops quieter than this carry no evidence
+const SILENT_DB = -90; // mic hops this quiet are digital silence (a muted track, a cut): no evidence
 const MIN_EVIDENCE = 50; // active reference hops an estimate needs to judge (0.5 s of reply)
 const WARMUP_EVERY = 5; // hops between estimates until then (afterwards 25)
 
@@ -98,6 +99,7 @@ export class EchoMeter {
         const r = this.at(this.ref, k + lag);
         if (r < ACTIVE_DB) continue;
         const m = this.at(this.mic, k);
+        if (m <= SILENT_DB) continue;
         n++;
         sm += m; sr += r; smm += m * m; srr += r * r; smr += m * r;
         diff += m - r;

@@ -121,3 +121,22 @@ test("EchoMeter keeps the learned path between replies and hands it to a new met
   assert.ok(next.judged && next.isEcho());
   assert.equal(next.report().lagMs, learned.lagMs);
 });
+
+test("EchoMeter: a mic gone digitally silent says nothing; one hearing only room noise, no echo", () => {
+  const ref = speech(6, 1);
+  const lag = Math.round(0.08 * RATE);
+  const mic = new Float32Array(ref.length);
+  const half = RATE * 3;
+  for (let i = lag; i < half; i++) mic[i] = 0.1 * ref[i - lag]; // then exact zeros: a cut track
+  const m = new EchoMeter(RATE);
+  feed(m, mic, ref);
+  assert.ok(m.estimate().echo && m.isEcho(), JSON.stringify(m.report()));
+  let s = 7;
+  for (let i = half; i < mic.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    mic[i] = 0.0005 * (s / 2147483648 - 0.5); // room noise near -75 dBFS, the reply still plays
+  }
+  const n = new EchoMeter(RATE);
+  feed(n, mic, ref);
+  assert.equal(n.estimate().echo, false, JSON.stringify(n.report()));
+});

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 90c31952174ddd1f7f7bee1b5eff0f116b65660e087b9bd1bd1673a8d3acca90
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 537a94e2f9d55dcab035f3a67b0dee397e339f034d4ac854826a28fb49a66124
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

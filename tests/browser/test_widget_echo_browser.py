@@ -131,6 +131,15 @@ def echo_run(jupyter: Jupyter, mic_wav: Path, barge_in: str, out: Path) -> dict[
                   if (!(e.played24k() > 0.2 * 24000 && e.stats.bufferedMs > {ECHO_S * 1000 + 2000}))
                     return false;
                   window.__micAt = e.played24k() / 24000;
+                  window.__frames = [];  // what the capture worklet posted, and when
+                  const onFrame = e.onFrame.bind(e);
+                  e.onFrame = (f) => {{
+                    window.__frames.push(f.type === 'echo'
+                      ? ['echo', Math.round(100 * f.corr) / 100, f.lagMs, Math.round(f.couplingDb)]
+                      : [f.seq, Math.round(f.level), f.echo ? 1 : 0, f.playing ? 1 : 0,
+                         Math.round(e.played24k() / 24)]);
+                    onFrame(f);
+                  }};
                   document.querySelector('.gl-mic').click();
                   return true; }}""",
                 timeout=30_000,
@@ -157,7 +166,7 @@ def echo_run(jupyter: Jupyter, mic_wav: Path, barge_in: str, out: Path) -> dict[
             result["engine"] = nb.engine(
                 "({played: e.played24k(), echoFrames: e.uplink.echoFrames,"
                 " marks: e.entries.filter(x => x.kind === 'mark').map(x => x.text),"
-                " stats: {...e.stats}})"
+                " stats: {...e.stats}, frames: window.__frames})"
             )
             nb.run_cell(1, timeout=120)
             result["kernel"] = json.loads(out.read_text())
@@ -194,8 +203,15 @@ def test_auto_measures_the_echo_and_warns(auto_run: dict) -> None:
     assert any(abs(db - COUPLING_DB) < 3 for db in echo_dbs), echo_dbs
 
 
+def sounding_while_playing(frames: list) -> list:
+    """Frames (seq, dB, echo, playing, ms played) that went out as sound while the reply played."""
+    return [f for f in frames if f[0] != "echo" and f[3] and not f[2] and f[1] > -60]
+
+
 def test_auto_the_reply_is_not_interrupted_by_its_own_echo(auto_run: dict) -> None:
     engine = auto_run["engine"]
+    leaked = sounding_while_playing(engine["frames"])
+    assert not leaked, f"echo sent as sound: {leaked[:20]} (frames: {engine['frames'][:80]})"
     assert not [m for m in engine["marks"] if m.startswith("interrupted")], engine["marks"]
     assert "Interrupted" not in auto_run["kernel"]["received"], auto_run["kernel"]["received"]
     # the mic did carry the echo while the reply played: those frames went out as silence
@@ -209,5 +225,7 @@ def test_always_the_same_echo_interrupts_the_reply(always_run: dict) -> None:
     assert any(m.startswith("interrupted") for m in engine["marks"]), engine["marks"]
     assert "Interrupted" in always_run["kernel"]["received"], always_run["kernel"]["received"]
     assert engine["echoFrames"] == 0, engine
+    # the mic carried the same echo while the reply played (the guard let it through)
+    assert any(f[0] != "echo" and f[3] and f[1] > -60 for f in engine["frames"]), engine
     assert engine["played"] < int((REPLY_S - 1) * OUTPUT_RATE), engine
     assert always_run["page_errors"] == []
