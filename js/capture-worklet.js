@@ -2,7 +2,8 @@
 // AudioWorklet processor "gemlive-capture": runs at the context's native rate, resamples to
 // 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level, echo,
 // playing}). Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter
-// correlates the two (reported as {type:'echo', ...} twice a second).
+// correlates the two (reported as {type:'echo', ...} twice a second), starting from the path
+// measured while the mic was last on (processorOptions.echo).
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
 import { CaptureFramer } from "./capture-core.js";
@@ -12,11 +13,11 @@ import { EchoMeter } from "./echo.js";
 const G = /** @type {any} */ (globalThis);
 
 class CaptureProcessor extends G.AudioWorkletProcessor {
-  /** @param {{processorOptions?: {frameMs?: number}}} options */
+  /** @param {{processorOptions?: {frameMs?: number, echo?: any}}} options `echo`: the last report */
   constructor(options) {
     super();
     this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });
-    this.echo = new EchoMeter(G.sampleRate);
+    this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });
     this.blocks = 0;
     this.port.onmessage = (/** @type {MessageEvent} */ e) => {
       if (e.data?.type === "reset") this.framer.reset();

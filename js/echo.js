@@ -6,9 +6,16 @@
 // feed the mic (no headphones, echo cancellation not working): `couplingDb` says how loud the
 // echo is, and `isEcho()` tells whether the latest mic audio is explained by that echo (so a
 // barge-in guard can ignore it) or is louder than the echo would be (someone talks over it).
+// Until the meter has seen enough of the reply to judge (its first ~0.6 s of playback, with no
+// path learned before), `isEcho()` is conservative: mic audio no louder than what plays counts
+// as echo, so the reply cannot interrupt itself while the meter converges. A learned path is
+// kept while nothing plays (between replies), and can be handed to a new meter (`prior`).
 
 const FLOOR_DB = -100;
 const ACTIVE_DB = -50; // reference hops quieter than this carry no evidence
+const SILENT_DB = -90; // mic hops this quiet are digital silence (a muted track, a cut): no evidence
+const MIN_EVIDENCE = 50; // active reference hops an estimate needs to judge (0.5 s of reply)
+const WARMUP_EVERY = 5; // hops between estimates until then (afterwards 25)
 
 /** @param {Float32Array} x */
 function energyDb(x) {
@@ -20,7 +27,9 @@ function energyDb(x) {
 export class EchoMeter {
   /**
    * @param {number} rate the context rate
-   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number}} [options]
+   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number,
+   *   prior?: {corr: number, lagMs: number, couplingDb: number} | null}} [options] `prior`:
+   *   the report of an earlier meter on the same device (the mic was off in between)
    */
   constructor(rate, options = {}) {
     this.hop = Math.round((rate * (options.hopMs ?? 10)) / 1000);
@@ -37,6 +46,12 @@ export class EchoMeter {
     this.corr = 0;
     this.lag = 0;
     this.couplingDb = FLOOR_DB;
+    this.judged = false; // an estimate (or the prior) had enough evidence
+    const prior = options.prior;
+    if (prior && prior.corr >= this.minCorr) {
+      [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];
+      this.judged = true;
+    }
   }
 
   /**
@@ -58,7 +73,7 @@ export class EchoMeter {
         this.ref[at] = energyDb(this.refAcc);
         this.count++;
         this.fill = 0;
-        if (this.count % 25 === 0) this.estimate();
+        if (this.count % (this.judged ? 25 : WARMUP_EVERY) === 0) this.estimate();
       }
     }
   }
@@ -68,28 +83,36 @@ export class EchoMeter {
     return ring[(((this.count - 1 - back) % this.size) + this.size) % this.size];
   }
 
-  /** Re-estimate correlation, lag and coupling over the window. */
+  /**
+   * Re-estimate correlation, lag and coupling over the window. Too little reference audio in it
+   * (nothing played lately) keeps the previous estimate.
+   */
   estimate() {
     const span = Math.min(this.count, this.size) - this.maxLag;
     let best = 0;
     let bestLag = 0;
     let bestCoupling = FLOOR_DB;
+    let evidence = 0;
     for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {
       let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;
       for (let k = 0; k < span; k++) {
         const r = this.at(this.ref, k + lag);
         if (r < ACTIVE_DB) continue;
         const m = this.at(this.mic, k);
+        if (m <= SILENT_DB) continue;
         n++;
         sm += m; sr += r; smm += m * m; srr += r * r; smr += m * r;
         diff += m - r;
       }
+      evidence = Math.max(evidence, n);
       if (n < 20) continue;
       const cov = smr - (sm * sr) / n;
       const den = Math.sqrt((smm - (sm * sm) / n) * (srr - (sr * sr) / n));
       const c = den > 1e-9 ? cov / den : 0;
       if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];
     }
+    if (evidence < MIN_EVIDENCE) return this.report();
+    this.judged = true;
     this.corr = best;
     this.lag = bestLag;
     this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;
@@ -114,15 +137,27 @@ export class EchoMeter {
 
   /**
    * Whether the last `hops` of mic audio are explained by the echo of what played (within
-   * `marginDb` of the predicted echo level); false when no echo path was found.
+   * `marginDb` of the predicted echo level); false when no echo path was found. Before the
+   * meter could judge: whether the mic is no louder than the loudest reference within the lag
+   * reach (+ `marginDb`), i.e. an echo at up to 0 dB coupling.
    * @param {number} [hops] @param {number} [marginDb]
    */
   isEcho(hops = 2, marginDb = 6) {
-    if (this.corr < this.minCorr || this.count < hops) return false;
+    if (this.count < hops) return false;
+    if (!this.judged) return this.underReference(hops, marginDb);
+    if (this.corr < this.minCorr) return false;
     for (let k = 0; k < hops; k++) {
       const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;
       if (this.at(this.mic, k) > predicted + marginDb) return false;
     }
+    return true;
+  }
+
+  /** @param {number} hops @param {number} marginDb */
+  underReference(hops, marginDb) {
+    let loudest = FLOOR_DB;
+    for (let k = 0; k < hops + this.maxLag; k++) loudest = Math.max(loudest, this.at(this.ref, k));
+    for (let k = 0; k < hops; k++) if (this.at(this.mic, k) > loudest + marginDb) return false;
     return true;
   }
 }

@@ -499,7 +499,7 @@ export class AudioEngine {
         numberOfInputs: 2,
         numberOfOutputs: 1,
         outputChannelCount: [1],
-        processorOptions: { frameMs: this.model.get("frame_ms") },
+        processorOptions: { frameMs: this.model.get("frame_ms"), echo: this.echo },
       });
       node.port.onmessage = (e) => this.onFrame(e.data);
       this.source = ctx.createMediaStreamSource(stream);

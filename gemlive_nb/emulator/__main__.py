@@ -16,6 +16,8 @@ import tempfile
 import threading
 from typing import Any
 
+from ..audio import read_wav
+from ..protocol import OUTPUT_RATE
 from .faults import PHASES
 from .server import Emulator
 
@@ -164,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="scripted mode: a JSON file with a list of steps (expect/send/sleep/close/drop)",
     )
     a(
+        "--reply-audio",
+        metavar="WAV",
+        default=None,
+        help="every reply speaks this recording instead of synthesized speech (its transcript "
+        "is still the reply's text); for tests that need the reply's exact audio",
+    )
+    a(
         "--watch-stdin",
         action="store_true",
         help="exit when standard input closes (how a kernel ties the emulator to its own life)",
@@ -197,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.script:
         with open(args.script, encoding="utf-8") as f:
             script = json.load(f)
+    reply_audio = None
+    if args.reply_audio:
+        reply_audio = read_wav(args.reply_audio).resample(OUTPUT_RATE).samples
     emu = Emulator(
         args.host,
         args.port,
@@ -227,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         go_away_at=args.go_away_at,
         drop_at=args.drop_at,
         script=script,
+        reply_audio=reply_audio,
     )
     if args.workers > 1 and args.handles_dir is None:
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")

@@ -112,6 +112,9 @@ class Hub:
     partials_running: int = 0  # partial input transcriptions in flight (all connections)
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes
     vad_batch: VadBatch = field(default_factory=VadBatch)  # energy-VAD work of one loop tick
+    # Every reply speaks these samples (int16, 24 kHz) instead of synthesized speech: for tests
+    # that must know the reply's exact audio (a fake microphone carrying the reply's own echo).
+    reply_audio: np.ndarray | None = None
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
     _asr_cache: OrderedDict[tuple[bytes, str], str] = field(default_factory=OrderedDict)
     _frame_cache: OrderedDict = field(default_factory=OrderedDict)
@@ -125,6 +128,8 @@ class Hub:
 
     def synthesize(self, text: str, voice: str, language: str) -> np.ndarray:
         """Reply audio (int16, 24 kHz), cached: identical replies are synthesized once."""
+        if self.reply_audio is not None:
+            return self.reply_audio
         key = (text, voice, language)
         hit = self._tts_cache.get(key)
         if hit is None:

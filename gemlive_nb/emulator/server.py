@@ -24,6 +24,7 @@ import time
 from http import HTTPStatus
 from typing import Any
 
+import numpy as np
 from websockets.asyncio.server import serve
 
 from ..secret import RedactingLogger, Secret
@@ -65,7 +66,9 @@ class Emulator(Addresses):
     reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end
     (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
     ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
-    steps for scripted mode (see :mod:`.scripted`). Fault knobs: ``go_away_after``,
+    steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
+    every reply speaks instead of synthesized speech (for echo tests). Fault knobs:
+    ``go_away_after``,
     ``go_away_time_left``, ``max_connection_s`` (the connection lifetime: goAway, then 1008),
     ``audio_session_s`` / ``video_session_s`` (session limits without context compression, across
     resumptions: 15 min audio-only, 2 min with video, as the service), ``fail_after_turns``,
@@ -118,6 +121,7 @@ class Emulator(Addresses):
         reuse_port: bool = False,
         handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
+        reply_audio: np.ndarray | None = None,
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
@@ -163,6 +167,7 @@ class Emulator(Addresses):
             strict=strict,
             audio_session_s=audio_session_s,
             video_session_s=video_session_s,
+            reply_audio=reply_audio,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []

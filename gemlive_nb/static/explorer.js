@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 6f06ef6b73b9b2853a6603626ebcb24c903b99017d2dd71e68695b1f67aae4c5
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d42211185820f28e6ac242ef637122c252f8dbecd1a29bbca08193001efda794
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

@@ -148,16 +148,16 @@ def _wait_port(port: int, proc: subprocess.Popen, what: str, log: Path) -> None:
 
 @contextlib.contextmanager
 def run_emulator(
-    home: Path, realtime: str = "2", latency: float = 0.3, speech: str = "builtin"
+    home: Path, realtime: str = "2", latency: float = 0.3, speech: str = "builtin", *extra: str
 ) -> Iterator[str]:
     """A keyed emulator in its own process (as the real service is: its speech synthesis must
     not share the kernel's GIL); yields its Google-path URL. ``realtime`` paces replies at that
     multiple of playback speed, so a turn stays open while the browser has audio queued.
     ``speech``: ``"builtin"`` (exact, instant) or ``"real"`` (espeak-ng, pocketsphinx, Silero:
-    the ``speech`` extra)."""
+    the ``speech`` extra). ``extra``: more emulator options (e.g. ``--reply-audio=WAV``)."""
     emu = EmulatorProcess(
         f"--speech={speech}", "--api-key-env=GEMLIVE_TEST_KEY", f"--realtime={realtime}",
-        f"--latency={latency}", env={"GEMLIVE_TEST_KEY": KEY},
+        f"--latency={latency}", *extra, env={"GEMLIVE_TEST_KEY": KEY},
     )  # fmt: skip
     with emu:
         try:
