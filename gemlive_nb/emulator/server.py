@@ -68,10 +68,10 @@ class Emulator(Addresses):
     ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
     every reply speaks instead of synthesized speech (for echo tests). Fault knobs:
-    ``go_away_after``,
-    ``go_away_time_left``, ``max_connection_s`` (the connection lifetime: goAway, then 1008),
-    ``audio_session_s`` / ``video_session_s`` (session limits without context compression, across
-    resumptions: 15 min audio-only, 2 min with video, as the service), ``fail_after_turns``,
+    ``go_away_after``, ``go_away_time_left``, ``max_connection_s`` (the connection lifetime:
+    goAway, then 1008), ``audio_session_s`` / ``video_session_s`` (session limits without
+    context compression, across resumptions: 15 min audio-only, 2 min with video, as the
+    service), ``fail_after_turns``,
     ``drop_after`` (seconds of connection time), ``repeat_faults``, ``slow`` (delay per frame),
     ``bursty`` (stall seconds),
     ``go_away_at`` / ``drop_at`` (a reply phase: ``"turn_start"``, ``"mid_audio"``,

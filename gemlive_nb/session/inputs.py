@@ -27,21 +27,27 @@ __all__ = ["Inputs"]
 class Inputs(SessionState):
     """The input half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
 
-    def _input_samples(self, pcm: Any, rate: int) -> np.ndarray:
+    @staticmethod
+    def _as_samples(pcm: Any, rate: int, caller: str) -> tuple[np.ndarray, int]:
+        """``pcm`` (PCM16 bytes, an int16/float array or an Audio) as mono int16 samples, rate.
+
+        ``caller`` names the method in the error for anything else.
+        """
         if isinstance(pcm, Audio):
-            samples, rate = pcm.samples, pcm.rate
-        elif isinstance(pcm, (bytes, bytearray, memoryview)):
-            samples = pcm16_to_array(pcm)
-        elif isinstance(pcm, np.ndarray):
+            return pcm.samples, pcm.rate
+        if isinstance(pcm, (bytes, bytearray, memoryview)):
+            return pcm16_to_array(pcm), rate
+        if isinstance(pcm, np.ndarray):
             samples = pcm if pcm.dtype == np.int16 else float_to_int16(pcm)
             if samples.ndim != 1:
                 raise AudioError(f"audio must be mono (1-D), got shape {pcm.shape}")
-        else:
-            raise AudioError(
-                f"send_audio takes bytes (PCM16), a numpy array or an Audio, "
-                f"not {type(pcm).__name__}"
-            )
-        return self._resamplers.process(samples, rate)
+            return samples, rate
+        raise AudioError(
+            f"{caller} takes bytes (PCM16), a numpy array or an Audio, not {type(pcm).__name__}"
+        )
+
+    def _input_samples(self, pcm: Any, rate: int) -> np.ndarray:
+        return self._resamplers.process(*self._as_samples(pcm, rate, "send_audio"))
 
     async def send_audio(self, pcm: bytes | np.ndarray | Audio, rate: int = INPUT_RATE) -> None:
         """Stream microphone audio (PCM16 bytes, an int16/float array or an Audio).
@@ -85,12 +91,7 @@ class Inputs(SessionState):
         """
         if isinstance(chunk_s, bool) or not isinstance(chunk_s, (int, float)) or chunk_s <= 0:
             raise ConfigError(f"chunk_s must be a positive number of seconds, not {chunk_s!r}")
-        if isinstance(audio, Audio):
-            samples, rate = audio.samples, audio.rate
-        elif isinstance(audio, (bytes, bytearray, memoryview)):
-            samples = pcm16_to_array(audio)
-        else:
-            samples = audio
+        samples, rate = self._as_samples(audio, rate, "stream_audio")
         step = max(1, round(rate * chunk_s))
         loop = asyncio.get_running_loop()
         start = loop.time()

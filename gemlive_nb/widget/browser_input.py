@@ -109,7 +109,7 @@ class BrowserInput:
             self._enqueue("text", content["text"])
         elif kind == TO_KERNEL.ACTIVITY and content.get("state") in ("start", "end"):
             self._enqueue(content["state"], None)
-        elif kind == TO_KERNEL.ECHO and isinstance(content.get("coupling_db"), (int, float)):
+        elif kind == TO_KERNEL.ECHO and _is_db(content.get("coupling_db")):
             self.echo_db = float(content["coupling_db"])
 
     def _enqueue(self, kind: str, value: Any) -> None:

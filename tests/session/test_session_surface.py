@@ -233,3 +233,13 @@ async def test_stream_audio_goes_like_a_microphone(emulator: Emulator) -> None:
     kinds = [next(iter(m["realtimeInput"])) for m in record.messages if "realtimeInput" in m]
     assert kinds == ["audio"] * 4 + ["audioStreamEnd"]
     assert record.audio_in_bytes / 2 == pytest.approx(0.7 * 16000, abs=64)  # resampled, whole
+
+
+async def test_stream_audio_refuses_what_is_not_audio_before_sending(emulator: Emulator) -> None:
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        record = emulator.sessions[-1]
+        with pytest.raises(gl.AudioError, match=r"stream_audio takes .* not str"):
+            await s.stream_audio("not audio", chunk_s=10)  # no 10 s wait: refused at once
+        with pytest.raises(gl.AudioError, match="mono"):
+            await s.stream_audio(np.zeros((2, 160), np.int16))
+    assert not [m for m in record.messages if "audio" in m.get("realtimeInput", {})]

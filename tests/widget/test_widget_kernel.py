@@ -529,3 +529,14 @@ async def test_a_barge_in_cut_and_time_to_first_audio_reach_the_pane() -> None:
     assert {"type": "turn", "reason": None, "ttfa_ms": 842} in got
     replies = [i["reply"] for i in got if i["type"] == "audio"]
     assert replies == [0, 1]  # the page can drop late audio of a reply it cut
+
+
+async def test_the_echo_report_takes_only_a_level_in_db() -> None:
+    # the same rule as the levels: a finite number in dB, not a bool or a string
+    w, _ = make(FakeSession())
+    browser(w, {"type": "ready"})
+    browser(w, {"type": "echo", "coupling_db": -18})
+    assert w.echo_db == -18.0
+    for odd in (True, "-3", 1e308, None):
+        browser(w, {"type": "echo", "coupling_db": odd})
+        assert w.echo_db == -18.0, odd
