@@ -403,6 +403,8 @@ def test_transcribe_gives_a_duration_marker_for_foreign_audio(speech: BuiltinSpe
 )
 @example(text="Hi \ud800 there", voice="Puck", code="en-US")  # a lone surrogate from JSON
 @example(text="k", voice="Zephyr", code="ar-EG")  # consonants only
+@example(text="0?Ù", voice="Zephyr", code="ar-EG")  # no space after "?": still one sentence
+@example(text="x" * 59 + "?" + "Y" * 20, voice="Puck", code="en-US")  # ... at a length cut
 def test_any_text_synthesizes_and_reads_back(text: str, voice: str, code: str) -> None:
     speech = get_speech("builtin")
     audio = speech.synthesize(text, voice, code)

@@ -13,7 +13,7 @@ from .languages import (
     _is_vowel,
     language_profile,
 )
-from .text_channel import _MAX_PHRASE_CHARS
+from .text_channel import _MAX_PHRASE_CHARS, _new_sentence
 from .voices import _crc
 
 # Text -> phrases of syllables
@@ -273,6 +273,8 @@ def _split_phrases(text: str) -> list[tuple[str, str]]:
             nxt = text[i + 1] if i + 1 < len(text) else " "
             if ch in ".:," and nxt.isalnum():  # 3.5, 10:30, 1,000 stay in one phrase
                 continue
+            if _new_sentence(ch, nxt):  # "Hi!Bye": the reader would take Bye for another clip's
+                continue
             pieces.append((text[start : i + 1], ch))
             start = i + 1
     if start < len(text):
@@ -286,6 +288,8 @@ def _limit(piece: str, end: str) -> list[tuple[str, str]]:
     while len(piece) > _MAX_PHRASE_CHARS:
         cut = piece.rfind(" ", 1, _MAX_PHRASE_CHARS)
         cut = cut if cut > 0 else _MAX_PHRASE_CHARS
+        if _new_sentence(piece[:cut], piece[cut:]):  # as in _split_phrases: not before "Bye"
+            cut -= 1
         parts.append((piece[:cut], ""))
         piece = piece[cut:]
     parts.append((piece, end))
