@@ -19,6 +19,7 @@ from typing import Any
 from ..audio import read_wav
 from ..protocol import OUTPUT_RATE
 from .faults import PHASES
+from .proxy import PROXY_MODALITIES
 from .server import Emulator
 
 __all__ = ["build_parser", "main"]
@@ -39,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["google", "mixroute"],
         default="google",
         help="usage shape and modality rule: Google's service or the mixroute proxy",
+    )
+    a(
+        "--proxy-modalities",
+        choices=list(PROXY_MODALITIES),
+        default="seed",
+        help="how the mixroute path treats response modalities: 'seed' as the proxy's docs say "
+        "(AUDIO+TEXT accepted), 'google' as Google's service (TEXT beside AUDIO closes 1007)",
     )
     a(
         "--speech",
@@ -240,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         drop_at=args.drop_at,
         script=script,
         reply_audio=reply_audio,
+        proxy_modalities=args.proxy_modalities,
     )
     if args.workers > 1 and args.handles_dir is None:
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")

@@ -108,6 +108,7 @@ class Hub:
     strict: bool = True
     audio_session_s: float = 900.0  # the service's session limits without compression
     video_session_s: float = 120.0
+    proxy_modalities: str = "seed"  # how the mixroute path treats modalities (see .proxy)
     handles: HandleStore = field(default_factory=HandleStore)
     partials_running: int = 0  # partial input transcriptions in flight (all connections)
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes

@@ -161,7 +161,7 @@ class LiveConnection(Listener, Speaker):
         if len(obj) != 1:
             raise Rejected(1007, f"{INVALID} Exactly one of {', '.join(_TYPES[:4])} must be set")
         if self.kind == "proxy":
-            obj = adapt_message(obj)
+            obj = adapt_message(obj, self.hub.proxy_modalities)
         ((key, body),) = obj.items()
         hot = hot_audio(key, body)
         if hot is not None:  # the hot path: the shape is all there is to check

@@ -33,7 +33,8 @@ from .faults import Faults
 from .handles import HandleStore
 from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
-from .options import check_options
+from .options import check_choice, check_options
+from .proxy import PROXY_MODALITIES
 from .responder import Responder
 from .routes import (
     AUTH_FAILED,
@@ -80,7 +81,10 @@ class Emulator(Addresses):
     ``tls`` serves ``wss://`` with a certificate made at start (its CA in :attr:`ca_file`);
     ``allow_origins`` lists the web origins whose pages may connect (none by default).
     ``reuse_port`` lets several emulator processes share the port (``--workers``), with
-    ``handles_dir`` a directory they share resumption handles through.
+    ``handles_dir`` a directory they share resumption handles through. ``proxy_modalities``:
+    how the mixroute path treats response modalities — ``"seed"`` (as the proxy's docs say:
+    AUDIO+TEXT answered with text parts and transcription) or ``"google"`` (a passthrough of
+    Google's service: TEXT beside AUDIO closes 1007); see :mod:`.proxy`.
 
     Example::
 
@@ -122,6 +126,7 @@ class Emulator(Addresses):
         handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
         reply_audio: np.ndarray | None = None,
+        proxy_modalities: str = "seed",
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
@@ -131,6 +136,7 @@ class Emulator(Addresses):
             fail_after_turns=fail_after_turns, realtime=realtime, script=script,
             dialect=dialect, speech=speech,
         )  # fmt: skip
+        check_choice("proxy_modalities", proxy_modalities, PROXY_MODALITIES)
         self.host = host
         self._port = port
         self.dialect = dialect
@@ -168,6 +174,7 @@ class Emulator(Addresses):
             audio_session_s=audio_session_s,
             video_session_s=video_session_s,
             reply_audio=reply_audio,
+            proxy_modalities=proxy_modalities,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []

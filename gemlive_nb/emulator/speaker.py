@@ -24,6 +24,7 @@ from .frames import (
     transcript_pieces,
 )
 from .responder import audio_tokens, grounding_metadata, match_tool, text_tokens, tool_result_text
+from .proxy import sends_output_transcription
 from .setup import SessionSetup
 
 __all__ = ["Speaker"]
@@ -189,8 +190,7 @@ class Speaker(ConnectionBase):
         await self.close(1008, ABORTED)
 
     async def _send_piece(self, piece: str, cfg: SessionSetup) -> None:
-        # the proxy sends output transcription only when TEXT is a response modality (its FAQ)
-        if cfg.output_transcription and (cfg.text_out or self.dialect != "mixroute"):
+        if sends_output_transcription(cfg, self.dialect, self.hub.proxy_modalities):
             msg = {"serverContent": {"outputTranscription": {"text": piece}}}
             await self.send_msg(msg, "outputTranscription")
         if cfg.text_out:  # the proxy's AUDIO+TEXT mode also sends text parts
