@@ -27,6 +27,7 @@ from . import wire
 from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
 from .inputs import Inputs
+from .modalities import ModalityFallback
 from .link import Link
 from .options import check_options
 from .sender import Outbox, Sender
@@ -126,6 +127,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         # built now so a bad config fails here; each connect builds a fresh LinkPlan
         self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
         self._plan = None
+        self._modalities = ModalityFallback(endpoint.dialect)
 
     def _finish(self, error: SessionClosed | None) -> None:
         """The session is over: record why, wake everyone waiting."""
