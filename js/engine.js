@@ -9,6 +9,7 @@ import playbackSource from "worklet:playback";
 import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
 import { VideoCapture } from "./camera.js";
 import { micErrorText, probeEnvironment } from "./probe.js";
+import { addText } from "./pane.js";
 import { mergeSources } from "./sources.js";
 import { Uplink, nextInterval } from "./uplink.js";
 
@@ -19,8 +20,7 @@ export const now = () => performance.timeOrigin + performance.now();
  * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void,
  *   on(event: string, cb: Function): void, off(event: string, cb?: Function): void}} Model
- * @typedef {{kind: 'user'|'model'|'mark', text: string, final: boolean, v: number,
- *   tone?: string, meta?: string, sources?: import("./sources.js").Source[]}} Entry
+ * @typedef {import("./pane.js").Entry} Entry
  * @typedef {{kind: string, [k: string]: any}} EngineEvent
  */
 
@@ -309,7 +309,10 @@ export class AudioEngine {
       case TO_BROWSER.TRANSCRIPT:
         // The rest of a reply the user cut off here was never heard: it is not shown either.
         if (item.role === "model" && item.reply === this.cutReply) break;
-        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final);
+        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
+          replace: !!item.replace,
+          reply: typeof item.reply === "number" ? item.reply : undefined,
+        });
         break;
       case TO_BROWSER.INTERRUPTED:
         this.flush();
@@ -373,23 +376,13 @@ export class AudioEngine {
     this.markedCut = true;
   }
 
-  /** @param {'user'|'model'} role @param {string} text @param {boolean} final */
-  addText(role, text, final) {
-    let last = null;
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === role && !e.final) {
-        last = e;
-        break;
-      }
-    }
-    if (last) {
-      last.text += text;
-      last.final = final;
-      last.v++;
-    } else if (text) {
-      this.entries.push({ kind: role, text, final, v: 0 });
-    }
+  /**
+   * A transcript delta (see pane.js).
+   * @param {'user'|'model'} role @param {string} text @param {boolean} final
+   * @param {{replace?: boolean, reply?: number}} [opts]
+   */
+  addText(role, text, final, opts) {
+    addText(this.entries, role, text, final, opts);
     this.emit({ kind: "entries" });
   }
 

@@ -8,7 +8,7 @@ export const TO_BROWSER = Object.freeze({
   BATCH: "batch",
   /** {seq, rate, reply, buffer}: reply PCM16, buffer: index */
   AUDIO: "audio",
-  /** {role, text, final, reply}: deltas, merged per role+reply */
+  /** {role, text, final, reply, replace?}: deltas, merged per role+reply; replace: text is the reply's words so far (its transcription came after its text parts) */
   TRANSCRIPT: "transcript",
   /** {}: the model was interrupted, drop queued playback */
   INTERRUPTED: "interrupted",

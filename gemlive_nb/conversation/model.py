@@ -220,7 +220,7 @@ class Conversation:
         if isinstance(event, p.OutputTranscript):
             turn.add_transcript(event.text)
         else:
-            turn.text += event.text
+            turn.add_text(event.text)
         turn.awaiting_tool_reply = False
         return turn
 

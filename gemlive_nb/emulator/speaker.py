@@ -23,8 +23,8 @@ from .frames import (
     spoken_prefix,
     transcript_pieces,
 )
-from .responder import audio_tokens, grounding_metadata, match_tool, text_tokens, tool_result_text
 from .proxy import sends_output_transcription
+from .responder import audio_tokens, grounding_metadata, match_tool, text_tokens, tool_result_text
 from .setup import SessionSetup
 
 __all__ = ["Speaker"]

@@ -20,7 +20,6 @@ from ..tools import declare
 from . import wire
 from .closes import SESSION_GONE, close_hint, fatal
 from .events import SessionStatus
-from .modalities import ModalityFallback
 from .state import SessionState
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from . import wire
 from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
 from .inputs import Inputs
-from .modalities import ModalityFallback
 from .link import Link
+from .modalities import ModalityFallback
 from .options import check_options
 from .sender import Outbox, Sender
 

@@ -65,7 +65,7 @@ class ModalityFallback:
         self._first: SessionClosed | None = None
 
     def apply(self, setup: dict[str, Any]) -> dict[str, Any]:
-        """``setup`` as this session sends it: with ``["AUDIO"]`` + transcription once fallen back."""
+        """``setup`` as this session sends it: ``["AUDIO"]`` + transcription once fallen back."""
         if not self.active or _asked(setup) == _FALLBACK:
             return setup
         body = dict(setup["setup"])

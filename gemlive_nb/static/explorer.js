@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d42211185820f28e6ac242ef637122c252f8dbecd1a29bbca08193001efda794
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 6e09fc15baf509e3c6893bb0596f44484cfbca09473821013f660718b55d4d8d
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

@@ -21,7 +21,11 @@ __all__ = ["BUDGET", "TO_BROWSER", "TO_KERNEL", "render_js"]
 _TO_BROWSER = {
     "BATCH": ("batch", "{t, items}: coalesced items, sent at most once per interval"),
     "AUDIO": ("audio", "{seq, rate, reply, buffer}: reply PCM16, buffer: index"),
-    "TRANSCRIPT": ("transcript", "{role, text, final, reply}: deltas, merged per role+reply"),
+    "TRANSCRIPT": (
+        "transcript",
+        "{role, text, final, reply, replace?}: deltas, merged per role+reply; replace: text is "
+        "the reply's words so far (its transcription came after its text parts)",
+    ),
     "INTERRUPTED": ("interrupted", "{}: the model was interrupted, drop queued playback"),
     "CUT": ("cut", "{heard}: a barge-in cut the reply; heard = the words that were played"),
     "TURN": ("turn", "{reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio"),

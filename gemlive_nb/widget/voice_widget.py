@@ -147,9 +147,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         ui["audio_constraints"] = {**flags, **(audio_constraints or {})}
         # The loop the session runs on: the kernel's (a cell's) loop, else the first connect()'s.
         # A given session's own loop wins: it may run on a background thread.
-        self._loop: asyncio.AbstractEventLoop | None = (
-            getattr(session, "loop", None) or running_loop()
-        )
+        self._loop: asyncio.AbstractEventLoop | None
+        self._loop = getattr(session, "loop", None) or running_loop()
         # Set before the traits so that close() (also run by __del__) works even if they fail.
         self._session: Any = None
         self._tasks: set[Task] = set()
@@ -275,6 +274,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if ep is not None and hasattr(ep, "describe"):
             self.endpoint = redact(ep.describe(), self._api_key)
         self._batcher.item({"type": TO_BROWSER.MARK, "text": "connected", "tone": "info"})
+        if note := getattr(session, "modality_note", None):  # the endpoint refused AUDIO+TEXT
+            self._batcher.item({"type": TO_BROWSER.MARK, "text": str(note), "tone": "warn"})
 
     def _detach(self) -> Any:
         session, self._session = self._session, None
@@ -335,10 +336,10 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             b.audio(event.data, event.rate, time.time())
         elif isinstance(event, InputTranscript):
             b.transcript("user", event.text, bool(event.finished))
-        elif isinstance(event, OutputTranscript):
-            b.transcript("model", event.text, bool(event.finished))
+        elif isinstance(event, OutputTranscript):  # each word shows once (see reply_words)
+            b.reply_words(event.text, transcribed=True, final=bool(event.finished))
         elif isinstance(event, TextPart) and not event.thought:
-            b.transcript("model", event.text, False)
+            b.reply_words(event.text, transcribed=False, final=False)
         elif isinstance(event, Interrupted):
             b.interrupt()
         elif isinstance(event, PlaybackCut):

@@ -1,4 +1,4 @@
-"""The emulated mixroute proxy in both readings of its docs: ``proxy_modalities="seed"|"google"``."""
+"""The emulated mixroute proxy, both readings of its docs: ``proxy_modalities="seed"|"google"``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from gemlive_nb.exceptions import ConfigError
 from gemlive_nb.protocol.constants import MODALITY_REFUSAL
 
 PATH = "/v1beta/models/gemini-live-2.5-flash-native-audio/liveStream"
-BOTH = {"generationConfig": {"responseModalities": ["AUDIO", "TEXT"]}, "outputAudioTranscription": {}}
+BOTH = {
+    "generationConfig": {"responseModalities": ["AUDIO", "TEXT"]},
+    "outputAudioTranscription": {},
+}
 AUDIO = {"generationConfig": {"responseModalities": ["AUDIO"]}, "outputAudioTranscription": {}}
 SAY = {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "Hello"}]}],
                          "turnComplete": True}}  # fmt: skip

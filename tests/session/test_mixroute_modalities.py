@@ -1,4 +1,4 @@
-"""The seed's endpoint whichever way the proxy treats modalities: ask as its docs say, fall back once.
+"""The seed's endpoint whichever way the proxy treats modalities: ask as its docs say, else AUDIO.
 
 On the mixroute path the kit asks for ["AUDIO", "TEXT"] (the proxy's FAQ). A proxy that passes
 the setup through to Google gets 1007 "The requested combination of response modalities (TEXT)
