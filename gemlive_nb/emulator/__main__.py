@@ -18,6 +18,7 @@ from typing import Any
 
 from ..audio import read_wav
 from ..protocol import OUTPUT_RATE
+from ..protocol.service_rules import LATEST, REGIMES
 from .faults import PHASES
 from .server import Emulator
 
@@ -52,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="name of an environment variable holding the API key clients must send "
         "(default: accept any key)",
+    )
+    a(
+        "--rules",
+        choices=list(REGIMES),
+        default=LATEST,
+        help="the dated regime of the service's per-model rules to enforce (2026-03: 3.1 takes "
+        f"clientContent only as initial history; default {LATEST}, the newest evidence)",
     )
     a("--latency", type=float, default=0.0, help="seconds before each reply starts")
     a("--chunk-ms", type=int, default=40, help="reply audio chunk length in ms (default: 40)")
@@ -240,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         drop_at=args.drop_at,
         script=script,
         reply_audio=reply_audio,
+        rules=args.rules,
     )
     if args.workers > 1 and args.handles_dir is None:
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")

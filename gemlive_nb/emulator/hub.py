@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..protocol import OUTPUT_RATE, encode_b64
+from ..protocol.service_rules import LATEST
 from .faults import Faults
 from .frames import audio_frame
 from .handles import HandleStore
@@ -108,6 +109,7 @@ class Hub:
     strict: bool = True
     audio_session_s: float = 900.0  # the service's session limits without compression
     video_session_s: float = 120.0
+    rules: str = LATEST  # the dated service rules sessions are held to (protocol.service_rules)
     handles: HandleStore = field(default_factory=HandleStore)
     partials_running: int = 0  # partial input transcriptions in flight (all connections)
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.server import serve
 
+from ..protocol.service_rules import LATEST
 from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
@@ -80,7 +81,10 @@ class Emulator(Addresses):
     ``tls`` serves ``wss://`` with a certificate made at start (its CA in :attr:`ca_file`);
     ``allow_origins`` lists the web origins whose pages may connect (none by default).
     ``reuse_port`` lets several emulator processes share the port (``--workers``), with
-    ``handles_dir`` a directory they share resumption handles through.
+    ``handles_dir`` a directory they share resumption handles through. ``rules`` the dated
+    regime of the service's per-model rules to enforce (``"2026-03"``: 3.1 takes
+    ``clientContent`` only as initial history; default the latest evidence; see
+    :mod:`gemlive_nb.protocol.service_rules`).
 
     Example::
 
@@ -122,6 +126,7 @@ class Emulator(Addresses):
         handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
         reply_audio: np.ndarray | None = None,
+        rules: str = LATEST,
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
@@ -129,7 +134,7 @@ class Emulator(Addresses):
             video_session_s=video_session_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
             fail_after_turns=fail_after_turns, realtime=realtime, script=script,
-            dialect=dialect, speech=speech,
+            dialect=dialect, speech=speech, rules=rules,
         )  # fmt: skip
         self.host = host
         self._port = port
@@ -168,6 +173,7 @@ class Emulator(Addresses):
             audio_session_s=audio_session_s,
             video_session_s=video_session_s,
             reply_audio=reply_audio,
+            rules=rules,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []
