@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import ConfigError
+from ..protocol.service_rules import INTERNAL_ERROR
 
 __all__ = ["ABORTED", "INTERNAL", "PHASES", "SESSION_LIMIT", "Faults", "StallProxy"]
 
 PHASES = ("turn_start", "mid_audio", "generation_complete")
 
 ABORTED = "The operation was aborted."
-INTERNAL = "Internal error occurred."
+INTERNAL = INTERNAL_ERROR  # the service's 1011 reason
 SESSION_LIMIT = "Session duration limit reached."  # wording not documented by the service
 
 

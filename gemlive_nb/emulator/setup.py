@@ -26,7 +26,7 @@ from ..catalog import (
     normalize_language_code,
 )
 from ..exceptions import ConfigError
-from ..protocol.service_rules import LATEST, ModelRules
+from ..protocol.service_rules import INVALID, LATEST, ModelRules
 
 __all__ = [
     "INVALID",
@@ -38,7 +38,6 @@ __all__ = [
     "validate_setup",
 ]
 
-INVALID = "Request contains an invalid argument."
 _SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 _START = {"START_SENSITIVITY_UNSPECIFIED", "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"}
 _END = {"END_SENSITIVITY_UNSPECIFIED", "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW"}

@@ -11,6 +11,7 @@ from typing import Any
 
 from .constants import INPUT_RATE, OUTPUT_RATE
 from .service_rules import (
+    INTERNAL_ERROR,
     INVALID,
     MEDIA_CHUNKS,
     ONE_MODALITY,
@@ -199,7 +200,7 @@ MODEL_RULES: tuple[ModelRules, ...] = (
             ),
             refuse_text_modality=Dated(
                 (
-                    (LAUNCH, Fact(Refusal(1011, "Internal error occurred."), REPORTED)),
+                    (LAUNCH, Fact(Refusal(1011, INTERNAL_ERROR), REPORTED)),
                     (LATER, Fact(Refusal(1007, COMBO), REPORTED)),
                 )
             ),

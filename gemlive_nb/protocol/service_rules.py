@@ -23,6 +23,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Generic, Literal, TypeVar
 
 __all__ = [
+    "INTERNAL_ERROR",
+    "INVALID",
     "LATEST",
     "REFUSE_MEDIA_CHUNKS_V1ALPHA",
     "REFUSE_TWO_MODALITIES",
@@ -170,6 +172,7 @@ class ModelRules:
 REPORTED = UNVERIFIED + " (quoted in public reports; thread not found)"
 ONE_MODALITY = "googleapis/js-genai#382 (maintainer), googleapis/go-genai#490"
 INVALID = "Request contains an invalid argument."
+INTERNAL_ERROR = "Internal error occurred."
 MEDIA_CHUNKS = "realtime_input.media_chunks is deprecated. Use audio, video, or text instead."
 # Rules of every model: two response modalities in one setup; mediaChunks on the v1alpha API.
 REFUSE_TWO_MODALITIES: Fact[Refusal] = Fact(Refusal(1007, INVALID), ONE_MODALITY)

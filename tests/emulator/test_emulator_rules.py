@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from test_emulator_wire import connect, recv, recv_until, say
+import websockets
+from test_emulator_wire import GOOGLE, connect, recv, recv_until, say
 from websockets.exceptions import ConnectionClosed
 
 from gemlive_nb.emulator import Emulator
@@ -166,3 +167,17 @@ def test_rules_option_is_checked_and_on_the_command_line() -> None:
         timeout=30,
     ).stdout
     assert "--rules {2026-03,2026-08}" in out
+
+
+async def test_the_command_line_serves_the_launch_rules() -> None:
+    from gemlive_nb.emulator.process import EmulatorProcess
+
+    with EmulatorProcess("--speech", "builtin", "--rules", "2026-03") as emu:
+        ws = await websockets.connect(
+            emu.url + GOOGLE, additional_headers={"x-goog-api-key": "k"}, max_size=None
+        )
+        await ws.send(json.dumps({"setup": {"model": FLASH_31}}))
+        assert await recv(ws) == {"setupComplete": {}}
+        await ws.send(say("Hi"))  # no historyConfig: refused under the 2026-03 rules
+        code, reason = await closed_with(ws)
+        assert code == 1007 and "historyConfig" in reason
