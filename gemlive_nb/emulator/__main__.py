@@ -18,7 +18,13 @@ from typing import Any
 
 from ..audio import read_wav
 from ..protocol import OUTPUT_RATE
-from ..protocol.service_rules import LATEST, REGIMES
+from ..protocol.service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
+    LATEST,
+    REGIMES,
+    VIDEO_SESSION_S,
+)
 from .faults import PHASES
 from .server import Emulator
 
@@ -109,20 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     a(
         "--max-connection-s",
         type=float,
-        default=600.0,
-        help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+        default=CONNECTION_LIFETIME_S.value,
+        help="connection lifetime: goAway before it, close 1008 at it (default: %(default)s)",
     )
     a(
         "--audio-session-s",
         type=float,
-        default=900.0,
-        help="session limit without context compression, audio only (default: 900)",
+        default=AUDIO_SESSION_S.value,
+        help="session limit without context compression, audio only (default: %(default)s)",
     )
     a(
         "--video-session-s",
         type=float,
-        default=120.0,
-        help="session limit without context compression once video was sent (default: 120)",
+        default=VIDEO_SESSION_S.value,
+        help="session limit without context compression once video was sent (default: %(default)s)",
     )
     a(
         "--go-away-after",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import ConfigError
-from ..protocol.service_rules import INTERNAL_ERROR
+from ..protocol.service_rules import CONNECTION_LIFETIME_S, INTERNAL_ERROR
 
 __all__ = ["ABORTED", "INTERNAL", "PHASES", "SESSION_LIMIT", "Faults", "StallProxy"]
 
@@ -45,7 +45,7 @@ class Faults:
 
     go_away_after: float | None = None
     go_away_time_left: float = 50.0
-    max_connection_s: float = 600.0
+    max_connection_s: float = CONNECTION_LIFETIME_S.value
     fail_after_turns: int | None = None
     drop_after: float | None = None
     repeat: bool = False

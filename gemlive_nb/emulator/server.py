@@ -27,7 +27,12 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.server import serve
 
-from ..protocol.service_rules import LATEST
+from ..protocol.service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
+    LATEST,
+    VIDEO_SESSION_S,
+)
 from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
@@ -104,9 +109,9 @@ class Emulator(Addresses):
         latency: float = 0.0,
         go_away_after: float | None = None,
         go_away_time_left: float = 50.0,
-        max_connection_s: float = 600.0,
-        audio_session_s: float = 900.0,
-        video_session_s: float = 120.0,
+        max_connection_s: float = CONNECTION_LIFETIME_S.value,
+        audio_session_s: float = AUDIO_SESSION_S.value,
+        video_session_s: float = VIDEO_SESSION_S.value,
         fail_after_turns: int | None = None,
         drop_after: float | None = None,
         repeat_faults: bool = False,

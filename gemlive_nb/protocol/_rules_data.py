@@ -11,6 +11,8 @@ from typing import Any
 
 from .constants import INPUT_RATE, OUTPUT_RATE
 from .service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
     INTERNAL_ERROR,
     INVALID,
     MEDIA_CHUNKS,
@@ -18,7 +20,9 @@ from .service_rules import (
     REFUSE_MEDIA_CHUNKS_V1ALPHA,
     REGIMES,
     REPORTED,
+    SESSION_DOC,
     UNVERIFIED,
+    VIDEO_SESSION_S,
     Dated,
     Fact,
     ModelRules,
@@ -38,7 +42,7 @@ D_38T = DOC + "models/gemini-3.8-live-extended-thinking (Sep 2026)"
 D_THINK = DOC + "live-api/thinking"
 D_TOOLS = DOC + "live-tools (tools per model)"
 D_GUIDE = DOC + "live-guide (native audio, languages, affective dialog, proactive audio)"
-D_SESSION = DOC + "live-session (lifetime, session length, compression, resumption)"
+D_SESSION = SESSION_DOC
 D_LIVE = DOC + "live (audio formats, clientContent vs realtimeInput, transcription)"
 D_VERTEX = "docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/2-5-flash-live-api"
 SDK = "google-genai SDK live.py / _live_converters.py"
@@ -57,8 +61,18 @@ GLOBAL_FACTS: tuple[tuple[str, Fact[Any]], ...] = (
     ("Audio in", Fact(f"PCM16 mono at {INPUT_RATE // 1000} kHz (others resampled)", D_LIVE)),
     ("Audio out", Fact(f"PCM16 mono at {OUTPUT_RATE // 1000} kHz", D_LIVE)),
     ("Response modalities", Fact(f"one per session; AUDIO+TEXT: 1007 {INVALID}", ONE_MODALITY)),
-    ("Connection lifetime", Fact("about 10 min; goAway comes first", D_SESSION)),
-    ("Session length", Fact("15 min audio, 2 min audio+video (unless compressed)", D_SESSION)),
+    (
+        "Connection lifetime",
+        Fact(f"about {CONNECTION_LIFETIME_S.value / 60:.0f} min; goAway first", D_SESSION),
+    ),
+    (
+        "Session length",
+        Fact(
+            f"{AUDIO_SESSION_S.value / 60:.0f} min audio, {VIDEO_SESSION_S.value / 60:.0f} min "
+            "audio+video (unless compressed)",
+            D_SESSION,
+        ),
+    ),
     ("Transparent resumption", Fact("Vertex AI only (the SDK refuses it elsewhere)", SDK)),
     ("`mediaChunks` on v1alpha", REFUSE_MEDIA_CHUNKS_V1ALPHA),
 )

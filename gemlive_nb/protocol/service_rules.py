@@ -23,6 +23,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Generic, Literal, TypeVar
 
 __all__ = [
+    "AUDIO_SESSION_S",
+    "CONNECTION_LIFETIME_S",
     "INTERNAL_ERROR",
     "INVALID",
     "LATEST",
@@ -30,6 +32,7 @@ __all__ = [
     "REFUSE_TWO_MODALITIES",
     "REGIMES",
     "UNVERIFIED",
+    "VIDEO_SESSION_S",
     "Dated",
     "Fact",
     "ModelRules",
@@ -174,6 +177,12 @@ ONE_MODALITY = "googleapis/js-genai#382 (maintainer), googleapis/go-genai#490"
 INVALID = "Request contains an invalid argument."
 INTERNAL_ERROR = "Internal error occurred."
 MEDIA_CHUNKS = "realtime_input.media_chunks is deprecated. Use audio, video, or text instead."
+SESSION_DOC = "ai.google.dev/gemini-api/docs/live-session (lifetime, session length, compression)"
+# Limits of every model (the emulator's defaults): a connection lasts about 10 minutes (goAway
+# comes first); a session without context compression 15 minutes audio-only, 2 with video.
+CONNECTION_LIFETIME_S: Fact[float] = Fact(600.0, SESSION_DOC)
+AUDIO_SESSION_S: Fact[float] = Fact(900.0, SESSION_DOC)
+VIDEO_SESSION_S: Fact[float] = Fact(120.0, SESSION_DOC)
 # Rules of every model: two response modalities in one setup; mediaChunks on the v1alpha API.
 REFUSE_TWO_MODALITIES: Fact[Refusal] = Fact(Refusal(1007, INVALID), ONE_MODALITY)
 REFUSE_MEDIA_CHUNKS_V1ALPHA: Fact[Refusal] = Fact(Refusal(1007, MEDIA_CHUNKS), REPORTED)
