@@ -24,7 +24,8 @@ from ..images import jpeg
 from ..tools import declare
 from .state import SessionState
 
-__all__ = ["Content", "jpeg", "model_entry", "turns_refusal"]  # jpeg: re-exported from ..images
+# jpeg: re-exported from ..images
+__all__ = ["Content", "check_turns_allowed", "jpeg", "model_entry"]
 
 ROLES = ("user", "model")
 
@@ -66,34 +67,31 @@ def model_entry(config_model: str | None, endpoint_model: str | None) -> Model |
     return MODELS.get(bare_model(config_model or endpoint_model or ""))
 
 
-def turns_refusal(model: Model | None, seed_history: bool, started: bool) -> ConfigError | None:
-    """Why ``clientContent`` turns can't go now, per the model's service rules; else None.
+def check_turns_allowed(session: SessionState) -> None:
+    """Raise ConfigError when ``clientContent`` turns can't go now, per the model's rules.
 
     Models that some dated regime of the service takes ``clientContent`` from only as initial
     history (3.1 at launch: google/adk-python#5075) need ``seed_history=True`` and the turns
-    before the first question (``started``: a turn has ended).
+    before the first question (before any turn has ended).
     """
+    model = model_entry(session.config.model, session.endpoint.model)
     if model is None or model.client_content_after_first_turn:
-        return None
-    if not seed_history:
-        return ConfigError(
+        return
+    if not session.config.seed_history:
+        raise ConfigError(
             f"{model.name!r} takes turns only as initial history: connect with "
             "seed_history=True and send them before the first question, or send text with "
             "s.ask() / s.send_text()"
         )
-    if started:
-        return ConfigError(
+    if any(t.status != "pending" for t in session.recording.turns):
+        raise ConfigError(
             f"{model.name!r} takes history only before the first turn — send text with "
             "s.ask() / s.send_text() now"
         )
-    return None
 
 
 class Content(SessionState):
     """Multi-turn content, context updates and video for :class:`LiveSession` (a mixin)."""
-
-    def _model_entry(self) -> Model | None:
-        return model_entry(self.config.model, self.endpoint.model)
 
     async def send_turns(self, turns: Iterable[Any], turn_complete: bool = True) -> Turn | None:
         """Send several turns at once (``clientContent``): history, images, the user's question.
@@ -116,10 +114,7 @@ class Content(SessionState):
         wire = [_turn(item, i) for i, item in enumerate(turns)]
         if not wire:
             raise ConfigError("send_turns needs at least one turn")
-        started = any(t.status != "pending" for t in self.recording.turns)
-        refusal = turns_refusal(self._model_entry(), self.config.seed_history, started)
-        if refusal is not None:
-            raise refusal
+        check_turns_allowed(self)
         frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
         texts = [x["text"] for x in wire[-1]["parts"] if isinstance(x.get("text"), str)]
         self.recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)

@@ -19,7 +19,7 @@ from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, TurnFailed
 from ..protocol import INPUT_RATE
 from ..protocol.service_rules import text_route
-from .content import model_entry, turns_refusal
+from .content import check_turns_allowed
 from .options import check_timeout
 from .state import SessionState
 
@@ -124,11 +124,7 @@ class Inputs(SessionState):
         if turn_complete and self._text_route() == "realtime_text":
             return await self.send_realtime_text(text)
         if not turn_complete:
-            entry = model_entry(self.config.model, self.endpoint.model)
-            started = any(t.status != "pending" for t in self.recording.turns)
-            refusal = turns_refusal(entry, self.config.seed_history, started)
-            if refusal is not None:
-                raise refusal
+            check_turns_allowed(self)
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
         self.recording.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
