@@ -13,7 +13,6 @@ from .constants import INPUT_RATE, OUTPUT_RATE
 from .service_rules import (
     AUDIO_SESSION_S,
     CONNECTION_LIFETIME_S,
-    INTERNAL_ERROR,
     INVALID,
     MEDIA_CHUNKS,
     ONE_MODALITY,
@@ -41,7 +40,7 @@ D_38 = DOC + "models/gemini-3.8-live (Sep 2026)"
 D_38T = DOC + "models/gemini-3.8-live-extended-thinking (Sep 2026)"
 D_THINK = DOC + "live-api/thinking"
 D_TOOLS = DOC + "live-tools (tools per model)"
-D_GUIDE = DOC + "live-guide (native audio, languages, affective dialog, proactive audio)"
+D_GUIDE = DOC + "live-api/capabilities (native audio, languages, affective, proactive)"
 D_SESSION = SESSION_DOC
 D_LIVE = DOC + "live (audio formats, clientContent vs realtimeInput, transcription)"
 D_VERTEX = "docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/2-5-flash-live-api"
@@ -50,6 +49,8 @@ ADK_5075 = "google/adk-python#5075, #5018 (3.1, Mar 2026)"
 LK_5262 = "livekit/agents#5251, #5262 (3.1, Mar 2026)"
 FRAMES_AUG = "pydantic/pydantic-ai tests/realtime/cassettes (recorded Aug 2026)"
 NO_VOICES = "livekit/livekit#4103, googleapis/java-genai#803"
+TEXT_31 = "googleapis/python-genai#2238 (Apr 2026)"
+TEXT_VERTEX = "googleapis/python-genai#1780 (Vertex native audio, Nov 2025)"
 SOKUJI = "kizuna-ai-lab/sokuji#150, google/adk-python#5075"
 AGORA = "AgoraIO/agora-agents-python v2.9.0 release notes"
 GUESS = UNVERIFIED
@@ -89,6 +90,10 @@ _COMMON: dict[str, Any] = dict(
 _CLIENT_CONTENT_ALWAYS = Dated.always(True, D_LIVE)
 _REFUSE_TEXT_25 = Dated(
     ((LAUNCH, Fact(Refusal(1007, "Cannot extract voices from a non-audio request."), NO_VOICES)),
+     (LATER, Fact(Refusal(1007, COMBO), REPORTED)))
+)  # fmt: skip
+_REFUSE_TEXT_VERTEX = Dated(
+    ((LAUNCH, Fact(Refusal(1007, INVALID), TEXT_VERTEX)),
      (LATER, Fact(Refusal(1007, COMBO), REPORTED)))
 )  # fmt: skip
 _NATIVE_25: dict[str, Any] = dict(
@@ -177,7 +182,7 @@ MODEL_RULES: tuple[ModelRules, ...] = (
         **_unsourced(
             _GEN_3,
             native_audio=Fact(True, D_38T),  # "audio-to-audio model"
-            thinking=Fact("level", AGORA),  # low, medium or high
+            thinking=Fact("level", f"{D_THINK}; {AGORA}"),  # low, medium or high
             non_blocking_tools=Fact(True, D_38T),  # "Function calling: supported (async only)"
             code_execution=Fact(False, D_38T),
             google_search=Fact(True, D_38T),
@@ -214,7 +219,7 @@ MODEL_RULES: tuple[ModelRules, ...] = (
             ),
             refuse_text_modality=Dated(
                 (
-                    (LAUNCH, Fact(Refusal(1011, INTERNAL_ERROR), REPORTED)),
+                    (LAUNCH, Fact(Refusal(1011, "Internal error encountered."), TEXT_31)),
                     (LATER, Fact(Refusal(1007, COMBO), REPORTED)),
                 )
             ),
@@ -255,7 +260,11 @@ MODEL_RULES: tuple[ModelRules, ...] = (
         "GA native-audio model; the proxy's recommended model (also on Vertex AI)",
         endpoints=("mixroute", "vertex"),
         current=True,
-        **dict(_NATIVE_25, language_code=Fact(True, D_VERTEX)),  # "provide a language hint"
+        **dict(
+            _NATIVE_25,
+            language_code=Fact(True, D_VERTEX),  # "provide a language hint"
+            refuse_text_modality=_REFUSE_TEXT_VERTEX,
+        ),
     ),
     ModelRules(
         "gemini-live-2.5-flash",

@@ -59,7 +59,7 @@ TEXT_ONLY = {"generationConfig": {"responseModalities": ["TEXT"]}}
     [
         (NATIVE_25, "2026-03", (1007, "Cannot extract voices from a non-audio request.")),
         (NATIVE_25, "2026-08", (1007, COMBO)),
-        (FLASH_31, "2026-03", (1011, "Internal error occurred.")),
+        (FLASH_31, "2026-03", (1011, "Internal error encountered.")),
         (FLASH_31, "2026-08", (1007, COMBO)),
         (LIVE_38, "2026-08", (1007, COMBO)),
         (HALF, "2026-03", {"setupComplete": {}}),
