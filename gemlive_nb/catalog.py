@@ -1,7 +1,8 @@
 """What the Live API offers: the 30 voices, the 24 languages and the known models.
 
 Lookups are case-insensitive; an unknown name raises :class:`ConfigError` with the closest
-matches. Model entries carry the capabilities that shape a valid setup (PROTOCOL.md §5).
+matches. Model entries carry the capabilities that shape a valid setup, derived from the
+service rules table (:mod:`gemlive_nb.protocol.service_rules`, each rule with its public source).
 
 Example::
 
@@ -9,6 +10,7 @@ Example::
     gl.VOICES["zephyr"].style          # 'Bright'
     gl.LANGUAGES["German"].code        # 'de-DE'
     gl.MODELS["gemini-live-2.5-flash-native-audio"].accepts_language_code
+    gl.MODELS["gemini-3.1-flash-live-preview"].text_route   # 'realtime_text'
     gl.VOICES["Zephir"]    # ConfigError: unknown voice 'Zephir' — did you mean 'Zephyr'?
 """
 
