@@ -18,6 +18,13 @@ from typing import Any
 
 from ..audio import read_wav
 from ..protocol import OUTPUT_RATE
+from ..protocol.service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
+    LATEST,
+    REGIMES,
+    VIDEO_SESSION_S,
+)
 from .faults import PHASES
 from .proxy import PROXY_MODALITIES
 from .server import Emulator
@@ -60,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="name of an environment variable holding the API key clients must send "
         "(default: accept any key)",
+    )
+    a(
+        "--rules",
+        choices=list(REGIMES),
+        default=LATEST,
+        help="the dated regime of the service's per-model rules to enforce (2026-03: 3.1 takes "
+        f"clientContent only as initial history; default {LATEST}, the newest evidence)",
     )
     a("--latency", type=float, default=0.0, help="seconds before each reply starts")
     a("--chunk-ms", type=int, default=40, help="reply audio chunk length in ms (default: 40)")
@@ -109,20 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     a(
         "--max-connection-s",
         type=float,
-        default=600.0,
-        help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+        default=CONNECTION_LIFETIME_S.value,
+        help="connection lifetime: goAway before it, close 1008 at it (default: %(default)s)",
     )
     a(
         "--audio-session-s",
         type=float,
-        default=900.0,
-        help="session limit without context compression, audio only (default: 900)",
+        default=AUDIO_SESSION_S.value,
+        help="session limit without context compression, audio only (default: %(default)s)",
     )
     a(
         "--video-session-s",
         type=float,
-        default=120.0,
-        help="session limit without context compression once video was sent (default: 120)",
+        default=VIDEO_SESSION_S.value,
+        help="session limit without context compression once video was sent (default: %(default)s)",
     )
     a(
         "--go-away-after",
@@ -249,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         script=script,
         reply_audio=reply_audio,
         proxy_modalities=args.proxy_modalities,
+        rules=args.rules,
     )
     if args.workers > 1 and args.handles_dir is None:
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")

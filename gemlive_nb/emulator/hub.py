@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..protocol import OUTPUT_RATE, encode_b64
+from ..protocol.service_rules import AUDIO_SESSION_S, LATEST, VIDEO_SESSION_S
 from .faults import Faults
 from .frames import audio_frame
 from .handles import HandleStore
@@ -106,9 +107,10 @@ class Hub:
     realtime: bool | float = False
     allow_unknown_models: bool = False
     strict: bool = True
-    audio_session_s: float = 900.0  # the service's session limits without compression
-    video_session_s: float = 120.0
     proxy_modalities: str = "seed"  # how the mixroute path treats modalities (see .proxy)
+    audio_session_s: float = AUDIO_SESSION_S.value  # the service's limits without compression
+    video_session_s: float = VIDEO_SESSION_S.value
+    rules: str = LATEST  # the dated service rules sessions are held to (protocol.service_rules)
     handles: HandleStore = field(default_factory=HandleStore)
     partials_running: int = 0  # partial input transcriptions in flight (all connections)
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes

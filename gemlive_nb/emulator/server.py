@@ -27,6 +27,12 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.server import serve
 
+from ..protocol.service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
+    LATEST,
+    VIDEO_SESSION_S,
+)
 from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
@@ -85,6 +91,10 @@ class Emulator(Addresses):
     how the mixroute path treats response modalities — ``"seed"`` (as the proxy's docs say:
     AUDIO+TEXT answered with text parts and transcription) or ``"google"`` (a passthrough of
     Google's service: TEXT beside AUDIO closes 1007); see :mod:`.proxy`.
+    ``handles_dir`` a directory they share resumption handles through. ``rules`` the dated
+    regime of the service's per-model rules to enforce (``"2026-03"``: 3.1 takes
+    ``clientContent`` only as initial history; default the latest evidence; see
+    :mod:`gemlive_nb.protocol.service_rules`).
 
     Example::
 
@@ -104,9 +114,9 @@ class Emulator(Addresses):
         latency: float = 0.0,
         go_away_after: float | None = None,
         go_away_time_left: float = 50.0,
-        max_connection_s: float = 600.0,
-        audio_session_s: float = 900.0,
-        video_session_s: float = 120.0,
+        max_connection_s: float = CONNECTION_LIFETIME_S.value,
+        audio_session_s: float = AUDIO_SESSION_S.value,
+        video_session_s: float = VIDEO_SESSION_S.value,
         fail_after_turns: int | None = None,
         drop_after: float | None = None,
         repeat_faults: bool = False,
@@ -127,6 +137,7 @@ class Emulator(Addresses):
         script: list[dict[str, Any]] | None = None,
         reply_audio: np.ndarray | None = None,
         proxy_modalities: str = "seed",
+        rules: str = LATEST,
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
@@ -134,7 +145,7 @@ class Emulator(Addresses):
             video_session_s=video_session_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
             fail_after_turns=fail_after_turns, realtime=realtime, script=script,
-            dialect=dialect, speech=speech,
+            dialect=dialect, speech=speech, rules=rules,
         )  # fmt: skip
         check_choice("proxy_modalities", proxy_modalities, PROXY_MODALITIES)
         self.host = host
@@ -175,6 +186,7 @@ class Emulator(Addresses):
             video_session_s=video_session_s,
             reply_audio=reply_audio,
             proxy_modalities=proxy_modalities,
+            rules=rules,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []

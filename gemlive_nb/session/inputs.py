@@ -18,6 +18,8 @@ from ..conversation import Turn
 from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, TurnFailed
 from ..protocol import INPUT_RATE
+from ..protocol.service_rules import text_route
+from .content import check_turns_allowed
 from .options import check_timeout
 from .state import SessionState
 
@@ -104,12 +106,25 @@ class Inputs(SessionState):
             await self.audio_stream_end()
 
     async def send_text(self, text: str, turn_complete: bool = True) -> Turn | None:
-        """Send user text as conversation content (``clientContent``); returns the new Turn.
+        """Send user text; returns the new Turn (the model answers it).
 
-        With ``turn_complete=False`` the text is added to the context and waits for more.
+        The text goes the way the session's model takes it mid-conversation under every dated
+        regime of the service's rules (:mod:`gemlive_nb.protocol.service_rules`): as
+        ``clientContent`` on most models, as ``realtimeInput.text`` on those that once took
+        ``clientContent`` only as initial history (3.1). ``ask(str)``, the widget's typed text
+        and ``%%gemlive`` go through here. With ``turn_complete=False`` the text is added to the
+        context as ``clientContent`` and waits for more (history seeding: the rules of
+        :meth:`send_turns` apply). Example::
+
+            turn = await s.send_text("Hello!")
+            await s.wait_turn(turn)
         """
         if not isinstance(text, str):
             raise ConfigError(f"send_text takes text (a str), not {type(text).__name__}")
+        if turn_complete and self._text_route() == "realtime_text":
+            return await self.send_realtime_text(text)
+        if not turn_complete:
+            check_turns_allowed(self)
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
         self.recording.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
@@ -122,13 +137,22 @@ class Inputs(SessionState):
         self.recording.mark_user_end()
         return turn
 
+    def _text_route(self) -> str:
+        """``'client_content'`` or ``'realtime_text'``: how this session's model takes text."""
+        return text_route(self.config.model or self.endpoint.model)
+
     async def send_realtime_text(self, text: str) -> Turn:
-        """Send streaming text input (``realtimeInput.text``); the model answers it."""
+        """Send streaming text input (``realtimeInput.text``); the model answers it.
+
+        History seeded before it (``turn_complete=False``) is sent again with it if the turn
+        must be asked again on a new connection.
+        """
         if not isinstance(text, str):
             raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.realtime_text(text))
         self.recording.log("send", "realtime_text", text=text)
-        turn = self._begin_turn(text, [(frame, 0.0)])
+        turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
+        self._partial_frames = []
         await self._send(frame)
         self.recording.mark_user_end()
         return turn

@@ -317,7 +317,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
                 elif kind == "video":
                     await session.send_video(*value)
                 elif kind == "text":
-                    await session.send_realtime_text(value)
+                    await session.send_text(value)  # routed by the model's rules
                 elif kind == "start":
                     await session.activity_start()
                 elif kind == "end":

@@ -47,7 +47,7 @@ class FakeSession:
     async def send_audio(self, pcm: bytes) -> None:
         self.sent.append(("audio", pcm))
 
-    async def send_realtime_text(self, text: str) -> None:
+    async def send_text(self, text: str) -> None:
         self.sent.append(("text", text))
 
     async def activity_start(self) -> None:
