@@ -142,7 +142,8 @@ class Emulator(Addresses):
         self.api_key = (
             (api_key if isinstance(api_key, Secret) else Secret(api_key)) if api_key else None
         )
-        self.tokens = TokenService(self.api_key)  # POST /v1alpha/auth_tokens, own port (tokens.py)
+        # POST /v1alpha/auth_tokens, own port (tokens.py), with the same Origin/Host check
+        self.tokens = TokenService(self.api_key, allow_origins=self.allow_origins)
         self.faults = Faults(
             go_away_after=go_away_after,
             go_away_time_left=go_away_time_left,

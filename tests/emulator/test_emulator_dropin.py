@@ -256,3 +256,28 @@ async def test_the_proxys_media_chunks_count_toward_the_same_bound():
         record = emu.wait_closed(1)
     assert record.audio_in == KEEP_AUDIO + 100 and record.audio_in_bytes == 640 * record.audio_in
     assert len(record.messages) == KEEP_AUDIO + 1  # the setup, then the first KEEP_AUDIO chunks
+
+
+async def _token_status(emu: Emulator, **headers: str) -> int:
+    """POST a mint request to the emulator's token port by hand; the answer's status code."""
+    reader, writer = await asyncio.open_connection(emu.tokens.host, emu.tokens.port)
+    lines = {"Host": f"{emu.tokens.host}:{emu.tokens.port}", **headers}
+    head = "".join(f"{k}: {v}\r\n" for k, v in lines.items() if v)
+    writer.write(
+        f"POST /v1alpha/auth_tokens HTTP/1.1\r\n{head}Content-Length: 2\r\n\r\n{{}}".encode()
+    )
+    response = await asyncio.wait_for(reader.read(4096), 5)
+    writer.close()
+    return int(response.split(b" ", 2)[1])
+
+
+async def test_the_token_port_checks_origin_and_host_like_the_websocket_port():
+    """#24 item 12: a web page (or a DNS-rebinding one) could mint tokens on the token port."""
+    async with Emulator(speech="builtin") as emu:
+        assert await _token_status(emu) == 200
+        assert await _token_status(emu, Origin="https://evil.example") == 403
+        assert await _token_status(emu, Host=f"rebind.example:{emu.tokens.port}") == 403
+        assert len(emu.tokens.store.requests) == 1
+    async with Emulator(speech="builtin", allow_origins=["http://localhost:8888"]) as emu:
+        assert await _token_status(emu, Origin="http://localhost:8888") == 200
+        assert await _token_status(emu, Origin="https://evil.example") == 403
