@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import shutil
 import tempfile
 import threading
 from typing import Any
@@ -241,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         script=script,
         reply_audio=reply_audio,
     )
-    if args.workers > 1 and args.handles_dir is None:
+    own_handles = args.workers > 1 and args.handles_dir is None
+    if own_handles:  # a private folder (0700), removed on exit with the transcripts in it
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
     emu.start()
     workers = _start_workers(argv, args, emu.port)
@@ -259,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers:
             worker.stop()
         emu.stop()
+        if own_handles:
+            shutil.rmtree(args.handles_dir, ignore_errors=True)
     return 0
 
 

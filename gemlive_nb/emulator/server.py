@@ -245,12 +245,15 @@ class Emulator(Addresses):
         await self._server.wait_closed()
 
     def stop(self) -> None:
-        """Close every session (1001) and the server, and join the thread."""
+        """Close every session (1001) and the server, join the thread, delete the TLS key."""
         if self._thread is None or self._loop is None:
             return
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._thread = None
+        if self.certificates is not None:  # the server key goes with the server
+            self.certificates.remove()
+            self.certificates = None
 
     def __enter__(self) -> Emulator:
         return self.start()

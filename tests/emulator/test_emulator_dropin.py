@@ -102,6 +102,11 @@ async def test_a_plain_client_without_the_ca_is_refused_by_tls():
             await websockets.connect(emu.google_url(), ssl=ssl.create_default_context())
         ws = await websockets.connect(emu.google_url(), ssl=emu.ssl_context())
         await ws.close()
+        assert emu.ca_file
+        folder = os.path.dirname(emu.ca_file)
+        assert os.stat(folder).st_mode & 0o077 == 0  # private while it runs
+    # #24 item 13: the server-key folder was left behind after stop()
+    assert not os.path.exists(folder)
 
 
 def test_sdk_http_options_needs_tls():
@@ -223,9 +228,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-async def test_worker_processes_share_the_port_and_the_resumption_handles():
+async def test_worker_processes_share_the_port_and_the_resumption_handles(tmp_path):
     setup = {"model": f"models/{MODEL}", "sessionResumption": {}}
-    with EmulatorProcess("--workers", "2", "--speech", "builtin") as proc:
+    env = {"TMPDIR": str(tmp_path)}  # where the workers' shared handle folder goes
+    with EmulatorProcess("--workers", "2", "--speech", "builtin", env=env) as proc:
         url = (
             proc.url
             + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
@@ -241,6 +247,11 @@ async def test_worker_processes_share_the_port_and_the_resumption_handles():
                 resume = {**setup, "sessionResumption": {"handle": handle}}
                 await ws.send(json.dumps({"setup": resume}))
                 assert "setupComplete" in json.loads(await ws.recv())
+        files = list(tmp_path.glob("gemlive-handles-*/emu-*"))
+        assert len(files) >= len(handles)  # each holds a transcript: only its owner may read it
+        assert all(f.stat().st_mode & 0o077 == 0 for f in files)
+    # #24 item 13: one world-readable file per turn was left after exit
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_the_proxys_media_chunks_count_toward_the_same_bound():
