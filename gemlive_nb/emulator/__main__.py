@@ -11,8 +11,8 @@ import argparse
 import json
 import logging
 import os
-import sys
 import shutil
+import sys
 import tempfile
 import threading
 from typing import Any
