@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d42211185820f28e6ac242ef637122c252f8dbecd1a29bbca08193001efda794
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 69b054e2838c1f6fc7e94ad57d5058f9c7451ee7ef7b5b2c31a3cb288de7f8ae
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
