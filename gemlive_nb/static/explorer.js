@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 69b054e2838c1f6fc7e94ad57d5058f9c7451ee7ef7b5b2c31a3cb288de7f8ae
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: db488a1065542be33cc039c465bf2e08c98f9e43794053c51fb24c084e1be8f3
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
