@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ import numpy as np
 from ..audio import read_wav, write_wav
 from ..exceptions import ConfigError, GemliveError
 from ..protocol import INPUT_RATE, OUTPUT_RATE
+from ..secret import redact
 from .track import Track
 from .turn import Turn
 
@@ -26,20 +28,25 @@ _FORMAT = 1
 MAX_FILE_BYTES = 512 * 2**20
 
 
-def _json_line(value: Any) -> str:
+def _json_line(value: Any, hide: Callable[[str], str]) -> str:
     """One JSONL line; text that UTF-8 cannot hold (a lone surrogate) is written escaped."""
     line = json.dumps(value, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
         line = json.dumps(value)  # \ud800 escapes: valid JSON that loads back the same
-    return line + "\n"
+    return hide(line) + "\n"
 
 
 def save(rec: Recording, directory: str | Path) -> Path:
     """Write ``rec`` into ``directory``; see :meth:`Recording.save`."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
+    known = rec.secrets()  # a key the server echoed (in a message, a close reason) stays out
+
+    def hide(text: str) -> str:
+        return redact(text, *known)
+
     wavs = ["input.wav", "output.wav", "stereo.wav"] if rec.record is True else []
     if wavs:
         write_wav(d / "input.wav", rec.input.render(), INPUT_RATE)
@@ -47,15 +54,15 @@ def save(rec: Recording, directory: str | Path) -> Path:
         write_wav(d / "stereo.wav", rec.stereo(), OUTPUT_RATE)
     with open(d / "events.jsonl", "w", encoding="utf-8") as f:
         for event in rec.events:
-            f.write(_json_line(event))
+            f.write(_json_line(event, hide))
     frames = ["frames.jsonl"] if rec.frames is not None else []
     if rec.frames is not None:
         with open(d / "frames.jsonl", "w", encoding="utf-8") as f:
             for entry in rec.frames:
-                f.write(_json_line(entry))
+                f.write(_json_line(entry, hide))
     # subtitles are for people: a character UTF-8 cannot hold becomes "?"
-    (d / "transcript.srt").write_text(rec.srt(), encoding="utf-8", errors="replace")
-    (d / "transcript.vtt").write_text(rec.vtt(), encoding="utf-8", errors="replace")
+    (d / "transcript.srt").write_text(hide(rec.srt()), encoding="utf-8", errors="replace")
+    (d / "transcript.vtt").write_text(hide(rec.vtt()), encoding="utf-8", errors="replace")
     manifest = {
         "format": _FORMAT,
         "meta": rec.meta,
@@ -68,7 +75,7 @@ def save(rec: Recording, directory: str | Path) -> Path:
         "usage": rec.usage_dict(),
         "files": [*wavs, "events.jsonl", *frames, "transcript.srt", "transcript.vtt"],
     }
-    (d / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    (d / "manifest.json").write_text(hide(json.dumps(manifest, indent=1)), encoding="utf-8")
     return d
 
 
