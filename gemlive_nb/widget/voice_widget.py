@@ -244,7 +244,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             self.error = redact(f"Could not connect: {exc}", self._api_key)
             raise
         if session is None:
-            raise SessionClosed(1000, "Disconnect was pressed while connecting")
+            raise SessionClosed(1000, "disconnected (or the widget closed) while connecting")
         return session
 
     async def _open(self) -> Any:
