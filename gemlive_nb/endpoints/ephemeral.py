@@ -261,7 +261,8 @@ async def create_ephemeral_token(
       (defaults included) is locked; with a list, only the fields you set (those that differ
       from a default LiveConfig) plus those named, as the SDK does with its non-null fields.
     - ``base_url``: the API (default ``https://generativelanguage.googleapis.com``; the emulator's
-      is ``emu.tokens.base_url``).
+      is ``emu.tokens.base_url``). A key from the environment goes to Google's host only; for
+      another ``base_url`` pass ``api_key=``.
 
     Example::
 
