@@ -103,7 +103,7 @@ class Inputs(SessionState):
                 f"usual), not {chunk_s!r}"
             )
         if not isinstance(audio, Audio) and (
-            isinstance(rate, bool) or not isinstance(rate, int) or rate <= 0
+            isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate <= 0
         ):
             raise ConfigError(
                 f"rate must be the audio's sample rate in Hz, a whole number > 0 such as 16000, "
