@@ -11,7 +11,7 @@ import { VideoCapture } from "./camera.js";
 import { micErrorText, probeEnvironment } from "./probe.js";
 import { addText } from "./pane.js";
 import { mergeSources } from "./sources.js";
-import { Uplink, nextInterval } from "./uplink.js";
+import { PlayedCount, Uplink, nextInterval } from "./uplink.js";
 
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
 export const now = () => performance.timeOrigin + performance.now();
@@ -60,6 +60,7 @@ export class AudioEngine {
     this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
+    this.played = new PlayedCount(model.get("_session_epoch") ?? 0);
     this.video = new VideoCapture({
       send: (content, buffers) => this.send(content, buffers),
       connected: () => !!this.model.get("connected"),
@@ -98,10 +99,15 @@ export class AudioEngine {
     this.onConnected = () => {
       if (!this.model.get("connected")) this.flush();
     };
+    this.onEpoch = () => {
+      this.played.restart(this.model.get("_session_epoch") ?? 0);
+      this.sentPlayed = -1; // report the restarted count even if it equals the last one
+    };
     model.on("msg:custom", this.onCustom);
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    model.on("change:_session_epoch", this.onEpoch);
     this.wasPlaying = false;
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
@@ -173,6 +179,7 @@ export class AudioEngine {
     this.wasPlaying = s.played > this.playedCtx;
     if (this.audibleAt.length > 100) this.audibleAt.shift();
     this.playedCtx = s.played;
+    this.played.update(s.played);
     const rate = this.ctx?.sampleRate ?? 48000;
     if (s.flushed) {
       // Every flush not yet confirmed is confirmed by this report (two can precede one).
@@ -192,9 +199,9 @@ export class AudioEngine {
     return this.pushesTaken === this.pushed && this.stats.bufferedMs === 0;
   }
 
-  /** The 24 kHz samples actually played so far (the kernel's unit). */
+  /** The 24 kHz samples of the current session actually played so far (the kernel's unit). */
   played24k() {
-    return this.ctx ? Math.round((this.playedCtx * 24000) / this.ctx.sampleRate) : 0;
+    return this.ctx ? this.played.samples24k(this.ctx.sampleRate) : 0;
   }
 
   /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
@@ -221,6 +228,7 @@ export class AudioEngine {
     const report = {};
     if (played !== this.sentPlayed || this.acks.length) {
       report.samples = played;
+      report.epoch = this.played.epoch;
       report.acks = this.acks;
       this.sentPlayed = played;
       this.acks = [];
@@ -576,6 +584,7 @@ export class AudioEngine {
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
+    this.model.off("change:_session_epoch", this.onEpoch);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {});
     this.listeners.clear();

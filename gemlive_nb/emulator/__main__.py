@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -265,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         proxy_modalities=args.proxy_modalities,
         rules=args.rules,
     )
-    if args.workers > 1 and args.handles_dir is None:
+    own_handles = args.workers > 1 and args.handles_dir is None
+    if own_handles:  # a private folder (0700), removed on exit with the transcripts in it
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
     emu.start()
     workers = _start_workers(argv, args, emu.port)
@@ -283,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers:
             worker.stop()
         emu.stop()
+        if own_handles:
+            shutil.rmtree(args.handles_dir, ignore_errors=True)
     return 0
 
 

@@ -128,7 +128,7 @@ def _host_ok(header: str, host: str) -> bool:
 def _all(headers: Any, name: str) -> list[str]:
     getter = getattr(headers, "get_all", None)
     if getter is not None:
-        return list(getter(name))
+        return list(getter(name) or ())  # email.message.Message gives None for none
     value = headers.get(name)
     return [] if value is None else [value]
 

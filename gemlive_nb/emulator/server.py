@@ -159,7 +159,8 @@ class Emulator(Addresses):
         self.api_key = (
             (api_key if isinstance(api_key, Secret) else Secret(api_key)) if api_key else None
         )
-        self.tokens = TokenService(self.api_key)  # POST /v1alpha/auth_tokens, own port (tokens.py)
+        # POST /v1alpha/auth_tokens, own port (tokens.py), with the same Origin/Host check
+        self.tokens = TokenService(self.api_key, allow_origins=self.allow_origins)
         self.faults = Faults(
             go_away_after=go_away_after,
             go_away_time_left=go_away_time_left,
@@ -263,12 +264,15 @@ class Emulator(Addresses):
         await self._server.wait_closed()
 
     def stop(self) -> None:
-        """Close every session (1001) and the server, and join the thread."""
+        """Close every session (1001) and the server, join the thread, delete the TLS key."""
         if self._thread is None or self._loop is None:
             return
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._thread = None
+        if self.certificates is not None:  # the server key goes with the server
+            self.certificates.remove()
+            self.certificates = None
 
     def __enter__(self) -> Emulator:
         return self.start()

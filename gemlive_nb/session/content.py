@@ -168,9 +168,14 @@ class Content(SessionState):
         """Send one video frame.
 
         ``frame`` is an ``HxWx3`` uint8 array or PIL image (sent as JPEG), or JPEG/PNG bytes.
-        Keep to about one frame per second (see :meth:`stream_video`).
+        Keep to about one frame per second (see :meth:`stream_video`). Frames larger than
+        768 px on their long side are scaled down first (``images.MAX_SIDE``), off the event
+        loop.
         """
-        data, mime = _image_bytes(frame, mime_type, "send_video")
+        if isinstance(frame, (bytes, bytearray, memoryview)):
+            data, mime = _image_bytes(frame, mime_type, "send_video")
+        else:  # encoding a big frame takes a while: not on the loop that plays the reply
+            data, mime = await asyncio.to_thread(_image_bytes, frame, mime_type, "send_video")
         self.recording.log("send", "video", bytes=len(data), mime_type=mime)
         await self._send(p.dumps(p.realtime_video(data, mime)))
 

@@ -6,6 +6,7 @@ Video, multi-turn content and context updates are in :mod:`.content`.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,8 @@ from .options import check_timeout
 from .state import SessionState
 
 __all__ = ["Inputs"]
+
+MIN_CHUNK_S = 0.01  # stream_audio's smallest piece (160 samples at 16 kHz); less only floods
 
 
 class Inputs(SessionState):
@@ -85,14 +88,29 @@ class Inputs(SessionState):
     ) -> None:
         """Send recorded audio in real time, like a microphone.
 
-        A ``chunk_s`` piece at a time goes, each once it would have been recorded (``chunk_s``
-        after it began). ``end=True`` then sends :meth:`audio_stream_end` (the user stopped
-        talking); ``on_chunk()`` runs before each piece goes (e.g. to report playback). Example::
+        A ``chunk_s`` piece (at least 0.01 s) at a time goes, each once it would have been
+        recorded (``chunk_s`` after it began). ``end=True`` then sends :meth:`audio_stream_end`
+        (the user stopped talking); ``on_chunk()`` runs before each piece goes (e.g. to report
+        playback). Example::
 
             await s.stream_audio(gl.Audio.from_wav("question.wav"), end=True)
         """
-        if isinstance(chunk_s, bool) or not isinstance(chunk_s, (int, float)) or chunk_s <= 0:
-            raise ConfigError(f"chunk_s must be a positive number of seconds, not {chunk_s!r}")
+        if (
+            isinstance(chunk_s, bool)
+            or not isinstance(chunk_s, (int, float))
+            or not MIN_CHUNK_S <= chunk_s < math.inf
+        ):
+            raise ConfigError(
+                f"chunk_s must be a number of seconds from {MIN_CHUNK_S} up (0.02 to 0.1 is "
+                f"usual), not {chunk_s!r}"
+            )
+        if not isinstance(audio, Audio) and (
+            isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate <= 0
+        ):
+            raise ConfigError(
+                f"rate must be the audio's sample rate in Hz, a whole number > 0 such as 16000, "
+                f"not {rate!r}"
+            )
         samples, rate = self._as_samples(audio, rate, "stream_audio")
         step = max(1, round(rate * chunk_s))
         loop = asyncio.get_running_loop()

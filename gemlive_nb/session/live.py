@@ -92,6 +92,7 @@ class LiveSession(Link, Sender, Inputs, Content):
             },
             record=record,
         )
+        self.recording.secrets = lambda: self.endpoint.secrets()  # never saved
         if record_frames is not False:
             if record_frames is not True:
                 raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 6e09fc15baf509e3c6893bb0596f44484cfbca09473821013f660718b55d4d8d
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 7a48c5a6872e72ed4dfb654688cc36ecf0364a21d78db39976477f38fe8edcfe
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

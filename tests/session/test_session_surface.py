@@ -243,3 +243,25 @@ async def test_stream_audio_refuses_what_is_not_audio_before_sending(emulator: E
         with pytest.raises(gl.AudioError, match="mono"):
             await s.stream_audio(np.zeros((2, 160), np.int16))
     assert not [m for m in record.messages if "audio" in m.get("realtimeInput", {})]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"chunk_s": float("inf")}, "chunk_s"),
+        ({"chunk_s": float("nan")}, "chunk_s"),
+        ({"chunk_s": 1e-7}, "chunk_s"),
+        ({"rate": 0}, "rate"),
+        ({"rate": 16000.5}, "rate"),
+    ],
+)
+async def test_stream_audio_refuses_odd_pacing_and_rates_at_once(
+    emulator: Emulator, kwargs: dict[str, Any], named: str
+) -> None:
+    """#24 item 16: inf/nan gave OverflowError/ValueError, 1e-7 sent one sample per frame,
+    rate=0 failed only after the first chunk's wait with another argument's name."""
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        with pytest.raises(gl.ConfigError, match=f"^{named} ") as info:
+            await s.stream_audio(np.zeros(1600, np.int16), **{"chunk_s": 10, **kwargs})
+        assert repr(next(iter(kwargs.values()))) in str(info.value)
+        assert s.stats.audio_chunks_sent == 0
