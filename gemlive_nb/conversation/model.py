@@ -154,8 +154,9 @@ class Conversation:
 
     def _spoken_turn(self, t: float) -> Turn:
         """The oldest open turn waiting for words (a clip, a turn a reply opened), or a new one."""
+        done = self._tool_closed | self._interrupting  # words after its end or cut: new
         for turn in self.open:
-            if turn.user_text is None and not turn.input_transcript:
+            if turn.user_text is None and not turn.input_transcript and turn.index not in done:
                 return turn
         return self.begin(t, source="speech")
 
@@ -168,6 +169,7 @@ class Conversation:
         if (
             turn is None
             or turn.status != "pending"
+            or turn.index in self._tool_closed
             or _new_sentence(turn.input_transcript, text, spaced=_has_output(turn))
         ):
             turn = self._utterance = self._spoken_turn(t)
@@ -196,17 +198,28 @@ class Conversation:
     def reply_turn(self, t: float) -> Turn:
         """The turn reply output at ``t`` belongs to (closing cut turns ahead of it)."""
         self._last_server_t = t
-        while self.open:
+        if not self._settle(t):
+            return self.begin(t, source="speech")
+        head = self.open[0]
+        self._tool_closed.discard(head.index)  # Vertex: the tool turn's spoken answer
+        self._maybe_cut.discard(head.index)
+        return head
+
+    def _settle(self, t: float) -> bool:
+        """End the turns ahead of the next that are done; False when no turn is open.
+
+        Done: a clip without speech, a tool turn closed with nothing said (what comes now is
+        the next utterance's).
+        """
+        while len(self.open) > 1:
             head = self.open[0]
-            if head.index in self._silent and not _has_output(head) and len(self.open) > 1:
+            if head.index in self._silent and not _has_output(head):
                 self._end(head, "no_reply", t)
-            elif head.index in self._tool_closed and len(self.open) > 1:
-                self._end(head, "answered", t)  # the reply is the next utterance's
+            elif head.index in self._tool_closed:
+                self._end(head, "answered", t)
             else:
-                self._tool_closed.discard(head.index)  # Vertex: the tool turn's spoken answer
-                self._maybe_cut.discard(head.index)
-                return head
-        return self.begin(t, source="speech")
+                break
+        return bool(self.open)
 
     def output_started(self, turn: Turn, t: float) -> None:
         """The first reply audio of ``turn`` arrived: date the end of the user's speech."""
@@ -273,6 +286,7 @@ class Conversation:
         ``playing`` is the ended turn whose audio still plays, if any.
         """
         self._last_server_t = t
+        self._settle(t)
         heads = [tr for tr in self.open if tr.index not in self._interrupting]
         answering = [tr for tr in heads if _has_output(tr)]
         if not answering and playing is not None and not playing.interrupted:
@@ -292,7 +306,7 @@ class Conversation:
     def turn_complete(self, t: float) -> Turn | None:
         """``turnComplete``: the oldest open turn ends (see the module doc); returns it."""
         self._last_server_t = t
-        if not self.open:
+        if not self._settle(t):
             return None
         turn = self.open[0]
         waiting = self._unanswered(turn)
