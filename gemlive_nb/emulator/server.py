@@ -34,6 +34,7 @@ from .handles import HandleStore
 from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_options
+from .orders import Orders
 from .responder import Responder
 from .routes import (
     AUTH_FAILED,
@@ -65,7 +66,9 @@ class Emulator(Addresses):
     ``chunk_ms`` reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace
     reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end
     (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
-    ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
+    ``seed`` for all choices; ``orders`` ``"common"`` or ``"adversarial"`` (legal but rare
+    orders and timings from the protocol grammar, drawn by ``seed``: see :mod:`.orders`);
+    ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
     every reply speaks instead of synthesized speech (for echo tests). Fault knobs:
     ``go_away_after``, ``go_away_time_left``, ``max_connection_s`` (the connection lifetime:
@@ -114,6 +117,7 @@ class Emulator(Addresses):
         burst: int = 5,
         realtime: bool | float = False,
         seed: int = 0,
+        orders: str = "common",
         allow_unknown_models: bool = False,
         strict: bool = True,
         tls: bool = False,
@@ -159,6 +163,7 @@ class Emulator(Addresses):
         self._speech_kind = speech
         self._hub_args = dict(
             seed=seed,
+            orders=Orders(orders, seed),
             latency=latency,
             chunk_ms=chunk_ms,
             burst=burst,
