@@ -44,6 +44,7 @@ _ALL, _25, _31, _V = (
     frozenset({"vertex"}),
 )
 _P = "PROTOCOL.md"
+_SILENCE_S = 12.0  # server silence longer than any client waits for a reply (the service: ~2 s)
 _TOOL_V = "[test_text_tool_round_parity[gateway-google]]"
 
 # name -> (families, evidence); [name] = a pydantic-ai cassette
@@ -179,7 +180,7 @@ class Grammar:
             if self._can("extra.resumption_updates", 0.3):
                 update = {"newHandle": f"handle-{k}", "resumable": True}
                 self._emit(k, "extra.resumption_updates", {"sessionResumptionUpdate": update})
-        self._steps.append(Step("quiet", len(script) - 1, "", seconds=12.0))
+        self._steps.append(Step("quiet", len(script) - 1, "", seconds=_SILENCE_S))
         return self._steps
 
     def _shapes(self, script: list[Utterance]) -> list[str]:
@@ -221,8 +222,8 @@ class Grammar:
             body: dict[str, Any] = {"text": piece}
             if finished and i == len(pieces) - 1:
                 body["finished"] = True
-            self._content(k, "input.finished" if "finished" in body else prod, **{
-                "inputTranscription": body})  # fmt: skip
+            name = "input.finished" if "finished" in body else prod
+            self._content(k, name, inputTranscription=body)
         if self.family == "2.5":
             self._steps.append(Step("note", k, "input.never_finished"))
         return held
@@ -324,7 +325,7 @@ class Grammar:
             self._content(k, "extra.turn_complete_nothing_open", turnComplete=True)
 
     def _turn_no_reply(self, k: int, u: Utterance, mode: str, barge: tuple | None) -> None:
-        self._steps.append(Step("quiet", k, "turn.no_reply", seconds=12.0))
+        self._steps.append(Step("quiet", k, "turn.no_reply", seconds=_SILENCE_S))
 
     def _turn_barge_before_audio(self, k: int, u: Utterance, mode: str, barge: tuple) -> None:
         self._cut(k, barge, "barge_before_audio")
