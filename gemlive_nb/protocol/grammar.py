@@ -17,7 +17,11 @@ from a seed; every step names the production that made it, so coverage can be co
     {s.production for s in steps} <= set(productions("3.1"))      # True
 
 The emulator's ``orders="adversarial"`` draws its rare-but-legal orders from the same table
-(:mod:`gemlive_nb.emulator.orders`).
+(:mod:`gemlive_nb.emulator.orders`). Not generated, because no client can tell them apart from
+a legal neighbour: a late input piece starting a new capitalised sentence (a new utterance), one
+after its turn's ``turnComplete``; words of a barge-in before its ``interrupted``; utterances
+nobody saw (transcription off) left unanswered, cut before any reply while typed text waits, or
+answered right after a tool turn closed with nothing said (a continuation, on Vertex).
 """
 
 from __future__ import annotations
@@ -176,7 +180,7 @@ class Grammar:
                 barge = (nxt, script[nxt], inputs[nxt])
                 said.add(nxt)
             self._steps.append(Step("note", k, f"turn.{shape}"))
-            getattr(self, f"_turn_{shape}")(k, u, inputs[k], barge)
+            getattr(self, f"_turn_{shape}")(k, u, barge)
             if self._can("extra.resumption_updates", 0.3):
                 update = {"newHandle": f"handle-{k}", "resumable": True}
                 self._emit(k, "extra.resumption_updates", {"sessionResumptionUpdate": update})
@@ -273,12 +277,16 @@ class Grammar:
         return {"promptTokenCount": 10 * (k + 1), key: k + 1 + part,
                 "totalTokenCount": 11 * (k + 1) + part}  # fmt: skip
 
-    def _complete(self, k: int, generation: bool = True) -> None:
+    def _close(self, k: int, production: str, part: int = 0) -> None:
+        """``turnComplete`` with the turn's usage in the same message."""
+        close = {"serverContent": {"turnComplete": True}, "usageMetadata": self._usage(k, part)}
+        self._emit(k, production, close)
+
+    def _complete(self, k: int) -> None:
         """The end: generationComplete (or not), turnComplete and usage as productions say."""
-        if generation and self._can("end.no_generation_complete", 0.3):
-            generation = False
+        if self._can("end.no_generation_complete", 0.3):
             self._steps.append(Step("note", k, "end.no_generation_complete"))
-        if generation:
+        else:
             self._content(k, "end.generation_complete", generationComplete=True)
         modes = ("with_turn_complete", "separate_after", "separate_before")
         mode = self.rng.choice([m for m in modes if f"usage.{m}" in self._ok])
@@ -310,7 +318,7 @@ class Grammar:
 
     # --- turn shapes (one per turn.* production) ----------------------------------------------
 
-    def _turn_reply(self, k: int, u: Utterance, mode: str, barge: tuple | None) -> None:
+    def _turn_reply(self, k: int, u: Utterance, barge: tuple | None) -> None:
         self._reply_body(k, u, held=self._held)
         if self._can("end.bundled_with_content", 0.3):
             self._audio(k, 1, "end.bundled_with_content")
@@ -324,21 +332,19 @@ class Grammar:
         if self._can("extra.turn_complete_nothing_open", 0.3):
             self._content(k, "extra.turn_complete_nothing_open", turnComplete=True)
 
-    def _turn_no_reply(self, k: int, u: Utterance, mode: str, barge: tuple | None) -> None:
+    def _turn_no_reply(self, k: int, u: Utterance, barge: tuple | None) -> None:
         self._steps.append(Step("quiet", k, "turn.no_reply", seconds=_SILENCE_S))
 
-    def _turn_barge_before_audio(self, k: int, u: Utterance, mode: str, barge: tuple) -> None:
+    def _turn_barge_before_audio(self, k: int, u: Utterance, barge: tuple) -> None:
         self._cut(k, barge, "barge_before_audio")
         self._tail_and_end(k)
 
-    def _turn_barge_mid_reply(self, k: int, u: Utterance, mode: str, barge: tuple) -> None:
+    def _turn_barge_mid_reply(self, k: int, u: Utterance, barge: tuple) -> None:
         self._reply_body(k, u, stop=self.rng.uniform(0.2, 0.8))
         self._cut(k, barge, "barge_mid_reply")
         self._tail_and_end(k)
 
-    def _turn_barge_after_generation_complete(
-        self, k: int, u: Utterance, mode: str, barge: tuple
-    ) -> None:
+    def _turn_barge_after_generation_complete(self, k: int, u: Utterance, barge: tuple) -> None:
         self._reply_body(k, u)
         self._content(k, "turn.barge_after_generation_complete", generationComplete=True)
         self._cut(k, barge, "barge_after_generation_complete")
@@ -347,12 +353,9 @@ class Grammar:
     def _tail_and_end(self, k: int) -> None:
         if self._can("output.tail_after_interrupted", 0.4):
             self._audio(k, 2, "output.tail_after_interrupted")
-        self._emit(k, "turn.reply", {"serverContent": {"turnComplete": True},
-                                     "usageMetadata": self._usage(k)})  # fmt: skip
+        self._close(k, "turn.reply")
 
-    def _turn_barge_after_turn_complete(
-        self, k: int, u: Utterance, mode: str, barge: tuple
-    ) -> None:
+    def _turn_barge_after_turn_complete(self, k: int, u: Utterance, barge: tuple) -> None:
         self._reply_body(k, u)
         self._complete(k)
         self._cut(k, barge, "barge_after_turn_complete")  # the reply still plays
@@ -368,31 +371,27 @@ class Grammar:
             self._emit(k, "extra.go_away_mid_tool", {"goAway": {"timeLeft": "50s"}})
         return call_id
 
-    def _turn_tool(self, k: int, u: Utterance, mode: str, barge: tuple | None) -> None:
+    def _turn_tool(self, k: int, u: Utterance, barge: tuple | None) -> None:
         self._steps.append(Step("tool_result", k, "turn.tool", call_id=self._tool_call(k)))
         self._reply_body(k, u)
         self._complete(k)
 
-    def _turn_tool_silent_end(self, k: int, u: Utterance, mode: str, barge: tuple | None) -> None:
+    def _turn_tool_silent_end(self, k: int, u: Utterance, barge: tuple | None) -> None:
         call_id = self._tool_call(k)
         self._steps.append(Step("tool_result", k, "turn.tool_silent_end", call_id=call_id))
-        self._emit(k, "turn.tool_silent_end", {"serverContent": {"turnComplete": True},
-                                               "usageMetadata": self._usage(k)})  # fmt: skip
+        self._close(k, "turn.tool_silent_end")
 
-    def _turn_tool_vertex_double_close(
-        self, k: int, u: Utterance, mode: str, barge: tuple | None
-    ) -> None:
+    def _turn_tool_vertex_double_close(self, k: int, u: Utterance, barge: tuple | None) -> None:
         self._content(k, "output.vertex_markers", outputTranscription={})
         call_id = self._tool_call(k)
         self._steps.append(Step("tool_result", k, "turn.tool_vertex_double_close", call_id=call_id))
         self._content(k, "output.vertex_markers", outputTranscription={"finished": True})
         self._content(k, "turn.tool_vertex_double_close", generationComplete=True)
-        close = {"serverContent": {"turnComplete": True}, "usageMetadata": self._usage(k, 7)}
-        self._emit(k, "turn.tool_vertex_double_close", close)
+        self._close(k, "turn.tool_vertex_double_close", part=7)
         self._reply_body(k, u)
         self._complete(k)
 
-    def _turn_tool_cancelled(self, k: int, u: Utterance, mode: str, barge: tuple) -> None:
+    def _turn_tool_cancelled(self, k: int, u: Utterance, barge: tuple) -> None:
         call_id = self._tool_call(k)
         self._cut(k, barge, "tool_cancelled")
         self._emit(k, "turn.tool_cancelled", {"toolCallCancellation": {"ids": [call_id]}})
