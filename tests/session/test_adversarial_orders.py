@@ -9,6 +9,7 @@ runs a wider sweep.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from typing import Any
 
@@ -45,15 +46,15 @@ def _speech16k(text: str) -> np.ndarray:
     return resample(np.asarray(speech.synthesize(text, "Zephyr", "en-US"), np.int16), 24000, 16000)
 
 
-def _connect(emu: Emulator, family: str) -> Any:
+def _connect(emu: Emulator, family: str, **options: Any) -> Any:
     if family == "vertex":
         endpoint = gl.resolve_endpoint(
             "vertex", project="p", location="us-central1", api_key=OAUTH, environ={}
         ).with_url(emu.url)
-        return gl.connect(endpoint=endpoint, tools=[get_weather])
-    model = "gemini-3.1-flash-live-preview" if family == "3.1" else None
-    extra = {"model": model} if model else {}
-    return gl.connect(endpoint=emu.google_url(), api_key=OAUTH, tools=[get_weather], **extra)
+        return gl.connect(endpoint=endpoint, tools=[get_weather], **options)
+    if family == "3.1":
+        options["model"] = "gemini-3.1-flash-live-preview"
+    return gl.connect(endpoint=emu.google_url(), api_key=OAUTH, tools=[get_weather], **options)
 
 
 async def _ask(s: Any, q: str, family: str) -> None:
@@ -63,12 +64,14 @@ async def _ask(s: Any, q: str, family: str) -> None:
         await s.ask(q, timeout=30)
 
 
-async def _conversation(emu: Emulator, family: str) -> list[gl.Turn]:
-    async with _connect(emu, family) as s:
+async def _conversation(emu: Emulator, family: str, frames: list | None = None) -> list[gl.Turn]:
+    async with _connect(emu, family, record_frames=frames is not None) as s:
         for q in QUESTIONS:
             await _ask(s, q, family)
         await s.ask(gl.Audio(_speech16k("What is my name?"), 16000), timeout=30)
         await _ask(s, "Thank you.", family)  # the spoken turn's reply is not cut by a close
+        if frames is not None:
+            frames += [(f["dir"], json.loads(f["frame"])) for f in s.recording.frames]
         return list(s.turns)
 
 
@@ -126,3 +129,63 @@ def test_the_command_line_takes_orders() -> None:
     args = build_parser().parse_args(["--orders", "adversarial", "--seed", "4"])
     assert (args.orders, args.seed) == ("adversarial", 4)
     assert build_parser().parse_args([]).orders == "common"
+
+
+def _orders_seen(frames: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    """The rare orders in a conversation's wire frames (as the client received them)."""
+    seen: set[str] = set()
+    last = ""  # the last thing that happened: "user", "output", "turnComplete"
+    closes = 0  # turnCompletes since the user last spoke
+    generated = False
+    for direction, msg in frames:
+        if direction == "send":
+            if "clientContent" in msg or "text" in msg.get("realtimeInput", {}):
+                last, closes, generated = "user", 0, False
+            continue
+        sc = msg.get("serverContent")
+        if sc == {} and "usageMetadata" not in msg:
+            seen.add("empty first serverContent")
+        if sc == {} and "usageMetadata" in msg:
+            seen.add("usage without turnComplete")
+        if sc is None:
+            continue
+        if "modelTurn" in sc and "outputTranscription" in sc:
+            seen.add("audio and transcript bundled")
+        if sc.get("outputTranscription") == {}:
+            seen.add("empty transcript marker")
+        if "inputTranscription" in sc and last == "output":
+            seen.add("late input piece")
+        generated = generated or bool(sc.get("generationComplete"))
+        if "modelTurn" in sc or sc.get("outputTranscription", {}).get("text"):
+            last = "output"
+        if sc.get("interrupted") and last == "turnComplete":
+            seen.add("interrupted after turnComplete")
+        if sc.get("turnComplete"):
+            closes += 1
+            if closes == 2:
+                seen.add("a tool turn closed twice")
+            if last == "output" and not generated:
+                seen.add("no generationComplete")
+            last = "turnComplete"
+    return seen
+
+
+async def test_the_adversarial_emulator_sends_every_rare_order_it_knows() -> None:
+    """Over a few seeds and the three families, each rare order shows up on the wire."""
+    seen: set[str] = set()
+    for seed in range(4):
+        for family in FAMILIES:
+            frames: list[tuple[str, dict[str, Any]]] = []
+            with Emulator(speech="builtin", seed=seed, api_key=OAUTH, orders="adversarial") as emu:
+                await _conversation(emu, family, frames)
+            seen |= _orders_seen(frames)
+    assert seen == {
+        "empty first serverContent",
+        "usage without turnComplete",
+        "audio and transcript bundled",
+        "empty transcript marker",
+        "late input piece",
+        "interrupted after turnComplete",
+        "a tool turn closed twice",
+        "no generationComplete",
+    }
