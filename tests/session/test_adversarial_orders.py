@@ -189,3 +189,14 @@ async def test_the_adversarial_emulator_sends_every_rare_order_it_knows() -> Non
         "a tool turn closed twice",
         "no generationComplete",
     }
+
+
+def test_late_pieces_never_start_a_new_sentence_and_unspaced_pieces_keep_the_text() -> None:
+    from gemlive_nb.emulator.orders import late_split, unspaced
+
+    assert late_split("What is the weather in Paris?") == ("What is the weather in", " Paris?")
+    assert late_split("Hello. World") is None  # the tail would read as a new utterance
+    assert late_split("Hello") is None
+    pieces = ["Here is", " what I", " found."]
+    assert unspaced(pieces) == ["Here is ", "what I ", "found."]
+    assert "".join(unspaced(pieces)) == "".join(pieces)
