@@ -16,7 +16,7 @@ import json
 import os
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -63,8 +63,6 @@ class Expected:
     words: str = ""
     tokens: int = 0
     shape: str = ""
-    flushed: bool = False  # the server cut it: later chunks are never heard
-    extra: list[str] = field(default_factory=list)
 
 
 def play(steps: list[Step], script_: list[Utterance]) -> tuple[Recording, list[Expected]]:
