@@ -63,6 +63,7 @@ class Expected:
     words: str = ""
     tokens: int = 0
     shape: str = ""
+    heard: int | None = None  # what the player played of it before a cut after turnComplete
 
 
 def play(steps: list[Step], script_: list[Utterance]) -> tuple[Recording, list[Expected]]:
@@ -91,6 +92,8 @@ def play(steps: list[Step], script_: list[Utterance]) -> tuple[Recording, list[E
         elif step.action == "played":
             unplayed = round(step.unplayed * exp[k].samples)
             rec.report_playback(rec.playback.stream_pos - unplayed)
+            if step.production == "turn.barge_after_turn_complete":
+                exp[k].heard = exp[k].samples - unplayed
         elif step.action == "quiet":
             clock.t += step.seconds
         rec.expire()
@@ -133,6 +136,8 @@ def check(rec: Recording, exp: list[Expected], script_: list[Utterance], label: 
         assert turn.heard_samples + turn.cut_samples + turn.dropped_samples == (
             turn.received_samples
         ), where
+        if e.heard is not None:  # cut where the player was
+            assert turn.heard_samples == e.heard, where
         if status == "answered" and shape != "tool_silent_end":
             assert turn.heard_samples == turn.received_samples > 0, where
     cues = rec.cues()
