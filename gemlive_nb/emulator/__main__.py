@@ -27,6 +27,7 @@ from ..protocol.service_rules import (
     VIDEO_SESSION_S,
 )
 from .faults import PHASES
+from .orders import ORDERS_CHOICES
 from .proxy import PROXY_MODALITIES
 from .server import Emulator
 
@@ -90,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         "an optional SPEED factor paces faster (e.g. 4)",
     )
     a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
+    a(
+        "--orders",
+        choices=ORDERS_CHOICES,
+        default="common",
+        help="'adversarial': legal but rare server orders and timings, drawn by --seed",
+    )
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(
         "--tls",
@@ -243,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         burst=args.burst,
         realtime=args.realtime,
         seed=args.seed,
+        orders=args.orders,
         allow_unknown_models=args.allow_unknown_models,
         strict=not args.lenient,
         tls=args.tls,

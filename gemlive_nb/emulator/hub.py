@@ -21,6 +21,7 @@ from ..protocol.service_rules import AUDIO_SESSION_S, LATEST, VIDEO_SESSION_S
 from .faults import Faults
 from .frames import audio_frame
 from .handles import HandleStore
+from .orders import Orders
 from .responder import Responder
 from .vad_batch import VadBatch
 
@@ -118,6 +119,7 @@ class Hub:
     # Every reply speaks these samples (int16, 24 kHz) instead of synthesized speech: for tests
     # that must know the reply's exact audio (a fake microphone carrying the reply's own echo).
     reply_audio: np.ndarray | None = None
+    orders: Orders = field(default_factory=Orders)  # common or adversarial reply orders
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
     _asr_cache: OrderedDict[tuple[bytes, str], str] = field(default_factory=OrderedDict)
     _frame_cache: OrderedDict = field(default_factory=OrderedDict)

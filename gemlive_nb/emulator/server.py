@@ -40,6 +40,7 @@ from .handles import HandleStore
 from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_choice, check_options
+from .orders import Orders
 from .proxy import PROXY_MODALITIES
 from .responder import Responder
 from .routes import (
@@ -72,7 +73,9 @@ class Emulator(Addresses):
     ``chunk_ms`` reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace
     reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end
     (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
-    ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
+    ``seed`` for all choices; ``orders`` ``"common"`` or ``"adversarial"`` (legal but rare
+    orders and timings from the protocol grammar, drawn by ``seed``: see :mod:`.orders`);
+    ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
     every reply speaks instead of synthesized speech (for echo tests). Fault knobs:
     ``go_away_after``, ``go_away_time_left``, ``max_connection_s`` (the connection lifetime:
@@ -90,8 +93,7 @@ class Emulator(Addresses):
     ``handles_dir`` a directory they share resumption handles through. ``proxy_modalities``:
     how the mixroute path treats response modalities — ``"seed"`` (as the proxy's docs say:
     AUDIO+TEXT answered with text parts and transcription) or ``"google"`` (a passthrough of
-    Google's service: TEXT beside AUDIO closes 1007); see :mod:`.proxy`.
-    ``handles_dir`` a directory they share resumption handles through. ``rules`` the dated
+    Google's service: TEXT beside AUDIO closes 1007); see :mod:`.proxy`. ``rules`` the dated
     regime of the service's per-model rules to enforce (``"2026-03"``: 3.1 takes
     ``clientContent`` only as initial history; default the latest evidence; see
     :mod:`gemlive_nb.protocol.service_rules`).
@@ -128,6 +130,7 @@ class Emulator(Addresses):
         burst: int = 5,
         realtime: bool | float = False,
         seed: int = 0,
+        orders: str = "common",
         allow_unknown_models: bool = False,
         strict: bool = True,
         tls: bool = False,
@@ -177,6 +180,7 @@ class Emulator(Addresses):
         self._speech_kind = speech
         self._hub_args = dict(
             seed=seed,
+            orders=Orders(orders, seed),
             latency=latency,
             chunk_ms=chunk_ms,
             burst=burst,

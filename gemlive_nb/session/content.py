@@ -116,13 +116,15 @@ class Content(SessionState):
             raise ConfigError("send_turns needs at least one turn")
         check_turns_allowed(self)
         frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
-        texts = [x["text"] for x in wire[-1]["parts"] if isinstance(x.get("text"), str)]
         self.recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
-        if not turn_complete or wire[-1]["role"] != "user":
+        if not turn_complete:
             self._partial_frames.append((frame, 0.0))
             await self._send(frame)
             return None
-        turn = self.recording.begin_turn(user_text=" ".join(texts) or None)
+        # turnComplete makes the model answer, whatever role the last turn has (PROTOCOL.md §5)
+        last = wire[-1]["parts"] if wire[-1]["role"] == "user" else []
+        texts = [x["text"] for x in last if isinstance(x.get("text"), str)]
+        turn = self.recording.begin_turn(user_text=" ".join(texts), source="typed")
         self._resend[turn.index] = [*self._partial_frames, (frame, 0.0)]
         self._partial_frames = []
         await self._send(frame)
@@ -156,8 +158,8 @@ class Content(SessionState):
             text = parts[0]["text"]
         wire_tools = list(setup.get("tools") or []) if tools is not None else None
         message = p.context_update(system_instruction=text, tools=wire_tools)
-        for tool in config.tools:
-            self.tools.add(tool)
+        if tools is not None:
+            self.tools.replace(config.tools)  # a call to a removed tool is refused
         self.config = config
         self._setup = {"setup": setup}
         fields: dict[str, Any] = {k: str(v) for k, v in changes.items()}

@@ -200,6 +200,7 @@ async def test_interrupting_cancels_a_running_tool(emulator: Emulator) -> None:
         assert cut.interrupted and cut.complete and cut.tool_results == []
         assert second.complete and not second.interrupted and second.audio_out_s > 0
         assert s.tools.pending == []
+    assert await wait_until(lambda: record.ended is not None)  # everything sent was read
     assert not any("toolResponse" in m for m in record.messages)
 
 

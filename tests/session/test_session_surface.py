@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 import gemlive_nb as gl
 from gemlive_nb.emulator import Emulator
@@ -226,6 +227,8 @@ async def test_stream_audio_goes_like_a_microphone(emulator: Emulator) -> None:
                              on_chunk=lambda: ticks.append(loop.time()))  # fmt: skip
         with pytest.raises(gl.ConfigError, match="chunk_s"):
             await s.stream_audio(samples, chunk_s=0)
+    # the emulator reads what was sent after the client has closed: wait until it has all
+    assert await wait_until(lambda: record.ended is not None)
     assert [n for _, n in sent] == [9600, 9600, 9600, 4800]
     for k, (at, _) in enumerate(sent):
         assert at >= t0 + (k + 1) * 0.2 - 1e-3, (k, at - t0)
@@ -242,6 +245,7 @@ async def test_stream_audio_refuses_what_is_not_audio_before_sending(emulator: E
             await s.stream_audio("not audio", chunk_s=10)  # no 10 s wait: refused at once
         with pytest.raises(gl.AudioError, match="mono"):
             await s.stream_audio(np.zeros((2, 160), np.int16))
+    assert await wait_until(lambda: record.ended is not None)  # everything sent was read
     assert not [m for m in record.messages if "audio" in m.get("realtimeInput", {})]
 
 
