@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import ipaddress
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -48,6 +49,7 @@ __all__ = [
     "compare_languages",
     "compare_voices",
     "default_concurrency",
+    "is_local_endpoint",
     "retranscribe",
 ]
 
@@ -59,7 +61,25 @@ logger = logging.getLogger(__name__)
 # other; 8 keeps a paid project well inside its cap while 30 voices finish in four waves. Pass
 # concurrency= to go higher (paid tiers) or lower (free tier).
 SERVICE_CONCURRENCY = 8
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_local_endpoint(endpoint: Any = None, api_key: Any = None) -> bool:
+    """True for an emulator: the embedded one, or any loopback URL (``ws://127.0.0.1:…``).
+
+    Example: ``is_local_endpoint("ws://127.0.0.2:9000")`` → True
+    """
+    from ..endpoints import resolve_endpoint
+
+    resolved = resolve_endpoint(endpoint, api_key=api_key)
+    if resolved.kind == "emulator":
+        return True
+    host = (urlsplit(resolved.url).hostname or "") if resolved.url else ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def default_concurrency(endpoint: Any = None, api_key: Any = None, entries: int = 1) -> int:
@@ -71,11 +91,7 @@ def default_concurrency(endpoint: Any = None, api_key: Any = None, entries: int 
         default_concurrency("emulator", entries=30)   # 30
         default_concurrency("google", api_key=key, entries=30)   # 8
     """
-    from ..endpoints import resolve_endpoint
-
-    resolved = resolve_endpoint(endpoint, api_key=api_key)
-    host = urlsplit(resolved.url).hostname if resolved.url else None
-    local = resolved.kind == "emulator" or (resolved.kind == "custom" and host in _LOCAL_HOSTS)
+    local = is_local_endpoint(endpoint, api_key)
     return max(1, entries if local else min(entries, SERVICE_CONCURRENCY))
 
 
