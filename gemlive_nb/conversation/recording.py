@@ -199,6 +199,7 @@ class Recording(RecordingViews):
     def _on_begin(self, turn: Turn) -> None:
         """A turn opened: a clip or speech takes the input audio sent since the last turn."""
         turn.max_reply_samples = self.max_reply_samples
+        turn.model = self.meta.get("model")
         if turn.source == "typed":
             return
         turn.audio_in_s = self._pending_in_s

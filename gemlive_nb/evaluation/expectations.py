@@ -8,7 +8,8 @@ Every field given becomes one check; a failed check says what was expected and w
 
 Fields: ``mentions`` / ``not_mentions`` (words or phrases, case-insensitive, in what the model
 said), ``regex`` (searched in it), ``language`` (the reply's language: the transcript's
-``languageCode`` when the service sends one, else :func:`~gemlive_nb.compare.language.guess_language`),
+``languageCode`` when the service sends one, else
+:func:`~gemlive_nb.compare.language.guess_language`),
 ``tool_called`` (None: no tool; a name; or ``{"name": ..., "args": {...}}`` where each arg value
 must be equal, or a callable returning True), ``interrupted`` (the reply was cut by a barge-in),
 ``max_latency_s`` (first audio after the end of the user's input), ``max_wer`` (word error rate
@@ -108,7 +109,9 @@ def _tool_spec(value: Any) -> Any:
 
 
 class Expect:
-    """Expectations of one step's reply (see the module docstring). Example::
+    """Expectations of one step's reply (see the module docstring).
+
+    Example::
 
     gl.Expect(mentions=["Rome"], not_mentions=["Paris"], max_latency_s=2.5)
     gl.Expect(tool_called={"name": "get_weather", "args": {"city": "Paris"}})
@@ -230,7 +233,9 @@ class Expect:
         name = spec if isinstance(spec, str) else spec["name"]
         mine = [c for c in calls if c.get("name") == name]
         if not mine:
-            return Check("tool_called", False, f"expected a call of {name!r}; got {names or 'none'}")
+            return Check(
+                "tool_called", False, f"expected a call of {name!r}; got {names or 'none'}"
+            )
         if isinstance(spec, str):
             return Check("tool_called", True)
         problems: list[str] = []

@@ -3,8 +3,8 @@
 Prices change. The default table (:func:`default_prices`) is dated and names where its numbers
 come from; pass your own :class:`Prices` for your contract, region or a newer price list::
 
-    prices = gl.Prices({"my-model": {"text_in": 0.5, "audio_in": 3, "text_out": 2, "audio_out": 12}},
-                       as_of="2026-12-01", source="our contract")
+    rates = {"text_in": 0.5, "audio_in": 3, "text_out": 2, "audio_out": 12}
+    prices = gl.Prices({"my-model": rates}, as_of="2026-12-01", source="our contract")
     prices.cost(turn.usage, "my-model")       # USD, or None when the model has no price
     turn.cost, s.recording.cost               # with the default table
 
@@ -192,4 +192,6 @@ def check_prices(prices: Any) -> Prices:
         return prices
     if isinstance(prices, Mapping):
         return Prices(prices)
-    raise ConfigError(f"prices must be a gl.Prices or a dict of model -> prices, not {prices!r:.60}")
+    raise ConfigError(
+        f"prices must be a gl.Prices or a dict of model -> prices, not {prices!r:.60}"
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -79,9 +80,11 @@ async def arerun(
     The session settings are the recording's (model, voice, language) with ``changes`` applied;
     ``options`` go to :func:`~gemlive_nb.evaluate` (``endpoint``, ``api_key``, ``timeout``...).
     """
-    rec = recording if isinstance(recording, Recording) else Recording.load(recording)
+    rec = recording if isinstance(recording, Recording) else Recording.load(Path(recording))
     if changes is not None and not isinstance(changes, Mapping):
-        raise ConfigError(f"rerun takes a dict of changes, e.g. {{'voice': 'Kore'}}, not {changes!r}")
+        raise ConfigError(
+            f"rerun takes a dict of changes, e.g. {{'voice': 'Kore'}}, not {changes!r}"
+        )
     base = {k: rec.meta[k] for k in ("voice", "language") if rec.meta.get(k)}
     model = rec.meta.get("model")
     table = check_prices(prices)

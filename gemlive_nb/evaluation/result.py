@@ -174,8 +174,10 @@ class Evaluation:
         return [r.record() for r in self.rows]
 
     def to_pandas(self) -> Any:
-        """A DataFrame, one row per config × step: status, transcripts, latency, WER, language,
-        tokens, cost (and an ``audio`` column with the replies). Needs pandas."""
+        """A DataFrame, one row per config × step (pandas is needed).
+
+        Columns: status, transcripts, latency, WER, language, tokens, cost, and ``audio``.
+        """
         pd = require_pandas("Evaluation.to_pandas()")
         frame = pd.DataFrame(self.records())
         frame["audio"] = [r.audio for r in self.rows]

@@ -80,7 +80,9 @@ def check_configs(configs: Any, base: LiveConfig) -> dict[str, LiveConfig]:
         elif isinstance(value, Mapping):
             out[str(name)] = base.replace(**dict(value))
         else:
-            raise ConfigError(f"config {name!r} must be a dict of LiveConfig fields, not {value!r:.60}")
+            raise ConfigError(
+                f"config {name!r} must be a dict of LiveConfig fields, not {value!r:.60}"
+            )
     return out
 
 
@@ -113,6 +115,8 @@ class _Run:
         self.fixed = _fixed_tools(scenario)
         self.languages: dict[int, str] = {}
         self.timeout = options["timeout"]
+        self.tasks: list[asyncio.Future[Any]] = []  # fixed tool answers being sent
+        self.model: str | None = None
 
     def _on_event(self, s: LiveSession, event: Any) -> None:
         if isinstance(event, p.OutputTranscript) and event.language_code:
@@ -126,7 +130,7 @@ class _Run:
                 if c.name in self.fixed
             ]
             if answers:
-                asyncio.ensure_future(s.send_tool_response(answers))
+                self.tasks.append(asyncio.ensure_future(s.send_tool_response(answers)))
 
     async def run(self) -> list[StepResult]:
         from ..session import connect
@@ -166,13 +170,12 @@ class _Run:
         except Exception as e:  # the config failed: every step without a result shows why
             text = str(e) if isinstance(e, GemliveError) else f"{type(e).__name__}: {e}"
             for i, step in enumerate(steps):
-                if results[i] is None:
-                    turn = turns.get(i)
-                    results[i] = self._failed(i, step, text, turn)
-        return [r for r in results if r is not None] + [
-            StepResult(self.name, i, s, status="done") for i, s in enumerate(steps)
-            if results[i] is None
-        ]  # fmt: skip
+                if results[i] is None and step.replies:
+                    results[i] = self._failed(i, step, text, turns.get(i))
+        return [
+            r if r is not None else StepResult(self.name, i, steps[i], status="done")
+            for i, r in enumerate(results)
+        ]
 
     def _cut_next(self, i: int) -> bool:
         later = [s for s in self.scenario.steps[i + 1 :] if s.replies]
@@ -189,10 +192,11 @@ class _Run:
         audio = self.audio[i]
         assert audio is not None
         await s.stream_audio(audio, end=True)
-        return await wait_until(
-            lambda: len(s.turns) > before and s.turns[before], timeout=self.timeout,
+        await wait_until(
+            lambda: len(s.turns) > before, timeout=self.timeout,
             what=f"the endpoint to hear step {i + 1} ({step.label})",
         )  # fmt: skip
+        return s.turns[before]
 
     async def _wait_first_audio(self, s: LiveSession, turn: Turn) -> None:
         from ..waiting import wait_until

@@ -47,7 +47,7 @@ def _cell(row: StepResult, slowest: float) -> str:
         parts.append(f"<div class='user'>🗣 {html.escape(row.user)}</div>")
     said = row.transcript
     if row.interrupted and row.heard_transcript != said:
-        said = f"{row.heard_transcript} ✂ (cut; it went on: {said[len(row.heard_transcript):]})"
+        said = f"{row.heard_transcript} ✂ (cut; it went on: {said[len(row.heard_transcript) :]})"
     parts.append(f"<div>🤖 {html.escape(said)}</div>")
     if row.latency_s is not None:
         width = 100 * row.latency_s / slowest if slowest > 0 else 0
@@ -73,9 +73,7 @@ def _caption(ev: Evaluation) -> str:
     )
     at_once = f", {ev.concurrency} at once" if ev.concurrency else ""
     cost = f" · replies cost {_money(ev.cost)}" if ev.cost is not None else ""
-    simulated = (
-        " · <i>emulator: latency, tokens and cost are simulated</i>" if ev.simulated else ""
-    )
+    simulated = " · <i>emulator: latency, tokens and cost are simulated</i>" if ev.simulated else ""
     return (
         f"<div><b>{html.escape(ev.name)}</b> — {n_configs} configs × {n_steps} steps, "
         f"{ev.checks} checks: {verdict} · {ev.wall_s:.1f} s{at_once}{cost}{simulated}</div>"
