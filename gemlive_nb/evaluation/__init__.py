@@ -5,7 +5,7 @@ What lives here:
 - ``scenario``: :class:`Scenario` (say / type / pause / barge_in / tool_result steps).
 - ``expectations``: :class:`Expect` and the :class:`Check` each of its fields yields.
 - ``runner``: :func:`evaluate` — one session per config, concurrently, in real time.
-- ``rerun``: :func:`rerun` — a saved conversation's user side under another config.
+- ``rerunning``: :func:`rerun` — a saved conversation's user side under another config.
 - ``result`` / ``view``: :class:`Evaluation` (grid, ``passed``, ``to_pandas``, save/load, diff).
 - ``pricing``: :class:`Prices` (USD per million tokens; a dated default table).
 
@@ -75,7 +75,7 @@ async def rerun(recording: Any, changes: Any = None, **options: Any) -> Evaluati
 
         ev2 = await gl.rerun(s.recording, {"voice": "Kore"}); ev2.diff()
     """
-    from .rerun import arerun
+    from .rerunning import arerun
 
     return await arerun(recording, changes, **options)
 
