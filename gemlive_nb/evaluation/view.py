@@ -1,8 +1,9 @@
 """How an Evaluation looks: an HTML grid (config × step) and a plain-text summary.
 
-Each cell shows pass/fail (with the reasons of a failure), the reply's player, what the user
-said, what the model said, a latency bar (scaled to the slowest reply of the grid), tokens and
-cost. All text is HTML-escaped. Figures from an emulator are simulated, and the caption says so.
+Each cell shows pass/fail (with the reasons of a failure), the reply's player (an 8 kHz
+preview), what the user said, what the model said, a latency bar (scaled to the slowest reply of
+the grid), tokens and cost. All text is HTML-escaped. Figures from an emulator are simulated,
+and the caption says so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import Any
 
 __all__ = ["to_html", "to_text"]
 
+# The grid's players are 8 kHz previews: a grid of 30 configs × 3 steps stays a few MB in a
+# saved notebook; ``ev[config, step].audio`` is the whole 24 kHz reply.
+PLAYER_RATE = 8000
 Evaluation = Any  # typed loosely: result.py imports this module, never the reverse
 StepResult = Any
 
@@ -42,7 +46,7 @@ def _cell(row: StepResult, slowest: float) -> str:
     if row.step.kind in ("pause", "tool_result"):
         return "".join(parts)
     if row.audio is not None and len(row.audio.samples):
-        parts.append(row.audio._repr_html_())
+        parts.append(row.audio.resample(PLAYER_RATE)._repr_html_())
     if row.user:
         parts.append(f"<div class='user'>🗣 {html.escape(row.user)}</div>")
     said = row.transcript
