@@ -7,7 +7,8 @@ like a microphone with ``LiveSession.stream_audio``; typed lines go as conversat
 A step whose reply is followed by a ``barge_in`` does not wait for that reply: the barge-in
 waits until ``after_s`` seconds of it have played, then speaks over it. A barge-in can only cut
 a reply the endpoint is still streaming: the service streams replies at about playback speed;
-an emulator does so when started with ``realtime=True``.
+so does the embedded emulator evaluations use when no endpoint is configured (an emulator of
+your own does so when started with ``realtime=True``).
 
 Sessions run at once up to ``concurrency`` (default: every config on an emulator, including a
 loopback URL; :data:`~gemlive_nb.compare.SERVICE_CONCURRENCY` on the service); a progress bar
@@ -269,6 +270,19 @@ async def _utterances(scenario: Scenario) -> list[Audio | None]:
     return await asyncio.to_thread(render)
 
 
+async def _paced(endpoint: Any, api_key: Any) -> Any:
+    """The embedded emulator that streams at playback speed, when no endpoint is configured."""
+    from ..endpoints import resolve_endpoint
+
+    resolved = resolve_endpoint(endpoint, api_key=api_key)
+    if resolved.kind != "emulator" or resolved.url is not None:
+        return endpoint
+    from ..session.embedded import embedded_emulator
+
+    emu = await asyncio.to_thread(embedded_emulator, resolved.dialect, True)
+    return resolved.with_url(emu.url)
+
+
 async def aevaluate(
     scenario: Scenario,
     configs: Any = None,
@@ -295,6 +309,7 @@ async def aevaluate(
     base = LiveConfig.coerce(config, **config_fields)
     cfgs = check_configs(configs, base)
     at_once = concurrency or default_concurrency(endpoint, api_key, len(cfgs))
+    endpoint = await _paced(endpoint, api_key)
     audio = await _utterances(scenario)
     options = {"endpoint": endpoint, "api_key": api_key, "timeout": timeout}
     gate = asyncio.Semaphore(at_once)

@@ -170,3 +170,79 @@ def test_a_budget_ends_the_session_cleanly_and_keeps_the_recording(
             assert any(e["type"] == "budget_reached" for e in s.recording.events)
 
     asyncio.run(go())
+
+
+def get_weather(city: str) -> dict:
+    """The weather in a city."""
+    return {"temp_c": 21}
+
+
+def test_a_fixed_tool_result_answers_instead_of_the_tool(live_emulator: Emulator) -> None:
+    def hot(turn: gl.Turn) -> bool | str:
+        return turn.tool_results[0]["response"] == {"temp_c": 99} or "the tool itself answered"
+
+    sc = (
+        gl.Scenario("tools")
+        .tool_result("get_weather", {"temp_c": 99})
+        .type("What's the weather in Paris?",
+              expect=gl.Expect(tool_called={"name": "get_weather", "args": {"city": "Paris"}},
+                               mentions=["99"], check=hot))
+    )  # fmt: skip
+    ev = gl.evaluate_sync(sc, {"tools": {"tools": [get_weather]}}, endpoint=live_emulator.url,
+                          progress=False)  # fmt: skip
+    assert ev.passed, [r.reasons for r in ev.failures]
+    assert [r.status for r in ev] == ["done", "passed"]
+
+
+def test_say_takes_a_wav_file_and_streams_it_like_a_microphone(
+    live_emulator: Emulator, tmp_path: Path
+) -> None:
+    from gemlive_nb.evaluation.runner import speak
+
+    path = tmp_path / "question.wav"
+    speak("Tell me about the moon.", "Kore", "en-US").to_wav(path)
+    sc = gl.Scenario("wav").say(path, expect=gl.Expect(mentions=["moon"]))
+    ev = gl.evaluate_sync(sc, endpoint=live_emulator.url, progress=False)
+    assert ev.passed, [r.reasons for r in ev.failures]
+    row = ev["default", 1]
+    assert row.turn.source == "speech" and row.user == "Tell me about the moon."
+    assert row.turn.audio_in_s > 1.0  # streamed, not sent as one clip
+
+
+def test_cancelling_an_evaluation_closes_its_sessions(live_emulator: Emulator) -> None:
+    sc = gl.Scenario("long").say("Tell me a long story about the sea.").pause(30)
+
+    async def go() -> None:
+        before = len(live_emulator.sessions)
+        configs = {v: {"voice": v} for v in VOICES}
+        run = gl.evaluate(sc, configs, endpoint=live_emulator.url, progress=False)
+        task = asyncio.ensure_future(run)
+        mine = lambda: live_emulator.sessions[before:]  # noqa: E731
+        await gl.wait_until(lambda: len(mine()) == 3 and all(r.turns for r in mine()),
+                            timeout=60, what="three sessions to answer")  # fmt: skip
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await gl.wait_until(
+            lambda: all(r.ended is not None for r in mine()), timeout=10,
+            what="every session of the cancelled evaluation to close",
+        )  # fmt: skip
+
+    asyncio.run(go())
+
+
+@pytest.mark.emulator
+def test_the_issue_example_on_the_default_endpoint_cuts_the_first_reply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no endpoint, evaluations use an embedded emulator that streams in real time."""
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    sc = (
+        gl.Scenario("weather")
+        .say("What's the weather in Paris?", expect=gl.Expect(interrupted=True))
+        .pause(1.0)
+        .barge_in("Stop. What about Rome?", after_s=1.0, expect=gl.Expect(mentions=["Rome"]))
+    )  # fmt: skip
+    ev = gl.evaluate_sync(sc, {"Puck": {"voice": "Puck"}}, progress=False)
+    assert ev.passed and ev.simulated, [r.reasons for r in ev.failures]
