@@ -52,8 +52,9 @@ class ComparisonRow:
 
     ``metrics`` holds the turn's metrics (``latency_first_audio``, ``latency_complete``,
     ``audio_out_s``, tokens...), ``wall_s`` (connect to close), and the scores ``words_per_s``,
-    ``pitch_hz`` and — when the reply was re-transcribed — ``wer``. ``heard`` is what the
-    re-transcription heard ('' when not scored).
+    ``pitch_hz``, ``spoken_language`` (the transcript's languageCode, else guessed from its
+    words), ``cost_usd`` (default prices) and — with ``score="retranscribe"`` — ``wer``.
+    ``heard`` is what the re-transcription heard ('' when not re-transcribed).
     """
 
     voice: str | None

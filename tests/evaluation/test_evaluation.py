@@ -246,3 +246,15 @@ def test_the_issue_example_on_the_default_endpoint_cuts_the_first_reply(
     )  # fmt: skip
     ev = gl.evaluate_sync(sc, {"Puck": {"voice": "Puck"}}, progress=False)
     assert ev.passed and ev.simulated, [r.reasons for r in ev.failures]
+
+
+def test_max_wer_has_the_reply_re_transcribed_by_a_second_session(live_emulator: Emulator) -> None:
+    sc = gl.Scenario("clear").type("Tell me about the sea.", expect=gl.Expect(max_wer=0.0))
+    before = len(live_emulator.sessions)
+    ev = gl.evaluate_sync(sc, endpoint=live_emulator.url, progress=False)
+    row = ev["default", 1]
+    assert ev.passed and row.wer == 0.0 and row.retranscribed == row.transcript
+    assert len(live_emulator.sessions) - before == 2  # the reply, then its re-transcription
+    plain = gl.evaluate_sync(gl.Scenario("plain").type("Tell me about the sea."),
+                             endpoint=live_emulator.url, progress=False)  # fmt: skip
+    assert plain["default", 1].wer is None and plain["default", 1].status == "done"
