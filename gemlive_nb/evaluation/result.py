@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._pandas import require_pandas
-from .._plain import json_safe
+from .._plain import file_slug, json_safe
 from ..exceptions import ConfigError
 from .expectations import Check
 from .scenario import Step
@@ -94,10 +93,6 @@ class StepResult:
             "reasons": "; ".join(self.reasons),
             "error": self.error,
         }
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "config"
 
 
 class Evaluation:
@@ -223,7 +218,7 @@ class Evaluation:
         for r in self.rows:
             name = None
             if r.audio is not None and len(r.audio.samples):
-                name = f"{_slug(r.config)}_step{r.index + 1}.wav"
+                name = f"{file_slug(r.config)}_step{r.index + 1}.wav"
                 r.audio.to_wav(out / name)
             checks = [c.to_dict() for c in r.checks]
             entries.append({**r.record(), "file": name, "check_list": checks})
