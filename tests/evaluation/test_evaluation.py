@@ -258,3 +258,22 @@ def test_max_wer_has_the_reply_re_transcribed_by_a_second_session(live_emulator:
     plain = gl.evaluate_sync(gl.Scenario("plain").type("Tell me about the sea."),
                              endpoint=live_emulator.url, progress=False)  # fmt: skip
     assert plain["default", 1].wer is None and plain["default", 1].status == "done"
+
+
+def test_rerun_streams_the_recorded_speech_again(live_emulator: Emulator, tmp_path: Path) -> None:
+    from gemlive_nb.evaluation.runner import speak
+
+    async def record() -> gl.Recording:
+        async with gl.connect(endpoint=live_emulator.url, voice="Puck") as s:
+            await s.stream_audio(speak("Tell me about the moon.", "Zephyr", "en-US"), end=True)
+            await gl.wait_until(lambda: s.turns and s.turns[0].status != "pending", timeout=30)
+            return s.recording
+
+    rec = asyncio.run(record())
+    assert rec.turns[0].source == "speech" and rec.turns[0].status == "answered"
+    ev = gl.rerun_sync(rec.save(tmp_path / "spoken"), {"voice": "Kore"},
+                       endpoint=live_emulator.url, progress=False)  # fmt: skip
+    (row,) = ev.rows
+    assert row.step.kind == "say" and row.turn.source == "speech"
+    assert row.user == "Tell me about the moon." and "moon" in row.transcript
+    assert list(ev.diff()["transcript_after"]) == [rec.turns[0].transcript_full]
