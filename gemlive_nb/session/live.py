@@ -72,7 +72,8 @@ class LiveSession(Link, Sender, Inputs, Content):
         )  # fmt: skip
         self.config = config
         self.endpoint = endpoint
-        self._budget = None if budget_usd is None else Budget(budget_usd, prices)
+        model = config.model or endpoint.model
+        self._budget = None if budget_usd is None else Budget(budget_usd, prices, model)
         self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
         self.auto_tools = auto_tools
         self.max_failures = max_failures

@@ -129,6 +129,9 @@ def test_bad_prices_and_expectations_say_what_to_pass() -> None:
         gl.Scenario("x").barge_in("Stop")
     with pytest.raises(ConfigError, match="budget_usd"):
         gl.connect_sync(budget_usd=-1, endpoint="ws://127.0.0.1:9")
+    with pytest.raises(ConfigError, match=r"model 'gemini-3.1-flash-live-preview'.*prices="):
+        gl.connect_sync(budget_usd=1, model="gemini-3.1-flash-live-preview",
+                        endpoint="ws://127.0.0.1:9")  # fmt: skip
 
 
 def test_each_expectation_field_checks_what_came() -> None:
