@@ -280,3 +280,18 @@ def test_rerun_streams_the_recorded_speech_again(live_emulator: Emulator, tmp_pa
     assert row.step.kind == "say" and row.turn.source == "speech"
     assert row.user == "Tell me about the moon." and "moon" in row.transcript
     assert list(ev.diff()["transcript_after"]) == [rec.turns[0].transcript_full]
+
+
+def test_spoken_steps_use_the_offline_voice_without_loading_the_emulator_server() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from gemlive_nb.evaluation.runner import speak\n"
+        "a = speak('Hello there.', 'Puck', 'en-US')\n"
+        "print(a.rate, a.duration > 0.5, 'gemlive_nb.emulator.server' in sys.modules, "
+        "'websockets.asyncio.server' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["16000", "True", "False", "False"]
