@@ -374,7 +374,10 @@ class Recording(RecordingViews):
         A missing directory or manifest raises FileNotFoundError; a damaged file raises
         GemliveError naming it.
         """
-        return store.load(cls, directory)
+        rec = store.load(cls, directory)
+        for turn in rec.turns:  # the session's model, for Turn.cost
+            turn.model = rec.meta.get("model")
+        return rec
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Recording):

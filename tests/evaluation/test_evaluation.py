@@ -85,6 +85,9 @@ def test_rerun_of_a_saved_recording_with_another_voice_gives_a_per_turn_diff(
 
     rec = asyncio.run(record())
     rec.save(tmp_path / "rec")
+    loaded = gl.Recording.load(tmp_path / "rec")
+    assert [t.cost for t in loaded.turns] == [t.cost for t in rec.turns]
+    assert loaded.cost == pytest.approx(rec.cost) and rec.cost > 0
     ev = gl.rerun_sync(tmp_path / "rec", {"voice": "Kore"}, endpoint=live_emulator.url,
                        progress=False)  # fmt: skip
     assert ev.configs == {"voice=Kore": {"voice": "Kore"}}
