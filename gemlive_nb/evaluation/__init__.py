@@ -52,7 +52,9 @@ async def evaluate(scenario: Scenario, configs: Any = None, **options: Any) -> E
     ``config`` / LiveConfig fields shared by every config, ``endpoint``, ``api_key``,
     ``concurrency`` (None: all at once on an emulator, a loopback URL included; a few at a time
     on the service), ``progress=True``, ``timeout=120.0`` (per wait), ``prices`` (a
-    :class:`Prices`; default: the dated built-in table). Example::
+    :class:`Prices`; default: the dated built-in table), ``budget_usd`` (a cap per config's
+    session, as for :func:`gemlive_nb.connect`: past it the session ends and the steps left
+    show why). Example::
 
         ev = await gl.evaluate(sc, configs={"Puck": {"voice": "Puck"}})
         ev                      # a grid: config × step

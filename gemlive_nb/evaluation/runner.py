@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["aevaluate", "check_configs", "speak"]
 
+_ENDED = ("answered", "interrupted", "no_reply")  # turn statuses with a reply to check
 _TAIL_S = 0.3  # silence after a spoken line, so the endpoint's voice detector hears its end
 
 
@@ -142,7 +143,8 @@ class _Run:
         try:
             cfg = _without_fixed(self.cfg, self.fixed)
             async with connect(cfg, endpoint=self.options["endpoint"],
-                               api_key=self.options["api_key"]) as s:  # fmt: skip
+                               api_key=self.options["api_key"], prices=self.prices,
+                               budget_usd=self.options["budget_usd"]) as s:  # fmt: skip
                 s.subscribe(lambda e: self._on_event(s, e))
                 self.model = s.recording.meta.get("model")
                 last: int | None = None  # index of the step whose reply came last
@@ -171,8 +173,13 @@ class _Run:
         except Exception as e:  # the config failed: every step without a result shows why
             text = str(e) if isinstance(e, GemliveError) else f"{type(e).__name__}: {e}"
             for i, step in enumerate(steps):
-                if results[i] is None and step.replies:
-                    results[i] = self._failed(i, step, text, turns.get(i))
+                turn = turns.get(i)
+                if results[i] is not None or not step.replies:
+                    continue
+                if turn is not None and turn.status in _ENDED:  # it ended before the failure
+                    results[i] = await self._result(i, step, turn)
+                else:
+                    results[i] = self._failed(i, step, text, turn)
         return [
             r if r is not None else StepResult(self.name, i, steps[i], status="done")
             for i, r in enumerate(results)
@@ -294,6 +301,7 @@ async def aevaluate(
     progress: bool = True,
     timeout: float | None = 120.0,
     prices: Prices | Mapping[str, Any] | None = None,
+    budget_usd: float | None = None,
     **config_fields: Any,
 ) -> Evaluation:
     """Run ``scenario`` once per config, concurrently; see :func:`evaluate`."""
@@ -311,7 +319,8 @@ async def aevaluate(
     at_once = concurrency or default_concurrency(endpoint, api_key, len(cfgs))
     endpoint = await _paced(endpoint, api_key)
     audio = await _utterances(scenario)
-    options = {"endpoint": endpoint, "api_key": api_key, "timeout": timeout}
+    options = {"endpoint": endpoint, "api_key": api_key, "timeout": timeout,
+               "budget_usd": budget_usd}  # fmt: skip
     gate = asyncio.Semaphore(at_once)
     bar = Progress(len(cfgs), label=scenario.name, enabled=progress, concurrency=at_once)
 

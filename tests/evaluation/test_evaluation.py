@@ -298,3 +298,17 @@ def test_spoken_steps_use_the_offline_voice_without_loading_the_emulator_server(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["16000", "True", "False", "False"]
+
+
+def test_a_session_that_ends_mid_scenario_keeps_the_steps_that_ended() -> None:
+    sc = (
+        gl.Scenario("drop")
+        .type("Tell me about the sea.", expect=gl.Expect(mentions=["sea"]))
+        .type("And the mountains?", expect=gl.Expect(mentions=["mountains"]))
+    )
+    with Emulator(speech="builtin") as emu:
+        ev = gl.evaluate_sync(sc, endpoint=emu.url, progress=False, budget_usd=0.0002)
+    first, second = ev.rows
+    assert first.status == "passed" and "sea" in first.transcript
+    assert second.status == "error" and "budget_usd=0.0002 reached" in (second.error or "")
+    assert second.reasons == [f"expected a reply; the step failed: {second.error}"]
