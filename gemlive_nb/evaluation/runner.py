@@ -173,13 +173,13 @@ class _Run:
         except Exception as e:  # the config failed: every step without a result shows why
             text = str(e) if isinstance(e, GemliveError) else f"{type(e).__name__}: {e}"
             for i, step in enumerate(steps):
-                turn = turns.get(i)
+                got = turns.get(i)
                 if results[i] is not None or not step.replies:
                     continue
-                if turn is not None and turn.status in _ENDED:  # it ended before the failure
-                    results[i] = await self._result(i, step, turn)
+                if got is not None and got.status in _ENDED:  # it ended before the failure
+                    results[i] = await self._result(i, step, got)
                 else:
-                    results[i] = self._failed(i, step, text, turn)
+                    results[i] = self._failed(i, step, text, got)
         return [
             r if r is not None else StepResult(self.name, i, steps[i], status="done")
             for i, r in enumerate(results)
