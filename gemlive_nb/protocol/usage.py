@@ -7,6 +7,7 @@ from typing import Any
 
 from ..exceptions import ProtocolError
 from ._codec import _count, _list, _obj, _opt_str, normalize_keys
+from ._content import Spec, unread
 from .constants import DIALECTS
 from .events import Event
 
@@ -36,6 +37,19 @@ _MIXROUTE_KEYS = frozenset(
     {"inputTokenCount", "outputTokenCount", "inputTokenDetails", "outputTokenDetails"}
 )
 _VERTEX_KEYS = frozenset({"candidatesTokenCount", "candidatesTokensDetails", "trafficType"})
+
+
+def _read_spec(d: dict[str, Any]) -> Spec:
+    """What :meth:`Usage.from_dict` reads of ``d`` (the rest is kept as ``extra``)."""
+    spec: Spec = {key: None for _, keys in _USAGE_COUNTS for key in keys}
+    spec.update((key, None) for _, key in _USAGE_LABELS)
+    for _, keys in _USAGE_DETAILS:
+        for key in keys:  # a mixroute dict is read whole; Google's list item by item
+            spec[key] = None if isinstance(d.get(key), dict) else _DETAIL_ITEM
+    return spec
+
+
+_DETAIL_ITEM: Spec = {"modality": None, "tokenCount": None}
 
 
 def _details(value: Any, path: str) -> dict[str, int]:
@@ -108,7 +122,7 @@ class Usage(Event):
         dialect = "mixroute" if _MIXROUTE_KEYS & d.keys() else "google"
         if dialect == "google" and _VERTEX_KEYS & d.keys():
             dialect = "vertex"
-        return cls(**values, dialect=dialect, raw=d)
+        return cls(**values, dialect=dialect, raw=d, extra=unread(d, _read_spec(d)))
 
     def to_dict(self, dialect: str | None = None) -> dict[str, Any]:
         """The wire shape in ``dialect`` ('google', 'vertex' or 'mixroute'; default: own).
