@@ -25,7 +25,6 @@ OVERRIDES = {
     "response_modalities": st.just(["AUDIO"]),
     "temperature": st.floats(0, 2).map(lambda x: round(x, 2)),
     "mime_type": st.sampled_from(["audio/wav", "audio/pcm"]),
-    "tools": st.none(),  # tools have their own parity tests (tests/tools)
     "labels": st.dictionaries(st.sampled_from(["team", "env"]), st.sampled_from(["a", "b"])),
     "http_options": st.none(),  # connection options, not a setup field
 }
@@ -67,10 +66,32 @@ def _named(config: Any, message: str) -> set[str]:
     return {k for k in keys if k in message}
 
 
+def _tools(tools: list[dict[str, Any]]) -> list[Any]:
+    """Tools as the service reads them: a set of kinds, and all function declarations.
+
+    The SDK sends each Tool as given, several kinds in one; the kit sends one entry per kind
+    and every declaration in one ``functionDeclarations`` entry, last (tools/_specs.py). The
+    service reads the same tools from either.
+    """
+    kinds: list[tuple[str, str]] = []
+    declarations: list[Any] = []
+    for tool in tools:
+        for kind, body in tool.items():
+            if kind == "functionDeclarations":
+                declarations.extend(body)
+            else:
+                kinds.append((kind, json.dumps(body, sort_keys=True)))
+    return [sorted(kinds), declarations]
+
+
 def _pruned(value: Any) -> Any:
     instruction = value.get("systemInstruction") if isinstance(value, dict) else None
     if instruction is not None and not instruction.get("parts"):  # a role alone says nothing
         value = {k: v for k, v in value.items() if k != "systemInstruction"}
+    if isinstance(value, dict) and value.get("tools") is not None:
+        value = {**value, "tools": _tools(value["tools"])}
+        if value["tools"] == [[], []]:  # an empty list of tools is no tools
+            del value["tools"]
     if isinstance(value, dict):
         out = {k: _pruned(v) for k, v in value.items()}
         return {
