@@ -5,6 +5,7 @@ into ``events.jsonl`` byte for byte."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def test_every_valid_sdk_message_parses(message: types.LiveServerMessage) -> Non
 
 @SETTINGS
 @given(message=MESSAGES, data=st.data())
-def test_unknown_keys_at_any_depth_survive_into_the_events(
+def test_unknown_keys_at_any_depth_survive_into_events_jsonl(
     message: types.LiveServerMessage, data: st.DataObject
 ) -> None:
     body = wire(message)
@@ -103,7 +104,16 @@ def test_unknown_keys_at_any_depth_survive_into_the_events(
     events = p.parse_server_message(json.dumps(body))
     records = json.loads(json.dumps([event_record(e) for e in events], ensure_ascii=False))
     for key, (where, value) in added.items():
-        assert _found(records, key, value), f"{key} at {where or 'top'} was dropped"
+        assert _found(records, key, value), f"{key} at {where or 'top'} left out of the events"
+    rec = Recording(clock=lambda: 0.0)
+    rec.begin_turn(user_text="hi", t=0.0)
+    for event in events:
+        rec.on_event(event, 0.5)
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = (rec.save(Path(tmp) / "rec") / "events.jsonl").read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in saved.split("\n") if line]  # JSON Lines: "\n" only
+    for key, (where, value) in added.items():
+        assert _found(lines, key, value), f"{key} at {where or 'top'} left out of events.jsonl"
 
 
 THOUGHT = {
