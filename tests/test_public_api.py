@@ -9,8 +9,9 @@ import gemlive_nb as gl
 
 PUBLIC = [
     "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
-    "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig",
-    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "ReplayWidget", "SessionClosed",
+    "CompressionConfig", "ConfigError", "CustomVoice", "Emulator", "Endpoint", "GemliveError",
+    "LiveConfig", "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "ReplayWidget",
+    "SessionClosed",
     "SessionStats", "SessionStatus", "ToolError", "ToolRegistry", "TranscriptionOptions",
     "TranslationConfig", "Turn", "TurnFailed", "VadConfig", "VoiceExplorer", "VoiceWidget",
     "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
