@@ -387,15 +387,23 @@ _CONTENT_HANDLERS: dict[str, _ContentHandler] = {
 assert set(_CONTENT_HANDLERS) == KNOWN_FIELDS["serverContent"]
 
 
+# The keys that close a turn: their events come last, after any field this version does not
+# know, so that the message's usage (parsed right after) meets its TurnComplete.
+_CLOSING = ("turnCompleteReason", "turnComplete")
+
+
 def server_content(value: Any, path: str) -> Events:
     """The events of one ``serverContent`` object, in the order the service means them."""
     content = _obj(value, path)
     events: Events = []
     for key, handler in _CONTENT_HANDLERS.items():
-        if key in content:
+        if key in content and key not in _CLOSING:
             events.extend(handler(content[key], content, f"{path}.{key}"))
     for key, item in extra_fields(content, "serverContent").items():
         events.append(
             Unknown(f"serverContent.{key}", raw=item if isinstance(item, dict) else {key: item})
         )
+    for key in _CLOSING:
+        if key in content:
+            events.extend(_CONTENT_HANDLERS[key](content[key], content, f"{path}.{key}"))
     return events

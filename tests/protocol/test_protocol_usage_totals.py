@@ -155,3 +155,24 @@ def test_a_missing_count_stays_unknown_when_added() -> None:
     assert only_prompt.response_tokens is None
     assert (only_prompt + only_prompt).response_tokens is None
     assert sum([only_prompt, only_prompt]).total_tokens == 374  # type: ignore[union-attr]
+
+
+def test_usage_beside_an_unknown_field_still_goes_to_the_turn_it_closes() -> None:
+    # A field this version does not know, riding with turnComplete, must not come between the
+    # TurnComplete and its usage (the turn model gives usage to the turn just completed).
+    rec = Recording(clock=lambda: 0.0)
+    rec.begin_turn(user_text="first", t=0.0)
+    for event in p.parse_server_message('{"serverContent":{"outputTranscription":{"text":"Hi"}}}'):
+        rec.on_event(event, 0.1)
+    rec.begin_turn(user_text="second", t=0.2)  # typed while the first reply still streams
+    frame = (
+        '{"serverContent":{"turnComplete":true,"brandNewField":{"x":1}},'
+        '"usageMetadata":{"totalTokenCount":9}}'
+    )
+    events = p.parse_server_message(frame)
+    assert [type(e).__name__ for e in events] == ["Unknown", "TurnComplete", "Usage"]
+    for event in events:
+        rec.on_event(event, 0.3)
+    first, second = rec.turns
+    assert first.usage is not None and first.usage.total_tokens == 9
+    assert second.usage is None
