@@ -114,10 +114,14 @@ def _compare(config: types.LiveConnectConfig, dialect: str) -> None:
         expected, refused = None, e
     try:
         cfg = LiveConfig.coerce(config, model=NATIVE)
-        ours = cfg.to_setup(NATIVE, dialect)["setup"]
+        message = cfg.to_setup(NATIVE, dialect)
     except ConfigError as e:
         assert _named(config, str(e)), f"ConfigError names no field of {config!r}: {e}"
         return
+    # and back: our own wire, and our own dict, read into the same config and wire
+    assert LiveConfig.from_dict(message).to_setup(NATIVE, dialect) == message
+    assert LiveConfig.from_dict(cfg.to_dict()) == cfg
+    ours = dict(message["setup"])
     ours.pop("model")
     if expected is None:
         # The SDK refuses a field the endpoint does not have ("transparent parameter is only
