@@ -131,6 +131,9 @@ class InstructionText(str):
         obj.wire = wire
         return obj
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle keep the wire form
+        return (InstructionText, (str(self), self.wire))
+
 
 def _content_text(value: Any) -> str | None:
     """The text of a system instruction given as a str or a Content dict ``{parts:[{text}]}``."""

@@ -57,8 +57,11 @@ def _text(name: str, value: Any) -> str | None:
 class CustomVoice:
     """``voiceConfig.voice`` (``speaker``) and ``voiceConfig.replicatedVoiceConfig``.
 
-    Each field is sent when set; ``replicated=True`` with nothing else sends an empty
-    ``replicatedVoiceConfig`` as the SDK does for an empty one.
+    ``speaker`` is the SDK's ``voice`` (a speaker id); the others are the replicated voice's
+    fields: ``mime_type``, ``voice_sample_audio`` and ``consent_audio`` (WAV bytes; base64 text
+    is read too) and ``consent_signature`` (``voice_consent_signature.signature``). Each field
+    is sent when set; ``replicated=True`` / ``has_signature=True`` with nothing inside send
+    the empty objects, as the SDK does for empty ones.
 
     Example::
 

@@ -128,3 +128,16 @@ def test_transparent_resumption_is_refused_off_vertex_with_the_fix(dialect: str)
 def test_transparent_resumption_needs_resumption() -> None:
     with pytest.raises(ConfigError, match="needs session resumption"):
         LiveConfig(resumption=False, transparent_resumption=True)
+
+
+def test_a_wire_system_instruction_keeps_its_parts_and_role_through_copies() -> None:
+    import copy
+    import pickle
+
+    given = {"parts": [{"text": "a"}, {"text": "b"}], "role": "system"}
+    cfg = LiveConfig.from_dict({"system_instruction": given})
+    assert cfg.system_instruction == "a\nb"  # still the text, for every reader
+    for same in (copy.deepcopy(cfg), pickle.loads(pickle.dumps(cfg)), cfg.replace(seed=1)):
+        assert same.to_setup(NATIVE)["setup"]["systemInstruction"] == given
+    plain = LiveConfig(system_instruction="a").to_setup(NATIVE)["setup"]["systemInstruction"]
+    assert plain == {"parts": [{"text": "a"}], "role": "user"}  # as the SDK sends a str
