@@ -82,7 +82,9 @@ def strategy_for(
     return _scalar(annotation)
 
 
-_CACHE: dict[tuple[type, int, int], st.SearchStrategy[Any]] = {}
+# (model, depth, id(overrides)) -> (overrides, strategy); holding the overrides keeps the id
+# from being reused by another dict while the entry lives.
+_CACHE: dict[tuple[type, int, int], tuple[Overrides, st.SearchStrategy[Any]]] = {}
 
 
 def sdk_values(
@@ -92,7 +94,7 @@ def sdk_values(
     overrides = overrides or {}
     key = (model, depth, id(overrides))
     if key in _CACHE:
-        return _CACHE[key]
+        return _CACHE[key][1]
     if depth <= 0:
         return st.just(model())
 
@@ -110,7 +112,7 @@ def sdk_values(
         return st.fixed_dictionaries({}, optional=optional).map(lambda kw: model(**kw))
 
     strategy = st.deferred(build)
-    _CACHE[key] = strategy
+    _CACHE[key] = (overrides, strategy)
     return strategy
 
 
