@@ -3,7 +3,9 @@
 ``sdk_values(types.LiveConnectConfig)`` draws instances with a few optional fields set at every
 depth (nested models, lists, dicts, enums), down to a bounded depth. Field names listed in
 ``overrides`` draw from the given strategy instead (plausible voice names, language codes …),
-so the values reach the code under test instead of failing its first check. Example::
+so the values reach the code under test instead of failing its first check. ``sdk_setup`` is
+the setup body the SDK's own converters build for a config, ``set_keys`` every field name set
+in a value. Example::
 
     @given(sdk_values(types.LiveServerMessage, depth=4))
     def test_parses(message): ...
