@@ -47,9 +47,11 @@ def check_config(cfg: LiveConfig, model: Model | str | None, dialect: str) -> No
                 "(the SDK refuses it for Vertex AI) — drop it or connect with endpoint='google'"
             )
     if cfg.transparent_resumption and dialect != "vertex":
+        # google-genai's _SessionResumptionConfig_to_mldev refuses "transparent" on the Gemini
+        # API; Vertex's converter sends it (PROTOCOL.md: sessionResumption.transparent, Vertex)
         raise ConfigError(
-            "transparent_resumption=True exists on Vertex AI only (PROTOCOL.md; the SDK "
-            "refuses sessionResumption.transparent on the Gemini API) — connect with "
+            "transparent_resumption=True exists on Vertex AI only (Google's SDK refuses "
+            "sessionResumption.transparent on the Gemini API) — connect with "
             "endpoint='vertex' or drop transparent_resumption"
         )
     if model is None:
