@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
     )
     from .config import (
         CompressionConfig,
+        CustomVoice,
         LiveConfig,
         TranscriptionOptions,
         TranslationConfig,
@@ -92,6 +93,7 @@ _LAZY: dict[str, str] = {
     "LiveConfig": "config",
     "VadConfig": "config",
     "CompressionConfig": "config",
+    "CustomVoice": "config",
     "TranscriptionOptions": "config",
     "TranslationConfig": "config",
     "Endpoint": "endpoints",
@@ -150,6 +152,7 @@ __all__ = [
     "Comparison",
     "CompressionConfig",
     "ConfigError",
+    "CustomVoice",
     "Emulator",
     "Endpoint",
     "Evaluation",

@@ -9,7 +9,8 @@ import gemlive_nb as gl
 
 PUBLIC = [
     "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
-    "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "Evaluation", "Expect",
+    "CompressionConfig", "ConfigError", "CustomVoice", "Emulator", "Endpoint", "Evaluation",
+    "Expect",
     "GemliveError", "LiveConfig", "LiveSession", "PlaybackCut", "Prices", "ProtocolError",
     "Recording", "ReplayWidget", "Scenario", "SessionClosed", "SessionStats", "SessionStatus",
     "ToolError", "ToolRegistry", "TranscriptionOptions", "TranslationConfig", "Turn", "TurnFailed",

@@ -250,6 +250,8 @@ class Recording(RecordingViews):
         conv = self.conversation
         if isinstance(event, p.AudioChunk):
             self._log_audio("recv", "AudioChunk", t, len(event.data) // 2, rate=event.rate)
+            if event.extra and self.record is not False:  # unmodelled fields are never dropped
+                self.events.append({"t": t, "dir": "recv", **event_record(event)})
             self._on_audio(event, t)
             return None
         if self.record is not False:

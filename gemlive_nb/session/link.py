@@ -105,7 +105,9 @@ class Link(SessionState):
         self._plan = plan
         setup = self._modalities.apply(plan.setup)
         if self.config.resumption:
-            resumption = {"handle": self._handle} if self._handle else {}
+            resumption: dict[str, Any] = {"handle": self._handle} if self._handle else {}
+            if self.config.transparent_resumption:  # Vertex's flag survives every reconnect
+                resumption["transparent"] = True
             setup = {"setup": dict(setup["setup"], sessionResumption=resumption)}
         try:
             ws = await plan.open(**self._ws_options)
