@@ -14,3 +14,6 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 # What the official google-genai SDK sent to a local server (see its README.md).
 PROTOCOL_FRAMES = DATA / "protocol-frames"
+# Real Gemini Live conversations (pydantic-ai's cassettes, MIT) in our cassette format (README.md).
+CASSETTES = DATA / "cassettes"
+PUBLIC_CASSETTES = sorted((CASSETTES / "pydantic-ai").glob("*.jsonl"))

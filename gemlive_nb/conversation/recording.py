@@ -258,7 +258,10 @@ class Recording(RecordingViews):
         elif isinstance(event, p.VoiceActivity):
             conv.voice_activity(event, t)
         elif isinstance(event, (p.OutputTranscript, p.TextPart)):
-            if not getattr(event, "thought", False):
+            # wordless pieces (Vertex's `outputTranscription: {}` and `{finished: true}`, in real
+            # frames: pydantic-ai's cassettes) also come before a tool's reply: they are not that
+            # reply (the tool turn would end before it is spoken), nor a new turn
+            if event.text and not getattr(event, "thought", False):
                 conv.transcript(event, t)
         elif isinstance(event, p.ToolCall):
             conv.tool_call(event, t)

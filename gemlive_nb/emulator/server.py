@@ -22,6 +22,7 @@ import logging
 import threading
 import time
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from .handles import HandleStore
 from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_options
+from .replay import load_cassette, run_replay
 from .responder import Responder
 from .routes import (
     AUTH_FAILED,
@@ -67,7 +69,9 @@ class Emulator(Addresses):
     (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
     ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
-    every reply speaks instead of synthesized speech (for echo tests). Fault knobs:
+    every reply speaks instead of synthesized speech (for echo tests); ``replay`` a cassette
+    (a saved recording's directory or its ``frames.jsonl``) to serve back at ``speed`` times
+    the recorded pace (0: as fast as possible; see :mod:`.replay`). Fault knobs:
     ``go_away_after``, ``go_away_time_left``, ``max_connection_s`` (the connection lifetime:
     goAway, then 1008), ``audio_session_s`` / ``video_session_s`` (session limits without
     context compression, across resumptions: 15 min audio-only, 2 min with video, as the
@@ -122,6 +126,8 @@ class Emulator(Addresses):
         handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
         reply_audio: np.ndarray | None = None,
+        replay: str | Path | None = None,
+        speed: float = 1.0,
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
@@ -129,7 +135,7 @@ class Emulator(Addresses):
             video_session_s=video_session_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
             fail_after_turns=fail_after_turns, realtime=realtime, script=script,
-            dialect=dialect, speech=speech,
+            dialect=dialect, speech=speech, speed=speed,
         )  # fmt: skip
         self.host = host
         self._port = port
@@ -156,6 +162,8 @@ class Emulator(Addresses):
             drop_at=drop_at,
         )
         self.script = script
+        self.replay = load_cassette(replay) if replay is not None else None
+        self.speed = float(speed)
         self._speech_kind = speech
         self._hub_args = dict(
             seed=seed,
@@ -326,6 +334,8 @@ class Emulator(Addresses):
         try:
             if not (isinstance(ws, TokenSocket) or self._authorised(raw_path, ws.request.headers)):
                 await self._refuse_after_setup(conn, ws)
+            elif self.replay is not None:
+                await run_replay(conn, self.replay.take(), self.speed)
             elif self.script is not None:
                 from .scripted import run_script
 
