@@ -122,12 +122,19 @@ class Recording(RecordingViews):
         """Keep one wire frame as sent or received, if this recording keeps frames.
 
         It keeps them when ``frames`` is a list (``connect(record_frames=True)``); they are
-        saved as ``frames.jsonl``.
+        saved as ``frames.jsonl``, a cassette ``gl.Emulator(replay=DIR)`` serves back: one
+        ``{"t": seconds since the start, "dir": "send"|"recv", "frame": text}`` per frame
+        (format: :mod:`gemlive_nb.emulator.replay`).
         """
         if self.frames is None:
             return
         text = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
         self.frames.append({"t": self.now() if t is None else t, "dir": direction, "frame": text})
+
+    def keep_close(self, code: int, reason: str) -> None:
+        """Keep the server's close of a connection (1006: it dropped) with the frames."""
+        if self.frames is not None:
+            self.frames.append({"t": self.now(), "dir": "close", "code": code, "reason": reason})
 
     def log_error(self, error: str, t: float | None = None, **fields: Any) -> None:
         """A server frame could not be used: an ``error`` event (kept whatever ``record=``)."""

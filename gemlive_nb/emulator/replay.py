@@ -13,7 +13,7 @@ Shell: ``python -m gemlive_nb.emulator --replay rec/ --speed 2``.
 
     {"t": 0.012, "dir": "send", "frame": "{\\"setup\\":{...}}"}      the client sent this frame
     {"t": 0.051, "dir": "recv", "frame": "{\\"setupComplete\\":{}}"}  the server sent this frame
-    {"t": 9.800, "dir": "close", "code": 1011, "reason": "..."}     the server closed (optional)
+    {"t": 9.800, "dir": "close", "code": 1011, "reason": "..."}     the server closed (1006: a drop)
     {"meta": {...}}                                                  ignored (provenance, notes)
 
 ``t`` is seconds since the session started (a monotonic clock; optional — without it frames go
@@ -281,7 +281,10 @@ async def run_replay(conn: Any, steps: list[Step], speed: float) -> None:
                     due = anchor[0] + (step.t - anchor[1]) / speed
                     await asyncio.sleep(max(0.0, due - loop.time()))
                 if step.op == "close":
-                    await conn.close(step.code, step.reason)
+                    if step.code == 1006:  # the recorded connection dropped
+                        conn.drop()
+                    else:
+                        await conn.close(step.code, step.reason)
                     return
                 await conn.ws.send(step.frame.encode())
                 conn.record.note_sent(_sent_kind(step.frame))

@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from testdata import PUBLIC_CASSETTES
 
 import gemlive_nb as gl
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.replay import client_kind
 from gemlive_nb.protocol import normalize_keys
-from testdata import PUBLIC_CASSETTES
 
 
 @dataclass

@@ -56,8 +56,14 @@ def convert(source: Path, relative: str, out_dir: Path) -> Path:
     raw = source.read_text(encoding="utf-8")
     cassette = yaml.safe_load(raw)
     name = relative.removeprefix("test_").replace("/", "-").removesuffix(".yaml")
-    lines = [{"meta": {"source": f"pydantic/pydantic-ai@{COMMIT}:tests/realtime/cassettes/"
-                                 f"{relative}", "license": "MIT (LICENSE-pydantic-ai)"}}]
+    lines = [
+        {
+            "meta": {
+                "source": f"pydantic/pydantic-ai@{COMMIT}:tests/realtime/cassettes/{relative}",
+                "license": "MIT (LICENSE-pydantic-ai)",
+            }
+        }
+    ]
     for item in cassette["interactions"]:
         if item.get("kind") == "close":
             lines.append({"dir": "close", "code": item["code"], "reason": item.get("reason", "")})
