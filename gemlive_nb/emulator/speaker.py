@@ -23,6 +23,7 @@ from .frames import (
     spoken_prefix,
     transcript_pieces,
 )
+from .recorded_orders import orders_for
 from .responder import audio_tokens, grounding_metadata, match_tool, text_tokens, tool_result_text
 from .setup import SessionSetup
 
@@ -93,6 +94,7 @@ class Speaker(ConnectionBase):
         cfg = self.cfg
         assert cfg is not None
         grounding = None
+        await self._opening(bool(tool_answers))
         if tool_answers:
             text = tool_result_text(tool_answers)
         else:
@@ -118,9 +120,25 @@ class Speaker(ConnectionBase):
                     text = f"{opening} {text}"
         await self._speak(text, grounding)
 
+    async def _opening(self, after_tool: bool) -> None:
+        """What the real service sends before a reply (see :mod:`.recorded_orders`)."""
+        cfg = self.cfg
+        assert cfg is not None
+        orders = orders_for(cfg.model, self.dialect)
+        if orders.closes_tool_turn(after_tool):
+            for msg in orders.transcript_end(cfg.output_transcription):
+                await self.send_msg(msg, "outputTranscription")
+            generated = {"serverContent": {"generationComplete": True}}
+            await self.send_msg(generated, "generationComplete")
+            done = {"serverContent": {"turnComplete": True}, "usageMetadata": self._usage(0, 0)}
+            await self.send_msg(done, "turnComplete")
+        for msg in orders.opening(after_tool, cfg.output_transcription):
+            await self.send_msg(msg, next(iter(msg["serverContent"]), "serverContent"))
+
     async def _speak(self, text: str, grounding: dict[str, Any] | None) -> None:
         cfg = self.cfg
         assert cfg is not None
+        orders = orders_for(cfg.model, self.dialect)
         fail = self.hub.faults.should_fail(self.completed)
         pieces = transcript_pieces(text)
         if not cfg.audio_out:
@@ -157,9 +175,11 @@ class Speaker(ConnectionBase):
                     if fail:
                         await self.close(1011, INTERNAL)
                         raise Closed
-                for piece in marks.get(i, ()):
+                here = marks.get(i, [])
+                merge = here if orders.merged and cfg.output_transcription else []
+                for piece in [] if merge else here:
                     await self._send_piece(piece, cfg)
-                await self.send(frame, "audio")
+                await self.send(orders.audio(frame, merge), "audio")
                 sent = i + 1
                 self.reply_audio_s = sent * chunk_s
         finally:
@@ -167,6 +187,8 @@ class Speaker(ConnectionBase):
             self.history.append({"role": "model", "text": said, "audio_s": sent * chunk_s})
         for piece in marks.get(len(frames), ()):
             await self._send_piece(piece, cfg)
+        for msg in orders.transcript_end(cfg.output_transcription):
+            await self.send_msg(msg, "outputTranscription")
         out_audio = audio_tokens(duration)
         speed = self.hub.speed
         await self._finish(grounding, 0, out_audio, loop_start + duration / speed if speed else 0.0)
