@@ -238,3 +238,25 @@ def test_the_command_line_takes_replay_and_speed(tmp_path: Path, capsys: Any) ->
     assert (args.replay, args.speed) == (str(tmp_path), 0.0)
     assert main(["--replay", str(tmp_path / "missing"), "--port", "0"]) == 2
     assert "no cassette there" in capsys.readouterr().err
+
+
+async def test_a_session_that_reconnected_replays_connection_by_connection(tmp_path: Path) -> None:
+    """After goAway the kit reconnects; each connection's frames are kept on that connection."""
+    questions = ["Hello there", "How are you?", "Bye now"]
+    with Emulator(speech="builtin", go_away_at="generation_complete", go_away_time_left=0.2) as emu:
+        async with gl.connect(
+            endpoint=emu.google_url(), model=MODEL, record_frames=True, resumption=True
+        ) as original:
+            for q in questions:
+                await original.ask(q, timeout=20)
+        served = [len(emu.wait_closed(n).messages) for n in (1, 2)]
+    saved = original.recording.save(tmp_path / "rec")
+    segments = load_cassette(saved).connections
+    assert [sum(step.op == "expect" for step in seg) for seg in segments] == served
+    with Emulator(replay=saved, speed=0) as replay:
+        async with gl.connect(endpoint=replay.google_url(), model=MODEL, resumption=True) as s:
+            for q in questions:
+                await s.ask(q, timeout=20)
+        closes = [replay.wait_closed(n).close_code for n in (1, 2)]
+    assert closes == [None, None]  # the client closed both; the replay never diverged
+    assert summary(s.recording.turns) == summary(original.recording.turns)
