@@ -13,7 +13,7 @@ from conftest import genai_client_for
 from google.genai import types
 
 import gemlive_nb as gl
-from gemlive_nb.emulator import Emulator
+from gemlive_nb.emulator import Emulator, EmulatorProcess
 from gemlive_nb.emulator.__main__ import build_parser, main
 from gemlive_nb.emulator.replay import load_cassette
 
@@ -233,11 +233,33 @@ def test_a_bad_cassette_is_refused_naming_the_line_and_the_fix(tmp_path: Path) -
         Emulator(replay=write_cassette(tmp_path / "c.jsonl", one_turn()), speed=-1)
 
 
-def test_the_command_line_takes_replay_and_speed(tmp_path: Path, capsys: Any) -> None:
+async def test_the_command_line_serves_a_cassette(tmp_path: Path, capsys: Any) -> None:
     args = build_parser().parse_args(["--replay", str(tmp_path), "--speed", "0"])
     assert (args.replay, args.speed) == (str(tmp_path), 0.0)
     assert main(["--replay", str(tmp_path / "missing"), "--port", "0"]) == 2
     assert "no cassette there" in capsys.readouterr().err
+    cassette = write_cassette(tmp_path / "c.jsonl", one_turn(t_reply=0.1))
+    with EmulatorProcess("--replay", str(cassette), "--speed", "0") as proc:
+        path = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+        async with gl.connect(endpoint=f"{proc.url}{path}", model=MODEL) as s:
+            turn = await s.ask("Hi", timeout=20)
+    assert turn.output_transcript == "Hello!"
+
+
+async def test_history_and_question_in_one_message_satisfy_both_recorded_steps(
+    tmp_path: Path,
+) -> None:
+    history = {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "I'm Ada."}]}],
+                                 "turnComplete": False}}  # fmt: skip
+    entries = one_turn()
+    entries.insert(2, {"t": 0.9, "dir": "send", "frame": history})
+    with Emulator(replay=write_cassette(tmp_path / "c.jsonl", entries), speed=0) as emu:
+        async with gl.connect(endpoint=emu.google_url(), model=MODEL) as s:
+            turn = await s.send_turns([("user", "I'm Ada."), ("model", "Hi Ada!"), "Hi"])
+            assert turn is not None
+            await s.wait_turn(turn, timeout=10)
+        assert emu.wait_closed(1).close_code is None
+    assert turn.output_transcript == "Hello!"
 
 
 async def test_a_session_that_reconnected_replays_connection_by_connection(tmp_path: Path) -> None:

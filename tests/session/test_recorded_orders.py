@@ -47,8 +47,9 @@ async def two_turns(s: gl.LiveSession, realtime_text: bool = False) -> list[gl.T
     return turns
 
 
-def assert_paired(turns: list[gl.Turn], emu: Emulator) -> None:
-    assert len(turns) == 2 and [t.status for t in turns] == ["answered", "answered"]
+def assert_paired(s: gl.LiveSession, turns: list[gl.Turn], emu: Emulator) -> None:
+    assert s.recording.turns == turns  # no turn of its own for any frame
+    assert [t.status for t in turns] == ["answered", "answered"]
     assert [len(t.tool_calls) for t in turns] == [0, 1]
     assert all(t.output_transcript and t.received_samples for t in turns)
     assert THOUGHT.strip() not in " ".join(t.output_transcript + t.text for t in turns)
@@ -62,7 +63,7 @@ async def test_3_1_opens_replies_empty_and_sends_audio_with_its_transcript() -> 
             tools=[get_weather], record_frames=True,
         ) as s:  # fmt: skip
             turns = await two_turns(s, realtime_text=True)
-        assert_paired(turns, emu)
+        assert_paired(s, turns, emu)
     frames = received(s)
     empty = [i for i, f in enumerate(frames) if f == {"serverContent": {}}]
     assert len(empty) == 3  # before each reply, and before the one after the tool response
@@ -84,7 +85,7 @@ async def test_2_5_sends_a_thought_before_answering_a_user_turn(model: str) -> N
             endpoint=emu.google_url(), model=model, tools=[get_weather], record_frames=True
         ) as s:
             turns = await two_turns(s)
-        assert_paired(turns, emu)
+        assert_paired(s, turns, emu)
     parts = [f.get("serverContent", {}).get("modelTurn", {}).get("parts", []) for f in received(s)]
     thoughts = [p for p in parts if any(x.get("thought") for x in p)]
     assert len(thoughts) == 2  # one per user turn, none after the tool response
@@ -98,7 +99,7 @@ async def test_vertex_closes_a_tool_turn_twice_and_sends_audio_without_a_rate() 
         ).with_url(emu.url)
         async with gl.connect(endpoint=ep, tools=[get_weather], record_frames=True) as s:
             turns = await two_turns(s)
-        assert_paired(turns, emu)
+        assert_paired(s, turns, emu)
     frames = received(s)
     completes = [f for f in frames if f.get("serverContent", {}).get("turnComplete")]
     assert len(completes) == 3  # the tool turn closed twice, as recorded
