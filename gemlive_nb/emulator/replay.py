@@ -30,7 +30,8 @@ response, a context update. Before each group of server frames the emulator wait
 client's message of the kind that preceded it in the recording, then sends the frames with the
 recorded spacing divided by ``speed`` (0: no waiting). Video is never waited for. A client that
 sends a different kind is told so: close 1007 ``"replay expected a text turn, got realtimeInput
-audio"``. Contents are not compared (the SDK and the kit word the same turn differently).
+audio"``; so is a setup for another model. Other contents are not compared (the SDK and the kit
+word the same turn differently).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from typing import Any
 from ..exceptions import ConfigError
 from ..protocol import normalize_keys
 from .frames import summary
-from .setup import close_reason
+from .setup import close_reason, model_id
 
 __all__ = ["Cassette", "Step", "client_kind", "load_cassette", "run_replay"]
 
@@ -198,7 +199,7 @@ def load_cassette(source: str | Path) -> Cassette:
             raise ConfigError(f"{where}: a client frame before the setup")
         if kind == "video" or (kind == "audio" and last_expect == "audio"):
             continue  # never waited for / the same audio run
-        steps.append(Step("expect", t, kind=kind))
+        steps.append(Step("expect", t, kind=kind, frame=text if kind == "setup" else ""))
         last_expect = kind
     if not cassette.connections:
         raise ConfigError(f"cassette {str(path)!r} has no setup frame: nothing to replay")
@@ -238,15 +239,27 @@ class _Client:
         return await self.queue.get()
 
 
-async def _expect(client: _Client, want: str, following: str, in_audio: bool) -> str | None:
-    """Wait for the client's message of kind ``want``; None when it came, else why not."""
+def _other_model(recorded: str, msg: dict[str, Any]) -> str | None:
+    """Why a setup for another model than the recorded one cannot be served (None: it can)."""
+    want = model_id(str(normalize_keys(json.loads(recorded))["setup"].get("model", "")))
+    got = model_id(str(msg["setup"].get("model", "")))
+    return None if got == want else close_reason(f"replay recorded {want}, got setup for {got}")
+
+
+async def _expect(
+    client: _Client, want: str, following: str, in_audio: bool, recorded: str = ""
+) -> str | None:
+    """Wait for the client's message of kind ``want``; None when it came, else why not.
+
+    ``recorded`` is the recorded setup frame: a setup for another model diverges.
+    """
     while True:
         got = await client.next()
         if got is None:
             return ""  # the client closed
-        kind = got[0]
+        kind, msg = got
         if kind == want:
-            return None
+            return _other_model(recorded, msg) if want == "setup" else None
         if kind == "video" or (kind == "audio" and in_audio):
             continue
         if want == "history" and kind == "text" and following == "text":
@@ -267,7 +280,7 @@ async def run_replay(conn: Any, steps: list[Step], speed: float) -> None:
             step = steps[i]
             if step.op == "expect":
                 following = steps[i + 1].kind if i + 1 < len(steps) else ""
-                why = await _expect(client, step.kind, following, in_audio)
+                why = await _expect(client, step.kind, following, in_audio, step.frame)
                 if why == "":
                     return
                 if why not in (None, "skip"):

@@ -282,3 +282,15 @@ async def test_a_session_that_reconnected_replays_connection_by_connection(tmp_p
         closes = [replay.wait_closed(n).close_code for n in (1, 2)]
     assert closes == [None, None]  # the client closed both; the replay never diverged
     assert summary(s.recording.turns) == summary(original.recording.turns)
+
+
+async def test_a_setup_for_another_model_diverges(tmp_path: Path) -> None:
+    cassette = write_cassette(tmp_path / "c.jsonl", one_turn())
+    with Emulator(replay=cassette, speed=0) as emu, pytest.raises(gl.SessionClosed) as err:
+        await gl.connect(
+            endpoint=emu.google_url(), model="gemini-3.1-flash-live-preview", max_failures=1
+        )
+    assert err.value.code == 1007
+    assert (
+        f"replay recorded {MODEL}, got setup for gemini-3.1-flash-live-preview" in err.value.reason
+    )
