@@ -24,14 +24,15 @@ n-th one, and after the last one the first again (so one emulator serves client 
 **How it advances.** The recorded client frames are grouped into *turns* of one kind: setup, a
 text turn (``clientContent`` with ``turnComplete``, or ``realtimeInput.text`` — the same user
 turn on either path), history (``clientContent`` without ``turnComplete``; skipped when the
-client sends its text turn in one message), audio (a run of ``realtimeInput`` audio, with
-``audioStreamEnd`` / activity signals: one user turn, however the client chunks it), a tool
-response, a context update. Before each group of server frames the emulator waits for the
-client's message of the kind that preceded it in the recording, then sends the frames with the
-recorded spacing divided by ``speed`` (0: no waiting). Video is never waited for. A client that
-sends a different kind is told so: close 1007 ``"replay expected a text turn, got realtimeInput
-audio"``; so is a setup for another model. Other contents are not compared (the SDK and the kit
-word the same turn differently).
+client sends its text turn in one message), audio (a run of ``realtimeInput`` audio: one user
+turn, however the client chunks it), the end of that audio (``audioStreamEnd`` /
+``activityEnd``: ended by the signal, the client moving on, half a second without audio, or —
+``speed`` > 0 — the recorded length of the run), a tool response, a context update. Before each
+group of server frames the emulator waits for the client's message of the kind that preceded it
+in the recording, then sends the frames with the recorded spacing divided by ``speed`` (0: no
+waiting). Video is never waited for. A client that sends a different kind is told so: close
+1007 ``"replay expected a text turn, got realtimeInput audio"``; so is a setup for another
+model. Other contents are not compared (the SDK and the kit word the same turn differently).
 """
 
 from __future__ import annotations
@@ -56,12 +57,14 @@ KIND_NAMES = {
     "text": "a text turn",
     "history": "history turns (clientContent without turnComplete)",
     "audio": "realtimeInput audio",
+    "audio_end": "the end of audio (audioStreamEnd or activityEnd)",
     "tool": "a toolResponse",
     "context": "a contextUpdate",
     "video": "realtimeInput video",
     "other": "an unknown message",
 }
-_AUDIO_SIGNALS = ("audioStreamEnd", "activityStart", "activityEnd")
+_AUDIO_ENDS = ("audioStreamEnd", "activityEnd")
+_QUIET_S = 0.5  # no audio for this long: the client stopped talking (the end of its audio)
 
 
 def client_kind(msg: dict[str, Any]) -> str:
@@ -80,8 +83,10 @@ def client_kind(msg: dict[str, Any]) -> str:
         if isinstance(ri.get("text"), str):
             return "text"
         chunks = [c for c in ri.get("mediaChunks") or () if isinstance(c, dict)]
-        if "audio" in ri or any(k in ri for k in _AUDIO_SIGNALS):
+        if "audio" in ri or "activityStart" in ri:
             return "audio"
+        if any(k in ri for k in _AUDIO_ENDS):
+            return "audio_end"
         if chunks:
             mime = str(chunks[0].get("mimeType", ""))
             return "audio" if mime.startswith("audio") else "video"
@@ -100,6 +105,7 @@ class Step:
     frame: str = ""  # send: the frame text
     code: int = 1000  # close
     reason: str = ""
+    run_s: float | None = None  # audio_end: the recorded length of the audio run
 
 
 @dataclass
@@ -163,6 +169,7 @@ def load_cassette(source: str | Path) -> Cassette:
     cassette = Cassette(str(path))
     steps: list[Step] | None = None
     last_expect = ""
+    run_start: float | None = None
     for n, entry in _entries(path):
         where = f"cassette {str(path)!r} line {n}"
         direction = entry.get("dir")
@@ -197,9 +204,14 @@ def load_cassette(source: str | Path) -> Cassette:
             cassette.connections.append(steps)
         elif steps is None:
             raise ConfigError(f"{where}: a client frame before the setup")
-        if kind == "video" or (kind == "audio" and last_expect == "audio"):
+        if kind == "video" or (kind in ("audio", "audio_end") and last_expect == kind):
             continue  # never waited for / the same audio run
-        steps.append(Step("expect", t, kind=kind, frame=text if kind == "setup" else ""))
+        step = Step("expect", t, kind=kind, frame=text if kind == "setup" else "")
+        if kind == "audio":
+            run_start = t
+        elif kind == "audio_end" and t is not None and run_start is not None:
+            step.run_s = t - run_start
+        steps.append(step)
         last_expect = kind
     if not cassette.connections:
         raise ConfigError(f"cassette {str(path)!r} has no setup frame: nothing to replay")
@@ -233,6 +245,16 @@ class _Client:
             pass
         self.queue.put_nowait(None)
 
+    def drop_audio(self) -> None:
+        """Forget the audio already received: it belongs to the spoken turn answered before."""
+        kept = []
+        while not self.queue.empty():
+            item = self.queue.get_nowait()
+            if item is None or item[0] != "audio":
+                kept.append(item)
+        for item in kept:
+            self.queue.put_nowait(item)
+
     async def next(self) -> tuple[str, dict[str, Any]] | None:
         if self.pushed:
             return self.pushed.pop()
@@ -246,21 +268,52 @@ def _other_model(recorded: str, msg: dict[str, Any]) -> str | None:
     return None if got == want else close_reason(f"replay recorded {want}, got setup for {got}")
 
 
-async def _expect(
-    client: _Client, want: str, following: str, in_audio: bool, recorded: str = ""
-) -> str | None:
-    """Wait for the client's message of kind ``want``; None when it came, else why not.
+async def _audio_end(client: _Client, run_s: float | None, speed: float) -> str | None:
+    """Wait for the end of the client's audio run; None when it came ("" if the client closed).
 
-    ``recorded`` is the recorded setup frame: a setup for another model diverges.
+    It ends with an end signal, another kind of message, a quiet :data:`_QUIET_S`, or (``speed``
+    > 0) once the recorded length ``run_s`` of the run has passed.
     """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + run_s / speed if speed > 0 and run_s is not None else None
+    while True:
+        wait = _QUIET_S if deadline is None else min(_QUIET_S, max(0.0, deadline - loop.time()))
+        try:
+            got = await asyncio.wait_for(client.next(), wait)
+        except asyncio.TimeoutError:
+            return None
+        if got is None:
+            return ""  # the client closed
+        if got[0] == "audio_end":
+            return None
+        if got[0] not in ("audio", "video"):
+            client.pushed.append(got)  # the client went on to something else
+            return None
+        if deadline is not None and loop.time() >= deadline:
+            return None
+
+
+async def _expect(
+    client: _Client, step: Step, following: str, in_audio: bool, speed: float
+) -> str | None:
+    """Wait for the client's message of the kind ``step`` expects; None when it came, else why.
+
+    A setup for another model than the recorded one diverges. A new spoken turn after one that
+    was answered starts with audio received from now on.
+    """
+    want = step.kind
+    if want == "audio_end":
+        return await _audio_end(client, step.run_s, speed)
+    if want == "audio" and in_audio:
+        client.drop_audio()
     while True:
         got = await client.next()
         if got is None:
             return ""  # the client closed
         kind, msg = got
         if kind == want:
-            return _other_model(recorded, msg) if want == "setup" else None
-        if kind == "video" or (kind == "audio" and in_audio):
+            return _other_model(step.frame, msg) if want == "setup" else None
+        if kind in ("video", "audio_end") or (kind == "audio" and in_audio):
             continue
         if want == "history" and kind == "text" and following == "text":
             client.pushed.append(got)  # history and question in one message: both steps done
@@ -280,13 +333,13 @@ async def run_replay(conn: Any, steps: list[Step], speed: float) -> None:
             step = steps[i]
             if step.op == "expect":
                 following = steps[i + 1].kind if i + 1 < len(steps) else ""
-                why = await _expect(client, step.kind, following, in_audio, step.frame)
+                why = await _expect(client, step, following, in_audio, speed)
                 if why == "":
                     return
                 if why not in (None, "skip"):
                     await conn.close(1007, str(why))
                     return
-                in_audio = step.kind == "audio"
+                in_audio = step.kind in ("audio", "audio_end")
                 if step.t is not None:
                     anchor = (loop.time(), step.t)
             else:
@@ -311,7 +364,7 @@ async def _after_the_end(conn: Any, client: _Client, in_audio: bool) -> None:
     """The recording is over: keep reading until the client closes; a new turn diverges."""
     while (got := await client.next()) is not None:
         kind = got[0]
-        if kind == "video" or (kind == "audio" and in_audio):
+        if kind in ("video", "audio_end") or (kind == "audio" and in_audio):
             continue
         await conn.close(1007, f"replay reached the end of the recording, got {KIND_NAMES[kind]}")
         return

@@ -219,6 +219,28 @@ async def test_a_spoken_turn_is_one_run_of_audio_however_it_is_chunked(tmp_path:
     assert (turn.input_transcript, turn.output_transcript) == ("Hi there.", "Hello!")
 
 
+async def test_a_spoken_turn_ends_when_the_client_stops_sending_audio(tmp_path: Path) -> None:
+    """The recording ended its speech with audioStreamEnd; a client that just stops also ends it."""
+    audio = {"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": "AAAA"}}}
+    end = {"realtimeInput": {"audioStreamEnd": True}}
+    heard = {"serverContent": {"inputTranscription": {"text": "Hi there.", "finished": True}}}
+    entries = [
+        *one_turn()[:2],
+        *({"t": 0.1 * i, "dir": "send", "frame": audio} for i in range(2, 10)),
+        {"t": 1.0, "dir": "send", "frame": end},
+        {"t": 1.1, "dir": "recv", "frame": heard},
+        *({"t": 1.2, "dir": "recv", "frame": f} for f in REPLY),
+    ]
+    with Emulator(replay=write_cassette(tmp_path / "c.jsonl", entries), speed=0) as emu:
+        async with gl.connect(endpoint=emu.google_url(), model=MODEL) as s:
+            for _ in range(3):
+                await s.send_audio(np.zeros(1600, np.int16))
+            turns = s.recording.turns
+            await gl.wait_until(lambda: turns and turns[0].status == "answered", timeout=10)
+        assert emu.wait_closed(1).close_code is None
+    assert (turns[0].input_transcript, turns[0].output_transcript) == ("Hi there.", "Hello!")
+
+
 def test_a_bad_cassette_is_refused_naming_the_line_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(gl.ConfigError, match="no cassette there"):
         Emulator(replay=tmp_path / "missing")
@@ -294,3 +316,34 @@ async def test_a_setup_for_another_model_diverges(tmp_path: Path) -> None:
     assert (
         f"replay recorded {MODEL}, got setup for gemini-3.1-flash-live-preview" in err.value.reason
     )
+
+
+async def test_a_recorded_spoken_session_replays_the_same_turns(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Speech streams as many audio chunks with transcripts in between: one run per turn."""
+    from gemlive_nb.emulator.speech import get_speech
+
+    speech = get_speech("builtin")
+    clips = [gl.Audio(np.asarray(speech.synthesize(text, "Zephyr", "en-US")), 24000)
+             for text in ("Hello there.", "Tell me a joke.")]  # fmt: skip
+    async with gl.connect(endpoint=emulator.google_url(), model=MODEL, record_frames=True) as s:
+        for clip in clips:
+            await s.ask(clip, timeout=20)
+    saved = s.recording.save(tmp_path / "rec")
+    assert [st.kind for st in load_cassette(saved).connections[0] if st.op == "expect"] == [
+        "setup",
+        "audio",
+        "audio_end",
+        "audio",
+        "audio_end",
+    ]
+    with Emulator(replay=saved, speed=0) as replay:
+        async with gl.connect(endpoint=replay.google_url(), model=MODEL) as again:
+            for clip in clips:
+                await again.ask(clip, timeout=20)
+        assert replay.wait_closed(1).close_code is None
+    heard = [(t.input_transcript, t.output_transcript, t.status) for t in s.recording.turns]
+    assert [(t.input_transcript, t.output_transcript, t.status) for t in
+            again.recording.turns] == heard  # fmt: skip
+    assert [h[0].strip() for h in heard] == ["Hello there.", "Tell me a joke."]
