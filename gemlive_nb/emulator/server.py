@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.server import serve
 
+from ..exceptions import ConfigError
 from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
@@ -162,6 +163,8 @@ class Emulator(Addresses):
             drop_at=drop_at,
         )
         self.script = script
+        if replay is not None and script is not None:
+            raise ConfigError("replay= and script= cannot be combined: pass one of them")
         self.replay = load_cassette(replay) if replay is not None else None
         self.speed = float(speed)
         self._speech_kind = speech

@@ -251,8 +251,11 @@ def test_a_bad_cassette_is_refused_naming_the_line_and_the_fix(tmp_path: Path) -
     bad.write_text(json.dumps({"dir": "recv", "frame": "{}"}) + "\n")
     with pytest.raises(gl.ConfigError, match="line 1: a server frame before the client's setup"):
         Emulator(replay=bad)
+    good = write_cassette(tmp_path / "c.jsonl", one_turn())
     with pytest.raises(gl.ConfigError, match="speed must be >= 0"):
-        Emulator(replay=write_cassette(tmp_path / "c.jsonl", one_turn()), speed=-1)
+        Emulator(replay=good, speed=-1)
+    with pytest.raises(gl.ConfigError, match="replay= and script= cannot be combined"):
+        Emulator(replay=good, script=[{"expect": "setup"}])
 
 
 async def test_the_command_line_serves_a_cassette(tmp_path: Path, capsys: Any) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import genai_client_for
+from google.genai import types
 from testdata import PUBLIC_CASSETTES
 
 import gemlive_nb as gl
@@ -137,6 +139,65 @@ async def test_a_public_cassette_replays_with_every_turn_paired(path: Path) -> N
             assert got.user_text == want.text
         else:
             assert got.input_transcript == want.heard != ""
+
+
+async def replay_through_sdk(path: Path) -> tuple[Plan, list[tuple[str, list[str]]]]:
+    """The same user turns through the unmodified google-genai SDK: (reply, tools) per turn."""
+    plan = read_plan(path)
+    model = plan.setup["model"].rsplit("/", 1)[-1]
+    config = types.LiveConnectConfig(
+        response_modalities=[types.Modality.AUDIO],
+        input_audio_transcription=types.AudioTranscriptionConfig(),
+        output_audio_transcription=types.AudioTranscriptionConfig(),
+    )
+    got: list[tuple[str, list[str]]] = []
+    with Emulator(replay=path, speed=0) as emu:
+        client = genai_client_for(emu)
+        async with client.aio.live.connect(model=model, config=config) as session:
+            for turn in plan.turns:
+                if turn.history:
+                    history = [
+                        types.Content(
+                            role=h["role"], parts=[types.Part(text=h["parts"][0]["text"])]
+                        )
+                        for h in turn.history
+                    ]
+                    await session.send_client_content(turns=history, turn_complete=False)
+                if turn.kind == "text":
+                    await session.send_client_content(
+                        turns=types.Content(role="user", parts=[types.Part(text=turn.text)])
+                    )
+                else:
+                    for _ in range(3):
+                        blob = types.Blob(data=bytes(3200), mime_type="audio/pcm;rate=16000")
+                        await session.send_realtime_input(audio=blob)
+                got.append(await _sdk_reply(session, plan))
+        assert emu.wait_closed(1).close_code in (None, 1000), emu.sessions[0].close_reason
+    return plan, got
+
+
+async def _sdk_reply(session: Any, plan: Plan) -> tuple[str, list[str]]:
+    words: list[str] = []
+    tools: list[str] = []
+    while True:
+        async for msg in session.receive():  # ends at turnComplete
+            sc = msg.server_content
+            if sc and sc.output_transcription and sc.output_transcription.text:
+                words.append(sc.output_transcription.text)
+            for call in (msg.tool_call.function_calls or []) if msg.tool_call else []:
+                tools.append(call.name)
+                response = types.FunctionResponse(
+                    id=call.id, name=call.name, response=plan.responses[call.name]
+                )
+                await session.send_tool_response(function_responses=[response])
+        if not tools or words:  # Vertex closes a tool turn before speaking its answer
+            return "".join(words), tools
+
+
+@pytest.mark.parametrize("path", PUBLIC_CASSETTES, ids=lambda p: p.stem)
+async def test_a_public_cassette_replays_through_the_unmodified_sdk(path: Path) -> None:
+    plan, got = await replay_through_sdk(path)
+    assert got == [(t.reply, t.tools) for t in plan.turns]
 
 
 def test_the_reference_pairing_reads_the_cassettes_as_recorded() -> None:
