@@ -277,7 +277,8 @@ class Recording(RecordingViews):
         elif isinstance(event, p.GenerationComplete):
             conv.generation_complete(t)
         elif isinstance(event, p.GroundingMetadata):
-            conv.grounding(event)
+            if event.sources or event.queries or event.supports or event.search_entry_point:
+                conv.grounding(event)  # not Vertex's empty one on every turnComplete
         elif isinstance(event, p.Usage):
             turn = conv.usage(event)
             if turn is not None and self.turns[turn.index] is not turn:

@@ -135,6 +135,7 @@ async def test_a_public_cassette_replays_with_every_turn_paired(path: Path) -> N
         assert got.output_transcript + got.text == want.reply != ""
         assert [c["name"] for c in got.tool_calls] == want.tools
         assert [r["name"] for r in got.tool_results] == want.tools
+        assert got.grounding == []  # Vertex's empty groundingMetadata is no grounding
         if want.kind == "text":
             assert got.user_text == want.text
         else:
