@@ -38,6 +38,7 @@ class UserTurn:
     heard: str = ""  # input transcription
     reply: str = ""  # output transcription and non-thought text parts
     tools: list[str] = field(default_factory=list)
+    total_tokens: int = 0  # usageMetadata.totalTokenCount, summed over the turn
 
 
 @dataclass
@@ -84,6 +85,7 @@ def read_plan(path: Path) -> Plan:
             if isinstance(part.get("text"), str) and not part.get("thought"):
                 turn.reply += part["text"]
         turn.tools += [c["name"] for c in (msg.get("toolCall") or {}).get("functionCalls", [])]
+        turn.total_tokens += (msg.get("usageMetadata") or {}).get("totalTokenCount", 0)
     return Plan(setup, turns, responses)
 
 
@@ -102,7 +104,7 @@ def _speech() -> gl.Audio:
     return gl.Audio((wave * 12000).astype(np.int16), 16000)
 
 
-async def replay_through_kit(path: Path) -> tuple[Plan, list[gl.Turn], Any]:
+async def replay_through_kit(path: Path) -> tuple[Plan, gl.Recording, Any]:
     plan = read_plan(path)
     model = plan.setup["model"].rsplit("/", 1)[-1]
     tools = [_tool(name, response) for name, response in plan.responses.items()]
@@ -122,13 +124,15 @@ async def replay_through_kit(path: Path) -> tuple[Plan, list[gl.Turn], Any]:
                     )
                 await s.ask(turn.text if turn.kind == "text" else _speech(), timeout=20)
         record = emu.wait_closed(1)
-    return plan, s.recording.turns, record
+    return plan, s.recording, record
 
 
 @pytest.mark.parametrize("path", PUBLIC_CASSETTES, ids=lambda p: p.stem)
 async def test_a_public_cassette_replays_with_every_turn_paired(path: Path) -> None:
-    plan, turns, record = await replay_through_kit(path)
+    plan, recording, record = await replay_through_kit(path)
     assert record.close_code in (None, 1000), record.close_reason  # the replay never diverged
+    assert recording.errors == 0  # every real frame was read
+    turns = recording.turns
     assert len(turns) == len(plan.turns) >= 1
     for got, want in zip(turns, plan.turns, strict=True):
         assert got.status == "answered"
@@ -136,6 +140,7 @@ async def test_a_public_cassette_replays_with_every_turn_paired(path: Path) -> N
         assert [c["name"] for c in got.tool_calls] == want.tools
         assert [r["name"] for r in got.tool_results] == want.tools
         assert got.grounding == []  # Vertex's empty groundingMetadata is no grounding
+        assert got.usage is not None and got.usage.total_tokens == want.total_tokens > 0
         if want.kind == "text":
             assert got.user_text == want.text
         else:
