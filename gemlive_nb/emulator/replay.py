@@ -177,9 +177,11 @@ def load_cassette(source: str | Path) -> Cassette:
             continue
         t = _time(entry, where)
         if direction == "close":
+            code = entry.get("code", 1000)
+            if isinstance(code, bool) or not isinstance(code, int) or not 1000 <= code <= 4999:
+                raise ConfigError(f"{where}: a close code must be 1000-4999, got {code!r}")
             if steps is not None:
-                steps.append(Step("close", t, code=int(entry.get("code", 1000)),
-                                  reason=str(entry.get("reason", ""))))  # fmt: skip
+                steps.append(Step("close", t, code=code, reason=str(entry.get("reason", ""))))
             continue
         text = entry.get("frame")
         if direction not in ("send", "recv") or not isinstance(text, str):

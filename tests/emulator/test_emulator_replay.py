@@ -251,6 +251,9 @@ def test_a_bad_cassette_is_refused_naming_the_line_and_the_fix(tmp_path: Path) -
     bad.write_text(json.dumps({"dir": "recv", "frame": "{}"}) + "\n")
     with pytest.raises(gl.ConfigError, match="line 1: a server frame before the client's setup"):
         Emulator(replay=bad)
+    bad.write_text(json.dumps({"dir": "close", "code": "soon"}) + "\n")
+    with pytest.raises(gl.ConfigError, match="line 1: a close code must be 1000-4999, got 'soon'"):
+        Emulator(replay=bad)
     good = write_cassette(tmp_path / "c.jsonl", one_turn())
     with pytest.raises(gl.ConfigError, match="speed must be >= 0"):
         Emulator(replay=good, speed=-1)
