@@ -40,7 +40,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,7 +130,7 @@ class Cassette:
             return self.connections[(self._next - 1) % len(self.connections)]
 
 
-def _entries(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _entries(path: Path) -> Iterator[tuple[int, Any]]:
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if line.strip():
@@ -139,8 +139,6 @@ def _entries(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 except ValueError as e:
                     where = f"cassette {str(path)!r} line {n}"
                     raise ConfigError(f"{where} is not JSON ({e})") from None
-                if not isinstance(entry, dict):
-                    raise ConfigError(f"cassette {str(path)!r} line {n} is not a JSON object")
                 yield n, entry
 
 
@@ -153,11 +151,20 @@ def _time(entry: dict[str, Any], where: str) -> float | None:
     return float(t)
 
 
-def load_cassette(source: str | Path) -> Cassette:
-    """Read a cassette: a ``.jsonl`` file, or a saved recording's directory (``frames.jsonl``).
+def load_cassette(source: str | Path | Any) -> Cassette:
+    """Read a cassette: a ``.jsonl`` file, a saved recording's directory, or ``s.recording``.
 
-    Raises :class:`~gemlive_nb.exceptions.ConfigError` naming the file, line and fix.
+    A recording must have kept its frames (``connect(record_frames=True)``). Raises
+    :class:`~gemlive_nb.exceptions.ConfigError` naming the file, line and fix.
     """
+    frames = getattr(source, "frames", None)
+    if isinstance(frames, list):
+        return _parse("the recording's frames", enumerate(frames, 1))
+    if not isinstance(source, (str, Path)):
+        raise ConfigError(
+            f"replay= takes a cassette path or a recording made with record_frames=True, "
+            f"not {type(source).__name__}"
+        )
     path = Path(source)
     if path.is_dir():
         path = path / "frames.jsonl"
@@ -166,12 +173,18 @@ def load_cassette(source: str | Path) -> Cassette:
             f"replay={str(source)!r}: no cassette there — pass a frames.jsonl file or the "
             "directory a recording made with connect(record_frames=True) was saved to"
         )
-    cassette = Cassette(str(path))
+    return _parse(f"cassette {str(path)!r}", _entries(path))
+
+
+def _parse(name: str, entries: Iterable[tuple[int, Any]]) -> Cassette:
+    cassette = Cassette(name)
     steps: list[Step] | None = None
     last_expect = ""
     run_start: float | None = None
-    for n, entry in _entries(path):
-        where = f"cassette {str(path)!r} line {n}"
+    for n, entry in entries:
+        where = f"{name} line {n}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} is not a JSON object")
         direction = entry.get("dir")
         if "meta" in entry and direction is None:
             continue
@@ -216,7 +229,7 @@ def load_cassette(source: str | Path) -> Cassette:
         steps.append(step)
         last_expect = kind
     if not cassette.connections:
-        raise ConfigError(f"cassette {str(path)!r} has no setup frame: nothing to replay")
+        raise ConfigError(f"{name} has no setup frame: nothing to replay")
     return cassette
 
 

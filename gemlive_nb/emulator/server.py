@@ -71,7 +71,8 @@ class Emulator(Addresses):
     ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
     steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
     every reply speaks instead of synthesized speech (for echo tests); ``replay`` a cassette
-    (a saved recording's directory or its ``frames.jsonl``) to serve back at ``speed`` times
+    (a saved recording's directory, its ``frames.jsonl``, or a recording made with
+    ``record_frames=True``) to serve back at ``speed`` times
     the recorded pace (0: as fast as possible; see :mod:`.replay`). Fault knobs:
     ``go_away_after``, ``go_away_time_left``, ``max_connection_s`` (the connection lifetime:
     goAway, then 1008), ``audio_session_s`` / ``video_session_s`` (session limits without
@@ -127,7 +128,7 @@ class Emulator(Addresses):
         handles_dir: str | None = None,
         script: list[dict[str, Any]] | None = None,
         reply_audio: np.ndarray | None = None,
-        replay: str | Path | None = None,
+        replay: str | Path | Any = None,
         speed: float = 1.0,
     ) -> None:
         check_options(

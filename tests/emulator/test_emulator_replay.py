@@ -46,6 +46,13 @@ async def record_session(emu: Emulator, where: Path) -> tuple[gl.LiveSession, Pa
     return s, s.recording.save(where)
 
 
+class _Frames:
+    """Something with a ``frames`` list, as a recording made with record_frames=True."""
+
+    def __init__(self, frames: list[Any]) -> None:
+        self.frames = frames
+
+
 def write_cassette(path: Path, entries: list[dict[str, Any]]) -> Path:
     lines = [
         json.dumps(dict(e, frame=json.dumps(e["frame"])) if "frame" in e else e) for e in entries
@@ -97,12 +104,15 @@ async def test_a_recorded_session_replays_the_same_turns_through_the_kit(
 ) -> None:
     original, saved = await record_session(emulator, tmp_path / "rec")
     assert [t[2] for t in summary(original.recording.turns)] == [[], ["get_weather"], []]
-    with Emulator(replay=saved, speed=0) as replay:
-        async with gl.connect(endpoint=replay.google_url(), model=MODEL, tools=[get_weather]) as s:
-            for q in QUESTIONS:
-                await s.ask(q)
-        assert replay.wait_closed(1).close_code in (None, 1000)
-    assert summary(s.recording.turns) == summary(original.recording.turns)
+    for source in (saved, original.recording):  # the saved directory, or the recording itself
+        with Emulator(replay=source, speed=0) as replay:
+            async with gl.connect(
+                endpoint=replay.google_url(), model=MODEL, tools=[get_weather]
+            ) as s:
+                for q in QUESTIONS:
+                    await s.ask(q)
+            assert replay.wait_closed(1).close_code in (None, 1000)
+        assert summary(s.recording.turns) == summary(original.recording.turns)
     assert [t.received_samples for t in s.recording.turns] == [
         t.received_samples for t in original.recording.turns
     ]
@@ -244,6 +254,10 @@ async def test_a_spoken_turn_ends_when_the_client_stops_sending_audio(tmp_path: 
 def test_a_bad_cassette_is_refused_naming_the_line_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(gl.ConfigError, match="no cassette there"):
         Emulator(replay=tmp_path / "missing")
+    with pytest.raises(gl.ConfigError, match="replay= takes a cassette path or a recording"):
+        Emulator(replay=42)
+    with pytest.raises(gl.ConfigError, match="the recording's frames line 1 is not a JSON object"):
+        Emulator(replay=_Frames(["x"]))
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"dir": "send", "frame": json.dumps(SETUP)}) + "\n{oops\n")
     with pytest.raises(gl.ConfigError, match="line 2 is not JSON"):
