@@ -100,8 +100,9 @@ def connect(
     run before the model gets an error response instead; default 30, None waits forever),
     ``record`` (True: keep everything in ``s.recording``; ``"transcript"``: no audio samples;
     False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`),
-    ``record_frames`` (True: also keep every wire frame sent and received in
-    ``s.recording.frames``, saved as ``frames.jsonl``).
+    ``record_frames`` (True: also keep every wire frame sent and received, with its time, in
+    ``s.recording.frames``, saved as ``frames.jsonl``: a cassette ``gl.Emulator(replay=DIR)``
+    serves back).
     """
     options, fields = _split(dict(config_fields))
     where = _where(api_key, project, location)
