@@ -3,11 +3,12 @@
 // 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level, echo,
 // playing}). Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter
 // correlates the two (reported as {type:'echo', ...} twice a second), starting from the path
-// measured while the mic was last on (processorOptions.echo).
+// measured while the mic was last on (processorOptions.echo); an EchoGate holds the frames it
+// cannot judge yet.
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
 import { CaptureFramer } from "./capture-core.js";
-import { EchoMeter } from "./echo.js";
+import { EchoGate, EchoMeter } from "./echo.js";
 
 // @ts-ignore -- AudioWorkletGlobalScope names (sampleRate, AudioWorkletProcessor, ...)
 const G = /** @type {any} */ (globalThis);
@@ -18,6 +19,8 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
     super();
     this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });
     this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });
+    /** @type {EchoGate<{seq: number, pcm: ArrayBufferLike, level: number, playing: boolean}>} */
+    this.gate = new EchoGate(this.echo);
     this.blocks = 0;
     this.port.onmessage = (/** @type {MessageEvent} */ e) => {
       if (e.data?.type === "reset") this.framer.reset();
@@ -31,11 +34,9 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
       this.echo.push(channel, inputs[1]?.[0]);
       const playing = this.echo.playing();
       for (const f of this.framer.push(channel)) {
-        const echo = playing && this.echo.isEcho();
-        this.port.postMessage(
-          { seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing },
-          [f.pcm.buffer],
-        );
+        for (const out of this.gate.push({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, playing })) {
+          this.port.postMessage(out, [out.pcm]);
+        }
       }
       if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {
         this.port.postMessage({ type: "echo", ...this.echo.report() });

@@ -9,8 +9,9 @@ import playbackSource from "worklet:playback";
 import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
 import { VideoCapture } from "./camera.js";
 import { micErrorText, probeEnvironment } from "./probe.js";
+import { addText } from "./pane.js";
 import { mergeSources } from "./sources.js";
-import { Uplink, nextInterval } from "./uplink.js";
+import { PlayedCount, Uplink, nextInterval } from "./uplink.js";
 
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
 export const now = () => performance.timeOrigin + performance.now();
@@ -19,8 +20,7 @@ export const now = () => performance.timeOrigin + performance.now();
  * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void,
  *   on(event: string, cb: Function): void, off(event: string, cb?: Function): void}} Model
- * @typedef {{kind: 'user'|'model'|'mark', text: string, final: boolean, v: number,
- *   tone?: string, meta?: string, sources?: import("./sources.js").Source[]}} Entry
+ * @typedef {import("./pane.js").Entry} Entry
  * @typedef {{kind: string, [k: string]: any}} EngineEvent
  */
 
@@ -60,6 +60,7 @@ export class AudioEngine {
     this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
+    this.played = new PlayedCount(model.get("_session_epoch") ?? 0);
     this.video = new VideoCapture({
       send: (content, buffers) => this.send(content, buffers),
       connected: () => !!this.model.get("connected"),
@@ -98,10 +99,15 @@ export class AudioEngine {
     this.onConnected = () => {
       if (!this.model.get("connected")) this.flush();
     };
+    this.onEpoch = () => {
+      this.played.restart(this.model.get("_session_epoch") ?? 0);
+      this.sentPlayed = -1; // report the restarted count even if it equals the last one
+    };
     model.on("msg:custom", this.onCustom);
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    model.on("change:_session_epoch", this.onEpoch);
     this.wasPlaying = false;
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
@@ -173,6 +179,7 @@ export class AudioEngine {
     this.wasPlaying = s.played > this.playedCtx;
     if (this.audibleAt.length > 100) this.audibleAt.shift();
     this.playedCtx = s.played;
+    this.played.update(s.played);
     const rate = this.ctx?.sampleRate ?? 48000;
     if (s.flushed) {
       // Every flush not yet confirmed is confirmed by this report (two can precede one).
@@ -192,9 +199,9 @@ export class AudioEngine {
     return this.pushesTaken === this.pushed && this.stats.bufferedMs === 0;
   }
 
-  /** The 24 kHz samples actually played so far (the kernel's unit). */
+  /** The 24 kHz samples of the current session actually played so far (the kernel's unit). */
   played24k() {
-    return this.ctx ? Math.round((this.playedCtx * 24000) / this.ctx.sampleRate) : 0;
+    return this.ctx ? this.played.samples24k(this.ctx.sampleRate) : 0;
   }
 
   /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
@@ -221,6 +228,7 @@ export class AudioEngine {
     const report = {};
     if (played !== this.sentPlayed || this.acks.length) {
       report.samples = played;
+      report.epoch = this.played.epoch;
       report.acks = this.acks;
       this.sentPlayed = played;
       this.acks = [];
@@ -309,7 +317,10 @@ export class AudioEngine {
       case TO_BROWSER.TRANSCRIPT:
         // The rest of a reply the user cut off here was never heard: it is not shown either.
         if (item.role === "model" && item.reply === this.cutReply) break;
-        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final);
+        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
+          replace: !!item.replace,
+          reply: typeof item.reply === "number" ? item.reply : undefined,
+        });
         break;
       case TO_BROWSER.INTERRUPTED:
         this.flush();
@@ -373,23 +384,13 @@ export class AudioEngine {
     this.markedCut = true;
   }
 
-  /** @param {'user'|'model'} role @param {string} text @param {boolean} final */
-  addText(role, text, final) {
-    let last = null;
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === role && !e.final) {
-        last = e;
-        break;
-      }
-    }
-    if (last) {
-      last.text += text;
-      last.final = final;
-      last.v++;
-    } else if (text) {
-      this.entries.push({ kind: role, text, final, v: 0 });
-    }
+  /**
+   * A transcript delta (see pane.js).
+   * @param {'user'|'model'} role @param {string} text @param {boolean} final
+   * @param {{replace?: boolean, reply?: number}} [opts]
+   */
+  addText(role, text, final, opts) {
+    addText(this.entries, role, text, final, opts);
     this.emit({ kind: "entries" });
   }
 
@@ -583,6 +584,7 @@ export class AudioEngine {
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
+    this.model.off("change:_session_epoch", this.onEpoch);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {});
     this.listeners.clear();

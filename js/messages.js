@@ -8,7 +8,7 @@ export const TO_BROWSER = Object.freeze({
   BATCH: "batch",
   /** {seq, rate, reply, buffer}: reply PCM16, buffer: index */
   AUDIO: "audio",
-  /** {role, text, final, reply}: deltas, merged per role+reply */
+  /** {role, text, final, reply, replace?}: deltas, merged per role+reply; replace: text is the reply's words so far (its transcription came after its text parts) */
   TRANSCRIPT: "transcript",
   /** {}: the model was interrupted, drop queued playback */
   INTERRUPTED: "interrupted",
@@ -30,9 +30,9 @@ export const TO_BROWSER = Object.freeze({
 export const TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
   READY: "ready",
-  /** {seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer */
+  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer */
   AUDIO: "audio",
-  /** {samples, acks, levels?}: playback progress when no mic audio is going */
+  /** {samples, epoch, acks, levels?}: playback progress when no mic audio is going; samples played in the session numbered epoch (_session_epoch) */
   PLAYED: "played",
   /** {}: the Connect (or Mic) button asks for a session */
   CONNECT: "connect",

@@ -87,6 +87,8 @@ class Recording(RecordingViews):
         self.max_reply_samples = round(max_reply_s * OUTPUT_RATE)
         self.errors = 0  # server frames that could not be used
         self.frames: list[dict[str, Any]] | None = None  # the wire frames, when kept (see below)
+        # the credentials the session may have put on the wire: save() writes none of them
+        self.secrets: Callable[[], tuple[Any, ...]] = tuple
         self._audio_log: dict[str, dict[str, Any]] = {}  # direction -> current summary entry
         self._pending_in_s = 0.0
         self._pending_in_start: float | None = None

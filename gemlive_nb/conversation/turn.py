@@ -25,6 +25,7 @@ import numpy as np
 from ..audio import Audio
 from ..protocol import OUTPUT_RATE, Usage
 from .grounding import grounding_html
+from .reply_words import reply_words
 
 __all__ = ["MAX_REPLY_S", "TURN_STATUSES", "Turn", "TurnStatus"]
 
@@ -114,8 +115,9 @@ class Turn:
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
     _dropped: int | None = field(default=None, repr=False)
-    # (reply samples received before it, text) for each output-transcript piece
+    # (reply samples received before it, text) for each output-transcript piece / text part
     _pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    _text_pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
     max_reply_samples: int = field(default=round(MAX_REPLY_S * OUTPUT_RATE), repr=False)
 
     # --- building (used by Recording) ---------------------------------------------------------
@@ -139,17 +141,24 @@ class Turn:
         self._pieces.append((self.received_samples, text))
         self.output_transcript += text
 
+    def add_text(self, text: str) -> None:
+        """Append a text part of the reply (not a thought), remembering where it arrived."""
+        self._text_pieces.append((self.received_samples, text))
+        self.text += text
+
     def cut(self, at: int) -> None:
         """Keep only the first ``at`` samples of the reply (what was heard).
 
         The transcript heard becomes the pieces that arrived before the audio that was cut (an
-        estimate of the words heard).
+        estimate of the words heard): output-transcript pieces, or text parts when the reply has
+        no transcription (the rule of :mod:`.reply_words`).
         """
         samples = self.audio.samples[: max(0, at)]
         self._chunks = [samples] if len(samples) else []
         self.cut_sample = len(samples)
         self._audio = None
-        self.heard_transcript = "".join(text for before, text in self._pieces if before < at)
+        pieces = self._pieces if self._pieces else self._text_pieces
+        self.heard_transcript = "".join(text for before, text in pieces if before < at)
 
     def reset_reply(self) -> None:
         """Forget a partial reply (the turn is being asked again after a reconnect)."""
@@ -158,6 +167,7 @@ class Turn:
         self.received_samples = 0
         self.output_transcript = ""
         self._pieces = []
+        self._text_pieces = []
         self.dropped_samples = 0
         self.text = ""
         self.t_first_audio = None
@@ -178,6 +188,7 @@ class Turn:
             out.input_transcript = out.output_transcript = out.text = ""
             out.heard_transcript = None if self.heard_transcript is None else ""
             out.tool_calls, out.tool_results, out._pieces = [], [], []
+            out._text_pieces = []
         return out
 
     # --- reading ------------------------------------------------------------------------------
@@ -222,8 +233,11 @@ class Turn:
 
     @property
     def transcript_full(self) -> str:
-        """Everything the model said: output transcript, or its text parts when there is none."""
-        return self.output_transcript or self.text
+        """Everything the model said: output transcript, or its text parts when there is none.
+
+        The one rule every view follows (:func:`~gemlive_nb.conversation.reply_words.reply_words`).
+        """
+        return reply_words(self.output_transcript, self.text)
 
     @property
     def cut_samples(self) -> int:

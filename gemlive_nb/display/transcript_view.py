@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..conversation.reply_words import reply_words
+
 __all__ = ["Entry", "Transcript", "show_transcript"]
 
 _SPEAKER_COLORS = {"user": "#1f77b4", "model": "#d9480f", "tool": "#6741d9", "event": "#868e96"}
@@ -46,6 +48,17 @@ def _first(obj: Any, *names: str) -> Any:
         if value not in (None, "", (), []):
             return value
     return None
+
+
+def _model_words(turn: Any) -> str:
+    """The reply's words heard, else all of them (the rule of ``conversation.reply_words``)."""
+    heard = getattr(turn, "transcript", None)
+    if isinstance(heard, str) and heard:
+        return heard
+    transcript = getattr(turn, "output_transcript", None)
+    text = getattr(turn, "text", None)
+    return reply_words(transcript if isinstance(transcript, str) else "",
+                       text if isinstance(text, str) else "")  # fmt: skip
 
 
 def _call_text(call: dict[str, Any]) -> str:
@@ -106,7 +119,7 @@ def turn_entries(turn: Any, events: list[dict[str, Any]] | None = None) -> list[
         entries.append(Entry(i, "tool", "tool_call", _call_text(call), t))
     for result in getattr(turn, "tool_results", None) or ():
         entries.append(Entry(i, "tool", "tool_result", _result_text(result)))
-    model = _first(turn, "transcript", "output_transcript", "text")
+    model = _model_words(turn)
     if model:
         entries.append(Entry(i, "model", "speech", str(model), t_model))
     if getattr(turn, "interrupted", False):

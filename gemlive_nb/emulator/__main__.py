@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -19,7 +20,16 @@ from typing import Any
 from ..audio import read_wav
 from ..exceptions import ConfigError
 from ..protocol import OUTPUT_RATE
+from ..protocol.service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
+    LATEST,
+    REGIMES,
+    VIDEO_SESSION_S,
+)
 from .faults import PHASES
+from .orders import ORDERS_CHOICES
+from .proxy import PROXY_MODALITIES
 from .server import Emulator
 
 __all__ = ["build_parser", "main"]
@@ -42,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="usage shape and modality rule: Google's service or the mixroute proxy",
     )
     a(
+        "--proxy-modalities",
+        choices=list(PROXY_MODALITIES),
+        default="seed",
+        help="how the mixroute path treats response modalities: 'seed' as the proxy's docs say "
+        "(AUDIO+TEXT accepted), 'google' as Google's service (TEXT beside AUDIO closes 1007)",
+    )
+    a(
         "--speech",
         choices=["auto", "builtin", "real"],
         default="auto",
@@ -53,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="name of an environment variable holding the API key clients must send "
         "(default: accept any key)",
+    )
+    a(
+        "--rules",
+        choices=list(REGIMES),
+        default=LATEST,
+        help="the dated regime of the service's per-model rules to enforce (2026-03: 3.1 takes "
+        f"clientContent only as initial history; default {LATEST}, the newest evidence)",
     )
     a("--latency", type=float, default=0.0, help="seconds before each reply starts")
     a("--chunk-ms", type=int, default=40, help="reply audio chunk length in ms (default: 40)")
@@ -68,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "an optional SPEED factor paces faster (e.g. 4)",
     )
     a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
+    a(
+        "--orders",
+        choices=ORDERS_CHOICES,
+        default="common",
+        help="'adversarial': legal but rare server orders and timings, drawn by --seed",
+    )
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(
         "--tls",
@@ -102,20 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
     a(
         "--max-connection-s",
         type=float,
-        default=600.0,
-        help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+        default=CONNECTION_LIFETIME_S.value,
+        help="connection lifetime: goAway before it, close 1008 at it (default: %(default)s)",
     )
     a(
         "--audio-session-s",
         type=float,
-        default=900.0,
-        help="session limit without context compression, audio only (default: 900)",
+        default=AUDIO_SESSION_S.value,
+        help="session limit without context compression, audio only (default: %(default)s)",
     )
     a(
         "--video-session-s",
         type=float,
-        default=120.0,
-        help="session limit without context compression once video was sent (default: 120)",
+        default=VIDEO_SESSION_S.value,
+        help="session limit without context compression once video was sent (default: %(default)s)",
     )
     a(
         "--go-away-after",
@@ -228,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:  # e.g. --replay names no cassette
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.workers > 1 and args.handles_dir is None:
+    own_handles = args.workers > 1 and args.handles_dir is None
+    if own_handles:  # a private folder (0700), removed on exit with the transcripts in it
         emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
     emu.start()
     workers = _start_workers(argv, args, emu.port)
@@ -246,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers:
             worker.stop()
         emu.stop()
+        if own_handles:
+            shutil.rmtree(args.handles_dir, ignore_errors=True)
     return 0
 
 
@@ -262,6 +295,7 @@ def _emulator(args: argparse.Namespace, key: str | None, script: Any, reply_audi
         burst=args.burst,
         realtime=args.realtime,
         seed=args.seed,
+        orders=args.orders,
         allow_unknown_models=args.allow_unknown_models,
         strict=not args.lenient,
         tls=args.tls,
@@ -284,6 +318,8 @@ def _emulator(args: argparse.Namespace, key: str | None, script: Any, reply_audi
         reply_audio=reply_audio,
         replay=args.replay,
         speed=args.speed,
+        proxy_modalities=args.proxy_modalities,
+        rules=args.rules,
     )
 
 

@@ -13,6 +13,7 @@ import difflib
 from typing import Any
 
 from ..exceptions import ConfigError
+from ..protocol.service_rules import REGIMES
 
 __all__ = ["DIALECT_CHOICES", "SPEECH_CHOICES", "check_choice", "check_options"]
 
@@ -74,3 +75,5 @@ def check_options(**values: Any) -> None:
         check_choice("dialect", values["dialect"], DIALECT_CHOICES)
     if "speech" in values:
         check_choice("speech", values["speech"], SPEECH_CHOICES)
+    if "rules" in values:  # the dated regimes of the service's rules
+        check_choice("rules", values["rules"], REGIMES)

@@ -10,19 +10,36 @@ service's before the strict parser sees them:
   (``"type": "object"``) are upper-cased;
 - ``realtimeInput.mediaChunks`` (the docs' way to stream audio) is accepted as the service does.
 
-Its other rules live where they act: usage in the proxy's shape (``inputTokenCount``, …),
-``["AUDIO", "TEXT"]`` allowed, and output transcription sent only when ``"TEXT"`` is one of the
-response modalities. Example::
+Usage goes out in the proxy's shape (``inputTokenCount``, …). Nobody outside the proxy can
+tell how it treats response modalities, so the emulator serves both readings
+(``proxy_modalities``, see :data:`PROXY_MODALITIES`):
+
+- ``"seed"`` (default): as its docs say. ``["AUDIO", "TEXT"]`` is accepted and answered with
+  text parts beside the audio; output transcription is sent only when ``"TEXT"`` is one of the
+  response modalities (its FAQ: "requires TEXT in responseModalities to see transcription").
+- ``"google"``: a plain passthrough of Google's service, which accepts one response modality
+  per session: TEXT beside AUDIO closes with 1007 :data:`~gemlive_nb.protocol.constants.
+  MODALITY_REFUSAL`, and output transcription is sent whenever the setup asks for it.
+
+Example::
 
     adapt_setup({"model": "m", "speechConfig": {...}, "empatheticMode": True})
     # {"model": "m", "generationConfig": {"speechConfig": {...}, "enableAffectiveDialog": True}}
+    adapt_message({"setup": {"generationConfig": {"responseModalities": ["AUDIO", "TEXT"]}}},
+                  "google")   # Rejected(1007, MODALITY_REFUSAL)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["adapt_message", "adapt_setup"]
+from ..protocol.constants import MODALITY_REFUSAL
+from .setup import Rejected, SessionSetup
+
+__all__ = ["PROXY_MODALITIES", "adapt_message", "adapt_setup", "sends_output_transcription"]
+
+PROXY_MODALITIES = ("seed", "google")
+"""How the emulated proxy treats response modalities (see the module doc)."""
 
 
 def _upper_types(schema: Any) -> Any:
@@ -82,8 +99,36 @@ def adapt_setup(setup: Any) -> Any:
     return out
 
 
-def adapt_message(obj: dict[str, Any]) -> dict[str, Any]:
-    """One client message with the proxy's shapes mapped (only ``setup`` has any)."""
-    if "setup" in obj:
-        return {**obj, "setup": adapt_setup(obj["setup"])}
-    return obj
+def _modalities(setup: Any) -> list[str]:
+    if not isinstance(setup, dict):
+        return []
+    gen = setup.get("generationConfig", setup.get("generation_config"))
+    if not isinstance(gen, dict):
+        return []
+    raw = gen.get("responseModalities", gen.get("response_modalities"))
+    return [str(m).upper() for m in raw] if isinstance(raw, list) else []
+
+
+def adapt_message(obj: dict[str, Any], modalities: str = "seed") -> dict[str, Any]:
+    """One client message with the proxy's shapes mapped (only ``setup`` has any).
+
+    With ``modalities="google"`` a setup asking for TEXT beside AUDIO is refused as Google
+    refuses it (:class:`Rejected`, 1007).
+    """
+    if "setup" not in obj:
+        return obj
+    asked = _modalities(obj["setup"])
+    if modalities == "google" and "TEXT" in asked and len(set(asked)) > 1:
+        raise Rejected(1007, MODALITY_REFUSAL)
+    return {**obj, "setup": adapt_setup(obj["setup"])}
+
+
+def sends_output_transcription(cfg: SessionSetup, dialect: str, modalities: str) -> bool:
+    """Whether a reply's words go out as ``outputTranscription`` on this connection.
+
+    Google's service sends them when the setup asked for output transcription; the proxy, read
+    as its docs say (``"seed"``), only when TEXT is a response modality too.
+    """
+    if not cfg.output_transcription:
+        return False
+    return cfg.text_out or dialect != "mixroute" or modalities == "google"

@@ -63,6 +63,15 @@ SERVER_MESSAGE_TYPES = (
 )
 SCHEDULING_VALUES = ("SILENT", "WHEN_IDLE", "INTERRUPT")
 
+# The service's refusal of a response modality the model cannot give (TEXT on native-audio
+# models and on 3.1, alone or beside AUDIO): close 1007 with this reason. Public reports quoted
+# in the Live API issue trackers (2026); older reports show the generic "Request contains an
+# invalid argument." for ["AUDIO", "TEXT"] (go-genai#490, js-genai#382).
+MODALITY_REFUSAL = (
+    "The requested combination of response modalities (TEXT) is not supported by the model"
+)
+"""The close reason (code 1007) of a setup asking for a response modality the model lacks."""
+
 
 class CloseCode(IntEnum):
     """WebSocket close codes the Live API uses (PROTOCOL.md §1). ``CloseCode(1007).name``."""

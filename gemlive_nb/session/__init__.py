@@ -17,7 +17,8 @@ Reliability (PROTOCOL.md §1, §4):
   connection's life, a 1000 from the server) is retried with exponential backoff and the handle;
   after ``max_failures`` (3) consecutive failures the session closes with :class:`SessionClosed`.
   A turn that completes resets the count. 1007 and 1008 (bad setting, bad key, unknown model)
-  are never retried: the error names the server's reason and a hint.
+  are never retried: the error names the server's reason and a hint. One exception: the mixroute
+  proxy refusing ``["AUDIO", "TEXT"]`` is asked once more with ``["AUDIO"]`` (:mod:`.modalities`).
 - No turn is lost: the service saves resumable state only between turns, so a turn still open
   when the connection broke is asked again on the new connection (its partial reply is dropped
   from the recording and ``turn.retries`` counts it), at most twice (``MAX_REASKS``); then it

@@ -77,14 +77,33 @@ class Link(SessionState):
 
         Build a fresh link plan (a Vertex OAuth token is refreshed on every connect), open a
         socket through it, send setup (with the resumption handle) and wait for setupComplete.
+        A refusal of TEXT beside AUDIO on the mixroute proxy is answered by asking once more
+        with AUDIO only (:mod:`.modalities`); the session keeps that.
         """
+        try:
+            return await self._open_once()
+        except SessionClosed as e:
+            if not self._modalities.falls_back(self._plan.setup if self._plan else {}, e):
+                raise self._modalities.refused_again(e) from None
+        self._emit(SessionStatus(self.status, self._modalities.note or ""))
+        try:
+            return await self._open_once()
+        except SessionClosed as e:
+            raise self._modalities.refused_again(e) from None
+
+    @property
+    def modality_note(self) -> str | None:
+        """The line said when the endpoint refused TEXT beside AUDIO and the session fell back."""
+        return self._modalities.note
+
+    async def _open_once(self) -> Any:
         try:
             plan = await LinkPlan.abuild(self.endpoint, self._setup_config(), declare)
         except ConfigError as e:  # the OAuth token source failed: fatal, named, redacted
             reason = self._redact(f"cannot get credentials for {self.endpoint.describe()}: {e}")
             raise SessionClosed(1008, reason, close_hint(1008, reason)) from None
         self._plan = plan
-        setup = plan.setup
+        setup = self._modalities.apply(plan.setup)
         if self.config.resumption:
             resumption = {"handle": self._handle} if self._handle else {}
             setup = {"setup": dict(setup["setup"], sessionResumption=resumption)}

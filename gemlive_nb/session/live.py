@@ -28,6 +28,7 @@ from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
 from .inputs import Inputs
 from .link import Link
+from .modalities import ModalityFallback
 from .options import check_options
 from .sender import Outbox, Sender
 
@@ -91,6 +92,7 @@ class LiveSession(Link, Sender, Inputs, Content):
             },
             record=record,
         )
+        self.recording.secrets = lambda: self.endpoint.secrets()  # never saved
         if record_frames is not False:
             if record_frames is not True:
                 raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")
@@ -126,6 +128,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         # built now so a bad config fails here; each connect builds a fresh LinkPlan
         self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
         self._plan = None
+        self._modalities = ModalityFallback(endpoint.dialect)
 
     def _finish(self, error: SessionClosed | None) -> None:
         """The session is over: record why, wake everyone waiting."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..endpoints import Endpoint, LinkPlan
     from ..exceptions import SessionClosed
     from ..tools import ToolRegistry
+    from .modalities import ModalityFallback
     from .sender import Outbox
 
 __all__ = ["SessionState"]
@@ -38,6 +39,7 @@ class SessionState:
         _ws_options: dict[str, Any]
         _setup: dict[str, Any]
         _plan: LinkPlan | None
+        _modalities: ModalityFallback
         _outbox: Outbox
         _writing: bool
         _handle: str | None

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d42211185820f28e6ac242ef637122c252f8dbecd1a29bbca08193001efda794
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 7a48c5a6872e72ed4dfb654688cc36ecf0364a21d78db39976477f38fe8edcfe
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

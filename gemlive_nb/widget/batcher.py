@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from ..conversation.reply_words import ReplyWords
 from .messages import BUDGET, TO_BROWSER
 from .tasks import running_loop
 
@@ -46,6 +47,7 @@ class Batcher:
         self._audio: list[list[bytes]] = []  # parts of each queued audio item, by index
         self._seq = 0
         self.reply = 0  # replies so far: audio items carry it, so the page can drop a cut one's
+        self._words, self._words_reply = ReplyWords(), 0  # the words of reply ``_words_reply``
         self._last = 0.0
         self._timer: asyncio.Handle | None = None
         self.received_at: dict[int, float] = {}
@@ -84,26 +86,45 @@ class Batcher:
             self._trim_held()
         self._schedule()
 
-    def transcript(self, role: str, text: str, final: bool) -> None:
+    def transcript(self, role: str, text: str, final: bool, replace: bool = False) -> None:
         """Queue a transcript delta of ``role``; ``final`` ends that role's utterance.
 
-        A delta joins the queued, unfinished one of the same role and reply when only audio
-        lies between them.
+        ``replace``: ``text`` is all the reply's words so far, shown instead of what it showed
+        (see :class:`gemlive_nb.conversation.reply_words.ReplyWords`). A delta joins the
+        queued, unfinished one of the same role and reply when only audio lies between them.
         """
         # A partial delta is stale once the next one comes: merge into the queued entry.
         for item in reversed(self._items):
             if item["type"] == TO_BROWSER.TRANSCRIPT and item["role"] == role:
                 if not item["final"] and item["reply"] == self.reply:
-                    item["text"] += text
+                    item["text"] = text if replace else item["text"] + text
                     item["final"] = final
+                    if replace:
+                        item["replace"] = True
                     self._schedule()
                     return
                 break
             if item["type"] != TO_BROWSER.AUDIO:
                 break  # keep the order of transcript and marks
         item = {"type": TO_BROWSER.TRANSCRIPT, "role": role, "text": text, "final": final}
+        if replace:
+            item["replace"] = True
         self._items.append({**item, "reply": self.reply})
         self._schedule()
+
+    def reply_words(self, piece: str, *, transcribed: bool, final: bool) -> None:
+        """Queue a piece of the model's reply: output transcription or a text part.
+
+        Each word shows once, by the rule of :mod:`gemlive_nb.conversation.reply_words` (the
+        transcription wins); a reply is what lies between two ``turn`` items or interruptions.
+        """
+        if self._words_reply != self.reply:
+            self._words, self._words_reply = ReplyWords(), self.reply
+        change = self._words.add(piece, transcribed=transcribed)
+        if change is not None:
+            self.transcript("model", change[0], final, replace=change[1])
+        elif final:
+            self.transcript("model", "", True)
 
     def item(self, item: dict[str, Any]) -> None:
         """Queue any other message for the browser as is; a ``turn`` item starts a new reply."""

@@ -26,7 +26,7 @@ import traitlets as t
 
 from ..catalog import DEFAULT_VOICE, LANGUAGES, VOICES, normalize_language_code
 from ..endpoints import resolve_endpoint
-from ..exceptions import ConfigError
+from ..exceptions import ConfigError, SessionClosed
 from ..protocol import (
     AudioChunk,
     GroundingMetadata,
@@ -43,8 +43,9 @@ from .batcher import Batcher
 from .browser_input import BrowserInput
 from .media import grounding_item
 from .messages import TO_BROWSER
+from .opening import Opening
 from .tasks import Task, cancel, running_loop, spawn
-from .uplink import FrameCounter, Inbox
+from .uplink import FrameCounter, Inbox, forward
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -123,6 +124,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         help="getUserMedia flags; turn them off to hear the mic exactly as captured"
     ).tag(sync=True)
     frame_ms = t.Int(20, help="Mic frame length in the capture worklet, 20-40 ms").tag(sync=True)
+    # Sessions attached: the page counts played samples per session, its reports carry this.
+    _session_epoch = t.Int(0).tag(sync=True)
 
     def __init__(
         self,
@@ -147,15 +150,15 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         ui["audio_constraints"] = {**flags, **(audio_constraints or {})}
         # The loop the session runs on: the kernel's (a cell's) loop, else the first connect()'s.
         # A given session's own loop wins: it may run on a background thread.
-        self._loop: asyncio.AbstractEventLoop | None = (
-            getattr(session, "loop", None) or running_loop()
-        )
+        self._loop: asyncio.AbstractEventLoop | None
+        self._loop = getattr(session, "loop", None) or running_loop()
         # Set before the traits so that close() (also run by __del__) works even if they fail.
         self._session: Any = None
         self._tasks: set[Task] = set()
         self._unsubscribe: Callable[[], None] | None = None
         self._inbox: Inbox | None = None
         self._pump_task: Task | None = None
+        self._opening = Opening()
         self._batcher = Batcher(self._send_batch)
         self._batcher.loop = self._loop
         self._closing = False
@@ -222,13 +225,28 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
     async def connect(self) -> Any:
         """Open a session (unless one is attached) and stream it through the widget.
 
-        Returns the LiveSession. Failures raise and are also shown in the widget.
+        Returns the LiveSession. Failures raise and are also shown in the widget. Calls while
+        one is in flight share it; :meth:`disconnect` meanwhile abandons it (``SessionClosed``).
         """
         if self._session is not None:
             return self._session
-        self._loop = self._batcher.loop = asyncio.get_running_loop()
-        self.status = "connecting"
-        self.error = ""
+        if not self._opening.pending:
+            self._loop = self._batcher.loop = asyncio.get_running_loop()
+            self.status = "connecting"
+            self.error = ""
+        try:
+            session = await self._opening.join(self._loop or asyncio.get_running_loop(),
+                                               self._open, self._attach)  # fmt: skip
+        except Exception as exc:
+            self.status = "closed"
+            self.connected = False
+            self.error = redact(f"Could not connect: {exc}", self._api_key)
+            raise
+        if session is None:
+            raise SessionClosed(1000, "disconnected (or the widget closed) while connecting")
+        return session
+
+    async def _open(self) -> Any:
         fields = dict(self._config_fields)
         fields["voice"] = self.voice
         if self.language:
@@ -237,19 +255,12 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             fields["model"] = self.model
         if self.push_to_talk and "vad" not in fields:
             fields["vad"] = {"disabled": True}
-        try:
-            session = await _open_session(self._config, self._endpoint_arg, self._api_key, **fields)
-        except Exception as exc:
-            self.status = "closed"
-            self.connected = False
-            self.error = redact(f"Could not connect: {exc}", self._api_key)
-            raise
-        self._attach(session)
-        return session
+        return await _open_session(self._config, self._endpoint_arg, self._api_key, **fields)
 
     async def disconnect(self) -> None:
         """Stop streaming and close the session (a normal end: no error is shown)."""
         self._closing = True
+        self._opening.abandon(self._loop)
         session = self._detach()
         if session is not None:
             with contextlib.suppress(Exception):
@@ -260,8 +271,10 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
 
     def _attach(self, session: Any) -> None:
         self._session = session
+        self.played_samples = 0  # the page counts this session's from 0 (a new epoch)
+        self._session_epoch += 1
         self._inbox = Inbox()
-        self._pump_task = self._spawn(self._pump(session, self._inbox))
+        self._pump_task = self._spawn(forward(session, self._inbox, self._send_failed))
         self._unsubscribe = session.subscribe(self._on_event)
         closed = _is_closed(session)
         self.connected = not closed
@@ -275,6 +288,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if ep is not None and hasattr(ep, "describe"):
             self.endpoint = redact(ep.describe(), self._api_key)
         self._batcher.item({"type": TO_BROWSER.MARK, "text": "connected", "tone": "info"})
+        if note := getattr(session, "modality_note", None):  # the endpoint refused AUDIO+TEXT
+            self._batcher.item({"type": TO_BROWSER.MARK, "text": str(note), "tone": "warn"})
 
     def _detach(self) -> Any:
         session, self._session = self._session, None
@@ -306,25 +321,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             exc = task.exception()
             self.error = redact(f"{type(exc).__name__}: {exc}", self._api_key)
 
-    async def _pump(self, session: Any, inbox: Inbox) -> None:
-        """Forward browser input to the session in arrival order."""
-        while True:
-            kind, value = await inbox.get()
-            try:
-                if kind == "audio":
-                    await session.send_audio(value)
-                elif kind == "video":
-                    await session.send_video(*value)
-                elif kind == "text":
-                    await session.send_realtime_text(value)
-                elif kind == "start":
-                    await session.activity_start()
-                elif kind == "end":
-                    await session.activity_end()
-            except Exception as exc:
-                if _is_closed(session):
-                    return
-                self.error = redact(f"Sending {kind} failed: {exc}", self._api_key)
+    def _send_failed(self, kind: str, exc: Exception) -> None:
+        self.error = redact(f"Sending {kind} failed: {exc}", self._api_key)
 
     # ------------------------------------------------------------------ events -> browser
 
@@ -335,10 +333,10 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             b.audio(event.data, event.rate, time.time())
         elif isinstance(event, InputTranscript):
             b.transcript("user", event.text, bool(event.finished))
-        elif isinstance(event, OutputTranscript):
-            b.transcript("model", event.text, bool(event.finished))
+        elif isinstance(event, OutputTranscript):  # each word shows once (see reply_words)
+            b.reply_words(event.text, transcribed=True, final=bool(event.finished))
         elif isinstance(event, TextPart) and not event.thought:
-            b.transcript("model", event.text, False)
+            b.reply_words(event.text, transcribed=False, final=False)
         elif isinstance(event, Interrupted):
             b.interrupt()
         elif isinstance(event, PlaybackCut):
@@ -389,6 +387,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
 
     def close(self) -> None:
         """Cancel the widget's tasks, close its session (in the background) and the comm."""
+        self._opening.abandon(self._loop)
         session = self._detach()
         self._batcher.close()
         for task in list(self._tasks):

@@ -1,7 +1,7 @@
 """The emulator sends the orders and fields real frames show, and the kit pairs each right.
 
 Evidence: the public cassettes in ``tests/data/cassettes/`` (see
-:mod:`gemlive_nb.emulator.recorded_orders`): 3.1's empty first ``serverContent`` and audio with
+:mod:`gemlive_nb.emulator.orders`): 3.1's empty first ``serverContent`` and audio with
 its transcript in one message, 2.5's thought parts, Vertex's wordless transcripts, its
 ``"audio/pcm"`` without a rate and its tool turn closed twice.
 """
@@ -16,7 +16,7 @@ import pytest
 
 import gemlive_nb as gl
 from gemlive_nb.emulator import Emulator
-from gemlive_nb.emulator.recorded_orders import THOUGHT
+from gemlive_nb.emulator.orders import THOUGHT, Orders, ReplyOrders, baseline
 from gemlive_nb.endpoints import resolve_endpoint
 
 TOKEN = "ya29." + secrets.token_urlsafe(24)
@@ -116,3 +116,38 @@ async def test_vertex_closes_a_tool_turn_twice_and_sends_audio_without_a_rate() 
     usage = turns[1].usage  # both usages of the twice-closed turn land on it
     assert usage is not None
     assert usage.total_tokens == sum(f["usageMetadata"]["totalTokenCount"] for f in completes[1:])
+
+
+RECORDED = ("empty_first", "thought_part", "vertex_markers", "bundled", "audio_without_rate",
+            "tool_close_twice")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("model", "dialect"),
+    [
+        ("gemini-3.1-flash-live-preview", "google"),
+        ("gemini-2.5-flash-native-audio-preview-09-2025", "google"),
+        ("gemini-live-2.5-flash", "vertex"),
+        ("gemini-3.8-live", "google"),
+    ],
+)
+def test_every_reply_starts_from_the_recorded_orders(model: str, dialect: str) -> None:
+    """Common orders are the recorded ones; adversarial ones add rare orders, never drop them."""
+    for after_tool in (False, True):
+        base = baseline(model, dialect, after_tool)
+        assert Orders().connection(0, model, dialect).next_reply(after_tool) == base
+        draws = Orders("adversarial", seed=1).connection(0, model, dialect)
+        for _ in range(30):
+            drawn = draws.next_reply(after_tool)
+            assert all(getattr(drawn, f) >= getattr(base, f) for f in RECORDED), drawn
+
+
+def test_the_recorded_orders_per_model() -> None:
+    latest = "gemini-2.5-flash-native-audio-latest"
+    assert baseline(latest, "google").thought_part and not baseline(latest, "google").empty_first
+    assert not baseline(latest, "google", after_tool=True).thought_part
+    three = baseline("gemini-3.1-flash-live-preview", "google", after_tool=True)
+    assert three.empty_first and three.bundled and not three.thought_part
+    vertex = baseline("gemini-live-2.5-flash", "vertex")
+    assert vertex.vertex_markers and vertex.audio_without_rate and vertex.tool_close_twice
+    assert baseline("gemini-3.8-live", "google") == ReplyOrders(family="3.1")  # unverified: plain
