@@ -61,6 +61,16 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         create_ephemeral_token_sync,
         resolve_endpoint,
     )
+    from .evaluation import (
+        Evaluation,
+        Expect,
+        Prices,
+        Scenario,
+        evaluate,
+        evaluate_sync,
+        rerun,
+        rerun_sync,
+    )
     from .explorer import VoiceExplorer
     from .magics import load_ipython_extension, unload_ipython_extension
     from .session import (
@@ -120,6 +130,14 @@ _LAZY: dict[str, str] = {
     "unload_ipython_extension": "magics",
     "wait_until": "waiting",
     "wait_until_sync": "waiting",
+    "Scenario": "evaluation",
+    "Expect": "evaluation",
+    "Evaluation": "evaluation",
+    "Prices": "evaluation",
+    "evaluate": "evaluation",
+    "evaluate_sync": "evaluation",
+    "rerun": "evaluation",
+    "rerun_sync": "evaluation",
 }
 
 __all__ = [
@@ -134,13 +152,17 @@ __all__ = [
     "ConfigError",
     "Emulator",
     "Endpoint",
+    "Evaluation",
+    "Expect",
     "GemliveError",
     "LiveConfig",
     "LiveSession",
     "PlaybackCut",
+    "Prices",
     "ProtocolError",
     "Recording",
     "ReplayWidget",
+    "Scenario",
     "SessionClosed",
     "SessionStats",
     "SessionStatus",
@@ -165,12 +187,16 @@ __all__ = [
     "create_ephemeral_token",
     "create_ephemeral_token_sync",
     "declare",
+    "evaluate",
+    "evaluate_sync",
     "load_ipython_extension",
     "plot_latency",
     "plot_levels",
     "plot_spectrogram",
     "plot_waveform",
     "protocol",
+    "rerun",
+    "rerun_sync",
     "resolve_endpoint",
     "show_transcript",
     "tool",

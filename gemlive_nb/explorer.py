@@ -270,7 +270,7 @@ class VoiceExplorer(anywidget.AnyWidget):
             await acompare_voices(
                 prompt_for(text), voices, language=language, endpoint=self._endpoint,
                 api_key=self._api_key, concurrency=at_once, timeout=self._timeout,
-                progress=False, on_row=landed, **self._fields,
+                progress=False, on_row=landed, score="retranscribe", **self._fields,
             )  # fmt: skip
         finally:
             self._wall[key] = self._wall.get(key, 0.0) + time.perf_counter() - started

@@ -208,6 +208,7 @@ class Recording(RecordingViews):
     def _on_begin(self, turn: Turn) -> None:
         """A turn opened: a clip or speech takes the input audio sent since the last turn."""
         turn.max_reply_samples = self.max_reply_samples
+        turn.model = self.meta.get("model")
         if turn.source == "typed":
             return
         turn.audio_in_s = self._pending_in_s
@@ -386,7 +387,10 @@ class Recording(RecordingViews):
         A missing directory or manifest raises FileNotFoundError; a damaged file raises
         GemliveError naming it.
         """
-        return store.load(cls, directory)
+        rec = store.load(cls, directory)
+        for turn in rec.turns:  # the session's model, for Turn.cost
+            turn.model = rec.meta.get("model")
+        return rec
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Recording):
