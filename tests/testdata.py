@@ -18,3 +18,6 @@ PROTOCOL_FRAMES = DATA / "protocol-frames"
 SEED_SETUPS = DATA / "seed" / "setups.json"
 # Real server frames with usageMetadata, per user turn (see its README.md).
 USAGE_FRAMES = DATA / "usage" / "real_frames.json"
+# Real Gemini Live conversations (pydantic-ai's cassettes, MIT) in our cassette format (README.md).
+CASSETTES = DATA / "cassettes"
+PUBLIC_CASSETTES = sorted((CASSETTES / "pydantic-ai").glob("*.jsonl"))

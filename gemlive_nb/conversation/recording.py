@@ -124,12 +124,19 @@ class Recording(RecordingViews):
         """Keep one wire frame as sent or received, if this recording keeps frames.
 
         It keeps them when ``frames`` is a list (``connect(record_frames=True)``); they are
-        saved as ``frames.jsonl``.
+        saved as ``frames.jsonl``, a cassette ``gl.Emulator(replay=DIR)`` serves back: one
+        ``{"t": seconds since the start, "dir": "send"|"recv", "frame": text}`` per frame
+        (format: :mod:`gemlive_nb.emulator.replay`).
         """
         if self.frames is None:
             return
         text = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
         self.frames.append({"t": self.now() if t is None else t, "dir": direction, "frame": text})
+
+    def keep_close(self, code: int, reason: str) -> None:
+        """Keep the server's close of a connection (1006: it dropped) with the frames."""
+        if self.frames is not None:
+            self.frames.append({"t": self.now(), "dir": "close", "code": code, "reason": reason})
 
     def log_error(self, error: str, t: float | None = None, **fields: Any) -> None:
         """A server frame could not be used: an ``error`` event (kept whatever ``record=``)."""
@@ -263,7 +270,10 @@ class Recording(RecordingViews):
         elif isinstance(event, p.VoiceActivity):
             conv.voice_activity(event, t)
         elif isinstance(event, (p.OutputTranscript, p.TextPart)):
-            if not getattr(event, "thought", False):
+            # wordless pieces (Vertex's `outputTranscription: {}` and `{finished: true}`, in real
+            # frames: pydantic-ai's cassettes) also come before a tool's reply: they are not that
+            # reply (the tool turn would end before it is spoken), nor a new turn
+            if event.text and not getattr(event, "thought", False):
                 conv.transcript(event, t)
         elif isinstance(event, p.ToolCall):
             conv.tool_call(event, t)
@@ -272,7 +282,8 @@ class Recording(RecordingViews):
         elif isinstance(event, p.GenerationComplete):
             conv.generation_complete(t)
         elif isinstance(event, p.GroundingMetadata):
-            conv.grounding(event)
+            if event.sources or event.queries or event.supports or event.search_entry_point:
+                conv.grounding(event)  # not Vertex's empty one on every turnComplete
         elif isinstance(event, p.Usage):
             turn = conv.usage(event)
             if turn is not None and self.turns[turn.index] is not turn:

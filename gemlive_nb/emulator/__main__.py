@@ -18,6 +18,7 @@ import threading
 from typing import Any
 
 from ..audio import read_wav
+from ..exceptions import ConfigError
 from ..protocol import OUTPUT_RATE
 from ..protocol.service_rules import (
     AUDIO_SESSION_S,
@@ -196,6 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="scripted mode: a JSON file with a list of steps (expect/send/sleep/close/drop)",
     )
     a(
+        "--replay",
+        metavar="DIR",
+        default=None,
+        help="replay mode: serve a recorded conversation (a recording saved with "
+        "record_frames=True, or a frames.jsonl cassette) back to any client",
+    )
+    a(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="with --replay: times the recorded pace (default: 1; 0 sends as fast as possible)",
+    )
+    a(
         "--reply-audio",
         metavar="WAV",
         default=None,
@@ -239,7 +253,38 @@ def main(argv: list[str] | None = None) -> int:
     reply_audio = None
     if args.reply_audio:
         reply_audio = read_wav(args.reply_audio).resample(OUTPUT_RATE).samples
-    emu = Emulator(
+    try:
+        emu = _emulator(args, key, script, reply_audio)
+    except ConfigError as e:  # e.g. --replay names no cassette
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    own_handles = args.workers > 1 and args.handles_dir is None
+    if own_handles:  # a private folder (0700), removed on exit with the transcripts in it
+        emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
+    emu.start()
+    workers = _start_workers(argv, args, emu.port)
+    if emu.ca_file:
+        print(f"ca file: {emu.ca_file}", flush=True)
+    print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
+    try:
+        if args.watch_stdin:
+            sys.stdin.read()  # returns at EOF: the parent closed the pipe or died
+        else:
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for worker in workers:
+            worker.stop()
+        emu.stop()
+        if own_handles:
+            shutil.rmtree(args.handles_dir, ignore_errors=True)
+    return 0
+
+
+def _emulator(args: argparse.Namespace, key: str | None, script: Any, reply_audio: Any) -> Emulator:
+    """The Emulator the command line asks for."""
+    return Emulator(
         args.host,
         args.port,
         dialect=args.dialect,
@@ -271,31 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         drop_at=args.drop_at,
         script=script,
         reply_audio=reply_audio,
+        replay=args.replay,
+        speed=args.speed,
         proxy_modalities=args.proxy_modalities,
         rules=args.rules,
     )
-    own_handles = args.workers > 1 and args.handles_dir is None
-    if own_handles:  # a private folder (0700), removed on exit with the transcripts in it
-        emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
-    emu.start()
-    workers = _start_workers(argv, args, emu.port)
-    if emu.ca_file:
-        print(f"ca file: {emu.ca_file}", flush=True)
-    print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
-    try:
-        if args.watch_stdin:
-            sys.stdin.read()  # returns at EOF: the parent closed the pipe or died
-        else:
-            threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for worker in workers:
-            worker.stop()
-        emu.stop()
-        if own_handles:
-            shutil.rmtree(args.handles_dir, ignore_errors=True)
-    return 0
 
 
 def _start_workers(argv: list[str] | None, args: argparse.Namespace, port: int) -> list[Any]:

@@ -24,7 +24,7 @@ _WHOLE = {"port", "burst", "seed", "chunk_ms", "fail_after_turns"}
 _SECONDS = {
     "latency", "go_away_after", "go_away_time_left", "max_connection_s", "audio_session_s",
     "video_session_s",
-    "drop_after", "slow", "bursty",
+    "drop_after", "slow", "bursty", "speed",
 }  # fmt: skip
 
 

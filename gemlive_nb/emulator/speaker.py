@@ -17,14 +17,15 @@ from .behaviour import compress, empathetic_opening, translation
 from .connection import ConnectionBase
 from .faults import ABORTED, INTERNAL
 from .frames import (
-    OUT_MIME,
     Closed,
     is_connection_closed,
     piece_marks,
     spoken_prefix,
     transcript_pieces,
+    with_transcript,
+    without_rate,
 )
-from .orders import COMMON, ReplyOrders, unspaced
+from .orders import THOUGHT, ReplyOrders, unspaced
 from .proxy import sends_output_transcription
 from .responder import audio_tokens, grounding_metadata, match_tool, text_tokens, tool_result_text
 from .setup import SessionSetup
@@ -55,8 +56,9 @@ class Speaker(ConnectionBase):
     def _start_reply(self, user_text: str | None, tool_answers: list | None = None) -> None:
         previous = self.reply_task
         self.turn_open = True
-        orders = self.draw_orders()
-        self.next_orders = None
+        orders = self.draw_orders(after_tool=bool(tool_answers))
+        if not tool_answers:  # the draw of the user's turn is used up
+            self.next_orders = None
         self.reply_task = asyncio.ensure_future(
             self._reply(previous, user_text, tool_answers, orders)
         )
@@ -90,7 +92,7 @@ class Speaker(ConnectionBase):
         previous: asyncio.Task | None,
         user_text: str | None,
         tool_answers: list | None,
-        orders: ReplyOrders = COMMON,
+        orders: ReplyOrders,
     ) -> None:
         if previous is not None and not previous.done():
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -118,14 +120,9 @@ class Speaker(ConnectionBase):
         cfg = self.cfg
         assert cfg is not None
         grounding = None
-        orders = self.reply_orders
-        if orders.thought_part:  # 2.5 sends thought parts even without a thinking config
-            thought = {"parts": [{"text": "**Answering**", "thought": True}]}
-            await self.send_msg({"serverContent": {"modelTurn": thought}}, "thought")
+        await self._opening(bool(tool_answers))
         if tool_answers:
             text = tool_result_text(tool_answers)
-            if orders.tool_close_twice:  # Vertex closes the tool turn, then speaks the answer
-                await self._close_silently()
         else:
             user_text = user_text or ""
             matched = match_tool(user_text, cfg.functions) if cfg.functions else None
@@ -150,16 +147,32 @@ class Speaker(ConnectionBase):
                     text = f"{opening} {text}"
         await self._speak(text, grounding)
 
+    async def _opening(self, after_tool: bool) -> None:
+        """What opens a reply (and a tool call), in the service's order (see :mod:`.orders`).
+
+        ``after_tool``: the reply answers a tool response (Vertex first closes the tool turn).
+        """
+        cfg = self.cfg
+        assert cfg is not None
+        orders = self.reply_orders
+        if after_tool and orders.tool_close_twice:
+            await self._close_silently()
+        if orders.empty_first:
+            await self.send_msg({"serverContent": {}}, "empty")
+        if orders.thought_part:  # 2.5 sends thought parts even without a thinking config
+            thought = {"parts": [{"text": THOUGHT, "thought": True}]}
+            await self.send_msg({"serverContent": {"modelTurn": thought}}, "thought")
+        if orders.vertex_markers and cfg.output_transcription:
+            await self.send_msg({"serverContent": {"outputTranscription": {}}}, "marker")
+
     async def _speak(self, text: str, grounding: dict[str, Any] | None) -> None:
         cfg = self.cfg
         assert cfg is not None
         fail = self.hub.faults.should_fail(self.completed)
         orders = self.reply_orders
         pieces = unspaced(transcript_pieces(text)) if orders.unspaced else transcript_pieces(text)
-        if orders.empty_first:
-            await self.send_msg({"serverContent": {}}, "empty")
-        if orders.vertex_markers and cfg.output_transcription:
-            await self.send_msg({"serverContent": {"outputTranscription": {}}}, "marker")
+        # 3.1 puts a piece in its audio chunk's message (the proxy's text parts stay apart)
+        bundle = orders.bundled and not cfg.text_out and self._transcribes()
         if not cfg.audio_out:
             for i, piece in enumerate(pieces):
                 if i == len(pieces) // 2:
@@ -195,11 +208,11 @@ class Speaker(ConnectionBase):
                     if fail:
                         await self.close(1011, INTERNAL)
                         raise Closed
-                if orders.audio_without_rate:  # Vertex: 'audio/pcm' means 24 kHz
-                    frame = frame.replace(OUT_MIME.encode(), b"audio/pcm", 1)
+                if orders.audio_without_rate:
+                    frame = without_rate(frame)
                 here = marks.get(i, ())
-                if orders.bundled and here and cfg.output_transcription:
-                    frame = _bundle(frame, "".join(here))  # 3.1: audio + transcript, one message
+                if bundle and here:
+                    frame = with_transcript(frame, "".join(here))
                 else:
                     for piece in here:
                         await self._send_piece(piece, cfg)
@@ -239,13 +252,19 @@ class Speaker(ConnectionBase):
         jitter = self.reply_orders.jitter_s
         if jitter:
             await asyncio.sleep(jitter)
-        if sends_output_transcription(cfg, self.dialect, self.hub.proxy_modalities):
+        if self._transcribes():
             msg = {"serverContent": {"outputTranscription": {"text": piece}}}
             await self.send_msg(msg, "outputTranscription")
         if cfg.text_out:  # the proxy's AUDIO+TEXT mode also sends text parts
             await self.send_msg(
                 {"serverContent": {"modelTurn": {"parts": [{"text": piece}]}}}, "text"
             )
+
+    def _transcribes(self) -> bool:
+        """Whether this connection sends the reply's words as ``outputTranscription``."""
+        cfg = self.cfg
+        assert cfg is not None
+        return sends_output_transcription(cfg, self.dialect, self.hub.proxy_modalities)
 
     async def _pace(self, start: float, i: int, burst: int, chunk_s: float) -> None:
         faults = self.hub.faults
@@ -356,9 +375,3 @@ class Speaker(ConnectionBase):
 def _cost(entry: dict[str, Any]) -> int:
     """Tokens one history entry takes in the context."""
     return audio_tokens(entry["audio_s"]) if entry["audio_s"] else text_tokens(entry["text"])
-
-
-def _bundle(audio: bytes, text: str) -> bytes:
-    """One audio frame (see :func:`.frames.audio_frame`) with a transcript piece in it."""
-    piece = json.dumps({"text": text}, separators=(",", ":"), ensure_ascii=False).encode()
-    return audio[:-2] + b',"outputTranscription":' + piece + b"}}"

@@ -129,6 +129,7 @@ class Link(SessionState):
             await asyncio.wait_for(self._setup_complete(ws), self._ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
+            self.recording.keep_close(code, reason)
             raise SessionClosed(code, reason, close_hint(code, reason)) from None
         except asyncio.TimeoutError:
             await ws.close()
@@ -180,6 +181,8 @@ class Link(SessionState):
                 return
             code, reason = self._close_info(ws)
             planned, self._planned = self._planned, False
+            if not planned:  # the server's close (or a drop): part of a cassette
+                self.recording.keep_close(code, reason)
             if not planned and fatal(code, reason):
                 self._finish(SessionClosed(code, reason, close_hint(code, reason)))
                 return
