@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import genai_client_for
 from google.genai import types
+from sdk_client import genai_client_for
 
 import gemlive_nb as gl
 from gemlive_nb.emulator import Emulator, EmulatorProcess

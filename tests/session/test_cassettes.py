@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import genai_client_for
 from google.genai import types
+from sdk_client import genai_client_for
 from testdata import PUBLIC_CASSETTES
 
 import gemlive_nb as gl
