@@ -32,7 +32,6 @@ from typing import Any
 
 from ..exceptions import GemliveError
 from ..protocol import normalize_keys
-from ..protocol.service_rules import REFUSE_MEDIA_CHUNKS_V1ALPHA, Refusal
 from .connection import Sender, Session
 from .faults import ABORTED, INTERNAL, SESSION_LIMIT
 from .frames import Closed, is_connection_closed, nbytes, summary
@@ -40,8 +39,8 @@ from .hot_frames import FastServerConnection, hot_audio, parse_hot_audio
 from .hub import Hub, SessionRecord
 from .listener import Listener, pcm16
 from .proxy import adapt_message
+from .refusals import check_client_content, check_media_chunks
 from .responder import VIDEO_FRAME_TOKENS, text_tokens
-from .routes import api_version
 from .setup import INVALID, Rejected, SessionSetup, _functions, content_text, validate_setup
 from .speaker import Speaker
 from .strict import check_message
@@ -286,36 +285,9 @@ class LiveConnection:
 
     # ------------------------------------------------------------------ text input
 
-    def _check_client_content(self) -> None:
-        """Close as the service does when the regime takes ``clientContent`` only as history."""
-        assert self.cfg is not None
-        rules, regime = self.cfg.rules, self.cfg.regime
-        if rules is None or rules.client_content_mid_session.at(regime).value:
-            return
-        if rules.history_needs_config.at(regime).value and not self.cfg.seed_history:
-            raise Rejected(
-                1007,
-                f"{INVALID} clientContent needs historyConfig.initialHistoryInClientContent "
-                f"on {rules.name}",
-            )
-        if self.session.completed:
-            raise Rejected(
-                1007, f"{INVALID} clientContent is only for initial history on {rules.name}"
-            )
-
-    def _check_media_chunks(self) -> None:
-        """``realtimeInput.mediaChunks``: refused by some models, and on v1alpha."""
-        assert self.cfg is not None
-        refusal: Refusal | None = None
-        if self.cfg.rules is not None:
-            refusal = self.cfg.rules.refuse_media_chunks.value
-        if refusal is None and api_version(self.record.path) == "v1alpha":
-            refusal = REFUSE_MEDIA_CHUNKS_V1ALPHA.value
-        if refusal is not None:
-            raise Rejected(refusal.code, refusal.reason)
-
     async def _on_client_content(self, body: dict[str, Any]) -> None:
-        self._check_client_content()
+        assert self.cfg is not None
+        check_client_content(self.cfg, self.session.completed)
         turns = body.get("turns") or []
         if isinstance(turns, dict):
             turns = [turns]
@@ -347,7 +319,7 @@ class LiveConnection:
         if "audio" in body and isinstance(body["audio"], dict):
             self.listener.on_audio(body["audio"].get("data", ""), body["audio"].get("mimeType"))
         if "mediaChunks" in body:
-            self._check_media_chunks()
+            check_media_chunks(self.cfg, self.record.path)
         for chunk in (body.get("mediaChunks") or [])[:1]:  # only the first chunk is used
             mime = str(chunk.get("mimeType", "audio/pcm"))
             if mime.startswith("audio/"):
