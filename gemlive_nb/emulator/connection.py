@@ -56,15 +56,14 @@ class Session:
     late_input: dict[str, Any] | None = None  # the held-back end of the user's words
     closed: bool = False
     t0: float = field(default_factory=time.monotonic)
-    session_start: float = 0.0  # carried over by resumption (session limits); t0 by default
+    session_start: float = field(init=False)  # t0, or earlier when resumed (session limits)
     tasks: set[asyncio.Task] = field(default_factory=set)
     # the orders replies are sent in (.orders): drawn per reply, by the listener if early
     _draws: ConnectionOrders | None = None
     _next_orders: ReplyOrders | None = None
 
     def __post_init__(self) -> None:
-        if not self.session_start:
-            self.session_start = self.t0
+        self.session_start = self.t0
 
     @property
     def dialect(self) -> str:

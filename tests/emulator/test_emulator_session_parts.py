@@ -120,3 +120,12 @@ def test_the_responder_answers_tool_results_and_plain_words():
     assert said == Say(Responder(0).reply(["My name is Ada."], cfg.language))
     searched = _answer(responder, "Who won the cup?", tools=[{"googleSearch": {}}])
     assert isinstance(searched, Say) and searched.grounding is not None
+
+
+def test_the_connection_owns_its_parts_instead_of_inheriting_them():
+    from gemlive_nb.emulator.listener import Listener
+    from gemlive_nb.emulator.live import LiveConnection
+    from gemlive_nb.emulator.speaker import Speaker
+
+    for cls in (LiveConnection, Listener, Speaker, Sender, TurnResponder):
+        assert cls.__mro__ == (cls, object)
