@@ -7,8 +7,9 @@ Import them from here. Example::
     show_transcript(session.recording)
 
 What lives where: ``plots`` (matplotlib figures and the inline waveform SVG, matplotlib imported
-lazily), ``provenance`` (the emulator/service label beside figures), ``spectrum`` (the STFT behind spectrograms), ``timeline`` (who spoke when, as segments
-and markers) and ``transcript_view`` (a session's transcript as HTML and text).
+lazily), ``provenance`` (the emulator/service label beside figures), ``spectrum`` (the STFT
+behind spectrograms), ``timeline`` (who spoke when, as segments and markers) and
+``transcript_view`` (a session's transcript as HTML and text).
 """
 
 from __future__ import annotations

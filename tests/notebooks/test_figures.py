@@ -26,7 +26,8 @@ def test_the_gallery_images_are_fresh(tmp_path: Path) -> None:
         old, new = imread(committed), imread(fresh)
         assert old.shape == new.shape, f"{fresh.name} changed size: run `make figures`"
         diff = float(np.abs(old - new).max())
-        assert diff <= TOLERANCE, f"{fresh.name} is stale (max pixel diff {diff:.3f}): run `make figures`"
+        stale = f"{fresh.name} is stale (max pixel diff {diff:.3f}): run `make figures`"
+        assert diff <= TOLERANCE, stale
 
 
 def test_the_gallery_is_small_and_shown() -> None:
