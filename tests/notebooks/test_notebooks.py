@@ -254,3 +254,16 @@ def test_emulator_only_tutorials_never_leave_the_emulator(
     assert not any(NO_KEY_NOTICE in t for t in streams)  # a key was set, and still no network
     executed = nbformat.writes(run.book)
     assert FAKE_KEY not in executed and FAKE_KEY[4:] not in executed
+
+
+def test_the_lab_extra_brings_what_the_tutorials_use() -> None:
+    """``pip install 'gemlive_nb[lab]'`` is the advertised install: it must run every tutorial."""
+    pyproject = (NOTEBOOKS.parent / "pyproject.toml").read_text()  # (tomllib: Python 3.11+)
+    extras = dict(re.findall(r"^(\w+) = \[(.*)\]$", pyproject, re.M))
+    lab = extras["lab"]
+    sources = " ".join(p.read_text() for p in NOTEBOOKS.glob("*.ipynb"))
+    if "to_pandas()" in sources:
+        assert re.search(r"\bpandas\b", lab), "the tutorials call to_pandas(): add pandas to lab"
+    if "get_speech(" in sources:  # they listen to recordings with the offline speech
+        assert "gemlive_nb[speech]" in lab or extras["speech"] in lab
+    assert "jupyterlab" in lab
