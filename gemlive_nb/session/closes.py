@@ -26,6 +26,9 @@ class CloseCode(IntEnum):
     INTERNAL_ERROR = 1011  # the service had an internal error: retried
     UPGRADE_REFUSED = 4000  # the kit's own: HTTP 4xx at the WebSocket upgrade
 
+    def __str__(self) -> str:  # the number, as in messages (Python 3.10 would say the name)
+        return str(self.value)
+
 
 def close_hint(code: int, reason: str) -> str:
     """What to do about a close, from its code and the server's reason text."""

@@ -236,8 +236,8 @@ class Link:
             )  # fmt: skip
         except ConfigError as e:  # the OAuth token source failed: fatal, named, redacted
             reason = self.redact(f"cannot get credentials for {self.endpoint.describe()}: {e}")
-            code = CloseCode.POLICY_VIOLATION
-            raise SessionClosed(code, reason, close_hint(code, reason)) from None
+            bad_key = CloseCode.POLICY_VIOLATION
+            raise SessionClosed(bad_key, reason, close_hint(bad_key, reason)) from None
         self.plan = plan
         try:
             ws = await plan.open(**self.ws_options)

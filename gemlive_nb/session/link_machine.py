@@ -26,7 +26,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum
 
 from ..exceptions import SessionClosed
 from .closes import SESSION_GONE, CloseCode, close_hint, fatal
@@ -46,8 +46,14 @@ __all__ = [
 ]
 
 
-class LinkStatus(StrEnum):
+class LinkStatus(str, Enum):
     """The session's connection state; a ``str`` (``LinkStatus.CLOSED == "closed"``)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
     CONNECTING = "connecting"
     CONNECTED = "connected"

@@ -37,6 +37,7 @@ from .inputs import Inputs
 from .link import Link, LinkHooks
 from .link_machine import LinkMachine, LinkStatus
 from .options import check_options
+from .receiver import Receiver
 from .sender import Outbox, Sender
 from .tool_runner import ToolRunner
 from .turns import TurnBook
@@ -102,8 +103,6 @@ class LiveSession:
         self._finished = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[Any]] = []
-        self._received = 0
-        self._received_audio_s = 0.0
         self._hub = EventHub(event_buffer)
         handle = config.resumption if isinstance(config.resumption, str) else None
         machine = LinkMachine(endpoint.describe(), max_failures=max_failures, backoff_s=backoff_s,
@@ -115,13 +114,15 @@ class LiveSession:
         )  # fmt: skip
         hooks = LinkHooks(on_status=self._emit, on_finish=self._finish, on_resume=self._resume)
         self._link = Link(endpoint, lambda: self.config, self.recording, machine, ws_options,
-                          hooks, self._on_frame)  # fmt: skip
+                          hooks, lambda frame: self._receiver.on_frame(frame))  # fmt: skip
         self.recording.secrets = self._link.secrets  # never saved
         self._sender = Sender(Outbox(max_queued_audio_s), self.recording,
                               lambda: self._link.ws, self._refusal, self._emit)  # fmt: skip
         self._turns = TurnBook(self.recording, self._sender)
         self.recording.on_turn_end = self._turns.ended
         self._runner = ToolRunner(self.tools, self.recording, self.send_tool_response, auto_tools)
+        self._receiver = Receiver(self.recording, self._runner, self._link, self._emit,
+                                  self._check_budget)  # fmt: skip
         self._inputs = Inputs(self.recording, self._sender, self._turns, lambda: self.config,
                               endpoint, lambda: self._error)  # fmt: skip
         self._content = Content(self.recording, self._sender, self._turns,
@@ -189,53 +190,9 @@ class LiveSession:
 
     # ------------------------------------------------------------------ receiving
 
-    def _on_frame(self, frame: str | bytes) -> None:
-        """One server frame; nothing in it may stop the reader (bad parts become error events)."""
-        self._received += 1
-        self.recording.keep_frame("recv", frame)
-        try:
-            events = p.parse_server_message(frame)
-        except Exception as e:  # ProtocolError, or anything a hostile frame provokes
-            log.warning("ignored a server frame that could not be read: %s", e)
-            self.recording.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
-            return
-        for event in events:
-            try:
-                self._on_event(event)
-            except Exception as e:
-                log.warning("ignored a server event that could not be used: %r", e)
-                self.recording.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
-
-    def _on_event(self, event: Any) -> None:
-        if isinstance(event, p.ToolCall):
-            whole = self._runner.whole(event)
-            if whole is None:  # arguments still streaming: used (and recorded) once whole
-                return
-            event = whole
-            self._runner.run(event)
-        elif type(event) is p.AudioChunk:
-            if event.rate > 0:
-                self._received_audio_s += event.duration
-        elif isinstance(event, p.SessionResumptionUpdate):
-            self._link.machine.resumption_update(event.handle, event.resumable)
-        elif isinstance(event, p.GoAway):
-            self._link.goaway(event.time_left)
-        elif isinstance(event, p.ToolCallCancellation):
-            self._runner.cancel(event.ids)
-        result = self.recording.on_event(event)
-        self._emit(event)
-        if isinstance(event, p.Usage) and self._budget is not None:
-            self._check_budget(self._budget)
-        if isinstance(result, Turn):
-            self._link.machine.turn_ended()
-        elif isinstance(result, tuple):
-            turn, kept = result
-            self._emit(PlaybackCut(turn.index, kept, transcript=turn.transcript))
-        self._expire()
-
-    def _check_budget(self, budget: Budget) -> None:
+    def _check_budget(self) -> None:
         """Past ``budget_usd``: close cleanly, saying why (see :mod:`.budget`)."""
-        message = budget.over(self.recording)
+        message = None if self._budget is None else self._budget.over(self.recording)
         if message is None or self._link.machine.closing:
             return
         log.warning("gemlive_nb: %s", message)
@@ -243,15 +200,11 @@ class LiveSession:
         self._error = SessionClosed(CloseCode.NORMAL, message)
         self._budget_close = asyncio.ensure_future(self.close())  # keep a reference
 
-    def _expire(self) -> None:
-        if self.recording.open_turns:
-            self.recording.expire()
-
     async def _housekeeping(self) -> None:
         """End turns whose quiet period is over even when no event arrives."""
         while True:
             await asyncio.sleep(0.25)
-            self._expire()
+            self._receiver.expire()
 
     def _emit(self, event: Any) -> None:
         if isinstance(event, (SessionStatus, PlaybackCut, AudioDropped)):
@@ -391,8 +344,8 @@ class LiveSession:
             dropped_audio_seconds=round(box.dropped_s, 6),
             queued_audio_seconds=round(box.audio_s, 6),
             peak_queued_audio_seconds=round(box.peak_audio_s, 6),
-            audio_seconds_received=round(self._received_audio_s, 6),
-            messages_received=self._received,
+            audio_seconds_received=round(self._receiver.received_audio_s, 6),
+            messages_received=self._receiver.received,
             reconnects=self._link.machine.reconnects,
             turns=len(self.recording.turns),
         )
