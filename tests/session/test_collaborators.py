@@ -148,10 +148,11 @@ class FakeLink:
 
 def test_receiver_routes_events_and_survives_bad_frames() -> None:
     rec, link = Recording(), FakeLink()
+    fake: Any = link
     emitted: list[Any] = []
     usage: list[int] = []
     rx = Receiver(rec, ToolRunner(ToolRegistry([]), rec, FakeSender().send, auto=False),
-                  link, emitted.append, lambda: usage.append(1))  # type: ignore[arg-type]
+                  fake, emitted.append, lambda: usage.append(1))  # fmt: skip
     rx.on_frame("{not json")
     rx.on_frame(json.dumps({"sessionResumptionUpdate": {"newHandle": "h9", "resumable": True}}))
     rx.on_frame(json.dumps({"goAway": {"timeLeft": "5s"}}))

@@ -161,8 +161,8 @@ def test_a_closing_session_neither_retries_nor_leaves() -> None:
 CLOSES = st.sampled_from(
     [(1011, "internal"), (1006, "drop"), (1000, "bye"), (1008, "Operation was aborted"),
      (1007, "bad setting"), (1008, "API key not valid"), (4000, "HTTP 403"),
-     (1008, "session not found")]  # fmt: skip
-)
+     (1008, "session not found")]
+)  # fmt: skip
 EVENTS = st.lists(
     st.one_of(
         st.tuples(st.just("closed"), CLOSES),

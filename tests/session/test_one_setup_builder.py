@@ -62,8 +62,11 @@ def test_the_vertex_setup_is_the_builders_own(made: list[Any]) -> None:
 
 async def test_mixroute_setups_and_the_fallback_are_the_builders_own(made: list[Any]) -> None:
     async with Emulator(speech="builtin", dialect="mixroute", proxy_modalities="google") as emu:
-        async with gl.connect(endpoint=emu.proxy_url(), api_key=MIX_KEY, record_frames=True) as s:
+        s = await gl.connect(endpoint=emu.proxy_url(), api_key=MIX_KEY, record_frames=True)
+        try:
             await s.ask("Hello")
+        finally:
+            await s.close()
     first, fallback = sent_setups(s)
     built = [_json(setup) for setup, _ in made]
     assert first in built and fallback in built
@@ -99,8 +102,8 @@ async def test_the_ephemeral_token_locks_the_builders_setup(
 
     monkeypatch.setattr(ephemeral, "_post", tap)
     with Emulator(speech="builtin", api_key=KEY) as emu:
-        await create_ephemeral_token(api_key=KEY, base_url=emu.tokens.base_url,
-                                     config=gl.LiveConfig(voice="Puck", resumption=True))  # fmt: skip
+        config = gl.LiveConfig(voice="Puck", resumption=True)
+        await create_ephemeral_token(api_key=KEY, base_url=emu.tokens.base_url, config=config)
     locked = bodies[0]["bidiGenerateContentSetup"]
     tokens = [setup["setup"] for setup, c in made if c.get("for_token")]
     assert locked in tokens and "sessionResumption" not in locked
