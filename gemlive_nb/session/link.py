@@ -107,6 +107,7 @@ class Link:
 
     async def _follow(self, actions: list[Action]) -> bool:
         """Perform ``actions`` and those they lead to; True once a connection is up."""
+        connected = False
         while actions:
             pending, actions = actions, []
             for action in pending:
@@ -136,11 +137,10 @@ class Link:
                         break
                     self.ws = ws
                     had_context = any(t.status != "pending" for t in self._recording.turns)
-                    actions = self.machine.opened(had_context)
-                    for done in actions:  # Resume, Announce
-                        await self._follow([done])
-                    return True
-        return False
+                    actions = self.machine.opened(had_context)  # Resume, Announce
+                    connected = True
+                    break
+        return connected
 
     async def read(self) -> None:
         """Read the current socket; on a close, reconnect (or give up) and read on."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from websockets.frames import Close
 
 from gemlive_nb import protocol as p
 from gemlive_nb.conversation import Recording
@@ -184,3 +186,44 @@ async def test_link_retries_through_its_machine_and_redacts_with_the_plan_secret
     assert len(attempts) == 2 and machine.status is LinkStatus.CONNECTED
     assert [s.state for s in statuses] == ["connecting", "connected"]
     assert key not in link.redact(f"x {key} y") and ended == []
+
+
+class ClosingSocket(FakeSocket):
+    """Yields ``frames``, then ends as a server close with ``code`` would (None: stays open)."""
+
+    def __init__(self, frames: list[str], code: int | None) -> None:
+        super().__init__()
+        self.frames = frames
+        self.code = code
+        self.protocol = SimpleNamespace(close_rcvd=Close(code, "boom") if code else None)
+
+    async def __aiter__(self) -> Any:
+        for frame in self.frames:
+            yield frame
+        if self.code is None:
+            await asyncio.Event().wait()
+
+
+async def test_link_reads_then_reconnects_and_resumes_after_a_1011() -> None:
+    endpoint = Endpoint(kind="emulator", url="ws://127.0.0.1:9/ws", model="gemini-live-2.5-flash")
+    statuses: list[SessionStatus] = []
+    resumed: list[str] = []
+    frames: list[Any] = []
+    rec = Recording()
+    sockets = [ClosingSocket(["one"], 1011), ClosingSocket(["two"], None)]
+
+    class Scripted(Link):
+        async def _open(self) -> Any:
+            return sockets.pop(0)
+
+    machine = LinkMachine("emu", backoff_s=0.0)
+    hooks = LinkHooks(statuses.append, lambda e: None, resumed.append)
+    link = Scripted(endpoint, lambda: None, rec, machine, {}, hooks, frames.append)
+    await link.start()
+    reader = asyncio.ensure_future(link.read())
+    while machine.reconnects < 1 or len(frames) < 2:
+        await asyncio.sleep(0.01)
+    reader.cancel()
+    assert frames == ["one", "two"] and resumed == ["a close (1011 boom)"]
+    assert [s.state for s in statuses] == ["connecting", "connected", "reconnecting", "connected"]
+    assert statuses[2].code == 1011 and machine.failures == 1
