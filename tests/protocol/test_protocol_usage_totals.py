@@ -1,6 +1,6 @@
 """How usage adds up (protocol/usage.py): each usageMetadata once, per generation; totals never
-double. Real frames (tests/data/usage) for Google 2.5, 3.1 and Vertex; documented shapes for
-the mixroute proxy and the SDK's Vertex names."""
+double. Real frames (the pydantic-ai cassettes in tests/data/cassettes) for Google 2.5, 3.1 and
+Vertex; documented shapes for the mixroute proxy and the SDK's Vertex names."""
 
 from __future__ import annotations
 
@@ -9,12 +9,45 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testdata import USAGE_FRAMES
+from testdata import CASSETTES
 
 from gemlive_nb import protocol as p
 from gemlive_nb.conversation import Recording
+from gemlive_nb.emulator.replay import client_kind
+from gemlive_nb.protocol import normalize_keys
 
-CASES: dict[str, Any] = json.loads(USAGE_FRAMES.read_text(encoding="utf-8"))
+# Three recorded sessions with usageMetadata (see tests/data/cassettes/README.md).
+_SOURCES = {
+    "google_2.5_two_turns": "google_ws-test_asap_enqueue_waits_for_response_boundary.jsonl",
+    "vertex_tool_round": "parity_ws-test_text_tool_round_parity[gateway-google].jsonl",
+    "google_3.1_tool_round": "parity_ws-test_text_tool_round_parity[google-current].jsonl",
+}
+
+
+def _turns(path: Path) -> list[dict[str, Any]]:
+    """Per user turn, what the server sent and the client's tool answers, as recorded.
+
+    A turn starts where the client sent a text turn; its tool responses continue it.
+    """
+    turns: list[dict[str, Any]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry.get("dir") not in ("send", "recv"):
+            continue
+        if entry["dir"] == "send":
+            kind = client_kind(normalize_keys(json.loads(entry["frame"])))
+            if kind == "text":
+                turns.append({"frames": []})
+            if kind != "tool":
+                continue
+        if turns:
+            turns[-1]["frames"].append({"dir": entry["dir"], "frame": entry["frame"]})
+    return turns
+
+
+CASES: dict[str, Any] = {
+    name: {"turns": _turns(CASSETTES / "pydantic-ai" / file)} for name, file in _SOURCES.items()
+}
 _KEYS = {
     "prompt_tokens": ("promptTokenCount",),
     "response_tokens": ("responseTokenCount", "candidatesTokenCount"),
@@ -51,7 +84,8 @@ def _replay(case: dict[str, Any]) -> Recording:
         for entry in turn["frames"]:
             t += 0.01
             if entry["dir"] == "send":  # the client's tool answer, as the session records it
-                for response in json.loads(entry["frame"])["tool_response"]["functionResponses"]:
+                answer = normalize_keys(json.loads(entry["frame"]))["toolResponse"]
+                for response in answer["functionResponses"]:
                     rec.add_tool_result(response)
                 continue
             for event in p.parse_server_message(entry["frame"]):
