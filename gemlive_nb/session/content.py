@@ -116,7 +116,7 @@ class Content(SessionState):
             raise ConfigError("send_turns needs at least one turn")
         check_turns_allowed(self)
         frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
-        self.recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
+        self._recorder.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
         if not turn_complete:
             self._partial_frames.append((frame, 0.0))
             await self._send(frame)
@@ -124,11 +124,11 @@ class Content(SessionState):
         # turnComplete makes the model answer, whatever role the last turn has (PROTOCOL.md §5)
         last = wire[-1]["parts"] if wire[-1]["role"] == "user" else []
         texts = [x["text"] for x in last if isinstance(x.get("text"), str)]
-        turn = self.recording.begin_turn(user_text=" ".join(texts), source="typed")
+        turn = self._recorder.begin_turn(user_text=" ".join(texts), source="typed")
         self._resend[turn.index] = [*self._partial_frames, (frame, 0.0)]
         self._partial_frames = []
         await self._send(frame)
-        self.recording.mark_user_end()
+        self._recorder.mark_user_end()
         return turn
 
     async def update_context(
@@ -163,7 +163,7 @@ class Content(SessionState):
         self.config = config
         self._setup = {"setup": setup}
         fields: dict[str, Any] = {k: str(v) for k, v in changes.items()}
-        self.recording.log("send", "context_update", **fields)
+        self._recorder.log("send", "context_update", **fields)
         await self._send(p.dumps(message))
 
     async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
@@ -178,7 +178,7 @@ class Content(SessionState):
             data, mime = _image_bytes(frame, mime_type, "send_video")
         else:  # encoding a big frame takes a while: not on the loop that plays the reply
             data, mime = await asyncio.to_thread(_image_bytes, frame, mime_type, "send_video")
-        self.recording.log("send", "video", bytes=len(data), mime_type=mime)
+        self._recorder.log("send", "video", bytes=len(data), mime_type=mime)
         await self._send(p.dumps(p.realtime_video(data, mime)))
 
     async def stream_video(

@@ -73,7 +73,7 @@ class Inputs(SessionState):
         if not n:
             return
         seconds = n / INPUT_RATE
-        self.recording.add_input_audio(samples)
+        self._recorder.add_input_audio(samples)
         self._audio_chunks += 1
         self._audio_s += seconds
         await self._send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
@@ -144,7 +144,7 @@ class Inputs(SessionState):
         if not turn_complete:
             check_turns_allowed(self)
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
-        self.recording.log("send", "text", text=text, turn_complete=turn_complete)
+        self._recorder.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
             self._partial_frames.append((frame, 0.0))
             await self._send(frame)
@@ -152,7 +152,7 @@ class Inputs(SessionState):
         turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
         self._partial_frames = []
         await self._send(frame)
-        self.recording.mark_user_end()
+        self._recorder.mark_user_end()
         return turn
 
     def _text_route(self) -> str:
@@ -168,11 +168,11 @@ class Inputs(SessionState):
         if not isinstance(text, str):
             raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.realtime_text(text))
-        self.recording.log("send", "realtime_text", text=text)
+        self._recorder.log("send", "realtime_text", text=text)
         turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
         self._partial_frames = []
         await self._send(frame)
-        self.recording.mark_user_end()
+        self._recorder.mark_user_end()
         return turn
 
     def _begin_turn(
@@ -181,25 +181,25 @@ class Inputs(SessionState):
         frames: list[tuple[str, float]],
         expect_reply: bool = True,
     ) -> Turn:
-        turn = self.recording.begin_turn(user_text=text, expect_reply=expect_reply)
+        turn = self._recorder.begin_turn(user_text=text, expect_reply=expect_reply)
         self._resend[turn.index] = frames
         return turn
 
     async def activity_start(self) -> None:
         """Manual VAD (``vad={'disabled': True}``): the user started speaking."""
-        self.recording.log("send", "activity_start")
+        self._recorder.log("send", "activity_start")
         await self._send(p.dumps(p.activity_start()))
 
     async def activity_end(self) -> None:
         """Manual VAD: the user stopped speaking; the model answers."""
-        self.recording.log("send", "activity_end")
-        self.recording.mark_user_end()
+        self._recorder.log("send", "activity_end")
+        self._recorder.mark_user_end()
         await self._send(p.dumps(p.activity_end()))
 
     async def audio_stream_end(self) -> None:
         """The microphone paused or closed (automatic VAD): flush the speech heard so far."""
-        self.recording.log("send", "audio_stream_end")
-        self.recording.mark_user_end()
+        self._recorder.log("send", "audio_stream_end")
+        self._recorder.mark_user_end()
         await self._send(p.dumps(p.audio_stream_end()))
 
     async def send_tool_response(
@@ -214,8 +214,8 @@ class Inputs(SessionState):
         """
         message = p.tool_response(responses)
         for item in message["toolResponse"]["functionResponses"]:
-            self.recording.add_tool_result(item)
-        self.recording.log("send", "tool_response", responses=message["toolResponse"])
+            self._recorder.add_tool_result(item)
+        self._recorder.log("send", "tool_response", responses=message["toolResponse"])
         await self._send(p.dumps(message))
 
     async def ask(
@@ -294,14 +294,14 @@ class Inputs(SessionState):
             frames.append((p.realtime_audio_frame(data, INPUT_RATE), 0.0))
         end = p.activity_end() if manual else p.audio_stream_end()
         frames.append((p.dumps(end), 0.0))
-        self.recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
+        self._recorder.add_input_audio(samples, streamed=False)  # sent at once, starts now
         # a clip without speech may get no reply at all: its turn ends after a short quiet
         turn = self._begin_turn(None, frames, expect_reply=has_speech(samples, INPUT_RATE))
         self._audio_chunks += len(frames) - 1 - int(manual)
         self._audio_s += len(samples) / INPUT_RATE
         for frame, _ in frames:  # never dropped: this turn must arrive whole
             await self._send(frame)
-        self.recording.mark_user_end()
+        self._recorder.mark_user_end()
         return turn
 
     def ask_sync(self, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:

@@ -124,12 +124,12 @@ class Link(SessionState):
             raise SessionClosed(1006, reason, close_hint(1006, "")) from None
         try:
             frame = p.dumps(setup)
-            self.recording.keep_frame("send", frame)
+            self._recorder.keep_frame("send", frame)
             await ws.send(frame)
             await asyncio.wait_for(self._setup_complete(ws), self._ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
-            self.recording.keep_close(code, reason)
+            self._recorder.keep_close(code, reason)
             raise SessionClosed(code, reason, close_hint(code, reason)) from None
         except asyncio.TimeoutError:
             await ws.close()
@@ -140,7 +140,7 @@ class Link(SessionState):
     async def _setup_complete(self, ws: Any) -> None:
         while True:
             frame = await ws.recv()
-            self.recording.keep_frame("recv", frame)
+            self._recorder.keep_frame("recv", frame)
             events = p.parse_server_message(frame)
             if any(isinstance(ev, p.SetupComplete) for ev in events):
                 return
@@ -182,7 +182,7 @@ class Link(SessionState):
             code, reason = self._close_info(ws)
             planned, self._planned = self._planned, False
             if not planned:  # the server's close (or a drop): part of a cassette
-                self.recording.keep_close(code, reason)
+                self._recorder.keep_close(code, reason)
             if not planned and fatal(code, reason):
                 self._finish(SessionClosed(code, reason, close_hint(code, reason)))
                 return
@@ -233,8 +233,8 @@ class Link(SessionState):
         for turn in self.recording.open_turns:
             resend = self._resend.get(turn.index)
             if resend is None:
-                self.recording.abandon_turn(turn)
-            elif self.recording.retry_turn(turn, cause):
+                self._recorder.abandon_turn(turn)
+            elif self._recorder.retry_turn(turn, cause):
                 frames.extend(resend)
         # a frame of such a turn may still sit in the queue (sent while the old socket was
         # closing): it goes once, with its turn, or the server would hear the turn twice

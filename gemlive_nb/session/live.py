@@ -19,7 +19,7 @@ from .. import protocol as p
 from .._sync import run_sync
 from ..audio import StreamResamplers
 from ..config import LiveConfig
-from ..conversation import Recording, Turn, check_record
+from ..conversation import Recorder, Turn, check_record
 from ..endpoints import Endpoint
 from ..exceptions import ConfigError, SessionClosed, TurnFailed
 from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
@@ -87,7 +87,7 @@ class LiveSession(Link, Sender, Inputs, Content):
             max_size=2**24,
             compression=None,  # base64 audio barely compresses; deflate only costs CPU
         )
-        self.recording = Recording(
+        self._recorder = Recorder(
             meta={
                 "endpoint": endpoint.describe(),
                 "model": config.model or endpoint.model,
@@ -97,6 +97,7 @@ class LiveSession(Link, Sender, Inputs, Content):
             },
             record=record,
         )
+        self.recording = self._recorder.recording  # users read it; the session writes it
         self.recording.secrets = lambda: self.endpoint.secrets()  # never saved
         if record_frames is not False:
             if record_frames is not True:
@@ -120,7 +121,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         self._resend: dict[int, list[tuple[str, float]]] = {}
         self._started_calls: set[str] = set()
         self._streamed_calls: dict[str, list[dict[str, Any]]] = {}
-        self.recording.on_turn_end = self._on_turn_end
+        self._recorder.on_turn_end = self._on_turn_end
         self._partial_frames: list[tuple[str, float]] = []
         self._resamplers = StreamResamplers(p.INPUT_RATE)
         self._tasks: list[asyncio.Task[Any]] = []
@@ -151,7 +152,7 @@ class LiveSession(Link, Sender, Inputs, Content):
                 fut.set_exception(error or SessionClosed(1000, "the session was closed"))
         self._waiters.clear()
         for turn in self.recording.open_turns:
-            self.recording.fail_turn(turn, f"the session closed: {detail}")
+            self._recorder.fail_turn(turn, f"the session closed: {detail}")
         self._event_ready.set()
         for task in self._tasks:
             if task is not asyncio.current_task():
@@ -190,22 +191,22 @@ class LiveSession(Link, Sender, Inputs, Content):
     def _on_frame(self, frame: str | bytes) -> None:
         """One server frame; nothing in it may stop the reader (bad parts become error events)."""
         self._received += 1
-        self.recording.keep_frame("recv", frame)
+        self._recorder.keep_frame("recv", frame)
         try:
             events = p.parse_server_message(frame)
         except Exception as e:  # ProtocolError, or anything a hostile frame provokes
             log.warning("ignored a server frame that could not be read: %s", e)
-            self.recording.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
+            self._recorder.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
             return
         for event in events:
             try:
                 self._on_event(event)
             except Exception as e:
                 log.warning("ignored a server event that could not be used: %r", e)
-                self.recording.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
+                self._recorder.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
 
     def _on_event(self, event: Any) -> None:
-        rec = self.recording
+        rec = self._recorder
         if isinstance(event, p.ToolCall) and any(
             c.will_continue or c.partial_args or (c.id or c.name) in self._streamed_calls
             for c in event.calls
@@ -225,15 +226,15 @@ class LiveSession(Link, Sender, Inputs, Content):
             self._on_tool_call(event)
         elif isinstance(event, p.ToolCallCancellation):
             self.tools.cancel(event.ids)
-        result = rec.on_event(event)
+        outcome = rec.on_event(event)
         self._emit(event)
         if isinstance(event, p.Usage) and self._budget is not None:
             self._check_budget(self._budget)
-        if isinstance(result, Turn):
+        if outcome.completed is not None:
             self._failures = 0
-        elif isinstance(result, tuple):
-            turn, kept = result
-            self._emit(PlaybackCut(turn.index, kept, transcript=turn.transcript))
+        elif outcome.cut is not None:
+            cut = outcome.cut
+            self._emit(PlaybackCut(cut.turn.index, cut.kept, transcript=cut.turn.transcript))
         self._expire()
 
     def _check_budget(self, budget: Budget) -> None:
@@ -242,7 +243,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         if message is None or self._closing:
             return
         log.warning("gemlive_nb: %s", message)
-        self.recording.log("session", "budget_reached", message=message)
+        self._recorder.log("session", "budget_reached", message=message)
         self._error = SessionClosed(1000, message)
         self._budget_close = asyncio.ensure_future(self.close())  # keep a reference
 
@@ -250,7 +251,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         """Run the calls (once per call id: a repeated id is not run again)."""
         for call in event.calls:
             if self.tools.is_non_blocking(call.name):
-                self.recording.mark_non_blocking(call.id)
+                self._recorder.mark_non_blocking(call.id)
         fresh = [c for c in event.calls if c.id is None or c.id not in self._started_calls]
         self._started_calls.update(c.id for c in fresh if c.id is not None)
         if self.auto_tools and fresh:
@@ -278,7 +279,7 @@ class LiveSession(Link, Sender, Inputs, Content):
 
     def _expire(self) -> None:
         if self.recording.open_turns:
-            self.recording.expire()
+            self._recorder.expire()
 
     async def _housekeeping(self) -> None:
         """End turns whose quiet period is over even when no event arrives."""
@@ -290,7 +291,7 @@ class LiveSession(Link, Sender, Inputs, Content):
         self._events.append(event)
         self._event_ready.set()
         if isinstance(event, (SessionStatus, PlaybackCut, AudioDropped)):
-            self.recording.log("session", type(event).__name__, **event.__dict__)
+            self._recorder.log("session", type(event).__name__, **event.__dict__)
         for callback in list(self._subscribers):
             try:
                 callback(event)
@@ -344,7 +345,7 @@ class LiveSession(Link, Sender, Inputs, Content):
             raise ConfigError(
                 f"played_samples must be a whole number of samples, not {played_samples!r:.40}"
             )
-        self.recording.report_playback(played_samples)
+        self._recorder.report_playback(played_samples)
 
     # ------------------------------------------------------------------ state
 

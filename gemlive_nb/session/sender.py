@@ -135,7 +135,7 @@ class Sender(SessionState):
             raise self._error or SessionClosed(1000, "the session was closed")
         ws = self._ws
         if ws is not None and not self._writing and not self._outbox and wire.send_now(ws, frame):
-            self.recording.keep_frame("send", frame)  # kept as it goes: on the connection it took
+            self._recorder.keep_frame("send", frame)  # kept as it goes: on the connection it took
             return
         dropped = self._outbox.dropped_chunks
         self._outbox.put(frame, audio_s)
@@ -173,7 +173,7 @@ class Sender(SessionState):
                 continue
             frame, audio_s = box.popleft()
             self._writing = True
-            self.recording.keep_frame("send", frame)
+            self._recorder.keep_frame("send", frame)
             try:
                 await ws.send(frame)
             except ConnectionClosed:

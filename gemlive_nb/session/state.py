@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..audio import StreamResamplers
     from ..config import LiveConfig
-    from ..conversation import Recording, Turn
+    from ..conversation import Recorder, Recording, Turn
     from ..endpoints import Endpoint, LinkPlan
     from ..exceptions import SessionClosed
     from ..tools import ToolRegistry
@@ -30,6 +30,7 @@ class SessionState:
         config: LiveConfig
         endpoint: Endpoint
         recording: Recording
+        _recorder: Recorder
         tools: ToolRegistry
         status: str
         max_failures: int
