@@ -197,7 +197,7 @@ class Conversation:
     def reply_turn(self, t: float) -> Turn:
         """The turn reply output at ``t`` belongs to (closing cut turns ahead of it)."""
         self._last_server_t = t
-        if not self._settle(t):
+        if len(self.open) != 1 and not self._settle(t):
             return self.begin(t, source="speech")
         head = self.open[0]
         self._tool_closed.discard(head.index)  # Vertex: the tool turn's spoken answer

@@ -66,6 +66,7 @@ class Outcome:
 
 
 _NOTHING = Outcome()
+_AudioChunk = p.AudioChunk
 
 
 class Recorder:
@@ -264,18 +265,21 @@ class Recorder:
 
         Turns that end later without an event (the quiet period) come from :meth:`expire`.
         """
-        t = self.now() if t is None else t
-        self._opened.clear()
-        self._ended.clear()
-        completed: Turn | None = None
-        cut: Cut | None = None
-        if type(event) is p.AudioChunk:  # the hot path: ~25 a second
+        if t is None:
+            t = self.now()
+        opened, ended = self._opened, self._ended
+        if opened or ended:
+            opened.clear()
+            ended.clear()
+        if type(event) is _AudioChunk:  # the hot path: ~25 a second
             self._on_audio(event, t)
-        else:
-            completed, cut = self._on_other(event, t)
-        if not (self._opened or self._ended or cut):
+            if not (opened or ended):
+                return _NOTHING
+            return Outcome(tuple(opened), tuple(ended))
+        completed, cut = self._on_other(event, t)
+        if not (opened or ended or cut):
             return _NOTHING
-        return Outcome(tuple(self._opened), tuple(self._ended), completed, cut)
+        return Outcome(tuple(opened), tuple(ended), completed, cut)
 
     def _on_other(self, event: Any, t: float) -> tuple[Turn | None, Cut | None]:
         conv = self.conversation
@@ -320,7 +324,13 @@ class Recorder:
         return self.conversation.expire(self.now() if t is None else t)
 
     def _on_audio(self, event: p.AudioChunk, t: float) -> None:
-        self._log_audio("recv", "AudioChunk", t, len(event.data) // 2, rate=event.rate)
+        n, rate = len(event.data) // 2, event.rate
+        entry = self._audio_log.get("recv")  # the summary of this second, counted inline
+        if entry is not None and t - entry["t"] < _AUDIO_LOG_S and entry["rate"] == rate:
+            entry["samples"] += n
+            entry["chunks"] += 1
+        else:
+            self._log_audio("recv", "AudioChunk", t, n, rate=rate)
         if event.extra and self._record is not False:  # unmodelled fields are never dropped
             self.recording.events.append({"t": t, "dir": "recv", **event_record(event)})
         try:

@@ -119,6 +119,7 @@ class Turn:
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
     _dropped: int | None = field(default=None, repr=False)
+    _kept: int = field(default=0, repr=False)  # samples in _chunks
     # (reply samples received before it, text) for each output-transcript piece / text part
     _pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _text_pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
@@ -132,15 +133,17 @@ class Turn:
 
         Samples past ``max_reply_samples`` are dropped and counted in ``dropped_samples``.
         """
+        n = len(samples)
         room = max(0, self.max_reply_samples - (self.received_samples - self.dropped_samples))
-        self.received_samples += len(samples)
-        if len(samples):
-            self._answering()
-        if len(samples) > room:
-            self.dropped_samples += len(samples) - room
+        self.received_samples += n
+        if n and self.state is TurnState.PENDING:
+            self.state = TurnState.ANSWERING  # the first reply output
+        if n > room:
+            self.dropped_samples += n - room
             samples = samples[:room]
         if len(samples):
             self._chunks.append(samples)
+            self._kept += len(samples)
             self._audio = None
 
     def add_transcript(self, text: str) -> None:
@@ -179,7 +182,7 @@ class Turn:
         """
         samples = self.audio.samples[: max(0, at)]
         self._chunks = [samples] if len(samples) else []
-        self.cut_sample = len(samples)
+        self._kept = self.cut_sample = len(samples)
         self._audio = None
         pieces = self._pieces if self._pieces else self._text_pieces
         self.heard_transcript = "".join(text for before, text in pieces if before < at)
@@ -187,6 +190,7 @@ class Turn:
     def reset_reply(self) -> None:
         """Forget a partial reply (the turn is being asked again after a reconnect)."""
         self._chunks = []
+        self._kept = 0
         self._audio = None
         self.received_samples = 0
         self.output_transcript = ""
@@ -248,7 +252,7 @@ class Turn:
         """Samples of reply audio as heard (also counted when the samples were not kept)."""
         if self._dropped is not None:
             return self._dropped
-        return sum(len(c) for c in self._chunks)
+        return self._kept
 
     @property
     def audio_out_s(self) -> float:
@@ -336,6 +340,7 @@ class Turn:
         )
         if audio is not None and len(audio):
             turn._chunks = [np.asarray(audio, np.int16)]
+            turn._kept = len(audio)
         return turn
 
     def __eq__(self, other: object) -> bool:
