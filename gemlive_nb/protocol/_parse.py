@@ -178,6 +178,7 @@ _HOT_MIMES = {"audio/pcm;rate=24000": 24000, "audio/pcm": 24000}
 # What may ride with it (3.1 sends its words in the audio's message): parsed after modelTurn,
 # its event's raw is its own object (a flag's is the whole serverContent: the general way)
 _HOT_BESIDE = frozenset({"outputTranscription"})
+_PLAIN_WORDS = frozenset({"text", "finished"})  # a transcript piece's keys, none to normalise
 _HOT_PATH = "serverContent.modelTurn.parts[0].inlineData.data"
 
 
@@ -256,13 +257,18 @@ def _hot_audio(message: dict[str, Any]) -> Events | None:
     """The events of a frame holding one audio part (and fields after it), else None.
 
     The same events as the general path: camelCase keys only, one part with nothing beside
-    ``inlineData`` and nothing beside ``mimeType`` and ``data`` in it.
+    ``inlineData`` and nothing beside ``mimeType`` and ``data`` in it. A message with only an
+    output-transcript piece (2.5 sends them between the audio) is read without copies too.
     """
     if len(message) != 1:
         return None
     content = message.get("serverContent")
     if type(content) is not dict:
         return None
+    if len(content) == 1:
+        words = content.get("outputTranscription")
+        if type(words) is dict and _PLAIN_WORDS.issuperset(words):
+            return server_content(content, "serverContent")
     turn = content.get("modelTurn")
     if type(turn) is not dict or len(turn) != 1:
         return None

@@ -44,6 +44,11 @@ def _variants() -> list[str | bytes]:
         HOT[:-2] + b',"modelTurn":{"parts":[]}}}',  # a second modelTurn: JSON keeps the last
         HOT[:-2] + b',"brandNew":{"x":1}}}',  # unknown: an Unknown event, the general way
         HOT[:-2] + b',"output_transcription":{"language_code":"en","text":"Hi"}}}',
+        frame({"serverContent": {"outputTranscription": {"text": " Hello"}}}),  # 2.5's words
+        frame({"serverContent": {"outputTranscription": {"text": "Hi", "finished": True}}}),
+        frame({"serverContent": {"outputTranscription": {}}}),  # Vertex's wordless piece
+        frame({"serverContent": {"outputTranscription": {"text": "Hi", "language_code": "en"}}}),
+        frame({"serverContent": {"outputTranscription": {"words": [{"word": "Hi"}]}}}),
         HOT.replace(B64.encode(), b""),  # no samples
         HOT.replace(B64.encode(), B64.rstrip("=").encode()),  # unpadded
         HOT.replace(B64.encode(), urlsafe.encode()),  # URL-safe alphabet
