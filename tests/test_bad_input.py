@@ -21,7 +21,7 @@ import pytest
 from gemlive_nb import catalog
 from gemlive_nb.audio import Audio, resample
 from gemlive_nb.config import LiveConfig
-from gemlive_nb.conversation import Recording, store
+from gemlive_nb.conversation import Recorder, Recording, store
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.endpoints import Endpoint, resolve_endpoint
 from gemlive_nb.exceptions import (
@@ -153,20 +153,20 @@ def test_recording_load_missing_and_damaged(tmp_path: Path) -> None:
         Recording.load(tmp_path / "nothing")
     with pytest.raises(TypeError, match="directory"):
         Recording.load(5)  # type: ignore[arg-type]
-    rec = Recording()
-    rec.save(tmp_path)
-    assert Recording.load(tmp_path) == rec
+    rec = Recorder()
+    rec.recording.save(tmp_path)
+    assert Recording.load(tmp_path) == rec.recording
     damage = {
         "manifest.json": "{not json",
         "events.jsonl": "{oops\n",
         "input.wav": "RIFF-but-not-a-wav",
     }
     for name, text in damage.items():
-        rec.save(tmp_path)
+        rec.recording.save(tmp_path)
         (tmp_path / name).write_text(text)
         with pytest.raises(GemliveError, match=f"damaged: {re.escape(name)}"):
             Recording.load(tmp_path)
-    rec.save(tmp_path)
+    rec.recording.save(tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "turns": [5]}))
     with pytest.raises(GemliveError, match=r"damaged: manifest\.json"):
@@ -178,12 +178,12 @@ def test_recording_load_refuses_deep_nesting_odd_files_and_huge_ones(
 ) -> None:
     """#24 item 17: a deeply nested manifest raised RecursionError; events.jsonl pointing at
     /dev/zero was read until MemoryError."""
-    rec = Recording()
-    rec.save(tmp_path)
+    rec = Recorder()
+    rec.recording.save(tmp_path)
     (tmp_path / "manifest.json").write_text("[" * 200_000 + "]" * 200_000)
     with pytest.raises(GemliveError, match=r"damaged: manifest\.json .*RecursionError"):
         Recording.load(tmp_path)
-    rec.save(tmp_path)
+    rec.recording.save(tmp_path)
     (tmp_path / "events.jsonl").unlink()
     os.mkfifo(tmp_path / "events.jsonl")  # would block a reader forever
     with pytest.raises(GemliveError, match=r"damaged: events\.jsonl .*not a regular file"):
@@ -201,13 +201,13 @@ def test_recording_load_refuses_deep_nesting_odd_files_and_huge_ones(
 
 def test_a_recording_with_a_lone_surrogate_saves_whole_and_loads_back(tmp_path: Path) -> None:
     """#24 item 17: save() after send_text('\\ud800') failed half-way and wrote no manifest."""
-    rec = Recording()
+    rec = Recorder()
     rec.log("send", "text", text="\ud800", turn_complete=True)
     rec.begin_turn(user_text="caf\u00e9 \ud800")
-    rec.save(tmp_path)
+    rec.recording.save(tmp_path)
     assert (tmp_path / "manifest.json").is_file()
     loaded = Recording.load(tmp_path)
-    assert loaded.events == rec.events and loaded.turns[0].user_text == "caf\u00e9 \ud800"
+    assert loaded.events == rec.recording.events and loaded.turns[0].user_text == "caf\u00e9 \ud800"
     assert "User: caf\u00e9 ?" in (tmp_path / "transcript.srt").read_text(encoding="utf-8")
 
 

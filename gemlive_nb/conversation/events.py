@@ -12,6 +12,8 @@ from ..exceptions import ConfigError
 __all__ = ["RECORD_MODES", "check_record", "event_record"]
 
 RECORD_MODES = (True, "transcript", False)
+_FIELDS: dict[type, tuple[str, ...]] = {}  # the fields event_record reads, per event type
+_PLAIN = (str, int, bool, type(None))  # json_safe gives these back as they are
 
 
 def check_record(record: Any) -> bool | str:
@@ -33,11 +35,16 @@ def event_record(event: Any) -> dict[str, Any]:
         event_record(AudioChunk(b"\\0\\0" * 480))
         # {'type': 'AudioChunk', 'data': {'bytes': 960}, 'rate': 24000, 'mime_type': ...}
     """
-    out: dict[str, Any] = {"type": type(event).__name__}
-    for f in dataclasses.fields(event):
-        if f.name == "raw" and not isinstance(event, p.Unknown):
+    kind = type(event)
+    names = _FIELDS.get(kind)
+    if names is None:  # dataclasses.fields() costs more than the rest: once per type
+        keep_raw = issubclass(kind, p.Unknown)
+        names = tuple(f.name for f in dataclasses.fields(event) if f.name != "raw" or keep_raw)
+        _FIELDS[kind] = names
+    out: dict[str, Any] = {"type": kind.__name__}
+    for name in names:
+        value = getattr(event, name)
+        if name == "extra" and not value:
             continue
-        if f.name == "extra" and not getattr(event, "extra", None):
-            continue
-        out[f.name] = json_safe(getattr(event, f.name), bytes_as="size")
+        out[name] = value if type(value) in _PLAIN else json_safe(value, bytes_as="size")
     return out

@@ -56,10 +56,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import protocol as p
-from .._plain import json_safe
 from .grounding import grounding_record
 from .latency import SpeechDating, SpeechSpan
-from .turn import Turn, TurnStatus
+from .state import TurnState
+from .turn import Turn
 
 __all__ = ["MAX_REASKS", "NO_SPEECH_QUIET_S", "QUIET_S", "Conversation"]
 
@@ -83,7 +83,7 @@ def _new_sentence(before: str, delta: str, spaced: bool = False) -> bool:
 
 
 class Conversation:
-    """The state machine of the module docstring, over one session's turns.
+    """The state machine of the module docstring (the states: :class:`~.state.TurnState`).
 
     ``speech_span(after, before)`` gives the ``(start, end)`` of the last stretch of user speech
     ending in ``(after, before]`` (from a voice-activity detector over the input), or None.
@@ -101,7 +101,6 @@ class Conversation:
         self.max_reasks = max_reasks
         self.dating = SpeechDating(speech_span)
         self._utterance: Turn | None = None  # the turn input-transcript deltas go to
-        self._interrupting: set[int] = set()  # open turns cut, awaiting their turnComplete
         self._generated: set[int] = set()  # open turns whose generationComplete arrived
         self._silent: set[int] = set()  # open clips in which no speech was found
         self._tool_closed: set[int] = set()  # turnComplete after the tool answer, nothing said
@@ -127,13 +126,13 @@ class Conversation:
         """A user utterance was sent (typed, clip) or heard (speech): open its turn."""
         if source != "speech":  # the next utterance ends clips in which no speech was found
             for old in [tr for tr in self.open if tr.index in self._silent]:
-                if not _has_output(old):
-                    self._end(old, "no_reply", t)
+                if not old.has_output:
+                    self._end(old, TurnState.NO_REPLY, t)
             for old in [tr for tr in self.open if tr.index in self._tool_closed]:
-                self._end(old, "answered", t)  # and tool turns closed with nothing said
+                self._end(old, TurnState.ANSWERED, t)  # and tool turns closed with nothing said
         if source == "clip":  # the server may have signalled its activity start already
             for heard in self.open:
-                fresh = not heard.input_transcript and not _has_output(heard)
+                fresh = not heard.input_transcript and not heard.has_output
                 if heard.source == "speech" and fresh:
                     heard.source, heard.t_user_end = "clip", t
                     self.on_begin(heard)
@@ -154,9 +153,9 @@ class Conversation:
 
     def _spoken_turn(self, t: float) -> Turn:
         """The oldest open turn waiting for words (a clip, a turn a reply opened), or a new one."""
-        done = self._tool_closed | self._interrupting  # words after its end or cut: new
-        for turn in self.open:
-            if turn.user_text is None and not turn.input_transcript and turn.index not in done:
+        for turn in self.open:  # words after its end or cut: a new utterance
+            done = turn.index in self._tool_closed or turn.state is TurnState.INTERRUPTING
+            if turn.user_text is None and not turn.input_transcript and not done:
                 return turn
         return self.begin(t, source="speech")
 
@@ -168,9 +167,9 @@ class Conversation:
         turn, text = self._utterance, event.text
         if (
             turn is None
-            or turn.status != "pending"
+            or not turn.state.is_open
             or turn.index in self._tool_closed
-            or _new_sentence(turn.input_transcript, text, spaced=_has_output(turn))
+            or _new_sentence(turn.input_transcript, text, spaced=turn.has_output)
         ):
             turn = self._utterance = self._spoken_turn(t)
         turn.input_transcript += text
@@ -187,9 +186,9 @@ class Conversation:
         elif "END" in kind or kind.endswith("_EOS"):
             turn = self._utterance
             if turn is None:
-                waiting = [tr for tr in self.open if tr.source != "typed" and not _has_output(tr)]
+                waiting = [tr for tr in self.open if tr.source != "typed" and not tr.has_output]
                 turn = waiting[-1] if waiting else None
-            if turn is not None and not _has_output(turn):
+            if turn is not None and not turn.has_output:
                 turn.t_user_end, turn.latency_source = t, "server_vad"
             self._utterance = None
 
@@ -198,7 +197,7 @@ class Conversation:
     def reply_turn(self, t: float) -> Turn:
         """The turn reply output at ``t`` belongs to (closing cut turns ahead of it)."""
         self._last_server_t = t
-        if not self._settle(t):
+        if len(self.open) != 1 and not self._settle(t):
             return self.begin(t, source="speech")
         head = self.open[0]
         self._tool_closed.discard(head.index)  # Vertex: the tool turn's spoken answer
@@ -213,10 +212,10 @@ class Conversation:
         """
         while len(self.open) > 1:
             head = self.open[0]
-            if head.index in self._silent and not _has_output(head):
-                self._end(head, "no_reply", t)
+            if head.index in self._silent and not head.has_output:
+                self._end(head, TurnState.NO_REPLY, t)
             elif head.index in self._tool_closed:
-                self._end(head, "answered", t)
+                self._end(head, TurnState.ANSWERED, t)
             else:
                 break
         return bool(self.open)
@@ -241,10 +240,7 @@ class Conversation:
     def tool_call(self, event: p.ToolCall, t: float) -> Turn:
         """The model called tools (they belong to the reply being generated)."""
         turn = self.reply_turn(t)
-        turn.tool_calls.extend(
-            {"id": c.id, "name": c.name, "args": json_safe(c.args, bytes_as="size")}
-            for c in event.calls
-        )
+        turn.add_tool_calls(event.calls)
         return turn
 
     def grounding(self, event: p.GroundingMetadata) -> None:
@@ -270,9 +266,7 @@ class Conversation:
         if turn is not None:
             turn.tool_results.append(json.loads(json.dumps(response)))
             # a blocking call's answer is spoken in the same turn; a NON_BLOCKING one's later
-            turn.awaiting_tool_reply = (
-                turn.status == "pending" and call_id not in self._non_blocking
-            )
+            turn.awaiting_tool_reply = turn.state.is_open and call_id not in self._non_blocking
 
     def generation_complete(self, t: float) -> None:
         """The model finished generating the current reply (``turnComplete`` follows)."""
@@ -287,18 +281,18 @@ class Conversation:
         """
         self._last_server_t = t
         self._settle(t)
-        heads = [tr for tr in self.open if tr.index not in self._interrupting]
-        answering = [tr for tr in heads if _has_output(tr)]
+        heads = [tr for tr in self.open if tr.state is not TurnState.INTERRUPTING]
+        answering = [tr for tr in heads if tr.has_output]
         if not answering and playing is not None and not playing.interrupted:
             if heads:  # cut too, or answered next: its turnComplete or reply will tell
                 self._maybe_cut.add(heads[0].index)
             playing.interrupted = True
-            if playing.status == "answered":
-                playing.status = "interrupted"
+            if playing.state is TurnState.ANSWERED:
+                playing.state = TurnState.INTERRUPTED
             return playing
         turn = (answering or heads)[0] if answering or heads else self._spoken_turn(t)
         turn.interrupted = True
-        self._interrupting.add(turn.index)
+        turn.state = TurnState.INTERRUPTING
         if self._utterance is turn:
             self._utterance = None
         return turn
@@ -315,12 +309,10 @@ class Conversation:
                 self._tool_closed.add(turn.index)
             return None  # the model continues this turn once the tool results arrive
         turn.complete = True
-        if turn.index in self._maybe_cut and not _has_output(turn):
+        if turn.index in self._maybe_cut and not turn.has_output:
             turn.interrupted = True  # the interruption cut it before we saw any of it
-        status: TurnStatus = (
-            "interrupted" if turn.interrupted else "answered" if _has_output(turn) else "no_reply"
-        )
-        self._end(turn, status, t)
+        said = TurnState.ANSWERED if turn.has_output else TurnState.NO_REPLY
+        self._end(turn, TurnState.INTERRUPTED if turn.interrupted else said, t)
         self._just_completed = turn
         return turn
 
@@ -350,15 +342,15 @@ class Conversation:
             since = max(self._last_server_t, turn.t_user_end or 0.0)
             short = turn.index in self._silent or turn.index in self._tool_closed
             quiet = NO_SPEECH_QUIET_S if short else self.quiet_s
-            blocked = self._unanswered(turn) and turn.index not in self._interrupting
-            if t - since < quiet or blocked:
+            cut = turn.state is TurnState.INTERRUPTING
+            if t - since < quiet or (self._unanswered(turn) and not cut):
                 continue
-            if turn.index in self._interrupting:
-                status: TurnStatus = "interrupted"
+            if cut:
+                status = TurnState.INTERRUPTED
             elif turn.index in self._generated or turn.index in self._tool_closed:
-                status = "answered"
-            elif not _has_output(turn):
-                status = "no_reply"
+                status = TurnState.ANSWERED
+            elif not turn.has_output:
+                status = TurnState.NO_REPLY
             else:
                 continue  # a reply in progress: the server is slow, not done
             self._end(turn, status, t)
@@ -382,8 +374,8 @@ class Conversation:
         if turn.source != "typed":  # the server hears the clip again and transcribes it again
             turn.input_transcript = ""
         turn.interrupted = False
+        turn.state = TurnState.PENDING
         turn.cut_sample = turn.heard_transcript = None
-        self._interrupting.discard(turn.index)
         self._generated.discard(turn.index)
         turn.retries += 1
         return True
@@ -391,23 +383,18 @@ class Conversation:
     def fail(self, turn: Turn, error: str, t: float) -> None:
         """End an open turn that will get no reply (input not re-sent, reader stopped, re-asked)."""
         turn.error = error
-        self._end(turn, "failed", t)
+        self._end(turn, TurnState.FAILED, t)
 
-    def _end(self, turn: Turn, status: TurnStatus, t: float) -> None:
-        if turn.status != "pending":
+    def _end(self, turn: Turn, state: TurnState, t: float) -> None:
+        if not turn.state.is_open:
             return
-        turn.status = status
+        turn.state = state
         if turn.t_turn_complete is None:
             turn.t_turn_complete = t
         if turn in self.open:
             self.open.remove(turn)
-        for marks in (self._interrupting, self._generated, self._silent, self._tool_closed):
+        for marks in (self._generated, self._silent, self._tool_closed, self._maybe_cut):
             marks.discard(turn.index)
-        self._maybe_cut.discard(turn.index)
         if self._utterance is turn:
             self._utterance = None
         self.on_end(turn)
-
-
-def _has_output(turn: Turn) -> bool:
-    return bool(turn.received_samples or turn.output_transcript or turn.text or turn.tool_calls)

@@ -1,6 +1,7 @@
 """A session's timeline: events, input and output audio, turns, usage; export and reload.
 
-Every :class:`~gemlive_nb.session.LiveSession` keeps one in ``session.recording``. Times are
+Every :class:`~gemlive_nb.session.LiveSession` keeps one in ``session.recording``, read-only:
+the session writes it through its private :class:`~.recorder.Recorder`. Times are
 seconds since the session started (monotonic clock). Input audio (16 kHz) is placed where it
 was sent: a streamed microphone chunk ends when it is sent (consecutive chunks are contiguous);
 a whole clip sent at once (``ask(Audio)``) starts when it is sent, never overlapping earlier
@@ -32,37 +33,36 @@ metrics (no events, no words, no audio)::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import protocol as p
+from ..audio import Audio, resample
 from ..protocol import INPUT_RATE, OUTPUT_RATE
 from . import cues as _cues
 from . import store
-from .events import check_record, event_record
-from .model import QUIET_S, Conversation
-from .playback import Playback
+from .events import check_record
+from .table import turns_to_pandas
 from .track import Track
-from .turn import MAX_REPLY_S, Turn
-from .vad import SpeechSpans
-from .views import RecordingViews
+from .turn import Turn
 
 __all__ = ["Recording"]
 
-# Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
-_AUDIO_LOG_S = 1.0
 
-
-class Recording(RecordingViews):
-    """The timeline of one session (see the module docstring).
+class Recording:
+    """The timeline of one session (see the module docstring); users only read it.
 
     ``events`` are dicts ``{"t", "dir": "recv"|"send"|"session", "type", ...fields}``;
     ``turns`` are :class:`Turn` objects; ``input``/``output`` give the audio tracks.
     ``meta`` describes the session (model, voice, endpoint description — never a key).
-    ``record`` is True, ``"transcript"`` or False (see the module docstring).
+    ``record`` is True, ``"transcript"`` or False (see the module docstring). ``frames`` are
+    the wire frames when kept (``connect(record_frames=True)``), else None.
+
+    A :class:`~.recorder.Recorder` builds one (``Recorder(...).recording``), passing the turn
+    model's ``turns`` and ``open_turns``; a loaded one (:meth:`load`) has its own.
     """
 
     def __init__(
@@ -70,8 +70,9 @@ class Recording(RecordingViews):
         meta: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
         record: bool | str = True,
-        quiet_s: float = QUIET_S,
-        max_reply_s: float = MAX_REPLY_S,
+        *,
+        turns: list[Turn] | None = None,
+        open_turns: Sequence[Turn] | None = None,
     ) -> None:
         self.meta: dict[str, Any] = dict(meta or {})
         self.record = check_record(record)
@@ -79,285 +80,30 @@ class Recording(RecordingViews):
         self._t0 = clock()
         self.events: list[dict[str, Any]] = []
         self.input = Track(INPUT_RATE, keep=record is True)
-        self.speech = SpeechSpans(INPUT_RATE)
-        self.conversation = Conversation(self.speech.last_span, quiet_s=quiet_s)
-        self.conversation.on_end = self._on_end
-        self.conversation.on_begin = self._on_begin
-        self.on_turn_end: Callable[[Turn], None] = lambda turn: None  # the session's hook
-        self.max_reply_samples = round(max_reply_s * OUTPUT_RATE)
+        self.turns: list[Turn] = [] if turns is None else turns
+        self._open = open_turns
         self.errors = 0  # server frames that could not be used
-        self.frames: list[dict[str, Any]] | None = None  # the wire frames, when kept (see below)
+        self.frames: list[dict[str, Any]] | None = None  # the wire frames, when kept
         # the credentials the session may have put on the wire: save() writes none of them
         self.secrets: Callable[[], tuple[Any, ...]] = tuple
-        self._audio_log: dict[str, dict[str, Any]] = {}  # direction -> current summary entry
-        self._pending_in_s = 0.0
-        self._pending_in_start: float | None = None
-        self._last_input_t: float | None = None
-        self.playback = Playback()
-
-    @property
-    def turns(self) -> list[Turn]:
-        """Every turn so far, in the order the user spoke."""
-        return self.conversation.turns
-
-    @turns.setter
-    def turns(self, turns: list[Turn]) -> None:
-        self.conversation.turns = turns
-
-    # --- clock ------------------------------------------------------------------------------
 
     def now(self) -> float:
         """Seconds since the recording started."""
         return round(self._clock() - self._t0, 6)
 
-    # --- writing ----------------------------------------------------------------------------
-
-    def log(self, direction: str, kind: str, t: float | None = None, **fields: Any) -> None:
-        """Append one event dict (``direction``: 'send', 'recv' or 'session')."""
-        if self.record is False:
-            return
-        self.events.append(
-            {"t": self.now() if t is None else t, "dir": direction, "type": kind, **fields}
-        )
-
-    def keep_frame(self, direction: str, frame: str | bytes, t: float | None = None) -> None:
-        """Keep one wire frame as sent or received, if this recording keeps frames.
-
-        It keeps them when ``frames`` is a list (``connect(record_frames=True)``); they are
-        saved as ``frames.jsonl``, a cassette ``gl.Emulator(replay=DIR)`` serves back: one
-        ``{"t": seconds since the start, "dir": "send"|"recv", "frame": text}`` per frame
-        (format: :mod:`gemlive_nb.emulator.replay`).
-        """
-        if self.frames is None:
-            return
-        text = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
-        self.frames.append({"t": self.now() if t is None else t, "dir": direction, "frame": text})
-
-    def keep_close(self, code: int, reason: str) -> None:
-        """Keep the server's close of a connection (1006: it dropped) with the frames."""
-        if self.frames is not None:
-            self.frames.append({"t": self.now(), "dir": "close", "code": code, "reason": reason})
-
-    def log_error(self, error: str, t: float | None = None, **fields: Any) -> None:
-        """A server frame could not be used: an ``error`` event (kept whatever ``record=``)."""
-        self.errors += 1
-        self.events.append(
-            {"t": self.now() if t is None else t, "dir": "recv", "type": "error", "error": error}
-            | fields
-        )
-
-    def _log_audio(self, direction: str, kind: str, t: float, samples: int, **fields: Any) -> None:
-        """Count audio in the current summary entry; start a new one each second."""
-        if self.record is False:
-            return
-        entry = self._audio_log.get(direction)
-        if (
-            entry is None
-            or t - entry["t"] >= _AUDIO_LOG_S
-            or any(entry.get(k) != v for k, v in fields.items())
-        ):
-            entry = {"t": t, "dir": direction, "type": kind, "samples": 0, "chunks": 0, **fields}
-            self._audio_log[direction] = entry
-            self.events.append(entry)
-        entry["samples"] += samples
-        entry["chunks"] += 1
-
-    def add_input_audio(
-        self, samples: np.ndarray, t: float | None = None, *, streamed: bool = True
-    ) -> None:
-        """Record 16 kHz input samples sent at ``t``.
-
-        ``streamed`` (microphone chunks): they end at ``t``, contiguous with the chunk before.
-        Otherwise (a whole clip sent at once): they start at ``t``, after any earlier input.
-        """
-        t = self.now() if t is None else t
-        seconds = len(samples) / INPUT_RATE
-        at = t - seconds if streamed else t
-        start = self.input.add(samples, max(0.0, at)) / INPUT_RATE
-        # the VAD dates speech by when it was sent: a backlog sent in a burst is contiguous on
-        # the track (placed after earlier audio) but left the client at the moment it was sent
-        self.speech.feed(samples, max(0.0, at))
-        if self._pending_in_start is None:
-            self._pending_in_start = start
-        self._pending_in_s += seconds
-        self._last_input_t = t
-        self._log_audio("send", "audio", start, len(samples))
-
-    def begin_turn(
-        self,
-        user_text: str | None = None,
-        t: float | None = None,
-        *,
-        source: str | None = None,
-        expect_reply: bool = True,
-    ) -> Turn:
-        """Open a new turn for input the user just sent.
-
-        The input is typed text, or a clip with ``source="clip"`` (``expect_reply=False`` when
-        the clip held no speech).
-
-        A turn still open stays open: the server answers (or interrupts) turns in order, so its
-        reply, ``interrupted`` and ``turnComplete`` still come first and go to it.
-        """
-        t = self.now() if t is None else t
-        source = source or ("typed" if user_text is not None else "clip")
-        return self.conversation.begin(
-            t, user_text=user_text, source=source, expect_reply=expect_reply
-        )
-
-    def _on_begin(self, turn: Turn) -> None:
-        """A turn opened: a clip or speech takes the input audio sent since the last turn."""
-        turn.max_reply_samples = self.max_reply_samples
-        turn.model = self.meta.get("model")
-        if turn.source == "typed":
-            return
-        turn.audio_in_s = self._pending_in_s
-        if self._pending_in_start is not None:
-            turn.t_user_start = self._pending_in_start
-        if turn.source == "speech" and self._last_input_t is not None:
-            turn.t_user_end = self._last_input_t
-        self._pending_in_s, self._pending_in_start = 0.0, None
-
-    def mark_user_end(self, t: float | None = None) -> None:
-        """The user finished their input (text sent, activity end, the clip's last chunk)."""
-        turns = self.conversation.open
-        if turns and turns[-1].source != "speech" and turns[-1].t_first_audio is None:
-            turns[-1].t_user_end = self.now() if t is None else t
+    @property
+    def open_turns(self) -> list[Turn]:
+        """Every turn not ended yet, oldest first."""
+        if self._open is not None:
+            return list(self._open)
+        return [t for t in self.turns if t.state.is_open]
 
     @property
     def current_turn(self) -> Turn | None:
         """The oldest turn still waiting for (or receiving) its reply, if any."""
-        return self.conversation.open[0] if self.conversation.open else None
-
-    @property
-    def open_turns(self) -> list[Turn]:
-        """Every turn not ended yet, oldest first."""
-        return list(self.conversation.open)
-
-    def report_playback(self, played_samples: int) -> None:
-        """The player has played this many reply samples since the session started."""
-        self.playback.report(played_samples)
-
-    def mark_non_blocking(self, call_id: str | None) -> None:
-        """This call is NON_BLOCKING: its turn ends without waiting for the result."""
-        self.conversation.mark_non_blocking(call_id)
-
-    def add_tool_result(self, response: dict[str, Any]) -> None:
-        """A function response was sent for the turn that made the call."""
-        self.conversation.tool_result(response)
-
-    def on_event(self, event: Any, t: float | None = None) -> Turn | tuple[Turn, int] | None:
-        """Record a server event; returns what it ended or cut, if anything.
-
-        That is the Turn it ended on TurnComplete, a cut position ``(turn, samples_kept)`` on an
-        interruption, else None. Turns that end otherwise (a quiet period, the next reply) are
-        reported through :attr:`ended`.
-        """
-        t = self.now() if t is None else t
-        conv = self.conversation
-        if isinstance(event, p.AudioChunk):
-            self._log_audio("recv", "AudioChunk", t, len(event.data) // 2, rate=event.rate)
-            if event.extra and self.record is not False:  # unmodelled fields are never dropped
-                self.events.append({"t": t, "dir": "recv", **event_record(event)})
-            self._on_audio(event, t)
-            return None
-        if self.record is not False:
-            self.events.append({"t": t, "dir": "recv", **event_record(event)})
-        if not isinstance(event, p.Usage):
-            conv.next_event()
-        if isinstance(event, p.InputTranscript):
-            conv.input_transcript(event, t)
-        elif isinstance(event, p.VoiceActivity):
-            conv.voice_activity(event, t)
-        elif isinstance(event, (p.OutputTranscript, p.TextPart)):
-            # wordless pieces (Vertex's `outputTranscription: {}` and `{finished: true}`, in real
-            # frames: pydantic-ai's cassettes) also come before a tool's reply: they are not that
-            # reply (the tool turn would end before it is spoken), nor a new turn
-            if event.text and not getattr(event, "thought", False):
-                conv.transcript(event, t)
-        elif isinstance(event, p.ToolCall):
-            conv.tool_call(event, t)
-        elif isinstance(event, p.ToolCallCancellation):
-            conv.tool_cancellation(event, t)
-        elif isinstance(event, p.GenerationComplete):
-            conv.generation_complete(t)
-        elif isinstance(event, p.GroundingMetadata):
-            if event.sources or event.queries or event.supports or event.search_entry_point:
-                conv.grounding(event)  # not Vertex's empty one on every turnComplete
-        elif isinstance(event, p.Usage):
-            turn = conv.usage(event)
-            if turn is not None and self.turns[turn.index] is not turn:
-                self.turns[turn.index].usage = turn.usage  # the kept copy
-        elif isinstance(event, p.Interrupted):
-            return self._on_interrupted(t)
-        elif isinstance(event, p.TurnComplete):
-            return conv.turn_complete(t)
-        return None
-
-    def expire(self, t: float | None = None) -> list[Turn]:
-        """End turns whose quiet period is over (see the turn model); returns them."""
-        return self.conversation.expire(self.now() if t is None else t)
-
-    def _on_audio(self, event: p.AudioChunk, t: float) -> None:
-        try:
-            samples = self.playback.samples(event)
-        except Exception as e:  # AudioError, or what a hostile chunk provokes in the resampler
-            self.log_error(str(e), t, bytes=len(event.data))
-            return
-        turn = self.conversation.reply_turn(t)
-        turn.awaiting_tool_reply = False
-        if turn.interrupted:  # the tail of a cut reply: the player flushed it
-            turn.received_samples += len(samples)
-            return
-        if turn.output_offset is None:
-            self.conversation.output_started(turn, t)
-            turn.output_offset = max(round(t * OUTPUT_RATE), self._output_end())
-            self.playback.started(turn)
-        turn.add_audio(samples)
-        self.playback.delivered(len(samples))
-
-    def _output_end(self) -> int:
-        current = self.current_turn
-        ends = [
-            tr.output_offset + tr.heard_samples
-            for tr in self.turns
-            if tr.output_offset is not None and tr is not current
-        ]
-        return max(ends, default=0)
-
-    def _on_interrupted(self, t: float) -> tuple[Turn, int]:
-        playing = self.playback.still_playing(self.turns, self.current_turn, t)
-        turn = self.conversation.interrupted(t, playing=playing)
-        kept = self.playback.cut(turn, t)
-        turn.cut(kept)
-        return turn, kept
-
-    def _on_end(self, turn: Turn) -> None:
-        self.playback.ended(turn)
-        if self.record is not True:  # the caller's Turn keeps its audio; the recording doesn't
-            self.turns[turn.index] = turn.without_audio(keep_text=bool(self.record))
-        self.on_turn_end(turn)
-
-    def abandon_turn(self, turn: Turn, reason: str = "") -> None:
-        """End an open turn that will get no reply (its input could not be re-sent)."""
-        reason = reason or "the connection broke and its streamed input cannot be sent again"
-        self.conversation.fail(turn, reason, self.now())
-        self.log("session", "turn_abandoned", turn=turn.index)
-
-    def fail_turn(self, turn: Turn, reason: str) -> None:
-        """End an open turn as failed (``turn.error`` says why)."""
-        self.conversation.fail(turn, reason, self.now())
-
-    def retry_turn(self, turn: Turn, cause: str = "a reconnect") -> bool:
-        """Drop the partial reply of an open turn about to be asked again.
-
-        Returns False (and the turn failed) once it was asked again too often (see the turn
-        model). ``cause`` names why (``"goAway"``, a close) for the error.
-        """
-        self.playback.forget(turn)
-        return self.conversation.retry(turn, self.now(), cause)
-
-    # --- reading (more in .views) --------------------------------------------------------
+        if self._open is not None:
+            return self._open[0] if self._open else None
+        return next((t for t in self.turns if t.state.is_open), None)
 
     def cues(self) -> list[tuple[float, float, str, str]]:
         """Subtitle cues ``(start, end, speaker, text)`` for the user and the model."""
@@ -370,6 +116,104 @@ class Recording(RecordingViews):
     def vtt(self) -> str:
         """The transcript as WebVTT subtitles."""
         return _cues.vtt(self)
+
+    @property
+    def cost(self) -> float | None:
+        """USD of every turn's usage at the default prices (None when none can be priced).
+
+        The model is the session's (``meta["model"]``). Other prices:
+        ``sum(my_prices.cost(t.usage, rec.meta["model"]) or 0 for t in rec.turns)``.
+        """
+        from ..evaluation.pricing import default_prices
+
+        model = self.meta.get("model")
+        costs = [default_prices().cost(t.usage, model) for t in self.turns]
+        known = [c for c in costs if c is not None]
+        return sum(known) if known else None
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the start to the end of the last recorded sound or event."""
+        last = self.events[-1]["t"] if self.events else 0.0
+        return max(last, self.input.duration, self._output_end_all() / OUTPUT_RATE)
+
+    def _output_end_all(self) -> int:
+        return max(
+            (
+                tr.output_offset + tr.heard_samples
+                for tr in self.turns
+                if tr.output_offset is not None
+            ),
+            default=0,
+        )
+
+    @property
+    def output(self) -> Audio:
+        """The model's audio as heard, 24 kHz, on the session timeline."""
+        if self.record is not True:
+            return Audio(np.zeros(0, np.int16), OUTPUT_RATE)
+        out = np.zeros(self._output_end_all(), np.int16)
+        for tr in self.turns:
+            if tr.output_offset is not None:
+                data = tr.audio.samples
+                out[tr.output_offset : tr.output_offset + len(data)] = data
+        return Audio(out, OUTPUT_RATE)
+
+    @property
+    def input_audio(self) -> Audio:
+        """Everything the user sent, 16 kHz, on the session timeline."""
+        return Audio(self.input.render(), INPUT_RATE)
+
+    def stereo(self) -> np.ndarray:
+        """``(n, 2)`` int16 at 24 kHz: user left, model right, aligned on the timeline."""
+        left = resample(self.input.render(), INPUT_RATE, OUTPUT_RATE)
+        right = self.output.samples
+        n = max(len(left), len(right))
+        out = np.zeros((n, 2), np.int16)
+        out[: len(left), 0] = left
+        out[: len(right), 1] = right
+        return out
+
+    @property
+    def usage(self) -> p.Usage | None:
+        """Token usage summed over the turns (None when the service sent none)."""
+        usages = [t.usage for t in self.turns if t.usage is not None]
+        return sum(usages[1:], usages[0]) if usages else None
+
+    def usage_dict(self, dialect: str | None = None) -> dict[str, Any]:
+        """Total usage in the wire shape of ``dialect`` ('google', 'vertex' or 'mixroute')."""
+        total = self.usage
+        return {} if total is None else total.to_dict(dialect)
+
+    @property
+    def metrics(self) -> list[dict[str, Any]]:
+        """Per-turn metrics (see :attr:`Turn.metrics`), with the turn index."""
+        return [{"turn": t.index, **t.metrics} for t in self.turns]
+
+    def to_pandas(self) -> Any:
+        """The turns as a pandas DataFrame, one row per turn with its metrics.
+
+        Example::
+
+            s.recording.to_pandas()[["user", "transcript", "latency_first_audio"]]
+        """
+        return turns_to_pandas(self.turns)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Recording {self.duration:.1f} s, {len(self.turns)} turns, "
+            f"{len(self.events)} events, {self.input.sample_count / INPUT_RATE:.1f} s in, "
+            f"{sum(t.audio_out_s for t in self.turns):.1f} s out>"
+        )
+
+    def _repr_html_(self) -> str:
+        return "".join(t._repr_html_() for t in self.turns) or f"<pre>{self!r}</pre>"
+
+    def __iter__(self) -> Iterable[Turn]:
+        return iter(self.turns)
+
+    def __len__(self) -> int:
+        return len(self.turns)
 
     # --- files ------------------------------------------------------------------------------
 

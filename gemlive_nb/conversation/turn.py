@@ -8,6 +8,7 @@ holds. Times are seconds since the session started (monotonic clock)::
     turn.audio                        # Audio (24 kHz) with a player in a notebook
     turn.metrics["latency_first_audio"]   # s from the end of the user's speech (or the send)
     turn.status               # 'answered' | 'interrupted' | 'no_reply' | 'failed' | 'pending'
+    turn.state                # the same, with 'answering' and 'interrupting' while it is open
     turn.transcript                   # the words heard (after a barge-in: up to the cut)
 
 Which server event belongs to which turn is decided by :mod:`gemlive_nb.conversation.model`.
@@ -17,20 +18,21 @@ from __future__ import annotations
 
 import copy
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
+from .._plain import json_safe
 from ..audio import Audio
-from ..protocol import OUTPUT_RATE, Usage
+from ..protocol import OUTPUT_RATE, FunctionCall, Usage
 from .grounding import grounding_html
 from .reply_words import reply_words
+from .state import OPEN_STATES, TurnState
 
-__all__ = ["MAX_REPLY_S", "TURN_STATUSES", "Turn", "TurnStatus"]
+__all__ = ["MAX_REPLY_S", "Turn", "TurnState"]
 
-TurnStatus = Literal["pending", "answered", "interrupted", "no_reply", "failed"]
-TURN_STATUSES: tuple[TurnStatus, ...] = ("pending", "answered", "interrupted", "no_reply", "failed")
 # Reply audio kept per turn, whatever record= says: 10 minutes (28.8 MB); the rest is dropped
 # and counted in ``dropped_samples`` (an endless reply must not grow memory without bound).
 MAX_REPLY_S = 600.0
@@ -78,10 +80,12 @@ class Turn:
     ``tool_calls``/``tool_results`` are plain dicts (``id``, ``name``, ``args``/``response``).
     ``output_offset`` is where the reply starts in the recording's output track (samples).
 
-    ``status``: ``"pending"`` until the turn ends, then ``"answered"``, ``"interrupted"`` (the
-    user barged in), ``"no_reply"`` (the model said nothing: silence, no speech, or it chose not
-    to answer) or ``"failed"`` (``error`` says why). ``source`` is how the user spoke:
-    ``"typed"``, ``"clip"`` (``ask(Audio)``) or ``"speech"`` (streamed microphone audio).
+    ``state`` (:class:`TurnState`) is where the turn is in the turn model; ``status`` is the
+    same with the open states shown as ``"pending"``: ``"pending"`` until it ends, then
+    ``"answered"``, ``"interrupted"`` (the user barged in), ``"no_reply"`` (the model said
+    nothing: silence, no speech, or it chose not to answer) or ``"failed"`` (``error`` says why).
+    ``source`` is how the user spoke: ``"typed"``, ``"clip"`` (``ask(Audio)``) or ``"speech"``
+    (streamed microphone audio).
     ``transcript`` holds the words heard, ``transcript_full`` everything the model said.
     """
 
@@ -105,7 +109,7 @@ class Turn:
     t_first_audio: float | None = None
     t_turn_complete: float | None = None
     output_offset: int | None = None
-    status: TurnStatus = "pending"
+    state: TurnState = TurnState.PENDING
     source: str = "typed"
     heard_transcript: str | None = None
     latency_source: str | None = None
@@ -115,6 +119,7 @@ class Turn:
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
     _dropped: int | None = field(default=None, repr=False)
+    _kept: int = field(default=0, repr=False)  # samples in _chunks
     # (reply samples received before it, text) for each output-transcript piece / text part
     _pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _text_pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
@@ -128,24 +133,45 @@ class Turn:
 
         Samples past ``max_reply_samples`` are dropped and counted in ``dropped_samples``.
         """
+        n = len(samples)
         room = max(0, self.max_reply_samples - (self.received_samples - self.dropped_samples))
-        self.received_samples += len(samples)
-        if len(samples) > room:
-            self.dropped_samples += len(samples) - room
+        self.received_samples += n
+        if n and self.state is TurnState.PENDING:
+            self.state = TurnState.ANSWERING  # the first reply output
+        if n > room:
+            self.dropped_samples += n - room
             samples = samples[:room]
         if len(samples):
             self._chunks.append(samples)
+            self._kept += len(samples)
             self._audio = None
 
     def add_transcript(self, text: str) -> None:
         """Append an output-transcript piece, remembering how much audio had arrived before it."""
         self._pieces.append((self.received_samples, text))
         self.output_transcript += text
+        if text:
+            self._answering()
 
     def add_text(self, text: str) -> None:
         """Append a text part of the reply (not a thought), remembering where it arrived."""
         self._text_pieces.append((self.received_samples, text))
         self.text += text
+        if text:
+            self._answering()
+
+    def add_tool_calls(self, calls: Iterable[FunctionCall]) -> None:
+        """Append the model's tool calls, as plain dicts (``id``, ``name``, ``args``)."""
+        n = len(self.tool_calls)
+        self.tool_calls.extend(
+            {"id": c.id, "name": c.name, "args": json_safe(c.args, bytes_as="size")} for c in calls
+        )
+        if len(self.tool_calls) > n:
+            self._answering()
+
+    def _answering(self) -> None:
+        if self.state is TurnState.PENDING:  # PENDING → ANSWERING: the first reply output
+            self.state = TurnState.ANSWERING
 
     def cut(self, at: int) -> None:
         """Keep only the first ``at`` samples of the reply (what was heard).
@@ -156,7 +182,7 @@ class Turn:
         """
         samples = self.audio.samples[: max(0, at)]
         self._chunks = [samples] if len(samples) else []
-        self.cut_sample = len(samples)
+        self._kept = self.cut_sample = len(samples)
         self._audio = None
         pieces = self._pieces if self._pieces else self._text_pieces
         self.heard_transcript = "".join(text for before, text in pieces if before < at)
@@ -164,6 +190,7 @@ class Turn:
     def reset_reply(self) -> None:
         """Forget a partial reply (the turn is being asked again after a reconnect)."""
         self._chunks = []
+        self._kept = 0
         self._audio = None
         self.received_samples = 0
         self.output_transcript = ""
@@ -176,6 +203,8 @@ class Turn:
         self.tool_calls = []
         self.tool_results = []
         self.awaiting_tool_reply = False
+        if self.state is TurnState.ANSWERING:
+            self.state = TurnState.PENDING
 
     def without_audio(self, keep_text: bool = True) -> Turn:
         """A copy that keeps the metrics (and the words, with ``keep_text``) but no samples.
@@ -195,6 +224,11 @@ class Turn:
     # --- reading ------------------------------------------------------------------------------
 
     @property
+    def status(self) -> TurnState:
+        """``state`` as users see it: ``"pending"`` while open, else how the turn ended."""
+        return self.state if self.state not in OPEN_STATES else TurnState.PENDING
+
+    @property
     def audio(self) -> Audio:
         """The reply as heard, 24 kHz mono."""
         if self._audio is None:
@@ -209,11 +243,16 @@ class Turn:
         return self._audio
 
     @property
+    def has_output(self) -> bool:
+        """True once any reply output arrived: audio, words, text or a tool call."""
+        return bool(self.received_samples or self.output_transcript or self.text or self.tool_calls)
+
+    @property
     def heard_samples(self) -> int:
         """Samples of reply audio as heard (also counted when the samples were not kept)."""
         if self._dropped is not None:
             return self._dropped
-        return sum(len(c) for c in self._chunks)
+        return self._kept
 
     @property
     def audio_out_s(self) -> float:
@@ -274,27 +313,34 @@ class Turn:
             "response_tokens": usage.response_tokens if usage else None,
             "total_tokens": usage.total_tokens if usage else None,
             "interrupted": self.interrupted,
-            "status": self.status,
+            "status": self.status.value,
             "latency_source": self.latency_source,
         }
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (no audio; usage in its own dialect)."""
         out = {name: getattr(self, name) for name in _SCALARS}
+        out["status"] = self.status.value
         out["usage"] = None if self.usage is None else self.usage.to_dict()
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], audio: np.ndarray | None = None) -> Turn:
         """Rebuild from :meth:`to_dict` plus the reply samples."""
-        kwargs = {k: data[k] for k in _SCALARS if k in data}
-        if "status" not in kwargs:  # saved before turns had a status
+        kwargs = {k: data[k] for k in _SCALARS if k in data and k != "status"}
+        status = data.get("status")
+        if status is None:  # saved before turns had a status
             done = "interrupted" if data.get("interrupted") else "answered"
-            kwargs["status"] = done if data.get("complete") else "failed"
+            status = done if data.get("complete") else "failed"
         usage = data.get("usage")
-        turn = cls(**kwargs, usage=None if usage is None else Usage.from_dict(usage))
+        turn = cls(
+            **kwargs,
+            state=TurnState(status),
+            usage=None if usage is None else Usage.from_dict(usage),
+        )
         if audio is not None and len(audio):
             turn._chunks = [np.asarray(audio, np.int16)]
+            turn._kept = len(audio)
         return turn
 
     def __eq__(self, other: object) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import binascii
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +17,13 @@ from ._codec import (
     _obj,
     _opt_flag,
     _opt_str,
+    decode_b64,
     normalize_keys,
 )
 from ._content import READ, Spec, server_content, unread, wire_seconds
 from .constants import CLIENT_MESSAGE_TYPES
 from .events import (
+    AudioChunk,
     Event,
     FunctionCall,
     GoAway,
@@ -132,9 +136,14 @@ _USAGE_KEY = "usageMetadata"
 
 def _load(frame: Any) -> dict[str, Any]:
     """JSON text or UTF-8 bytes -> the message object, normalised to camelCase keys."""
+    return normalize_keys(_json(frame))
+
+
+def _json(frame: Any) -> dict[str, Any]:
+    """JSON text or UTF-8 bytes -> the message object, as sent."""
     if isinstance(frame, (bytes, bytearray, memoryview)):
-        try:
-            frame = bytes(frame).decode("utf-8-sig")
+        try:  # UTF-8, a byte-order mark allowed (utf-8-sig, whose codec is slower)
+            frame = bytes(frame).decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as e:
             raise ProtocolError(f"frame is not UTF-8 text: {e}") from None
     if not isinstance(frame, str):
@@ -147,7 +156,7 @@ def _load(frame: Any) -> dict[str, Any]:
         raise ProtocolError(f"frame is not JSON: {e} (starts {frame[:40]!r})") from None
     if not isinstance(message, dict):
         raise ProtocolError(f"frame must be a JSON object, got {_kind(message)}")
-    return normalize_keys(message)
+    return message
 
 
 def _guarded(fn: Callable[[Any], Any], frame: Any) -> Any:
@@ -163,8 +172,142 @@ def _guarded(fn: Callable[[Any], Any], frame: Any) -> Any:
         raise ProtocolError(f"malformed frame: {type(e).__name__}: {e}") from None
 
 
+# The reply's audio frame, ~25 a second: read without the general path's copies. The mime types
+# the service sends (real frames: pydantic-ai's cassettes; Vertex leaves out the rate).
+_HOT_MIMES = {"audio/pcm;rate=24000": 24000, "audio/pcm": 24000}
+# What may ride with it (3.1 sends its words in the audio's message): parsed after modelTurn,
+# its event's raw is its own object (a flag's is the whole serverContent: the general way)
+_HOT_BESIDE = frozenset({"outputTranscription"})
+_PLAIN_WORDS = frozenset({"text", "finished"})  # a transcript piece's keys, none to normalise
+_HOT_PATH = "serverContent.modelTurn.parts[0].inlineData.data"
+
+
+# The same frame exactly as the service writes it (compact, keys in this order), read without
+# JSON: the text between is the mime type, then the base64 data.
+_HOT_HEAD = '{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"'
+_HOT_DATA = '","data":"'
+_HOT_TAIL = '"}}]}}}'
+_HOT_HEAD_BYTES, _HOT_TAIL_BYTES = _HOT_HEAD.encode(), _HOT_TAIL.encode()
+
+if sys.version_info >= (3, 11):
+
+    def _b64(data: str) -> bytes:
+        """:func:`decode_b64` without its wrapper's copy, for the common standard alphabet."""
+        try:
+            return binascii.a2b_base64(data, strict_mode=True)  # what b64decode(validate=) does
+        except (binascii.Error, ValueError):
+            return decode_b64(data, _HOT_PATH)  # the URL-safe alphabet, no padding, or an error
+
+    def _hot_frame(frame: Any) -> Events | None:
+        """The events of a frame in exactly the service's audio shape, else None.
+
+        The mime type must be one of ``_HOT_MIMES`` and the data strict base64, so the frame is
+        the JSON the general path would read and the events are the ones it gives; fields after
+        ``modelTurn`` (``_HOT_BESIDE``) are read as JSON. Anything else goes the general way.
+        """
+        if type(frame) is bytes:
+            if not frame.startswith(_HOT_HEAD_BYTES):
+                return None
+            try:
+                frame = frame.decode("ascii")
+            except UnicodeDecodeError:
+                return None
+        elif type(frame) is not str or not frame.startswith(_HOT_HEAD):
+            return None
+        at = len(_HOT_HEAD)
+        end = frame.find('"', at)
+        mime = frame[at:end]
+        rate = _HOT_MIMES.get(mime)
+        if rate is None or not frame.startswith(_HOT_DATA, end):
+            return None
+        at = end + len(_HOT_DATA)
+        end = frame.find('"', at)
+        data = frame[at:end]
+        tail = frame[end:]
+        try:
+            pcm = binascii.a2b_base64(data, strict_mode=True)  # refuses '"', '\\', anything odd
+            rest = None if tail == _HOT_TAIL else _hot_rest(tail)
+        except (binascii.Error, ValueError, RecursionError):
+            return None
+        part = {"inlineData": {"mimeType": mime, "data": data}}
+        events: Events = [AudioChunk(pcm, rate, mime, raw=part)]
+        if rest is not None:
+            events.extend(server_content(normalize_keys(rest), "serverContent"))
+        return events
+
+    def _hot_rest(tail: str) -> dict[str, Any]:
+        """The serverContent fields after the audio's modelTurn; ValueError if not that."""
+        if not (tail.startswith(_HOT_TAIL[:-2] + ",") and tail.endswith("}")):
+            raise ValueError(tail[:20])
+        rest = json.loads("{" + tail[len(_HOT_TAIL) - 1 : -1])
+        if type(rest) is not dict or not rest or not _HOT_BESIDE.issuperset(rest):
+            raise ValueError(tail[:20])
+        return rest
+
+else:  # pragma: no cover - Python 3.10
+
+    def _b64(data: str) -> bytes:
+        return decode_b64(data, _HOT_PATH)
+
+    def _hot_frame(frame: Any) -> Events | None:
+        return None
+
+
+def _hot_audio(message: dict[str, Any]) -> Events | None:
+    """The events of a frame holding one audio part (and fields after it), else None.
+
+    The same events as the general path: camelCase keys only, one part with nothing beside
+    ``inlineData`` and nothing beside ``mimeType`` and ``data`` in it. A message with only an
+    output-transcript piece (2.5 sends them between the audio) is read without copies too.
+    """
+    if len(message) != 1:
+        return None
+    content = message.get("serverContent")
+    if type(content) is not dict:
+        return None
+    if len(content) == 1:
+        words = content.get("outputTranscription")
+        if type(words) is dict and _PLAIN_WORDS.issuperset(words):
+            return server_content(content, "serverContent")
+    turn = content.get("modelTurn")
+    if type(turn) is not dict or len(turn) != 1:
+        return None
+    parts = turn.get("parts")
+    if type(parts) is not list or len(parts) != 1:
+        return None
+    part = parts[0]
+    if type(part) is not dict or len(part) != 1:
+        return None
+    blob = part.get("inlineData")
+    if type(blob) is not dict or len(blob) != 2:
+        return None
+    mime, data = blob.get("mimeType"), blob.get("data")
+    if type(mime) is not str or type(data) is not str:
+        return None
+    rate = _HOT_MIMES.get(mime)
+    if rate is None:
+        return None
+    events: Events = [AudioChunk(_b64(data), rate, mime, raw=part)]
+    if len(content) > 1:
+        rest = {k: v for k, v in content.items() if k != "modelTurn"}
+        if not _HOT_BESIDE.issuperset(rest):
+            return None
+        events.extend(server_content(normalize_keys(rest), "serverContent"))
+    return events
+
+
 def _parse_server(frame: Any) -> Events:
-    message = _load(frame)
+    hot = _hot_frame(frame)
+    if hot is not None:
+        return hot
+    loaded = _json(frame)
+    hot = _hot_audio(loaded)
+    return _general(loaded) if hot is None else hot
+
+
+def _general(loaded: dict[str, Any]) -> Events:
+    """The events of any message (the hot paths give the same for theirs)."""
+    message = normalize_keys(loaded)
     events: Events = []
     for key, handler in _MESSAGE_HANDLERS.items():
         if key in message:

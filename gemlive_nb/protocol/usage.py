@@ -5,7 +5,7 @@ How the kit totals usage — the one rule, used by a turn and by a recording:
 - **Each ``usageMetadata`` counts once, as the usage of the generation it closes; totals add
   them up** (``Usage.__add__``; a turn's usage is the sum of its messages, a recording's the sum
   of its turns). Evidence: the real frames recorded in August 2026 (pydantic/pydantic-ai
-  ``tests/realtime/cassettes/``, MIT; excerpts in ``tests/data/usage/``) carry one
+  ``tests/realtime/cassettes/``, MIT; converted in ``tests/data/cassettes/``) carry one
   ``usageMetadata`` per ``turnComplete``, in the same message, for 2.5 native audio, 3.1 and
   Vertex; a second turn's counts are that turn's alone (its ``totalTokenCount`` is its own
   prompt plus response, not the session's running total), so adding never double-counts.

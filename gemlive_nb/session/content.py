@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import protocol as p
 from ..catalog import MODELS, Model, bare_model
-from ..conversation import Turn
+from ..conversation import Recorder, Turn
 from ..exceptions import ConfigError
 from ..images import image_bytes as _image_bytes
 from ..images import jpeg
@@ -100,13 +100,13 @@ class Content:
 
     def __init__(
         self,
-        recording: Any,
+        recorder: Recorder,
         sender: Sender,
         turns: TurnBook,
         config: Callable[[], Any],
         endpoint: Any,
     ) -> None:
-        self._recording = recording
+        self._recorder = recorder
         self._sender = sender
         self._turns = turns
         self._config = config
@@ -133,9 +133,9 @@ class Content:
         wire = [_turn(item, i) for i, item in enumerate(turns)]
         if not wire:
             raise ConfigError("send_turns needs at least one turn")
-        check_turns_allowed(self._config(), self._endpoint, self._recording)
+        check_turns_allowed(self._config(), self._endpoint, self._recorder)
         frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
-        self._recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
+        self._recorder.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
         if not turn_complete:
             await self._turns.send_history(frame)
             return None
@@ -174,7 +174,7 @@ class Content:
         if new_tools is not None:
             tools.replace(config.tools)  # a call to a removed tool is refused
         fields: dict[str, Any] = {k: str(v) for k, v in changes.items()}
-        self._recording.log("send", "context_update", **fields)
+        self._recorder.log("send", "context_update", **fields)
         return config, p.dumps(message)
 
     async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
@@ -189,7 +189,7 @@ class Content:
             data, mime = _image_bytes(frame, mime_type, "send_video")
         else:  # encoding a big frame takes a while: not on the loop that plays the reply
             data, mime = await asyncio.to_thread(_image_bytes, frame, mime_type, "send_video")
-        self._recording.log("send", "video", bytes=len(data), mime_type=mime)
+        self._recorder.log("send", "video", bytes=len(data), mime_type=mime)
         await self._sender.send(p.dumps(p.realtime_video(data, mime)))
 
     async def stream_video(

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import protocol as p
 from ..audio import Audio, StreamResamplers, float_to_int16, pcm16_to_array
-from ..conversation import Turn
+from ..conversation import Recorder, Turn
 from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, SessionClosed
 from ..protocol import INPUT_RATE
@@ -39,14 +39,14 @@ class Inputs:
 
     def __init__(
         self,
-        recording: Any,
+        recorder: Recorder,
         sender: Sender,
         turns: TurnBook,
         config: Callable[[], Any],
         endpoint: Any,
         error: Callable[[], SessionClosed | None],
     ) -> None:
-        self._recording = recording
+        self._recorder = recorder
         self._sender = sender
         self._turns = turns
         self._config = config
@@ -95,7 +95,7 @@ class Inputs:
         if not n:
             return
         seconds = n / INPUT_RATE
-        self._recording.add_input_audio(samples)
+        self._recorder.add_input_audio(samples)
         self._sender.count_audio(1, seconds)
         await self._sender.send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
 
@@ -163,9 +163,9 @@ class Inputs:
         if turn_complete and self._text_route() == "realtime_text":
             return await self.send_realtime_text(text)
         if not turn_complete:
-            check_turns_allowed(self._config(), self._endpoint, self._recording)
+            check_turns_allowed(self._config(), self._endpoint, self._recorder)
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
-        self._recording.log("send", "text", text=text, turn_complete=turn_complete)
+        self._recorder.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
             await self._turns.send_history(frame)
             return None
@@ -184,24 +184,24 @@ class Inputs:
         if not isinstance(text, str):
             raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.realtime_text(text))
-        self._recording.log("send", "realtime_text", text=text)
+        self._recorder.log("send", "realtime_text", text=text)
         return await self._turns.send_turn(text, frame)
 
     async def activity_start(self) -> None:
         """Manual VAD (``vad={'disabled': True}``): the user started speaking."""
-        self._recording.log("send", "activity_start")
+        self._recorder.log("send", "activity_start")
         await self._sender.send(p.dumps(p.activity_start()))
 
     async def activity_end(self) -> None:
         """Manual VAD: the user stopped speaking; the model answers."""
-        self._recording.log("send", "activity_end")
-        self._recording.mark_user_end()
+        self._recorder.log("send", "activity_end")
+        self._recorder.mark_user_end()
         await self._sender.send(p.dumps(p.activity_end()))
 
     async def audio_stream_end(self) -> None:
         """The microphone paused or closed (automatic VAD): flush the speech heard so far."""
-        self._recording.log("send", "audio_stream_end")
-        self._recording.mark_user_end()
+        self._recorder.log("send", "audio_stream_end")
+        self._recorder.mark_user_end()
         await self._sender.send(p.dumps(p.audio_stream_end()))
 
     async def send_tool_response(
@@ -216,8 +216,8 @@ class Inputs:
         """
         message = p.tool_response(responses)
         for item in message["toolResponse"]["functionResponses"]:
-            self._recording.add_tool_result(item)
-        self._recording.log("send", "tool_response", responses=message["toolResponse"])
+            self._recorder.add_tool_result(item)
+        self._recorder.log("send", "tool_response", responses=message["toolResponse"])
         await self._sender.send(p.dumps(message))
 
     async def ask(
@@ -251,7 +251,7 @@ class Inputs:
         turn = await self.wait_turn(sent, timeout)
         if wait_playback and turn.output_offset is not None:
             ends = (turn.output_offset + turn.heard_samples) / p.OUTPUT_RATE
-            await asyncio.sleep(max(0.0, ends - self._recording.now()))
+            await asyncio.sleep(max(0.0, ends - self._recorder.now()))
         return turn
 
     async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
@@ -281,11 +281,11 @@ class Inputs:
             frames.append((p.realtime_audio_frame(data, INPUT_RATE), 0.0))
         end = p.activity_end() if manual else p.audio_stream_end()
         frames.append((p.dumps(end), 0.0))
-        self._recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
+        self._recorder.add_input_audio(samples, streamed=False)  # sent at once, starts now
         # a clip without speech may get no reply at all: its turn ends after a short quiet
         turn = self._turns.begin(None, frames, expect_reply=has_speech(samples, INPUT_RATE))
         self._sender.count_audio(len(frames) - 1 - int(manual), len(samples) / INPUT_RATE)
         for frame, _ in frames:  # never dropped: this turn must arrive whole
             await self._sender.send(frame)
-        self._recording.mark_user_end()
+        self._recorder.mark_user_end()
         return turn

@@ -23,6 +23,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .. import protocol as p
+from ..conversation import Recorder
 from ..endpoints import Endpoint, LinkPlan
 from ..exceptions import ConfigError, SessionClosed
 from ..secret import Secret, redact
@@ -69,7 +70,7 @@ class Link:
         self,
         endpoint: Endpoint,
         config: Callable[[], Any],
-        recording: Any,
+        recorder: Recorder,
         machine: LinkMachine,
         ws_options: dict[str, Any],
         hooks: LinkHooks,
@@ -83,7 +84,7 @@ class Link:
         self.ws_options = ws_options
         self.on_frame = on_frame
         self._config = config
-        self._recording = recording
+        self._recorder = recorder
         self._hooks = hooks
         self._failed: SessionClosed | None = None
         self._drain: asyncio.Task[None] | None = None
@@ -118,7 +119,7 @@ class Link:
                     log.warning("%s", action.message)
                 elif isinstance(action, KeepClose):
                     log.info("connection closed (%s %s)", action.code, action.reason)
-                    self._recording.keep_close(action.code, action.reason)
+                    self._recorder.keep_close(action.code, action.reason)
                 elif isinstance(action, Resume):
                     self._hooks.on_resume(action.cause)
                 elif isinstance(action, Finish):
@@ -136,7 +137,7 @@ class Link:
                         actions = self.machine.open_failed(e)
                         break
                     self.ws = ws
-                    had_context = any(t.status != "pending" for t in self._recording.turns)
+                    had_context = any(t.status != "pending" for t in self._recorder.turns)
                     actions = self.machine.opened(had_context)  # Resume, Announce
                     connected = True
                     break
@@ -181,7 +182,7 @@ class Link:
     async def _leave_after(self, wait_s: float) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_s
-        while self._recording.open_turns and loop.time() < deadline:
+        while self._recorder.open_turns and loop.time() < deadline:
             await asyncio.sleep(0.02)
         for action in self.machine.leave():
             ws = self.ws
@@ -257,12 +258,12 @@ class Link:
             raise SessionClosed(CloseCode.ABNORMAL, reason, hint) from None
         try:
             frame = p.dumps(plan.setup)
-            self._recording.keep_frame("send", frame)
+            self._recorder.keep_frame("send", frame)
             await ws.send(frame)
             await asyncio.wait_for(self._setup_complete(ws), self.ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
-            self._recording.keep_close(code, reason)
+            self._recorder.keep_close(code, reason)
             raise SessionClosed(code, reason, close_hint(code, reason)) from None
         except asyncio.TimeoutError:
             await ws.close()
@@ -274,7 +275,7 @@ class Link:
     async def _setup_complete(self, ws: Any) -> None:
         while True:
             frame = await ws.recv()
-            self._recording.keep_frame("recv", frame)
+            self._recorder.keep_frame("recv", frame)
             events = p.parse_server_message(frame)
             if any(isinstance(ev, p.SetupComplete) for ev in events):
                 return

@@ -23,7 +23,7 @@ from .. import protocol as p
 from .._sync import run_sync
 from ..audio import Audio
 from ..config import LiveConfig
-from ..conversation import Recording, Turn, check_record
+from ..conversation import Recorder, Turn, check_record
 from ..endpoints import Endpoint
 from ..exceptions import ConfigError, SessionClosed
 from ..protocol import INPUT_RATE
@@ -96,7 +96,8 @@ class LiveSession:
         self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
         meta = {"endpoint": endpoint.describe(), "model": model, "voice": config.voice,
                 "language": config.language, "dialect": endpoint.dialect}  # fmt: skip
-        self.recording = Recording(meta=meta, record=record)
+        self._recorder = Recorder(meta=meta, record=record)
+        self.recording = self._recorder.recording  # users read it; the session writes it
         if record_frames:
             self.recording.frames = []
         self._error: SessionClosed | None = None
@@ -113,19 +114,19 @@ class LiveSession:
             compression=None,  # base64 audio barely compresses; deflate only costs CPU
         )  # fmt: skip
         hooks = LinkHooks(on_status=self._emit, on_finish=self._finish, on_resume=self._resume)
-        self._link = Link(endpoint, lambda: self.config, self.recording, machine, ws_options,
+        self._link = Link(endpoint, lambda: self.config, self._recorder, machine, ws_options,
                           hooks, lambda frame: self._receiver.on_frame(frame))  # fmt: skip
         self.recording.secrets = self._link.secrets  # never saved
-        self._sender = Sender(Outbox(max_queued_audio_s), self.recording,
+        self._sender = Sender(Outbox(max_queued_audio_s), self._recorder,
                               lambda: self._link.ws, self._refusal, self._emit)  # fmt: skip
-        self._turns = TurnBook(self.recording, self._sender)
-        self.recording.on_turn_end = self._turns.ended
-        self._runner = ToolRunner(self.tools, self.recording, self.send_tool_response, auto_tools)
-        self._receiver = Receiver(self.recording, self._runner, self._link, self._emit,
+        self._turns = TurnBook(self._recorder, self._sender)
+        self._recorder.on_turn_end = self._turns.ended
+        self._runner = ToolRunner(self.tools, self._recorder, self.send_tool_response, auto_tools)
+        self._receiver = Receiver(self._recorder, self._runner, self._link, self._emit,
                                   self._check_budget)  # fmt: skip
-        self._inputs = Inputs(self.recording, self._sender, self._turns, lambda: self.config,
+        self._inputs = Inputs(self._recorder, self._sender, self._turns, lambda: self.config,
                               endpoint, lambda: self._error)  # fmt: skip
-        self._content = Content(self.recording, self._sender, self._turns,
+        self._content = Content(self._recorder, self._sender, self._turns,
                                 lambda: self.config, endpoint)  # fmt: skip
 
     # ------------------------------------------------------------------ lifecycle
@@ -157,7 +158,7 @@ class LiveSession:
         self._emit(SessionStatus(LinkStatus.CLOSED.value, self._link.redact(detail), code))
         self._turns.fail_waiters(error or SessionClosed(1000, "the session was closed"))
         for turn in self.recording.open_turns:
-            self.recording.fail_turn(turn, f"the session closed: {detail}")
+            self._recorder.fail_turn(turn, f"the session closed: {detail}")
         self._hub.wake()
         for task in self._tasks:
             if task is not asyncio.current_task():
@@ -196,7 +197,7 @@ class LiveSession:
         if message is None or self._link.machine.closing:
             return
         log.warning("gemlive_nb: %s", message)
-        self.recording.log("session", "budget_reached", message=message)
+        self._recorder.log("session", "budget_reached", message=message)
         self._error = SessionClosed(CloseCode.NORMAL, message)
         self._budget_close = asyncio.ensure_future(self.close())  # keep a reference
 
@@ -208,7 +209,7 @@ class LiveSession:
 
     def _emit(self, event: Any) -> None:
         if isinstance(event, (SessionStatus, PlaybackCut, AudioDropped)):
-            self.recording.log("session", type(event).__name__, **event.__dict__)
+            self._recorder.log("session", type(event).__name__, **event.__dict__)
         self._hub.emit(event)
 
     def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
@@ -236,7 +237,7 @@ class LiveSession:
             raise ConfigError(
                 f"played_samples must be a whole number of samples, not {played_samples!r:.40}"
             )
-        self.recording.report_playback(played_samples)
+        self._recorder.report_playback(played_samples)
 
     # ------------------------------------------------------------------ sending (Inputs, Content)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import protocol as p
-from ..conversation import Turn
+from ..conversation import Recorder
 from .events import PlaybackCut
 from .link import Link
 from .tool_runner import ToolRunner
@@ -34,7 +34,7 @@ class Receiver:
 
     def __init__(
         self,
-        recording: Any,
+        recorder: Recorder,
         runner: ToolRunner,
         link: Link,
         emit: Callable[[Any], None],
@@ -42,7 +42,7 @@ class Receiver:
     ) -> None:
         self.received = 0
         self.received_audio_s = 0.0
-        self._recording = recording
+        self._recorder = recorder
         self._runner = runner
         self._link = link
         self._emit = emit
@@ -51,19 +51,19 @@ class Receiver:
     def on_frame(self, frame: str | bytes) -> None:
         """One server frame; nothing in it may stop the reader (bad parts become error events)."""
         self.received += 1
-        self._recording.keep_frame("recv", frame)
+        self._recorder.keep_frame("recv", frame)
         try:
             events = p.parse_server_message(frame)
         except Exception as e:  # ProtocolError, or anything a hostile frame provokes
             log.warning("ignored a server frame that could not be read: %s", e)
-            self._recording.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
+            self._recorder.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
             return
         for event in events:
             try:
                 self.on_event(event)
             except Exception as e:
                 log.warning("ignored a server event that could not be used: %r", e)
-                self._recording.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
+                self._recorder.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
 
     def on_event(self, event: Any) -> None:
         """One parsed event, to its owner, the recording and the listeners."""
@@ -82,18 +82,18 @@ class Receiver:
             self._link.goaway(event.time_left)
         elif isinstance(event, p.ToolCallCancellation):
             self._runner.cancel(event.ids)
-        result = self._recording.on_event(event)
+        outcome = self._recorder.on_event(event)
         self._emit(event)
         if isinstance(event, p.Usage):
             self._on_usage()
-        if isinstance(result, Turn):
+        if outcome.completed is not None:
             self._link.machine.turn_ended()
-        elif isinstance(result, tuple):
-            turn, kept = result
-            self._emit(PlaybackCut(turn.index, kept, transcript=turn.transcript))
+        elif outcome.cut is not None:
+            cut = outcome.cut
+            self._emit(PlaybackCut(cut.turn.index, cut.kept, transcript=cut.turn.transcript))
         self.expire()
 
     def expire(self) -> None:
         """End turns whose quiet period is over."""
-        if self._recording.open_turns:
-            self._recording.expire()
+        if self._recorder.open_turns:
+            self._recorder.expire()

@@ -23,6 +23,7 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
+from ..conversation import Recorder
 from ..exceptions import SessionClosed
 from . import wire
 from .events import AudioDropped
@@ -128,7 +129,7 @@ class Sender:
     def __init__(
         self,
         outbox: Outbox,
-        recording: Any,
+        recorder: Recorder,
         socket: Callable[[], Any],
         refusal: Callable[[], SessionClosed | None],
         emit: Callable[[Any], None],
@@ -137,7 +138,7 @@ class Sender:
         self.writing = False
         self.audio_chunks = 0
         self.audio_s = 0.0
-        self._recording = recording
+        self._recorder = recorder
         self._socket = socket
         self._refusal = refusal
         self._emit = emit
@@ -156,7 +157,7 @@ class Sender:
         ws = self._socket()
         box = self.outbox
         if ws is not None and not self.writing and not box and wire.send_now(ws, frame):
-            self._recording.keep_frame("send", frame)  # kept as it goes: on the connection it took
+            self._recorder.keep_frame("send", frame)  # kept as it goes: on the connection it took
             return
         dropped = box.dropped_chunks
         box.put(frame, audio_s)
@@ -186,7 +187,7 @@ class Sender:
         self._emit(AudioDropped(box.dropped_chunks, round(box.dropped_s, 6)))
 
     def _unkeep(self, frame: str) -> None:
-        kept = self._recording.frames or []
+        kept = self._recorder.recording.frames or []
         for i in range(len(kept) - 1, -1, -1):
             if kept[i]["dir"] == "send" and kept[i]["frame"] is frame:
                 del kept[i]
@@ -203,7 +204,7 @@ class Sender:
                 continue
             frame, audio_s = box.popleft()
             self.writing = True
-            self._recording.keep_frame("send", frame)
+            self._recorder.keep_frame("send", frame)
             try:
                 await ws.send(frame)
             except ConnectionClosed:

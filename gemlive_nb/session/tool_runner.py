@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from .. import protocol as p
+from ..conversation import Recorder
 from ..tools import ToolRegistry
 
 __all__ = ["ToolRunner"]
@@ -24,13 +25,13 @@ class ToolRunner:
     def __init__(
         self,
         tools: ToolRegistry,
-        recording: Any,
+        recorder: Recorder,
         respond: Callable[[Any], Awaitable[None]],
         auto: bool = True,
     ) -> None:
         self.tools = tools
         self.auto = auto
-        self._recording = recording
+        self._recorder = recorder
         self._respond = respond
         self._started: set[str] = set()
         self._streamed: dict[str, list[dict[str, Any]]] = {}
@@ -58,7 +59,7 @@ class ToolRunner:
         """Run the calls (once per call id: a repeated id is not run again)."""
         for call in event.calls:
             if self.tools.is_non_blocking(call.name):
-                self._recording.mark_non_blocking(call.id)
+                self._recorder.mark_non_blocking(call.id)
         fresh = [c for c in event.calls if c.id is None or c.id not in self._started]
         self._started.update(c.id for c in fresh if c.id is not None)
         if self.auto and fresh:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from ..conversation import Turn
+from ..conversation import Recorder, Turn
 from ..exceptions import SessionClosed, TurnFailed
 
 __all__ = ["Frames", "TurnBook"]
@@ -24,8 +24,8 @@ Frames = list[tuple[str, float]]
 class TurnBook:
     """Open turns' frames to re-send, history not yet sent with a turn, waiters per turn."""
 
-    def __init__(self, recording: Any, sender: Any) -> None:
-        self._recording = recording
+    def __init__(self, recorder: Recorder, sender: Any) -> None:
+        self._recorder = recorder
         self._sender = sender  # its ``send`` is looked up on each call
         self._resend: dict[int, Frames] = {}
         self._history: Frames = []
@@ -34,7 +34,7 @@ class TurnBook:
     def begin(self, text: str | None, frames: Frames, *, expect_reply: bool = True,
               source: str | None = None) -> Turn:  # fmt: skip
         """Open a turn whose input is ``frames`` (sent again if its connection breaks)."""
-        turn = self._recording.begin_turn(user_text=text, source=source, expect_reply=expect_reply)
+        turn = self._recorder.begin_turn(user_text=text, source=source, expect_reply=expect_reply)
         self._resend[turn.index] = frames
         return turn
 
@@ -48,7 +48,7 @@ class TurnBook:
         turn = self.begin(text, [*self._history, (frame, 0.0)], source=source)
         self._history = []
         await self._sender.send(frame)
-        self._recording.mark_user_end()
+        self._recorder.mark_user_end()
         return turn
 
     def ended(self, turn: Turn) -> None:
@@ -68,11 +68,11 @@ class TurnBook:
         asked again at most ``MAX_REASKS`` times (the recording decides).
         """
         frames: Frames = []
-        for turn in self._recording.open_turns:
+        for turn in self._recorder.open_turns:
             resend = self._resend.get(turn.index)
             if resend is None:
-                self._recording.abandon_turn(turn)
-            elif self._recording.retry_turn(turn, cause):
+                self._recorder.abandon_turn(turn)
+            elif self._recorder.retry_turn(turn, cause):
                 frames.extend(resend)
         return frames
 

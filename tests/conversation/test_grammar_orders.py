@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder
 from gemlive_nb.protocol.grammar import FAMILIES, Grammar, Step, Utterance, productions
 
 # 500 a run; `make test-orders` sweeps more (GEMLIVE_GRAMMAR_CONVERSATIONS)
@@ -66,9 +66,9 @@ class Expected:
     heard: int | None = None  # what the player played of it before a cut after turnComplete
 
 
-def play(steps: list[Step], script_: list[Utterance]) -> tuple[Recording, list[Expected]]:
+def play(steps: list[Step], script_: list[Utterance]) -> tuple[Recorder, list[Expected]]:
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     exp = [Expected() for _ in script_]
     for step in steps:
         clock.t += 0.001
@@ -111,7 +111,7 @@ def _expect(e: Expected, event: object) -> None:
         e.tokens += event.total_tokens or 0
 
 
-def check(rec: Recording, exp: list[Expected], script_: list[Utterance], label: str) -> None:
+def check(rec: Recorder, exp: list[Expected], script_: list[Utterance], label: str) -> None:
     turns = rec.turns
     assert rec.open_turns == [], label
     assert len(turns) == len(script_), (label, turns)  # exactly one turn per utterance
@@ -140,7 +140,7 @@ def check(rec: Recording, exp: list[Expected], script_: list[Utterance], label: 
             assert turn.heard_samples == e.heard, where
         if status == "answered" and shape != "tool_silent_end":
             assert turn.heard_samples == turn.received_samples > 0, where
-    cues = rec.cues()
+    cues = rec.recording.cues()
     for (_, end, _, _), (start, _, _, _) in itertools.pairwise(cues):
         assert start >= end, label
 

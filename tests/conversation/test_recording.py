@@ -9,7 +9,7 @@ import numpy as np
 
 from gemlive_nb import protocol as p
 from gemlive_nb.audio import read_wav
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Cut, Recorder, Recording
 
 
 class Clock:
@@ -35,9 +35,9 @@ def _usage(prompt: int, response: int) -> p.Usage:
     )
 
 
-def _conversation() -> tuple[Recording, Clock]:
+def _conversation() -> tuple[Recorder, Clock]:
     clock = Clock()
-    rec = Recording(meta={"model": "m", "endpoint": "local emulator"}, clock=clock)
+    rec = Recorder(meta={"model": "m", "endpoint": "local emulator"}, clock=clock)
     # turn 0: typed text, 0.5 s of reply audio in two chunks
     clock.t += 1.0
     rec.begin_turn("Hello")
@@ -48,7 +48,7 @@ def _conversation() -> tuple[Recording, Clock]:
     rec.on_event(p.OutputTranscript("there."))
     rec.on_event(_chunk(6000, 100))
     clock.t += 0.1
-    done = rec.on_event(p.TurnComplete())
+    done = rec.on_event(p.TurnComplete()).completed
     rec.on_event(_usage(10, 20))
     assert done is rec.turns[0] and done.complete
     # turn 1: spoken input (VAD), reply cut by the user after 0.25 s were played
@@ -59,10 +59,10 @@ def _conversation() -> tuple[Recording, Clock]:
     rec.on_event(_chunk(24000, 200))  # 1 s received
     rec.report_playback(12000 + 6000)  # everything of turn 0 plus 0.25 s of turn 1
     clock.t += 0.1
-    cut = rec.on_event(p.Interrupted())
+    cut = rec.on_event(p.Interrupted()).cut
     rec.on_event(_chunk(2400, 300))  # late audio of the cut reply: never played
     rec.on_event(p.TurnComplete())
-    assert cut == (rec.turns[1], 6000)
+    assert cut == Cut(rec.turns[1], 6000)
     return rec, clock
 
 
@@ -85,15 +85,15 @@ def test_turns_metrics_and_cut() -> None:
 
 def test_timeline_placement_and_stereo() -> None:
     rec, _ = _conversation()
-    out = rec.output.samples
+    out = rec.recording.output.samples
     # turn 0 starts at 1.2 s; turn 1 at 3.3 s; both as heard
     assert rec.turns[0].output_offset == round(1.2 * 24000)
     assert rec.turns[1].output_offset == round(3.3 * 24000)
     assert np.all(out[28800 : 28800 + 12000] == 100)
     assert np.all(out[79200 : 79200 + 6000] == 200) and len(out) == 79200 + 6000
-    inp = rec.input.render()
+    inp = rec.recording.input.render()
     assert len(inp) == 48000 and np.all(inp[40000:] == 7) and not inp[:40000].any()
-    stereo = rec.stereo()
+    stereo = rec.recording.stereo()
     assert stereo.shape == (85200, 2)
     assert np.all(stereo[28800:40800, 1] == 100) and not stereo[28800:40800, 0].any()
     assert abs(int(stereo[66000, 0]) - 7) <= 1  # user audio at 2.75 s, left channel
@@ -101,16 +101,16 @@ def test_timeline_placement_and_stereo() -> None:
 
 def test_usage_totals_in_both_dialects() -> None:
     rec, _ = _conversation()
-    assert rec.usage is not None and rec.usage.total_tokens == 30
-    assert rec.usage_dict("google")["responseTokenCount"] == 20
-    mix = rec.usage_dict("mixroute")
+    assert rec.recording.usage is not None and rec.recording.usage.total_tokens == 30
+    assert rec.recording.usage_dict("google")["responseTokenCount"] == 20
+    mix = rec.recording.usage_dict("mixroute")
     assert mix["inputTokenCount"] == 10 and mix["outputTokenCount"] == 20
     assert mix["outputTokenDetails"] == {"audioTokens": 20}
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     rec, _ = _conversation()
-    rec.save(tmp_path)
+    rec.recording.save(tmp_path)
     names = sorted(f.name for f in tmp_path.iterdir())
     assert names == [
         "events.jsonl",
@@ -122,7 +122,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         "transcript.vtt",
     ]
     loaded = Recording.load(tmp_path)
-    assert loaded == rec
+    assert loaded == rec.recording
     assert loaded.turns[1].cut_sample == 6000 and loaded.turns[0].usage == rec.turns[0].usage
     assert read_wav(tmp_path / "output.wav").rate == 24000
     assert read_wav(tmp_path / "input.wav").rate == 16000
@@ -139,33 +139,33 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
 
 
 def test_tool_turn_stays_open_until_the_answer_arrives() -> None:
-    rec = Recording(clock=Clock())
+    rec = Recorder(clock=Clock())
     rec.begin_turn("weather in Paris?")
     call = p.ToolCall(calls=(p.FunctionCall("c1", "get_weather", {"city": "Paris"}),))
     rec.on_event(call)
-    assert rec.on_event(p.TurnComplete()) is None  # the call is not answered yet
+    assert rec.on_event(p.TurnComplete()).completed is None  # the call is not answered yet
     rec.add_tool_result({"id": "c1", "name": "get_weather", "response": {"temp": 21}})
-    assert rec.on_event(p.TurnComplete()) is None  # the model has not spoken since
+    assert rec.on_event(p.TurnComplete()).completed is None  # the model has not spoken since
     rec.on_event(p.OutputTranscript("It is 21 degrees."))
-    turn = rec.on_event(p.TurnComplete())
+    turn = rec.on_event(p.TurnComplete()).completed
     assert turn is rec.turns[0] and turn.tool_results[0]["response"] == {"temp": 21}
     assert rec.current_turn is None
 
 
 def test_turns_are_answered_in_order() -> None:
-    rec = Recording(clock=Clock())
+    rec = Recorder(clock=Clock())
     first = rec.begin_turn("one")
     second = rec.begin_turn("two")  # sent before the first was answered
     rec.on_event(_chunk(240, 1))
     rec.on_event(p.Interrupted())  # the server cuts the first reply
-    assert rec.on_event(p.TurnComplete()) is first and first.interrupted
+    assert rec.on_event(p.TurnComplete()).completed is first and first.interrupted
     rec.on_event(_chunk(480, 2))
-    assert rec.on_event(p.TurnComplete()) is second and second.audio_out_s == 0.02
+    assert rec.on_event(p.TurnComplete()).completed is second and second.audio_out_s == 0.02
 
 
 def test_a_clip_sent_at_once_starts_when_sent_and_never_overlaps() -> None:
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     clock.t += 1.0
     rec.begin_turn("Hello")
     rec.mark_user_end()
@@ -181,17 +181,17 @@ def test_a_clip_sent_at_once_starts_when_sent_and_never_overlaps() -> None:
     clock.t += 0.5  # another clip while the first would still be "playing": placed after it
     rec.add_input_audio(np.full(16000, 6, np.int16), streamed=False)
     assert rec.begin_turn().t_user_start == 5.0
-    inp = rec.input.render()
+    inp = rec.recording.input.render()
     assert not inp[:32000].any() and np.all(inp[32000:80000] == 5) and np.all(inp[80000:] == 6)
-    assert "00:00:02,000 --> 00:00:05,000\nUser: Tell me about the moon." in rec.srt()
+    assert "00:00:02,000 --> 00:00:05,000\nUser: Tell me about the moon." in rec.recording.srt()
     # streamed microphone chunks still end when sent, back to back
     rec.add_input_audio(np.full(320, 7, np.int16))
     rec.add_input_audio(np.full(320, 7, np.int16))
-    assert rec.input.end == 96640 and len(rec.input.segments) == 1
+    assert rec.recording.input.end == 96640 and len(rec.recording.input.segments) == 1
 
 
 def test_input_transcripts_are_split_into_utterances() -> None:
-    rec = Recording(clock=Clock())
+    rec = Recorder(clock=Clock())
     # one message per utterance (the emulator): both heard before the first reply
     rec.on_event(p.InputTranscript("Turn on the lights."))
     rec.on_event(p.InputTranscript("And close the door."))
@@ -231,5 +231,5 @@ def test_input_transcripts_are_split_into_utterances() -> None:
 
 def test_metrics_is_a_property_like_the_turns() -> None:
     rec, _ = _conversation()
-    assert rec.metrics == [{"turn": t.index, **t.metrics} for t in rec.turns]
-    assert rec.metrics[0]["latency_first_audio"] == 0.2
+    assert rec.recording.metrics == [{"turn": t.index, **t.metrics} for t in rec.turns]
+    assert rec.recording.metrics[0]["latency_first_audio"] == 0.2

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder, Recording
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.exceptions import ConfigError
 from gemlive_nb.session import connect
@@ -22,7 +22,7 @@ class Clock:
         return self.t
 
 
-def _stream(rec: Recording, clock: Clock, seconds: float) -> None:
+def _stream(rec: Recorder, clock: Clock, seconds: float) -> None:
     """``seconds`` of 20 ms microphone chunks, with a reply (40 ms chunks) every 5 s."""
     chunk = np.full(320, 3, np.int16)
     for i in range(round(seconds * 50)):
@@ -39,46 +39,46 @@ def _stream(rec: Recording, clock: Clock, seconds: float) -> None:
 @pytest.mark.parametrize("record", [True, "transcript"])
 def test_audio_is_logged_at_most_once_a_second(record: bool | str) -> None:
     clock = Clock()
-    rec = Recording(clock=clock, record=record)
+    rec = Recorder(clock=clock, record=record)
     _stream(rec, clock, 60)
-    audio = [e for e in rec.events if e["type"] in ("audio", "AudioChunk")]
+    audio = [e for e in rec.recording.events if e["type"] in ("audio", "AudioChunk")]
     sent = [e for e in audio if e["dir"] == "send"]
     assert 55 <= len(sent) <= 61 and sum(e["chunks"] for e in sent) == 3000
     assert sum(e["samples"] for e in sent) == 60 * 16000
     received = [e for e in audio if e["dir"] == "recv"]
     assert sum(e["samples"] for e in received) == 12 * 24000 and len(received) == 12
-    others = [e for e in rec.events if e not in audio]
+    others = [e for e in rec.recording.events if e not in audio]
     assert [e["type"] for e in others[:3]] == [
         "InputTranscript",
         "OutputTranscript",
         "TurnComplete",
     ]
     assert len(others) == 12 * 3  # every other event is kept
-    assert len(rec.events) < 120
+    assert len(rec.recording.events) < 120
 
 
 def test_a_transcript_recording_keeps_no_samples(tmp_path: Path) -> None:
     clock = Clock()
-    rec = Recording(clock=clock, record="transcript")
+    rec = Recorder(clock=clock, record="transcript")
     _stream(rec, clock, 60)
-    assert rec.input.sample_count == 0 and rec.input.segments == []
-    assert rec.input.end == 60 * 16000  # placement is still tracked
+    assert rec.recording.input.sample_count == 0 and rec.recording.input.segments == []
+    assert rec.recording.input.end == 60 * 16000  # placement is still tracked
     assert all(len(t.audio.samples) == 0 for t in rec.turns) and len(rec.turns) == 12
     assert rec.turns[0].input_transcript == "Hello there." and rec.turns[0].transcript == "Hi."
-    assert rec.turns[0].audio_out_s == 1.0 and rec.metrics[0]["audio_out_s"] == 1.0
-    assert len(rec.output.samples) == 0 and len(rec.input_audio.samples) == 0
-    rec.save(tmp_path)
+    assert rec.turns[0].audio_out_s == 1.0 and rec.recording.metrics[0]["audio_out_s"] == 1.0
+    assert len(rec.recording.output.samples) == 0 and len(rec.recording.input_audio.samples) == 0
+    rec.recording.save(tmp_path)
     assert not (tmp_path / "input.wav").exists() and (tmp_path / "transcript.srt").exists()
-    assert Recording.load(tmp_path) == rec
+    assert Recording.load(tmp_path) == rec.recording
 
 
 def test_a_metrics_only_recording_keeps_no_events_and_no_words() -> None:
     clock = Clock()
-    rec = Recording(clock=clock, record=False)
+    rec = Recorder(clock=clock, record=False)
     _stream(rec, clock, 10)
-    assert rec.events == [] and rec.input.sample_count == 0
+    assert rec.recording.events == [] and rec.recording.input.sample_count == 0
     assert [t.transcript for t in rec.turns] == ["", ""]
-    assert rec.metrics[1]["audio_out_s"] == 1.0 and rec.metrics[1]["turn"] == 1
+    assert rec.recording.metrics[1]["audio_out_s"] == 1.0 and rec.recording.metrics[1]["turn"] == 1
 
 
 @pytest.mark.parametrize("bad", ["audio", 1, None, "True"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording, Turn
+from gemlive_nb.conversation import Recorder, Turn
 from gemlive_nb.conversation.grounding import sanitize_html
 
 HOSTILE = (
@@ -39,7 +39,7 @@ FRAME = {
 
 
 def _turn_with_grounding() -> Turn:
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn(user_text="Weather in Paris?")
     for event in p.parse_server_message(json.dumps(FRAME)):
         rec.on_event(event, 0.1)

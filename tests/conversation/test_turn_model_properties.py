@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder, TurnState
 from gemlive_nb.conversation.model import QUIET_S
 
 PLANS = ("reply", "cut_before_audio", "cut_mid", "tool", "tool_cancel", "no_reply", "late_cut")
@@ -77,7 +77,7 @@ class Conversation:
     def __init__(self, us: list[Utterance]) -> None:
         self.us = us
         self.clock = Clock()
-        self.rec = Recording(clock=self.clock)
+        self.rec = Recorder(clock=self.clock)
         self.sent_user: set[int] = set()
         self.ended_at: dict[int, int] = {}  # utterance -> event count when its turn had to end
 
@@ -86,7 +86,9 @@ class Conversation:
 
     def event(self, event: object) -> object:
         self.tick()
-        return self.rec.on_event(event)
+        outcome = self.rec.on_event(event)
+        _check_states(self.rec)
+        return outcome
 
     def user(self, u: Utterance) -> None:
         if u.k in self.sent_user:
@@ -191,6 +193,22 @@ utterance = st.tuples(
 )
 
 
+def _check_states(rec: Recorder) -> None:
+    """Each turn's one state agrees with the diagram of the turn model after every event."""
+    open_turns = rec.open_turns
+    for turn in rec.turns:
+        assert turn.state.is_open == any(turn is o for o in open_turns), turn
+        if not turn.state.is_open:
+            assert turn.status == turn.state
+            continue
+        assert turn.status == "pending"
+        if turn.state is TurnState.INTERRUPTING:
+            assert turn.interrupted, turn
+        else:  # PENDING until the first reply output, then ANSWERING
+            assert not turn.interrupted
+            assert (turn.state is TurnState.ANSWERING) == turn.has_output, turn
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(utterance, min_size=1, max_size=7))
 def test_every_utterance_gets_one_turn_with_its_own_reply(raw: list[tuple]) -> None:
@@ -226,21 +244,21 @@ def test_every_utterance_gets_one_turn_with_its_own_reply(raw: list[tuple]) -> N
         )
         assert turn.cut_samples >= 0
     # subtitles never overlap
-    cues = rec.cues()
+    cues = rec.recording.cues()
     for (_, end, _, _), (start, _, _, _) in itertools.pairwise(cues):
         assert start >= end
 
 
 def test_turn_complete_with_nothing_open_changes_nothing() -> None:
-    rec = Recording(clock=Clock())
-    assert rec.on_event(p.TurnComplete()) is None
+    rec = Recorder(clock=Clock())
+    assert rec.on_event(p.TurnComplete()).completed is None
     rec.on_event(p.Usage(prompt_tokens=1, response_tokens=1, total_tokens=2))
     assert rec.turns == [] and rec.open_turns == []
 
 
 def test_interrupted_with_no_turn_opens_one_for_the_unseen_utterance() -> None:
     # transcription off: the user spoke (A), then again (B) inside the reply latency
-    rec = Recording(clock=Clock())
+    rec = Recorder(clock=Clock())
     rec.on_event(p.Interrupted())
     rec.on_event(p.TurnComplete())
     rec.on_event(p.AudioChunk(np.full(480, 9, "<i2").tobytes()))

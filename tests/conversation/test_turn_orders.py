@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Cut, Recorder
 from gemlive_nb.conversation.model import NO_SPEECH_QUIET_S
 from gemlive_nb.protocol import OUTPUT_RATE
 
@@ -27,7 +27,7 @@ def _audio(value: int, samples: int = 2400) -> p.AudioChunk:
     return p.AudioChunk(np.full(samples, value, "<i2").tobytes())
 
 
-def _reply(rec: Recording, clock: Clock, text: str, value: int, chunks: int = 2) -> None:
+def _reply(rec: Recorder, clock: Clock, text: str, value: int, chunks: int = 2) -> None:
     rec.on_event(p.OutputTranscript(text))
     for _ in range(chunks):
         clock.t += 0.01
@@ -37,7 +37,7 @@ def _reply(rec: Recording, clock: Clock, text: str, value: int, chunks: int = 2)
 def test_a_late_input_piece_stays_with_its_utterance() -> None:
     """Item 1: ``inputTranscription`` pieces before the reply's turnComplete are that turn's."""
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     rec.on_event(p.InputTranscript("What is the"))
     _reply(rec, clock, "It is sunny in Paris.", 1)
     rec.on_event(p.InputTranscript(" weather in Paris?"))
@@ -55,7 +55,7 @@ def test_a_late_input_piece_stays_with_its_utterance() -> None:
     ]
     assert [t.status for t in rec.turns] == ["answered", "answered"]
     assert rec.open_turns == []
-    srt = rec.srt()
+    srt = rec.recording.srt()
     assert srt.index("What is the weather in Paris?") < srt.index("It is sunny in Paris.")
     assert srt.index("And in Rome?") < srt.index("It rains in Rome.")
 
@@ -63,7 +63,7 @@ def test_a_late_input_piece_stays_with_its_utterance() -> None:
 def test_a_new_sentence_while_the_reply_streams_is_still_a_new_utterance() -> None:
     """The other side of item 1: a whole sentence, then a capitalised one, is two utterances."""
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     rec.on_event(p.InputTranscript("Tell me about volcanoes."))
     _reply(rec, clock, "Volcanoes are hot.", 1)
     rec.on_event(p.InputTranscript(" What about glaciers?"))
@@ -80,7 +80,7 @@ def test_a_new_sentence_while_the_reply_streams_is_still_a_new_utterance() -> No
 def test_interrupted_after_turn_complete_cuts_the_reply_that_plays() -> None:
     """Item 2: A's reply has ended but still plays, the user asks B, ``interrupted``, B's reply."""
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     a = rec.begin_turn("Tell me a long story.")
     rec.on_event(p.OutputTranscript("Once upon a time there was a king."))
     for _ in range(50):  # 5 s of reply, arriving faster than it plays
@@ -92,8 +92,8 @@ def test_interrupted_after_turn_complete_cuts_the_reply_that_plays() -> None:
     start = rec.playback.stream_start[a.index]
     rec.report_playback(start + OUTPUT_RATE)  # 1 s of A heard
     b = rec.begin_turn("What time is it?")
-    cut = rec.on_event(p.Interrupted())
-    assert cut == (a, OUTPUT_RATE)
+    cut = rec.on_event(p.Interrupted()).cut
+    assert cut == Cut(a, OUTPUT_RATE)
     _reply(rec, clock, "It is noon.", 2, chunks=10)
     rec.on_event(p.TurnComplete())
     assert a.status == "interrupted" and a.audio_out_s == pytest.approx(1.0)
@@ -105,7 +105,7 @@ def test_interrupted_after_turn_complete_cuts_the_reply_that_plays() -> None:
 def test_interrupted_while_a_reply_plays_and_the_next_is_cut_unseen() -> None:
     """Item 2's other reading: A plays, B is cut before any of its reply (nothing said)."""
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     a = rec.begin_turn("Tell me a long story.")
     _reply(rec, clock, "Once upon a time.", 1, chunks=20)
     rec.on_event(p.TurnComplete())
@@ -119,7 +119,7 @@ def test_interrupted_while_a_reply_plays_and_the_next_is_cut_unseen() -> None:
     assert b.received_samples == 0 and c.transcript == "It is noon."
 
 
-def _tool_turn(rec: Recording, clock: Clock, k: int) -> None:
+def _tool_turn(rec: Recorder, clock: Clock, k: int) -> None:
     call = p.FunctionCall(f"call-{k}", "delete_files", {})
     rec.on_event(p.ToolCall((call,)))
     rec.add_tool_result({"id": call.id, "name": call.name, "response": {"ok": True}})
@@ -129,7 +129,7 @@ def _tool_turn(rec: Recording, clock: Clock, k: int) -> None:
 def test_a_tool_turn_closed_without_speech_ends_and_shifts_nothing() -> None:
     """Item 3: toolCall, toolResponse, turnComplete with nothing said; then B and C."""
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     a = rec.begin_turn("Delete my files.")
     _tool_turn(rec, clock, 0)
     rec.on_event(p.TurnComplete())
@@ -151,7 +151,7 @@ def test_a_tool_turn_closed_without_speech_ends_and_shifts_nothing() -> None:
 def test_the_next_question_ends_a_tool_turn_closed_without_speech_at_once() -> None:
     """Item 3 without waiting: B is asked right after A's silent close; B's reply is B's."""
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     a = rec.begin_turn("Delete my files.")
     _tool_turn(rec, clock, 0)
     rec.on_event(p.TurnComplete())
@@ -169,7 +169,7 @@ def test_vertex_closes_a_tool_turn_twice_and_it_stays_one_turn() -> None:
     ``test_parity_ws/test_text_tool_round_parity[gateway-google].yaml``, MIT).
     """
     clock = Clock()
-    rec = Recording(clock=clock)
+    rec = Recorder(clock=clock)
     a = rec.begin_turn("What is the weather in London?")
     rec.on_event(p.OutputTranscript(""))
     _tool_turn(rec, clock, 0)

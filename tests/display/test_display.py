@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from gemlive_nb.audio import Audio
-from gemlive_nb.conversation import Turn
+from gemlive_nb.conversation import Recorder, Turn
 from gemlive_nb.display import (
     plot_latency,
     plot_levels,
@@ -222,10 +222,9 @@ def make_recording():
     """Two turns on a fake clock: speech in, VAD, a tool call with a grounded reply, an
     interrupted second reply."""
     from gemlive_nb import protocol as p
-    from gemlive_nb.conversation import Recording
 
     now = [0.0]
-    rec = Recording(clock=lambda: now[0])
+    rec = Recorder(clock=lambda: now[0])
     rec.add_input_audio(tone(300, 1.0, 16_000), t=1.0)  # user speaks 0.0–1.0 s
     rec.on_event(p.VoiceActivity("ACTIVITY_START"), t=0.1)
     rec.on_event(p.VoiceActivity("ACTIVITY_END"), t=1.0)
@@ -246,7 +245,7 @@ def make_recording():
     rec.report_playback(rec.turns[0].received_samples + 12_000)  # half a second heard
     rec.on_event(p.Interrupted(), t=3.8)
     rec.on_event(p.TurnComplete(), t=3.9)
-    return rec
+    return rec.recording
 
 
 def test_recording_waveform_puts_user_and_model_on_one_axis_with_markers():

@@ -13,7 +13,7 @@ import pytest
 from gemlive_nb import protocol as p
 from gemlive_nb.compare import acompare_voices
 from gemlive_nb.compare.view import to_html, to_text
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder, Recording
 from gemlive_nb.conversation.reply_words import ReplyWords, reply_words
 from gemlive_nb.display import show_transcript
 from gemlive_nb.emulator import Emulator
@@ -29,7 +29,7 @@ def audio(seconds: float) -> bytes:
 def mixroute_recording(text_first: bool) -> Recording:
     """One reply whose words arrive twice, piece by piece, as the seed's AUDIO+TEXT sends them."""
     now = [0.0]
-    rec = Recording(clock=lambda: now[0])
+    rec = Recorder(clock=lambda: now[0])
     rec.begin_turn("Hi", t=0.0)
     rec.mark_user_end(t=0.0)
     t = 0.1
@@ -41,7 +41,7 @@ def mixroute_recording(text_first: bool) -> Recording:
         t += 0.4
     rec.on_event(p.TextPart("planning the answer", thought=True), t=t)
     rec.on_event(p.TurnComplete(), t=t)
-    return rec
+    return rec.recording
 
 
 @pytest.mark.parametrize("text_first", [False, True])
@@ -62,19 +62,19 @@ def test_every_view_of_a_recording_shows_each_word_once(text_first: bool) -> Non
 
 
 def test_a_reply_without_transcription_shows_its_text_parts() -> None:
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn("Hi", t=0.0)
     rec.mark_user_end(t=0.0)
     rec.on_event(p.TextPart("Text "), t=0.1)
     rec.on_event(p.TextPart("only."), t=0.2)
     rec.on_event(p.TurnComplete(), t=0.3)
     assert rec.turns[0].transcript == "Text only."
-    assert "Model: Text only." in rec.srt()
+    assert "Model: Text only." in rec.recording.srt()
 
 
 def test_a_cut_text_only_reply_keeps_the_words_heard() -> None:
     # the same rule after a barge-in: text parts stand in for a transcription the reply lacks
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn("Tell me a story", t=0.0)
     rec.mark_user_end(t=0.0)
     rec.on_event(p.AudioChunk(audio(1.0)), t=0.1)

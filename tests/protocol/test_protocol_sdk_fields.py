@@ -10,7 +10,7 @@ import pytest
 from google.genai import types
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder, Recording
 
 # SDK type -> the fields this version reads (camelCase)
 READ: dict[type, frozenset[str]] = {
@@ -137,10 +137,10 @@ def test_streamed_function_call_arguments_are_read() -> None:
 
 
 def test_unknown_fields_reach_the_saved_event_log(tmp_path: Any) -> None:
-    rec = Recording()
+    rec = Recorder()
     for event in p.parse_server_message(json.dumps(CONTENT)):
         rec.on_event(event, 0.5)
-    saved = Recording.load(rec.save(tmp_path / "rec"))
+    saved = Recording.load(rec.recording.save(tmp_path / "rec"))
     by_type = {e["type"]: e for e in saved.events if "type" in e}
     assert by_type["InputTranscript"]["extra"] == {"confidence": 0.8}
     assert by_type["Unknown"]["raw"] == {"x": 1}
@@ -149,7 +149,7 @@ def test_unknown_fields_reach_the_saved_event_log(tmp_path: Any) -> None:
 
 
 def test_vad_signals_date_the_users_speech_like_voice_activity() -> None:
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn(user_text=None, expect_reply=True)
     for frame, t in (
         ('{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}', 1.0),

@@ -16,7 +16,7 @@ from sdk_strategies import sdk_values
 from websockets.asyncio.server import serve
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder
 from gemlive_nb.conversation.events import event_record
 
 _DURATION = st.decimals(0, 100, places=3).map(lambda d: f"{d}s")
@@ -105,12 +105,12 @@ def test_unknown_keys_at_any_depth_survive_into_events_jsonl(
     records = json.loads(json.dumps([event_record(e) for e in events], ensure_ascii=False))
     for key, (where, value) in added.items():
         assert _found(records, key, value), f"{key} at {where or 'top'} left out of the events"
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn(user_text="hi", t=0.0)
     for event in events:
         rec.on_event(event, 0.5)
     with tempfile.TemporaryDirectory() as tmp:
-        saved = (rec.save(Path(tmp) / "rec") / "events.jsonl").read_text(encoding="utf-8")
+        saved = (rec.recording.save(Path(tmp) / "rec") / "events.jsonl").read_text(encoding="utf-8")
     lines = [json.loads(line) for line in saved.split("\n") if line]  # JSON Lines: "\n" only
     for key, (where, value) in added.items():
         assert _found(lines, key, value), f"{key} at {where or 'top'} left out of events.jsonl"
@@ -131,10 +131,10 @@ def test_thought_signatures_reach_events_jsonl_byte_for_byte(tmp_path: Path) -> 
     events = p.parse_server_message(json.dumps(THOUGHT))
     text = next(e for e in events if isinstance(e, p.TextPart))
     assert text.extra == {"thoughtSignature": "c2lnbmF0dXJlLTE="}
-    rec = Recording()
+    rec = Recorder()
     for event in events:
         rec.on_event(event, 0.5)
-    saved = (rec.save(tmp_path / "rec") / "events.jsonl").read_text(encoding="utf-8")
+    saved = (rec.recording.save(tmp_path / "rec") / "events.jsonl").read_text(encoding="utf-8")
     assert '"thoughtSignature": "c2lnbmF0dXJlLTE="' in saved
     assert '"thoughtSignature": "c2ln", "partMetadata": {"k": "é"}' in saved  # audio part too
     assert '"executableCode": {"code": "print(1)", "language": "PYTHON"}' in saved

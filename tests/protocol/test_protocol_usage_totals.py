@@ -1,6 +1,6 @@
 """How usage adds up (protocol/usage.py): each usageMetadata once, per generation; totals never
-double. Real frames (tests/data/usage) for Google 2.5, 3.1 and Vertex; documented shapes for
-the mixroute proxy and the SDK's Vertex names."""
+double. Real frames (the pydantic-ai cassettes in tests/data/cassettes) for Google 2.5, 3.1 and
+Vertex; documented shapes for the mixroute proxy and the SDK's Vertex names."""
 
 from __future__ import annotations
 
@@ -9,12 +9,45 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testdata import USAGE_FRAMES
+from testdata import CASSETTES
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder, Recording
+from gemlive_nb.emulator.replay import client_kind
+from gemlive_nb.protocol import normalize_keys
 
-CASES: dict[str, Any] = json.loads(USAGE_FRAMES.read_text(encoding="utf-8"))
+# Three recorded sessions with usageMetadata (see tests/data/cassettes/README.md).
+_SOURCES = {
+    "google_2.5_two_turns": "google_ws-test_asap_enqueue_waits_for_response_boundary.jsonl",
+    "vertex_tool_round": "parity_ws-test_text_tool_round_parity[gateway-google].jsonl",
+    "google_3.1_tool_round": "parity_ws-test_text_tool_round_parity[google-current].jsonl",
+}
+
+
+def _turns(path: Path) -> list[dict[str, Any]]:
+    """Per user turn, what the server sent and the client's tool answers, as recorded.
+
+    A turn starts where the client sent a text turn; its tool responses continue it.
+    """
+    turns: list[dict[str, Any]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry.get("dir") not in ("send", "recv"):
+            continue
+        if entry["dir"] == "send":
+            kind = client_kind(normalize_keys(json.loads(entry["frame"])))
+            if kind == "text":
+                turns.append({"frames": []})
+            if kind != "tool":
+                continue
+        if turns:
+            turns[-1]["frames"].append({"dir": entry["dir"], "frame": entry["frame"]})
+    return turns
+
+
+CASES: dict[str, Any] = {
+    name: {"turns": _turns(CASSETTES / "pydantic-ai" / file)} for name, file in _SOURCES.items()
+}
 _KEYS = {
     "prompt_tokens": ("promptTokenCount",),
     "response_tokens": ("responseTokenCount", "candidatesTokenCount"),
@@ -43,15 +76,16 @@ def _counts(usage: p.Usage | None) -> dict[str, int | None]:
     return {name: None if usage is None else getattr(usage, name) for name in _KEYS}
 
 
-def _replay(case: dict[str, Any]) -> Recording:
-    rec = Recording(clock=lambda: 0.0)
+def _replay(case: dict[str, Any]) -> Recorder:
+    rec = Recorder(clock=lambda: 0.0)
     t = 0.0
     for turn in case["turns"]:
         rec.begin_turn(user_text="(recorded turn)", t=t)
         for entry in turn["frames"]:
             t += 0.01
             if entry["dir"] == "send":  # the client's tool answer, as the session records it
-                for response in json.loads(entry["frame"])["tool_response"]["functionResponses"]:
+                answer = normalize_keys(json.loads(entry["frame"]))["toolResponse"]
+                for response in answer["functionResponses"]:
                     rec.add_tool_result(response)
                 continue
             for event in p.parse_server_message(entry["frame"]):
@@ -64,13 +98,13 @@ def test_real_usage_adds_up_once_per_message(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     rec = _replay(case)
     every = [f for turn in case["turns"] for f in _received(turn)]
-    assert _counts(rec.usage) == _expected(every)
+    assert _counts(rec.recording.usage) == _expected(every)
     # however the turns are paired, their usages add up to the same total: nothing twice
     per_turn = [t.usage for t in rec.turns if t.usage is not None]
     assert _counts(sum(per_turn[1:], per_turn[0])) == _expected(every)
     # saved and loaded: still counted once
-    loaded = Recording.load(rec.save(tmp_path / "rec"))
-    assert _counts(loaded.usage) == _counts(rec.usage)
+    loaded = Recording.load(rec.recording.save(tmp_path / "rec"))
+    assert _counts(loaded.usage) == _counts(rec.recording.usage)
 
 
 @pytest.mark.parametrize("name", ["google_2.5_two_turns", "google_3.1_tool_round"])
@@ -100,7 +134,7 @@ def test_vertex_closes_a_tool_turn_twice_and_both_generations_count() -> None:
     frames = _received(CASES["vertex_tool_round"]["turns"][0])
     with_usage = [json.loads(f)["usageMetadata"] for f in frames if "usageMetadata" in f]
     assert len(with_usage) == 2  # two turnComplete messages, each with its own usage
-    total = rec.usage
+    total = rec.recording.usage
     assert total is not None and total.dialect == "vertex"
     assert total.total_tokens == sum(u["totalTokenCount"] for u in with_usage)
     assert total.response_tokens == sum(u["candidatesTokenCount"] for u in with_usage)
@@ -108,7 +142,7 @@ def test_vertex_closes_a_tool_turn_twice_and_both_generations_count() -> None:
 
 def test_a_usage_only_message_and_the_turn_complete_usage_each_count_once() -> None:
     # 3.1's usage-only message (PROTOCOL.md, third-party report): read once, like any other.
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn(user_text="hi", t=0.0)
     frames = [
         '{"serverContent":{"outputTranscription":{"text":"Hi"}}}',
@@ -122,7 +156,7 @@ def test_a_usage_only_message_and_the_turn_complete_usage_each_count_once() -> N
     assert _counts(rec.turns[0].usage) == {
         "prompt_tokens": 10, "response_tokens": 4, "total_tokens": 14, "thoughts_tokens": None,
     }  # fmt: skip
-    assert _counts(rec.usage) == _counts(rec.turns[0].usage)
+    assert _counts(rec.recording.usage) == _counts(rec.turns[0].usage)
 
 
 def test_the_mixroute_shape_reads_and_adds_like_google() -> None:
@@ -160,7 +194,7 @@ def test_a_missing_count_stays_unknown_when_added() -> None:
 def test_usage_beside_an_unknown_field_still_goes_to_the_turn_it_closes() -> None:
     # A field this version does not know, riding with turnComplete, must not come between the
     # TurnComplete and its usage (the turn model gives usage to the turn just completed).
-    rec = Recording(clock=lambda: 0.0)
+    rec = Recorder(clock=lambda: 0.0)
     rec.begin_turn(user_text="first", t=0.0)
     for event in p.parse_server_message('{"serverContent":{"outputTranscription":{"text":"Hi"}}}'):
         rec.on_event(event, 0.1)

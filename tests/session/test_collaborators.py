@@ -11,7 +11,7 @@ import pytest
 from websockets.frames import Close
 
 from gemlive_nb import protocol as p
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recorder
 from gemlive_nb.endpoints import Endpoint
 from gemlive_nb.exceptions import SessionClosed, TurnFailed
 from gemlive_nb.secret import Secret
@@ -51,8 +51,8 @@ def test_the_session_mro_holds_no_other_class_of_the_package() -> None:
 
 
 async def test_sender_queues_refuses_once_closed_and_reports_drops() -> None:
-    rec = Recording()
-    rec.frames = []
+    rec = Recorder()
+    rec.recording.frames = []
     emitted: list[Any] = []
     refusal: list[SessionClosed] = []
     sock: list[Any] = [None]
@@ -72,14 +72,14 @@ async def test_sender_queues_refuses_once_closed_and_reports_drops() -> None:
         await asyncio.sleep(0.01)
     writer.cancel()
     assert ws.sent == ["again", "b", "ctl"]
-    assert [f["frame"] for f in rec.frames] == ["again", "b", "ctl"]
+    assert [f["frame"] for f in rec.recording.frames] == ["again", "b", "ctl"]
     refusal.append(SessionClosed(1000, "bye"))
     with pytest.raises(SessionClosed, match="bye"):
         await sender.send("late")
 
 
 async def test_turn_book_sends_history_with_its_turn_and_asks_open_turns_again() -> None:
-    rec, sender = Recording(), FakeSender()
+    rec, sender = Recorder(), FakeSender()
     book = TurnBook(rec, sender)
     await book.send_history("seed")
     turn = await book.send_turn("Hi", "ask", source="typed")
@@ -106,7 +106,7 @@ def test_tool_runner_assembles_streamed_arguments_and_runs_each_call_once() -> N
             started.append(event)
             return []
 
-    runner = ToolRunner(Tools([]), Recording(), FakeSender().send)
+    runner = ToolRunner(Tools([]), Recorder(), FakeSender().send)
     piece = p.FunctionCall("c1", "f", {}, ({"jsonPath": "$.city", "stringValue": "Pa",
                                             "willContinue": True},), True)  # fmt: skip
     assert runner.whole(p.ToolCall((piece,))) is None
@@ -149,7 +149,7 @@ class FakeLink:
 
 
 def test_receiver_routes_events_and_survives_bad_frames() -> None:
-    rec, link = Recording(), FakeLink()
+    rec, link = Recorder(), FakeLink()
     fake: Any = link
     emitted: list[Any] = []
     usage: list[int] = []
@@ -160,7 +160,7 @@ def test_receiver_routes_events_and_survives_bad_frames() -> None:
     rx.on_frame(json.dumps({"goAway": {"timeLeft": "5s"}}))
     rx.on_frame(json.dumps({"usageMetadata": {"totalTokenCount": 3}}))
     assert rx.received == 4 and link.machine.handle == "h9" and link.goaways == [5.0]
-    assert usage == [1] and any(e["type"] == "error" for e in rec.events)
+    assert usage == [1] and any(e["type"] == "error" for e in rec.recording.events)
     assert [type(e).__name__ for e in emitted] == ["SessionResumptionUpdate", "GoAway", "Usage"]
 
 
@@ -181,7 +181,7 @@ async def test_link_retries_through_its_machine_and_redacts_with_the_plan_secret
             return FakeSocket()
 
     machine = LinkMachine("Google", backoff_s=0.0)
-    link = Tried(endpoint, lambda: None, Recording(), machine, {}, hooks, lambda f: None)
+    link = Tried(endpoint, lambda: None, Recorder(), machine, {}, hooks, lambda f: None)
     await link.start()
     assert len(attempts) == 2 and machine.status is LinkStatus.CONNECTED
     assert [s.state for s in statuses] == ["connecting", "connected"]
@@ -209,7 +209,7 @@ async def test_link_reads_then_reconnects_and_resumes_after_a_1011() -> None:
     statuses: list[SessionStatus] = []
     resumed: list[str] = []
     frames: list[Any] = []
-    rec = Recording()
+    rec = Recorder()
     sockets = [ClosingSocket(["one"], 1011), ClosingSocket(["two"], None)]
 
     class Scripted(Link):

@@ -16,6 +16,7 @@ from waiting import wait_until
 import gemlive_nb as gl
 from gemlive_nb import protocol as p
 from gemlive_nb.audio import resample
+from gemlive_nb.conversation import Cut, Recorder
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.speech import get_speech
 
@@ -167,7 +168,7 @@ async def test_go_away_shorter_than_a_tool_turn_fails_the_turn_naming_go_away() 
 def test_an_endless_reply_keeps_bounded_audio_whatever_record_says() -> None:
     """Case 5: past the cap, reply audio is dropped and counted (record=False too)."""
     for record in (False, True):
-        rec = gl.Recording(record=record, max_reply_s=1.0)
+        rec = Recorder(record=record, max_reply_s=1.0)
         turn = rec.begin_turn("Tell me everything.")
         chunk = p.AudioChunk(np.full(24000, 3, "<i2").tobytes())  # 1 s
         for _ in range(20):
@@ -214,7 +215,7 @@ async def test_spoken_latency_runs_from_the_end_of_speech() -> None:
 def test_after_a_barge_in_the_transcript_keeps_what_was_heard() -> None:
     """Case 7: 0.1 s heard keeps the first piece only; cues stop at the cut, never overlap."""
     t = [100.0]
-    rec = gl.Recording(clock=lambda: t[0])
+    rec = Recorder(clock=lambda: t[0])
     t[0] += 1.0
     rec.add_input_audio(np.full(16000, 4000, np.int16))  # 1 s of speech, ending at 1.0 s
     t[0] += 0.5
@@ -225,24 +226,24 @@ def test_after_a_barge_in_the_transcript_keeps_what_was_heard() -> None:
         rec.on_event(p.AudioChunk(np.full(24000, 9, "<i2").tobytes()))  # 1 s per piece
     turn = rec.turns[0]
     rec.report_playback(2400)  # 0.1 s heard
-    cut = rec.on_event(p.Interrupted())
+    cut = rec.on_event(p.Interrupted()).cut
     rec.on_event(p.TurnComplete())
-    assert cut == (turn, 2400)
+    assert cut == Cut(turn, 2400)
     assert turn.transcript == "Sure. Let me" and turn.transcript_full == "".join(pieces)
     assert turn.status == "interrupted" and turn.audio_out_s == pytest.approx(0.1)
-    cues = rec.cues()
+    cues = rec.recording.cues()
     user, model = cues
     assert user[2] == "User" and user[0] == pytest.approx(0.0, abs=0.05)
     assert user[1] == pytest.approx(1.0, abs=0.05)  # the speech span, not up to the reply
     assert model[2] == "Model" and model[3] == "Sure. Let me"
     assert model[1] - model[0] == pytest.approx(0.5)  # shortest cue; audio heard was 0.1 s
     assert user[1] <= model[0]
-    assert "dragon" not in rec.srt() and "dragon" not in rec.vtt()
+    assert "dragon" not in rec.recording.srt() and "dragon" not in rec.recording.vtt()
 
 
 def test_close_utterance_cues_never_overlap() -> None:
     t = [10.0]
-    rec = gl.Recording(clock=lambda: t[0])
+    rec = Recorder(clock=lambda: t[0])
     for said in ("One.", "Two."):
         t[0] += 0.6
         rec.add_input_audio(np.full(8000, 4000, np.int16))
@@ -252,7 +253,7 @@ def test_close_utterance_cues_never_overlap() -> None:
         rec.on_event(p.AudioChunk(np.full(48000, value, "<i2").tobytes()))
         rec.on_event(p.OutputTranscript(f"Reply {value}."))
         rec.on_event(p.TurnComplete())
-    cues = rec.cues()
+    cues = rec.recording.cues()
     assert [c[3] for c in cues if c[2] == "User"] == ["One.", "Two."]
     for a, b in itertools.pairwise(cues):
         assert b[0] >= a[1]
