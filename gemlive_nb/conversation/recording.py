@@ -255,11 +255,12 @@ class Recording(RecordingViews):
             conv.next_event()
         if isinstance(event, p.InputTranscript):
             conv.input_transcript(event, t)
+            _cues.note_input_piece(self.turns, event, t)
         elif isinstance(event, p.VoiceActivity):
             conv.voice_activity(event, t)
         elif isinstance(event, (p.OutputTranscript, p.TextPart)):
             if not getattr(event, "thought", False):
-                conv.transcript(event, t)
+                _cues.note_reply_piece(conv.transcript(event, t), event)
         elif isinstance(event, p.ToolCall):
             conv.tool_call(event, t)
         elif isinstance(event, p.ToolCallCancellation):

@@ -62,6 +62,7 @@ _SCALARS = (
     "latency_source",
     "dropped_samples",
     "error",
+    "pieces",
 )
 
 
@@ -83,6 +84,11 @@ class Turn:
     to answer) or ``"failed"`` (``error`` says why). ``source`` is how the user spoke:
     ``"typed"``, ``"clip"`` (``ask(Audio)``) or ``"speech"`` (streamed microphone audio).
     ``transcript`` holds the words heard, ``transcript_full`` everything the model said.
+    ``pieces`` keeps each transcript piece as it arrived, for the captions
+    (:mod:`~gemlive_nb.conversation.cues`): ``side`` ("user"/"model"), ``kind``
+    ("transcript"/"text"), ``at`` (model: reply samples received before it; user: seconds on the
+    recording's clock), ``text``, ``speaker`` (the diarization label, or None) and ``words``
+    (``[word, start_s, end_s]`` when the service timed them).
     """
 
     index: int
@@ -111,6 +117,7 @@ class Turn:
     latency_source: str | None = None
     dropped_samples: int = 0
     error: str | None = None
+    pieces: list[dict[str, Any]] = field(default_factory=list)
     awaiting_tool_reply: bool = field(default=False, repr=False)
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
@@ -146,6 +153,26 @@ class Turn:
         self._text_pieces.append((self.received_samples, text))
         self.text += text
 
+    def note_piece(
+        self,
+        side: str,
+        text: str,
+        *,
+        at: float,
+        kind: str = "transcript",
+        speaker: str | None = None,
+        words: Any = (),
+    ) -> None:
+        """Remember one transcript piece as it arrived (``pieces``; the captions time from it)."""
+        timed = [[w.word, w.start, w.end] for w in words if w.start is not None]
+        piece = {"side": side, "kind": kind, "at": at, "text": text, "speaker": speaker}
+        self.pieces.append({**piece, "words": timed})
+
+    @property
+    def speakers(self) -> list[str]:
+        """The diarization labels heard in this turn, in order of first appearance."""
+        return list(dict.fromkeys(p["speaker"] for p in self.pieces if p.get("speaker")))
+
     def cut(self, at: int) -> None:
         """Keep only the first ``at`` samples of the reply (what was heard).
 
@@ -168,6 +195,7 @@ class Turn:
         self.output_transcript = ""
         self._pieces = []
         self._text_pieces = []
+        self.pieces = [p for p in self.pieces if p["side"] != "model"]
         self.dropped_samples = 0
         self.text = ""
         self.t_first_audio = None
@@ -188,7 +216,7 @@ class Turn:
             out.input_transcript = out.output_transcript = out.text = ""
             out.heard_transcript = None if self.heard_transcript is None else ""
             out.tool_calls, out.tool_results, out._pieces = [], [], []
-            out._text_pieces = []
+            out._text_pieces, out.pieces = [], []
         return out
 
     # --- reading ------------------------------------------------------------------------------
