@@ -43,6 +43,7 @@ from .batcher import Batcher
 from .browser_input import BrowserInput
 from .media import grounding_item
 from .messages import TO_BROWSER
+from .state import session_gone
 from .tasks import Task, cancel, running_loop, spawn
 from .uplink import FrameCounter, Inbox
 
@@ -239,8 +240,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         try:
             session = await _open_session(self._config, self._endpoint_arg, self._api_key, **fields)
         except Exception as exc:
-            self.status = "closed"
-            self.connected = False
+            session_gone(self)
             self.error = redact(f"Could not connect: {exc}", self._api_key)
             raise
         self._attach(session)
@@ -253,8 +253,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if session is not None:
             with contextlib.suppress(Exception):
                 await session.close()
-        self.connected = False
-        self.status = "closed"
+        session_gone(self)
         self._closing = False
 
     def _attach(self, session: Any) -> None:
@@ -367,6 +366,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if state == "reconnecting":
             self._batcher.item({"type": mark, "text": "reconnecting…", "tone": "warn"})
         if state == "closed":
+            session_gone(self)
             code = getattr(event, "code", None)
             detail = getattr(event, "detail", "") or ""
             if code not in (None, 1000) and not self._closing:
