@@ -98,10 +98,15 @@ export class AudioEngine {
     this.onConnected = () => {
       if (!this.model.get("connected")) this.flush();
     };
+    // The kernel turns video_on off when the session is gone: stop the track, say so.
+    this.onVideoOn = () => {
+      if (!this.model.get("video_on") && this.video.state !== "off") this.video.stop();
+    };
     model.on("msg:custom", this.onCustom);
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    model.on("change:video_on", this.onVideoOn);
     this.wasPlaying = false;
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
@@ -576,6 +581,7 @@ export class AudioEngine {
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
+    this.model.off("change:video_on", this.onVideoOn);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {});
     this.listeners.clear();

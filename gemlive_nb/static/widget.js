@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 6e09fc15baf509e3c6893bb0596f44484cfbca09473821013f660718b55d4d8d
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 02e93bfd5945ce92fed045562e9ea1d89b3f4f9cfd595a2cf399c053e70b8a20
 // worklet:capture
 var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\n\n// echo.js\nvar FLOOR_DB = -100;\nvar ACTIVE_DB = -50;\nvar SILENT_DB = -90;\nvar MIN_EVIDENCE = 50;\nvar WARMUP_EVERY = 5;\nfunction energyDb(x) {\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;\n}\nvar EchoMeter = class {\n  /**\n   * @param {number} rate the context rate\n   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number,\n   *   prior?: {corr: number, lagMs: number, couplingDb: number} | null}} [options] `prior`:\n   *   the report of an earlier meter on the same device (the mic was off in between)\n   */\n  constructor(rate, options = {}) {\n    this.hop = Math.round(rate * (options.hopMs ?? 10) / 1e3);\n    this.hopMs = options.hopMs ?? 10;\n    this.size = Math.round(1e3 * (options.windowS ?? 2) / this.hopMs);\n    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);\n    this.minCorr = options.minCorr ?? 0.85;\n    this.mic = new Float32Array(this.size).fill(FLOOR_DB);\n    this.ref = new Float32Array(this.size).fill(FLOOR_DB);\n    this.count = 0;\n    this.micAcc = new Float32Array(this.hop);\n    this.refAcc = new Float32Array(this.hop);\n    this.fill = 0;\n    this.corr = 0;\n    this.lag = 0;\n    this.couplingDb = FLOOR_DB;\n    this.judged = false;\n    const prior = options.prior;\n    if (prior && prior.corr >= this.minCorr) {\n      [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];\n      this.judged = true;\n    }\n  }\n  /**\n   * One block of mic samples and the reference played at the same time (absent: silence).\n   * @param {Float32Array} mic @param {Float32Array} [ref]\n   */\n  push(mic, ref) {\n    let i = 0;\n    while (i < mic.length) {\n      const n = Math.min(mic.length - i, this.hop - this.fill);\n      this.micAcc.set(mic.subarray(i, i + n), this.fill);\n      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);\n      else this.refAcc.fill(0, this.fill, this.fill + n);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.hop) {\n        const at = this.count % this.size;\n        this.mic[at] = energyDb(this.micAcc);\n        this.ref[at] = energyDb(this.refAcc);\n        this.count++;\n        this.fill = 0;\n        if (this.count % (this.judged ? 25 : WARMUP_EVERY) === 0) this.estimate();\n      }\n    }\n  }\n  /** @param {Float32Array} ring @param {number} back hops before the latest */\n  at(ring, back) {\n    return ring[((this.count - 1 - back) % this.size + this.size) % this.size];\n  }\n  /**\n   * Re-estimate correlation, lag and coupling over the window. Too little reference audio in it\n   * (nothing played lately) keeps the previous estimate.\n   */\n  estimate() {\n    const span = Math.min(this.count, this.size) - this.maxLag;\n    let best = 0;\n    let bestLag = 0;\n    let bestCoupling = FLOOR_DB;\n    let evidence = 0;\n    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {\n      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;\n      for (let k = 0; k < span; k++) {\n        const r = this.at(this.ref, k + lag);\n        if (r < ACTIVE_DB) continue;\n        const m = this.at(this.mic, k);\n        if (m <= SILENT_DB) continue;\n        n++;\n        sm += m;\n        sr += r;\n        smm += m * m;\n        srr += r * r;\n        smr += m * r;\n        diff += m - r;\n      }\n      evidence = Math.max(evidence, n);\n      if (n < 20) continue;\n      const cov = smr - sm * sr / n;\n      const den = Math.sqrt((smm - sm * sm / n) * (srr - sr * sr / n));\n      const c = den > 1e-9 ? cov / den : 0;\n      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];\n    }\n    if (evidence < MIN_EVIDENCE) return this.report();\n    this.judged = true;\n    this.corr = best;\n    this.lag = bestLag;\n    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;\n    return this.report();\n  }\n  /** @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean}} */\n  report() {\n    return {\n      corr: this.corr,\n      lagMs: this.lag * this.hopMs,\n      couplingDb: this.couplingDb,\n      echo: this.corr >= this.minCorr\n    };\n  }\n  /** Whether the reference is playing now (within the echo lag). */\n  playing() {\n    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;\n    return false;\n  }\n  /**\n   * Whether the last `hops` of mic audio are explained by the echo of what played (within\n   * `marginDb` of the predicted echo level); false when no echo path was found. Before the\n   * meter could judge: whether the mic is no louder than the loudest reference within the lag\n   * reach (+ `marginDb`), i.e. an echo at up to 0 dB coupling.\n   * @param {number} [hops] @param {number} [marginDb]\n   */\n  isEcho(hops = 2, marginDb = 6) {\n    if (this.count < hops) return false;\n    if (!this.judged) return this.underReference(hops, marginDb);\n    if (this.corr < this.minCorr) return false;\n    for (let k = 0; k < hops; k++) {\n      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;\n      if (this.at(this.mic, k) > predicted + marginDb) return false;\n    }\n    return true;\n  }\n  /** @param {number} hops @param {number} marginDb */\n  underReference(hops, marginDb) {\n    let loudest = FLOOR_DB;\n    for (let k = 0; k < hops + this.maxLag; k++) loudest = Math.max(loudest, this.at(this.ref, k));\n    for (let k = 0; k < hops; k++) if (this.at(this.mic, k) > loudest + marginDb) return false;\n    return true;\n  }\n};\n\n// capture-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar CaptureProcessor = class extends G.AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number, echo?: any}}} options `echo`: the last report */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });\n    this.blocks = 0;\n    this.port.onmessage = (e) => {\n      if (e.data?.type === "reset") this.framer.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      this.echo.push(channel, inputs[1]?.[0]);\n      const playing = this.echo.playing();\n      for (const f of this.framer.push(channel)) {\n        const echo = playing && this.echo.isEcho();\n        this.port.postMessage(\n          { seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing },\n          [f.pcm.buffer]\n        );\n      }\n      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {\n        this.port.postMessage({ type: "echo", ...this.echo.report() });\n      }\n    }\n    return true;\n  }\n};\nG.registerProcessor("gemlive-capture", CaptureProcessor);\n';
 
@@ -422,10 +422,14 @@ var AudioEngine = class {
     this.onConnected = () => {
       if (!this.model.get("connected")) this.flush();
     };
+    this.onVideoOn = () => {
+      if (!this.model.get("video_on") && this.video.state !== "off") this.video.stop();
+    };
     model.on("msg:custom", this.onCustom);
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    model.on("change:video_on", this.onVideoOn);
     this.wasPlaying = false;
     this.pushed = 0;
     this.pushesTaken = 0;
@@ -865,6 +869,7 @@ var AudioEngine = class {
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
+    this.model.off("change:video_on", this.onVideoOn);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {
     });
@@ -880,25 +885,35 @@ function cueAt(cues, t) {
   });
   return found;
 }
+function speakerName(who) {
+  return who === "User" ? "You" : who === "Model" ? "Gemini" : who;
+}
 function renderReplay(model, el) {
   const audio = document.createElement("audio");
   audio.controls = true;
   audio.className = "gl-replay-audio";
+  audio.setAttribute("aria-label", "Recorded conversation");
   const list = document.createElement("div");
   list.className = "gl-transcript gl-replay-cues";
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-label", "Captions: Enter plays from a caption; arrow keys move between them");
   const root = document.createElement("div");
   root.className = "gl-root gl-replay";
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
   const note = document.createElement("div");
   note.className = "gl-empty";
+  note.setAttribute("role", "status");
   note.textContent = "Loading the recording\u2026";
   root.append(audio, note, list);
   el.replaceChildren(root);
   const cues = model.get("cues") ?? [];
-  const nodes = cues.map(([start, , who, text]) => {
-    const node = document.createElement("div");
-    node.className = `gl-entry ${who === "User" ? "gl-user" : "gl-model"}`;
+  const nodes = cues.map(([start, , who, text], i) => {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.tabIndex = i === 0 ? 0 : -1;
+    node.className = `gl-entry gl-cue ${who === "Model" ? "gl-model" : "gl-user"}`;
     const b = document.createElement("b");
-    b.textContent = `${start.toFixed(1)} s ${who === "User" ? "You" : "Gemini"}: `;
+    b.textContent = `${start.toFixed(1)} s ${speakerName(who)}: `;
     node.append(b, text);
     node.onclick = () => {
       audio.currentTime = start;
@@ -908,12 +923,29 @@ function renderReplay(model, el) {
     return node;
   });
   list.append(...nodes);
+  list.onkeydown = (e) => {
+    const at = nodes.indexOf(
+      /** @type {any} */
+      document.activeElement
+    );
+    const step = (
+      /** @type {Record<string, number>} */
+      { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[e.key]
+    );
+    if (at < 0 || step === void 0) return;
+    e.preventDefault();
+    const next = nodes[Math.max(0, Math.min(nodes.length - 1, at + step))];
+    for (const n of nodes) n.tabIndex = n === next ? 0 : -1;
+    next.focus();
+  };
   let current = -1;
   audio.ontimeupdate = () => {
     const i = cueAt(cues, audio.currentTime);
     if (i === current) return;
     nodes[current]?.classList.remove("gl-now");
+    nodes[current]?.removeAttribute("aria-current");
     nodes[i]?.classList.add("gl-now");
+    nodes[i]?.setAttribute("aria-current", "true");
     nodes[i]?.scrollIntoView({ block: "nearest" });
     current = i;
   };
@@ -949,6 +981,30 @@ function h(tag, props = {}, children = []) {
   return node;
 }
 var meterPct = (db) => Math.max(0, Math.min(100, (db + 60) / 60 * 100));
+var KEYS = "Tab moves between the controls; Enter or Space presses a button; with push-to-talk on, hold Space to talk.";
+function meter(cls, name, bar) {
+  const node = h("div", {
+    class: `gl-meter ${cls}`,
+    role: "meter",
+    "aria-label": name,
+    "aria-valuemin": "-60",
+    "aria-valuemax": "0"
+  }, [bar]);
+  meterValue(node, -Infinity);
+  return node;
+}
+function meterValue(node, db) {
+  const v = Math.round(Math.max(-60, Math.min(0, Number.isFinite(db) ? db : -60)));
+  node.setAttribute("aria-valuenow", String(v));
+  node.setAttribute("aria-valuetext", v <= -60 ? "silent" : `${v} dB`);
+}
+function describeVideo(video, connected) {
+  if (video.note) return video.note;
+  if (video.state !== "on") return "";
+  const what = video.kind === "camera" ? "camera" : "screen";
+  if (!connected) return `\xB7 ${what} on, waiting for the connection`;
+  return `\xB7 ${what} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent`;
+}
 function describeState(model) {
   const state = model.get("status") ?? "idle";
   const failed = !!model.get("error");
@@ -971,21 +1027,42 @@ function renderView(model, el, engine) {
   const preview = h("video", { class: "gl-preview", muted: true, playsInline: true, autoplay: true });
   const videoNote = h("span", { class: "gl-video-note", role: "status" });
   const pttBox = h("input", { type: "checkbox", class: "gl-ptt-box" });
-  const voiceSel = h("select", { class: "gl-voice", title: "Voice" });
-  const langSel = h("select", { class: "gl-language", title: "Language" });
-  const status = h("span", { class: "gl-status-text" });
-  const dot = h("span", { class: "gl-dot" });
+  const voiceSel = h("select", { class: "gl-voice", title: "Voice", "aria-label": "Voice" });
+  const langSel = h("select", { class: "gl-language", title: "Language", "aria-label": "Language" });
+  const status = h("span", { class: "gl-status-text", role: "status" });
+  const dot = h("span", { class: "gl-dot", "aria-hidden": "true" });
   const info = h("span", { class: "gl-info" });
   const inBar = h("div", { class: "gl-bar" });
   const outBar = h("div", { class: "gl-bar" });
-  const transcript = h("div", { class: "gl-transcript", "aria-live": "polite" });
+  const inMeter = meter("gl-in", "Microphone level", inBar);
+  const outMeter = meter("gl-out", "Reply level", outBar);
+  const transcript = h("div", {
+    class: "gl-transcript",
+    role: "log",
+    "aria-live": "polite",
+    "aria-label": "Transcript",
+    tabIndex: 0
+  });
   const empty = h("div", { class: "gl-empty" });
   const error = h("div", { class: "gl-error", role: "alert" });
-  const hint = h("div", { class: "gl-hint" });
+  const hint = h("div", { class: "gl-hint", role: "status" });
   const warn = h("div", { class: "gl-warn", role: "status" });
-  const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message\u2026" });
+  const textIn = h("input", {
+    type: "text",
+    class: "gl-text",
+    placeholder: "Type a message\u2026",
+    "aria-label": "Message to the model"
+  });
   const sendBtn = h("button", { class: "gl-send-btn", type: "button" }, ["Send"]);
-  const root = h("div", { class: "gl-root", tabIndex: 0, "data-lm-suppress-shortcuts": "true" }, [
+  const root = h("div", {
+    class: "gl-root",
+    tabIndex: 0,
+    role: "group",
+    "data-lm-suppress-shortcuts": "true",
+    "aria-label": "Gemini Live voice chat",
+    "aria-keyshortcuts": "Space",
+    title: KEYS
+  }, [
     h("div", { class: "gl-row gl-head" }, [dot, status, videoNote, info]),
     h("div", { class: "gl-row" }, [
       connectBtn,
@@ -1000,10 +1077,10 @@ function renderView(model, el, engine) {
     ]),
     preview,
     h("div", { class: "gl-meters" }, [
-      h("span", { class: "gl-meter-label" }, ["in"]),
-      h("div", { class: "gl-meter gl-in" }, [inBar]),
-      h("span", { class: "gl-meter-label" }, ["out"]),
-      h("div", { class: "gl-meter gl-out" }, [outBar])
+      h("span", { class: "gl-meter-label", "aria-hidden": "true" }, ["in"]),
+      inMeter,
+      h("span", { class: "gl-meter-label", "aria-hidden": "true" }, ["out"]),
+      outMeter
     ]),
     error,
     warn,
@@ -1061,7 +1138,7 @@ function renderView(model, el, engine) {
     }
     if (preview.srcObject !== video.stream) preview.srcObject = video.stream;
     preview.hidden = !video.stream;
-    videoNote.textContent = video.note || (video.state === "on" ? `\xB7 ${video.kind === "camera" ? "camera" : "screen"} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent` : "");
+    videoNote.textContent = describeVideo(video, connected);
     videoNote.classList.toggle("gl-video-error", !!video.note);
     const st = describeState(model);
     status.textContent = st.text;
@@ -1114,8 +1191,14 @@ function renderView(model, el, engine) {
     if (!visible || document.hidden) return;
     const a = Math.round(meterPct(engine.inputDb));
     const b = Math.round(meterPct(engine.outputDb));
-    if (a !== drawnIn) inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
-    if (b !== drawnOut) outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
+    if (a !== drawnIn) {
+      inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
+      meterValue(inMeter, engine.inputDb);
+    }
+    if (b !== drawnOut) {
+      outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
+      meterValue(outMeter, engine.outputDb);
+    }
   };
   const onEngine = (ev) => {
     if (ev.kind === "entries") drawEntries();
@@ -1163,6 +1246,12 @@ function renderView(model, el, engine) {
   };
   talkBtn.onpointerup = () => engine.talk(false);
   talkBtn.onpointercancel = () => engine.talk(false);
+  talkBtn.onkeydown = (e) => {
+    if (e.key === "Enter" && !e.repeat) engine.talk(true);
+  };
+  talkBtn.onkeyup = (e) => {
+    if (e.key === "Enter") engine.talk(false);
+  };
   root.onpointerdown = () => {
     if (engine.ctx?.state === "suspended") engine.ctx.resume().catch(() => {
     });
