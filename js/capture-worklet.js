@@ -1,12 +1,12 @@
 // @ts-check
 // AudioWorklet processor "gemlive-capture": runs at the context's native rate, resamples to
 // 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level, echo,
-// playing}). Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter
+// playing}), BATCH_MS of them per message ({type:'frames', frames}; the first one at once). Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter
 // correlates the two (reported as {type:'echo', ...} twice a second), starting from the path
 // measured while the mic was last on (processorOptions.echo).
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
-import { CaptureFramer } from "./capture-core.js";
+import { CaptureFramer, FrameBatch } from "./capture-core.js";
 import { EchoMeter } from "./echo.js";
 
 // @ts-ignore -- AudioWorkletGlobalScope names (sampleRate, AudioWorkletProcessor, ...)
@@ -18,9 +18,12 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
     super();
     this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });
     this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });
+    this.batch = new FrameBatch(this.framer.frameMs);
     this.blocks = 0;
     this.port.onmessage = (/** @type {MessageEvent} */ e) => {
-      if (e.data?.type === "reset") this.framer.reset();
+      if (e.data?.type !== "reset") return;
+      this.framer.reset();
+      this.batch.reset();
     };
   }
 
@@ -32,10 +35,8 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
       const playing = this.echo.playing();
       for (const f of this.framer.push(channel)) {
         const echo = playing && this.echo.isEcho();
-        this.port.postMessage(
-          { seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing },
-          [f.pcm.buffer],
-        );
+        const ready = this.batch.add({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing });
+        if (ready) this.port.postMessage({ type: "frames", frames: ready }, ready.map((x) => x.pcm));
       }
       if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {
         this.port.postMessage({ type: "echo", ...this.echo.report() });

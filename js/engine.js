@@ -8,9 +8,10 @@ import captureSource from "worklet:capture";
 import playbackSource from "worklet:playback";
 import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
 import { VideoCapture } from "./camera.js";
-import { micErrorText, probeEnvironment } from "./probe.js";
-import { addText } from "./pane.js";
-import { mergeSources } from "./sources.js";
+import { IdleAudio } from "./idle.js";
+import { Microphone } from "./mic.js";
+import { probeEnvironment } from "./probe.js";
+import * as pane from "./pane.js";
 import { Uplink, nextInterval } from "./uplink.js";
 
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
@@ -38,13 +39,19 @@ export class AudioEngine {
     this.starting = null;
     /** @type {AudioWorkletNode | null} */
     this.player = null;
-    /** @type {AudioWorkletNode | null} */
-    this.capture = null;
-    /** @type {MediaStream | null} */
-    this.stream = null;
-    /** @type {MediaStreamAudioSourceNode | null} */
-    this.source = null;
-    this.micState = "off"; // off | starting | live
+    this.idle = new IdleAudio({ busy: () => this.busy(), ctx: () => this.ctx });
+    /** @type {Promise<void> | null} */
+    this.waking = null;
+    this.mic = new Microphone({
+      model,
+      probe: this.probe,
+      audio: () => this.audio(),
+      player: () => this.player,
+      echo: () => this.echo,
+      setError: (text) => this.setError(text),
+      emit: (event) => this.emit(event),
+      onFrame: (f) => this.onFrame(f),
+    });
     /** @type {Entry[]} */
     this.entries = [];
     /** @type {Set<(e: EngineEvent) => void>} */
@@ -141,8 +148,27 @@ export class AudioEngine {
     this.model.save_changes();
   }
 
-  /** Create the AudioContext (native rate) and the playback worklet once. */
+  /** Something plays, records, or has not been reported yet: the page is not idle. */
+  busy() {
+    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
+    return this.mic.state !== "off" || this.talking || !this.playbackIdle() || this.acks.length > 0
+      || this.sentPlayed !== this.played24k() || levels.some((x, i) => x !== this.sentLevels[i]);
+  }
+
+  /** Resume what idleness stopped (the context, the ticks), once for concurrent callers. */
+  wake() {
+    this.waking ??= this.idle.wake().then((ticks) => {
+      this.waking = null;
+      if (!ticks) return;
+      this.lastTick = performance.now(); // a sleep is not a late tick
+      this.schedule(0);
+    });
+    return this.waking;
+  }
+
+  /** Create the AudioContext (native rate) and the playback worklet once; wake it if idle. */
   async audio() {
+    if (this.idle.asleep || this.waking) await this.wake();
     if (this.ctx) {
       if (this.ctx.state === "suspended") await this.ctx.resume().catch(() => {});
       return this.ctx;
@@ -242,6 +268,7 @@ export class AudioEngine {
       this.send({ type: TO_KERNEL.PLAYED, ...report });
       this.sent.played++;
     }
+    if (this.idle.check(t)) clearTimeout(this.timer); // idle: no ticks until woken
   }
 
   /** @param {number} ms wait before the next tick */
@@ -353,6 +380,7 @@ export class AudioEngine {
     // Copy: the DataView may be unaligned and belongs to the comm layer. The worklet resamples.
     const pcm = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
     this.pushed++;
+    if (this.idle.asleep) void this.wake(); // posted now, played once the context runs again
     if (!this.player) {
       this.audio().then(() => this.player?.port.postMessage({ type: "push", pcm, rate }, [pcm]));
     } else {
@@ -387,149 +415,56 @@ export class AudioEngine {
    * @param {{replace?: boolean, reply?: number}} [opts]
    */
   addText(role, text, final, opts) {
-    addText(this.entries, role, text, final, opts);
+    pane.addText(this.entries, role, text, final, opts);
     this.emit({ kind: "entries" });
   }
 
   /** A message typed in the widget: its own, finished user entry. @param {string} text */
   addTyped(text) {
-    this.finishAll();
-    this.entries.push({ kind: "user", text, final: true, v: 0 });
+    pane.addTyped(this.entries, text);
     this.emit({ kind: "entries" });
   }
 
   /** @param {string} text @param {string} [tone] */
   addMark(text, tone = "info") {
-    this.finishAll();
-    this.entries.push({ kind: "mark", text, final: true, v: 0, tone });
+    pane.addMark(this.entries, text, tone);
     this.emit({ kind: "entries" });
   }
 
-  /** A detail under the latest model entry (time to first audio). @param {string} meta */
+  /** @param {string} meta */
   addMeta(meta) {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === "model") {
-        e.meta = meta;
-        e.v++;
-        return;
-      }
-      if (e.kind === "user") return;
-    }
+    pane.addMeta(this.entries, meta);
   }
 
-  /** Grounding sources under the latest reply (started here if it has no words yet). @param {unknown} sources */
+  /** @param {unknown} sources */
   addSources(sources) {
-    /** @type {Entry | null} */
-    let target = null;
-    for (let i = this.entries.length - 1; i >= 0 && !target; i--) {
-      const e = this.entries[i];
-      if (e.kind === "model") target = e;
-      else if (e.kind === "user") break;
-    }
-    if (!target) {
-      target = /** @type {Entry} */ ({ kind: "model", text: "", final: false, v: 0 });
-      this.entries.push(target);
-    }
-    target.sources = mergeSources(target.sources ?? [], sources);
-    target.v++;
+    pane.addSources(this.entries, sources);
     this.emit({ kind: "entries" });
   }
 
-  /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
+  /** @param {string} heard */
   markHeard(heard) {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === "mark" && e.text.startsWith("interrupted")) {
-        const words = heard.trim();
-        e.text = words ? `interrupted after “…${words.slice(-60)}”` : "interrupted before any word was heard";
-        e.v++;
-        this.emit({ kind: "entries" });
-        return;
-      }
-    }
+    if (pane.markHeard(this.entries, heard)) this.emit({ kind: "entries" });
   }
 
   finishAll() {
-    for (const e of this.entries) {
-      if (!e.final) {
-        e.final = true;
-        e.v++;
-      }
-    }
+    pane.finishAll(this.entries);
   }
 
   /** Start or stop the microphone to match the `mic_on` trait. */
   async syncMic() {
-    if (!this.model.get("mic_on")) {
-      this.stopMic();
-      return;
-    }
-    if (this.stream || this.micState === "starting") return;
-    const blocker = this.probe.problems[0];
-    if (blocker) {
-      this.setError(blocker);
-      this.model.set("mic_on", false);
-      this.model.save_changes();
-      return;
-    }
-    this.micState = "starting";
-    this.emit({ kind: "mic" });
-    try {
-      const ctx = await this.audio();
-      const flags = this.model.get("audio_constraints") ?? {};
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: {
-          echoCancellation: flags.echoCancellation ?? true,
-          noiseSuppression: flags.noiseSuppression ?? true,
-          autoGainControl: flags.autoGainControl ?? true,
-          channelCount: 1,
-        },
-      });
-      if (!this.model.get("mic_on")) {
-        stream.getTracks().forEach((t) => t.stop());
-        this.micState = "off";
-        this.emit({ kind: "mic" });
-        return;
-      }
-      this.stream = stream;
-      const node = new AudioWorkletNode(ctx, "gemlive-capture", {
-        numberOfInputs: 2,
-        numberOfOutputs: 1,
-        outputChannelCount: [1],
-        processorOptions: { frameMs: this.model.get("frame_ms"), echo: this.echo },
-      });
-      node.port.onmessage = (e) => this.onFrame(e.data);
-      this.source = ctx.createMediaStreamSource(stream);
-      this.source.connect(node, 0, 0);
-      this.player?.connect(node, 0, 1); // the reference for echo measurement
-      node.connect(ctx.destination); // silent output keeps the node pulled by the graph
-      this.capture = node;
-      const err = this.model.get("error") ?? "";
-      if (/microphone/i.test(err)) this.setError("");
-    } catch (err) {
-      this.micState = "off";
-      this.setError(micErrorText(err, this.probe));
-      this.model.set("mic_on", false);
-      this.model.save_changes();
-      this.emit({ kind: "mic" });
-    }
+    await this.mic.sync();
+    if (this.mic.state === "off") this.inputDb = -100;
   }
 
   stopMic() {
-    this.stream?.getTracks().forEach((t) => t.stop());
-    this.source?.disconnect();
-    if (this.capture) {
-      this.player?.disconnect(this.capture);
-      this.capture.disconnect();
-      this.capture.port.onmessage = null;
-    }
-    this.stream = null;
-    this.source = null;
-    this.capture = null;
-    this.micState = "off";
+    this.mic.stop();
     this.inputDb = -100;
-    this.emit({ kind: "mic" });
+  }
+
+  /** off | starting | live */
+  get micState() {
+    return this.mic.state;
   }
 
   /** @param {any} f a frame {seq, pcm, level, echo, playing} or an echo report */
@@ -541,7 +476,7 @@ export class AudioEngine {
     }
     if (this.micState !== "live") {
       this.firstFrame ??= [f.seq, now()];
-      this.micState = "live"; // the first frame: audio really flows now, say so
+      this.mic.state = "live"; // the first frame: audio really flows now, say so
       this.emit({ kind: "mic" });
     }
     this.inputDb = f.level;

@@ -338,6 +338,7 @@ class Explorer {
           this.source = null;
           this.playing = "";
           this.render();
+          void ctx.suspend().catch(() => {}); // an idle page costs nothing; start() resumes it
         }
         resolve();
       };

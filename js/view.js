@@ -253,7 +253,7 @@ export function renderView(model, el, engine) {
     else if (ev.kind === "levels") frame ||= setTimeout(drawLevels, 1000 / BUDGET.METER_FPS);
     else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo" || ev.kind === "video") update();
     else if (ev.kind === "suspended" || ev.kind === "audio-state") {
-      const paused = engine.ctx?.state === "suspended";
+      const paused = engine.ctx?.state === "suspended" && !engine.idle.suspended; // not our idling
       hint.dataset.audio = paused ? "1" : "";
       hint.textContent = paused ? "Sound is paused by the browser: click the widget to enable it." : "";
       update();
@@ -305,7 +305,7 @@ export function renderView(model, el, engine) {
     if (e.key === "Enter") engine.talk(false);
   };
   root.onpointerdown = () => {
-    if (engine.ctx?.state === "suspended") engine.ctx.resume().catch(() => {});
+    if (engine.ctx?.state === "suspended" && !engine.idle.suspended) engine.ctx.resume().catch(() => {});
   };
   root.onkeydown = (e) => {
     if (e.code === "Space" && model.get("push_to_talk") && e.target !== textIn) {

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 02e93bfd5945ce92fed045562e9ea1d89b3f4f9cfd595a2cf399c053e70b8a20
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: aab110b411e46bddf18c29d8ee9a923010bf0e38ed82f656b2d99d73528dac8c
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
@@ -399,6 +399,8 @@ var Explorer = class {
           this.source = null;
           this.playing = "";
           this.render();
+          void ctx.suspend().catch(() => {
+          });
         }
         resolve();
       };

@@ -132,6 +132,13 @@ def run(browser: Any, jupyter: Jupyter, tmp_path_factory: pytest.TempPathFactory
             "() => document.querySelector('.gl-status-text')?.textContent === 'connected'",
             timeout=20_000,
         )
+        # an idle page: the AudioContext sleeps (no sound, no mic), the mic wakes it
+        page.wait_for_function(
+            "() => { const e = [...window.__gemlive.values()][0];"
+            " return e.idle.suspended && e.ctx.state === 'suspended'; }",
+            timeout=20_000,
+        )
+        r["idle_hint"] = page.locator(".gl-hint").inner_text()
         page.click(".gl-mic")
         page.wait_for_function(
             "() => { const e = [...window.__gemlive.values()][0];"
@@ -139,6 +146,7 @@ def run(browser: Any, jupyter: Jupyter, tmp_path_factory: pytest.TempPathFactory
             " && e.playbackIdle(); }",
             timeout=60_000,
         )
+        r["first_frame"] = nb.engine("e.firstFrame[0]")
         before = nb.engine("({played: e.played24k(), underruns: e.stats.underruns})")
         page.fill(".gl-text", f"Repeat after me: {LONG}")
         page.press(".gl-text", "Enter")
@@ -198,6 +206,12 @@ def test_status_and_meters_speak(run: dict) -> None:
     for m in run["meter"]:
         assert m["role"] == "meter" and m["now"] is not None
         assert m["text"] == "silent" or m["text"].endswith(" dB")
+
+
+def test_an_idle_page_sleeps_and_the_mic_wakes_it_without_losing_a_frame(run: dict) -> None:
+    assert "paused by the browser" not in run["idle_hint"]  # our own sleep asks for no click
+    assert run["first_frame"] == 0  # the first frame captured after waking is frame 0 ...
+    assert run["kernel"]["stats"]["frames_missing"] == 0  # ... and every one reached the kernel
 
 
 def test_a_10_second_reply_plays_without_underruns_or_missing_frames(run: dict) -> None:
