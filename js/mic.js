@@ -39,6 +39,11 @@ export class Microphone {
       this.stop();
       return;
     }
+    if (model.get("audio") === "kernel") {
+      this.state = "live"; // the kernel records (VoiceWidget(audio="kernel")); nothing here
+      this.host.emit({ kind: "mic" });
+      return;
+    }
     if (this.stream || this.state === "starting") return;
     const blocker = probe.problems[0];
     if (blocker) {

@@ -190,7 +190,7 @@ export function renderView(model, el, engine) {
         (model.get("barge_in") === "auto" ? "The reply's own echo is ignored, so it will not interrupt itself." : "")
       : "";
     warn.hidden = !warn.textContent;
-    const problems = engine.probe.problems;
+    const problems = model.get("audio") === "kernel" ? [] : engine.probe.problems; // the kernel records
     if (!hint.dataset.audio) hint.textContent = problems.length && !err ? problems.join(" ") : "";
     hint.hidden = !hint.textContent;
     empty.textContent = engine.entries.length ? "" : connected

@@ -28,6 +28,7 @@ from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
 from .inputs import Inputs
 from .link import Link
+from .local_audio import LocalAudio
 from .modalities import ModalityFallback
 from .options import check_options
 from .sender import Outbox, Sender
@@ -319,6 +320,23 @@ class LiveSession(Link, Sender, Inputs, Content):
             self._event_ready.clear()
             await self._event_ready.wait()
         return self._events.popleft()
+
+    async def talk(self, seconds: float | None = None, *, sd: Any = None) -> LocalAudio:
+        """Talk through the kernel machine's own mic and speakers (the ``local-audio`` extra).
+
+        For hosts where the browser cannot capture (VS Code, plain http). Returns the running
+        :class:`~gemlive_nb.session.local_audio.LocalAudio`; with ``seconds``, talks that long
+        and stops. ``sd``: a ``sounddevice`` stand-in (tests). Example::
+
+            audio = await s.talk()        # speak now; replies play on the speakers
+            await audio.stop()
+        """
+        audio = LocalAudio(self, sd=sd)
+        audio.start_mic()
+        if seconds is not None:
+            await asyncio.sleep(seconds)
+            await audio.stop()
+        return audio
 
     def report_playback(self, played_samples: int) -> None:
         """The player has played ``played_samples`` 24 kHz samples since the session started."""

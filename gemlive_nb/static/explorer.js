@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: aab110b411e46bddf18c29d8ee9a923010bf0e38ed82f656b2d99d73528dac8c
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8e2b5040a2dfd550f7de96eb07c881847e2f322c7fed842b7a4577487f0329ee
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

@@ -11,9 +11,24 @@ frames wait for the session (the page says so). Example::
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-__all__ = ["session_gone"]
+__all__ = ["is_closed", "session_gone", "ttfa_ms"]
+
+
+def is_closed(session: Any) -> bool:
+    """Whether the session says it is closed."""
+    return getattr(session, "status", None) == "closed"
+
+
+def ttfa_ms(session: Any) -> float | None:
+    """The last turn's time to first audio (ms) from the session's recording, if known."""
+    with contextlib.suppress(Exception):
+        turns = session.recording.turns
+        value = turns[-1].metrics.get("latency_first_audio") if turns else None
+        return round(value * 1000) if isinstance(value, (int, float)) else None
+    return None
 
 
 def session_gone(widget: Any) -> None:
