@@ -6,16 +6,17 @@
 
 import captureSource from "worklet:capture";
 import playbackSource from "worklet:playback";
-import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
+import { BUDGET, TO_KERNEL } from "./messages.js";
 import { VideoCapture } from "./camera.js";
 import { IdleAudio } from "./idle.js";
+import { now, receive } from "./inbound.js";
 import { Microphone } from "./mic.js";
 import { probeEnvironment } from "./probe.js";
 import * as pane from "./pane.js";
-import { Uplink, nextInterval } from "./uplink.js";
+import { UplinkClock } from "./ticker.js";
+import { Uplink } from "./uplink.js";
 
-/** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
-export const now = () => performance.timeOrigin + performance.now();
+export { now };
 
 /**
  * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
@@ -63,8 +64,6 @@ export class AudioEngine {
     /** @type {number[]} kernel flush -> message in the widget's JS, ms (diagnostics) */
     this.transit = [];
     this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
-    /** @type {number} */
-    this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
     this.video = new VideoCapture({
@@ -99,7 +98,7 @@ export class AudioEngine {
     this.firstFrame = null;
     /** @type {[number, number, number][]} recent mic frames: [seq, wall-clock ms, level dB] */
     this.frameLog = [];
-    this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
+    this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => receive(this, msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
     this.onConnected = () => {
@@ -117,11 +116,7 @@ export class AudioEngine {
     this.wasPlaying = false;
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
-    this.lastTick = performance.now();
-    this.tickWait = this.uplinkMs; // how long the pending tick was set to wait
-    this.lastVoiced = -Infinity; // performance.now() of the last voiced mic frame
-    /** @type {ReturnType<typeof setTimeout>} */
-    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    this.clock = new UplinkClock(this); // ticks the mic frames and reports to the kernel
     const { problems, ...probe } = this.probe;
     this.send({ type: TO_KERNEL.READY, probe: { ...probe, problems } });
     if (model.get("mic_on")) this.syncMic();
@@ -159,9 +154,7 @@ export class AudioEngine {
   wake() {
     this.waking ??= this.idle.wake().then((ticks) => {
       this.waking = null;
-      if (!ticks) return;
-      this.lastTick = performance.now(); // a sleep is not a late tick
-      this.schedule(0);
+      if (ticks) this.clock.restart();
     });
     return this.waking;
   }
@@ -228,152 +221,6 @@ export class AudioEngine {
     return this.ctx ? Math.round((this.playedCtx * 24000) / this.ctx.sampleRate) : 0;
   }
 
-  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
-  uplinkMode() {
-    if (this.model.get("connected")) return "live";
-    return this.model.get("status") === "connecting" ? "hold" : "drop";
-  }
-
-  /**
-   * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
-   * a 'played' message only when no audio goes. The interval adapts to how late ticks come, and
-   * stretches to UPLINK_QUIET_MS once the mic has been silent for QUIET_AFTER_MS (every message
-   * costs the page a kernel busy/idle redraw); a voiced frame brings the next tick forward.
-   */
-  tick() {
-    const t = performance.now();
-    const late = t - this.lastTick - this.tickWait;
-    this.lastTick = t;
-    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
-    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
-    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
-    const played = this.played24k();
-    /** @type {Record<string, any>} */
-    const report = {};
-    if (played !== this.sentPlayed || this.acks.length) {
-      report.samples = played;
-      report.acks = this.acks;
-      this.sentPlayed = played;
-      this.acks = [];
-    }
-    const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
-    const goes = !!batch || "samples" in report;
-    this.syncLevels(goes ? report : null);
-    if (batch) {
-      const { buffer, ...head } = batch;
-      this.send({ type: TO_KERNEL.AUDIO, rate: 16000, ...head, ...report }, [buffer]);
-      this.stats.framesSent += batch.frames;
-      this.sent.audio++;
-    } else if (goes) {
-      this.send({ type: TO_KERNEL.PLAYED, ...report });
-      this.sent.played++;
-    }
-    if (this.idle.check(t)) clearTimeout(this.timer); // idle: no ticks until woken
-  }
-
-  /** @param {number} ms wait before the next tick */
-  schedule(ms) {
-    clearTimeout(this.timer);
-    this.tickWait = ms;
-    this.timer = setTimeout(() => this.tick(), ms);
-  }
-
-  /**
-   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
-   * ride on the tick's message if one goes (the kernel sets them): every message of their own
-   * costs the page a kernel busy/idle redraw.
-   * @param {Record<string, any> | null} carrier
-   */
-  syncLevels(carrier) {
-    const t = performance.now();
-    if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
-    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
-    const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
-    if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
-    this.lastLevelSync = t;
-    if (carrier) {
-      carrier.levels = levels;
-    } else {
-      this.model.set("input_level", levels[0]);
-      this.model.set("output_level", levels[1]);
-      this.model.save_changes();
-      this.sent.levels++;
-    }
-    this.sentLevels = levels;
-    if (echoDb !== this.sentEchoDb) {
-      this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
-      this.sentEchoDb = echoDb;
-      this.sent.echo++;
-    }
-  }
-
-  /** @param {any} msg @param {DataView[]} buffers */
-  receive(msg, buffers) {
-    this.arrived = now();
-    if (typeof msg?.t === "number") {
-      this.transit.push(this.arrived - msg.t);
-      if (this.transit.length > 400) this.transit.splice(0, 200);
-    }
-    if (msg?.type === TO_BROWSER.BATCH) {
-      for (const item of msg.items ?? []) this.handle(item, buffers);
-    } else if (msg && typeof msg.type === "string") {
-      this.handle({ ...msg, buffer: msg.buffer ?? 0 }, buffers);
-    }
-  }
-
-  /** @param {any} item @param {DataView[]} buffers */
-  handle(item, buffers) {
-    // A short trace of what arrived when (for tests, benchmarks and the console).
-    this.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
-    if (this.trace.length > 400) this.trace.splice(0, 200);
-    switch (item.type) {
-      case TO_BROWSER.AUDIO: {
-        const view = buffers[item.buffer];
-        if (item.reply === this.cutReply) {
-          this.stats.dropped++; // late audio of a reply the user already cut off
-        } else if (view) {
-          if (typeof item.reply === "number") this.reply = item.reply;
-          this.markedCut = false;
-          this.play(view, item.rate ?? 24000, item.seq);
-        }
-        break;
-      }
-      case TO_BROWSER.TRANSCRIPT:
-        // The rest of a reply the user cut off here was never heard: it is not shown either.
-        if (item.role === "model" && item.reply === this.cutReply) break;
-        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
-          replace: !!item.replace,
-          reply: typeof item.reply === "number" ? item.reply : undefined,
-        });
-        break;
-      case TO_BROWSER.INTERRUPTED:
-        this.flush();
-        if (!this.markedCut) this.addMark("interrupted", "info");
-        this.markedCut = true;
-        break;
-      case TO_BROWSER.CUT:
-        if (typeof item.heard === "string") this.markHeard(item.heard);
-        break;
-      case TO_BROWSER.TURN:
-        this.player?.port.postMessage({ type: "drain" });
-        if (typeof item.ttfa_ms === "number") this.addMeta(`first audio after ${(item.ttfa_ms / 1000).toFixed(2)} s`);
-        this.finishAll();
-        this.emit({ kind: "entries" });
-        break;
-      case TO_BROWSER.TOOL:
-        for (const c of item.calls ?? []) this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
-        break;
-      case TO_BROWSER.MARK:
-        this.addMark(String(item.text ?? ""), item.tone ?? "info");
-        break;
-      case TO_BROWSER.GROUNDING:
-        this.addSources(item.sources);
-        break;
-      default:
-        break;
-    }
-  }
-
   /** @param {DataView} view @param {number} rate @param {number} seq */
   play(view, rate, seq) {
     const arrived = this.arrived ?? now();
@@ -412,7 +259,7 @@ export class AudioEngine {
   /**
    * A transcript delta (see pane.js).
    * @param {'user'|'model'} role @param {string} text @param {boolean} final
-   * @param {{replace?: boolean, reply?: number}} [opts]
+   * @param {{replace?: boolean, reply?: number, speaker?: string}} [opts]
    */
   addText(role, text, final, opts) {
     pane.addText(this.entries, role, text, final, opts);
@@ -486,13 +333,8 @@ export class AudioEngine {
     if (this.model.get("push_to_talk") && !this.talking) return;
     const guard = this.model.get("barge_in") ?? "auto";
     const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
-    if (f.level > BUDGET.VOICE_DB && !echo) {
-      const t = performance.now();
-      // Out of a quiet stretch: this frame goes at the normal cadence, not the quiet one.
-      if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
-      this.lastVoiced = t;
-    }
-    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
+    if (f.level > BUDGET.VOICE_DB && !echo) this.clock.voiced();
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.clock.mode());
   }
 
   /** Push-to-talk pressed or released. @param {boolean} down */
@@ -509,7 +351,7 @@ export class AudioEngine {
   }
 
   destroy() {
-    clearTimeout(this.timer);
+    this.clock.stop();
     this.stopMic();
     this.video.stop();
     this.model.off("msg:custom", this.onCustom);

@@ -9,7 +9,8 @@ import { mergeSources } from "./sources.js";
 
 /**
  * @typedef {{kind: 'user'|'model'|'mark', text: string, final: boolean, v: number,
- *   tone?: string, meta?: string, sources?: import("./sources.js").Source[], reply?: number}} Entry
+ *   tone?: string, meta?: string, sources?: import("./sources.js").Source[], reply?: number,
+ *   speaker?: string}} Entry
  */
 
 /**
@@ -18,11 +19,12 @@ import { mergeSources } from "./sources.js";
  * @param {'user'|'model'} role
  * @param {string} text
  * @param {boolean} final ends the utterance
- * @param {{replace?: boolean, reply?: number}} [opts] replace: `text` is the reply's words so
- *   far (they replace what its entries show); reply: the kernel's reply number
+ * @param {{replace?: boolean, reply?: number, speaker?: string}} [opts] replace: `text` is the
+ *   reply's words so far (they replace what its entries show); reply: the kernel's reply number;
+ *   speaker: the diarization label (a new speaker starts a new entry)
  */
 export function addText(entries, role, text, final, opts = {}) {
-  const { replace = false, reply } = opts;
+  const { replace = false, reply, speaker } = opts;
   if (replace) {
     const mine = entries.filter((e) => e.kind === role && e.reply === reply && reply !== undefined);
     const last = mine[mine.length - 1];
@@ -47,13 +49,19 @@ export function addText(entries, role, text, final, opts = {}) {
       break;
     }
   }
+  if (last && speaker !== undefined && last.speaker !== speaker) {
+    last.final = true; // another speaker: their own line
+    last.v++;
+    last = null;
+  }
   if (last) {
     last.text = replace ? text : last.text + text;
     last.final = final;
     if (reply !== undefined) last.reply = reply;
     last.v++;
   } else if (text) {
-    entries.push({ kind: role, text, final, v: 0, ...(reply !== undefined ? { reply } : {}) });
+    entries.push({ kind: role, text, final, v: 0, ...(reply !== undefined ? { reply } : {}),
+      ...(speaker !== undefined ? { speaker } : {}) });
   }
 }
 

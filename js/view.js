@@ -206,7 +206,8 @@ export function renderView(model, el, engine) {
     engine.entries.forEach((e, i) => {
       const old = drawn[i];
       if (old && old.v === e.v && old.final === e.final) return;
-      const label = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const who = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const label = who && e.speaker ? `${who} (${e.speaker})` : who; // diarized: the label
       const tone = e.kind === "mark" ? ` gl-tone-${e.tone ?? "info"}` : "";
       const node = h("div", { class: `gl-entry gl-${e.kind}${tone}${e.final ? "" : " gl-partial"}` }, [
         label ? h("b", {}, [`${label}: `]) : "",

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8e2b5040a2dfd550f7de96eb07c881847e2f322c7fed842b7a4577487f0329ee
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 15c403131051deb3eba48f3ccea3f186919dc45e9c377c74e18fe6fc31248a61
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

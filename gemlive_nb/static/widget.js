@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 8e2b5040a2dfd550f7de96eb07c881847e2f322c7fed842b7a4577487f0329ee
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 15c403131051deb3eba48f3ccea3f186919dc45e9c377c74e18fe6fc31248a61
 // worklet:capture
 var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\nvar BATCH_MS = 80;\nvar FrameBatch = class {\n  /** @param {number} frameMs */\n  constructor(frameMs) {\n    this.size = Math.max(1, Math.round(BATCH_MS / frameMs));\n    this.frames = [];\n    this.first = true;\n  }\n  /** Add a frame; returns the frames to post now, or null. @param {any} frame */\n  add(frame) {\n    this.frames.push(frame);\n    if (!this.first && this.frames.length < this.size) return null;\n    this.first = false;\n    const out = this.frames;\n    this.frames = [];\n    return out;\n  }\n  reset() {\n    this.frames = [];\n    this.first = true;\n  }\n};\n\n// echo.js\nvar FLOOR_DB = -100;\nvar ACTIVE_DB = -50;\nvar SILENT_DB = -90;\nvar MIN_EVIDENCE = 50;\nvar WARMUP_EVERY = 5;\nfunction energyDb(x) {\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;\n}\nvar EchoMeter = class {\n  /**\n   * @param {number} rate the context rate\n   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number,\n   *   prior?: {corr: number, lagMs: number, couplingDb: number} | null}} [options] `prior`:\n   *   the report of an earlier meter on the same device (the mic was off in between)\n   */\n  constructor(rate, options = {}) {\n    this.hop = Math.round(rate * (options.hopMs ?? 10) / 1e3);\n    this.hopMs = options.hopMs ?? 10;\n    this.size = Math.round(1e3 * (options.windowS ?? 2) / this.hopMs);\n    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);\n    this.minCorr = options.minCorr ?? 0.85;\n    this.mic = new Float32Array(this.size).fill(FLOOR_DB);\n    this.ref = new Float32Array(this.size).fill(FLOOR_DB);\n    this.count = 0;\n    this.micAcc = new Float32Array(this.hop);\n    this.refAcc = new Float32Array(this.hop);\n    this.fill = 0;\n    this.corr = 0;\n    this.lag = 0;\n    this.couplingDb = FLOOR_DB;\n    this.judged = false;\n    const prior = options.prior;\n    if (prior && prior.corr >= this.minCorr) {\n      [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];\n      this.judged = true;\n    }\n    this.latch = new EchoLatch(this.minCorr);\n  }\n  /**\n   * One block of mic samples and the reference played at the same time (absent: silence).\n   * @param {Float32Array} mic @param {Float32Array} [ref]\n   */\n  push(mic, ref) {\n    let i = 0;\n    while (i < mic.length) {\n      const n = Math.min(mic.length - i, this.hop - this.fill);\n      this.micAcc.set(mic.subarray(i, i + n), this.fill);\n      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);\n      else this.refAcc.fill(0, this.fill, this.fill + n);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.hop) {\n        const at = this.count % this.size;\n        this.mic[at] = energyDb(this.micAcc);\n        this.ref[at] = energyDb(this.refAcc);\n        this.count++;\n        this.fill = 0;\n        if (this.count % (this.judged ? 25 : WARMUP_EVERY) === 0) this.estimate();\n      }\n    }\n  }\n  /** @param {Float32Array} ring @param {number} back hops before the latest */\n  at(ring, back) {\n    return ring[((this.count - 1 - back) % this.size + this.size) % this.size];\n  }\n  /**\n   * Re-estimate correlation, lag and coupling over the window. Too little reference audio in it\n   * (nothing played lately) keeps the previous estimate.\n   */\n  estimate() {\n    const span = Math.min(this.count, this.size) - this.maxLag;\n    let best = 0;\n    let bestLag = 0;\n    let bestCoupling = FLOOR_DB;\n    let evidence = 0;\n    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {\n      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;\n      for (let k = 0; k < span; k++) {\n        const r = this.at(this.ref, k + lag);\n        if (r < ACTIVE_DB) continue;\n        const m = this.at(this.mic, k);\n        if (m <= SILENT_DB) continue;\n        n++;\n        sm += m;\n        sr += r;\n        smm += m * m;\n        srr += r * r;\n        smr += m * r;\n        diff += m - r;\n      }\n      evidence = Math.max(evidence, n);\n      if (n < 20) continue;\n      const cov = smr - sm * sr / n;\n      const den = Math.sqrt((smm - sm * sm / n) * (srr - sr * sr / n));\n      const c = den > 1e-9 ? cov / den : 0;\n      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];\n    }\n    if (evidence < MIN_EVIDENCE) return this.report();\n    this.judged = true;\n    this.corr = best;\n    this.lag = bestLag;\n    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;\n    return this.report();\n  }\n  /**\n   * What the meter shows. `echo` has hysteresis (see EchoLatch): it turns on at `minCorr` and\n   * off only once the correlation falls clearly below it, so a fading echo does not flicker.\n   * @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean}}\n   */\n  report() {\n    const echo = this.latch.update(this.corr, this.couplingDb);\n    return {\n      corr: this.corr,\n      lagMs: this.lag * this.hopMs,\n      couplingDb: echo ? this.latch.couplingDb : this.couplingDb,\n      echo\n    };\n  }\n  /** Whether the reference is playing now (within the echo lag). */\n  playing() {\n    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;\n    return false;\n  }\n  /**\n   * Whether the last `hops` of mic audio are explained by the echo of what played (within\n   * `marginDb` of the predicted echo level); false when no echo path was found. Before the\n   * meter could judge: whether the mic is no louder than the loudest reference within the lag\n   * reach (+ `marginDb`), i.e. an echo at up to 0 dB coupling.\n   * @param {number} [hops] @param {number} [marginDb]\n   */\n  isEcho(hops = 2, marginDb = 6) {\n    if (this.count < hops) return false;\n    if (!this.judged) return this.underReference(hops, marginDb);\n    if (this.corr < this.minCorr) return false;\n    for (let k = 0; k < hops; k++) {\n      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;\n      if (this.at(this.mic, k) > predicted + marginDb) return false;\n    }\n    return true;\n  }\n  /** @param {number} hops @param {number} marginDb */\n  underReference(hops, marginDb) {\n    let loudest = FLOOR_DB;\n    for (let k = 0; k < hops + this.maxLag; k++) loudest = Math.max(loudest, this.at(this.ref, k));\n    for (let k = 0; k < hops; k++) if (this.at(this.mic, k) > loudest + marginDb) return false;\n    return true;\n  }\n};\nvar EchoLatch = class {\n  /** @param {number} on @param {number} [gap] */\n  constructor(on, gap = 0.1) {\n    this.on = on;\n    this.off = on - gap;\n    this.echo = false;\n    this.couplingDb = FLOOR_DB;\n  }\n  /** @param {number} corr @param {number} couplingDb @returns {boolean} */\n  update(corr, couplingDb) {\n    if (corr >= this.on) this.echo = true;\n    else if (corr < this.off) this.echo = false;\n    if (this.echo && couplingDb > FLOOR_DB) this.couplingDb = couplingDb;\n    return this.echo;\n  }\n};\n\n// capture-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar CaptureProcessor = class extends G.AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number, echo?: any}}} options `echo`: the last report */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });\n    this.batch = new FrameBatch(this.framer.frameMs);\n    this.blocks = 0;\n    this.port.onmessage = (e) => {\n      if (e.data?.type !== "reset") return;\n      this.framer.reset();\n      this.batch.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      this.echo.push(channel, inputs[1]?.[0]);\n      const playing = this.echo.playing();\n      for (const f of this.framer.push(channel)) {\n        const echo = playing && this.echo.isEcho();\n        const ready = this.batch.add({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, echo, playing });\n        if (ready) this.port.postMessage({ type: "frames", frames: ready }, ready.map((x) => x.pcm));\n      }\n      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {\n        this.port.postMessage({ type: "echo", ...this.echo.report() });\n      }\n    }\n    return true;\n  }\n};\nG.registerProcessor("gemlive-capture", CaptureProcessor);\n';
 
@@ -243,6 +243,71 @@ var IdleAudio = class {
   }
 };
 
+// inbound.js
+var now = () => performance.timeOrigin + performance.now();
+function receive(e, msg, buffers) {
+  e.arrived = now();
+  if (typeof msg?.t === "number") {
+    e.transit.push(e.arrived - msg.t);
+    if (e.transit.length > 400) e.transit.splice(0, 200);
+  }
+  if (msg?.type === TO_BROWSER.BATCH) {
+    for (const item of msg.items ?? []) handle(e, item, buffers);
+  } else if (msg && typeof msg.type === "string") {
+    handle(e, { ...msg, buffer: msg.buffer ?? 0 }, buffers);
+  }
+}
+function handle(e, item, buffers) {
+  e.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
+  if (e.trace.length > 400) e.trace.splice(0, 200);
+  switch (item.type) {
+    case TO_BROWSER.AUDIO: {
+      const view = buffers[item.buffer];
+      if (item.reply === e.cutReply) {
+        e.stats.dropped++;
+      } else if (view) {
+        if (typeof item.reply === "number") e.reply = item.reply;
+        e.markedCut = false;
+        e.play(view, item.rate ?? 24e3, item.seq);
+      }
+      break;
+    }
+    case TO_BROWSER.TRANSCRIPT:
+      if (item.role === "model" && item.reply === e.cutReply) break;
+      e.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
+        replace: !!item.replace,
+        reply: typeof item.reply === "number" ? item.reply : void 0,
+        speaker: typeof item.speaker === "string" ? item.speaker : void 0
+      });
+      break;
+    case TO_BROWSER.INTERRUPTED:
+      e.flush();
+      if (!e.markedCut) e.addMark("interrupted", "info");
+      e.markedCut = true;
+      break;
+    case TO_BROWSER.CUT:
+      if (typeof item.heard === "string") e.markHeard(item.heard);
+      break;
+    case TO_BROWSER.TURN:
+      e.player?.port.postMessage({ type: "drain" });
+      if (typeof item.ttfa_ms === "number") e.addMeta(`first audio after ${(item.ttfa_ms / 1e3).toFixed(2)} s`);
+      e.finishAll();
+      e.emit({ kind: "entries" });
+      break;
+    case TO_BROWSER.TOOL:
+      for (const c of item.calls ?? []) e.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
+      break;
+    case TO_BROWSER.MARK:
+      e.addMark(String(item.text ?? ""), item.tone ?? "info");
+      break;
+    case TO_BROWSER.GROUNDING:
+      e.addSources(item.sources);
+      break;
+    default:
+      break;
+  }
+}
+
 // probe.js
 var FALLBACK = "You can still type messages, use the kernel machine's own microphone and speakers (`gl.VoiceWidget(audio=\"kernel\")`, with `pip install 'gemlive-nb[local-audio]'`), or send a recorded file from Python: `await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
 function probeEnvironment(g = globalThis) {
@@ -430,7 +495,7 @@ function sourceList(sources, doc = document) {
 
 // pane.js
 function addText(entries, role, text, final, opts = {}) {
-  const { replace = false, reply } = opts;
+  const { replace = false, reply, speaker } = opts;
   if (replace) {
     const mine = entries.filter((e) => e.kind === role && e.reply === reply && reply !== void 0);
     const last2 = mine[mine.length - 1];
@@ -455,13 +520,25 @@ function addText(entries, role, text, final, opts = {}) {
       break;
     }
   }
+  if (last && speaker !== void 0 && last.speaker !== speaker) {
+    last.final = true;
+    last.v++;
+    last = null;
+  }
   if (last) {
     last.text = replace ? text : last.text + text;
     last.final = final;
     if (reply !== void 0) last.reply = reply;
     last.v++;
   } else if (text) {
-    entries.push({ kind: role, text, final, v: 0, ...reply !== void 0 ? { reply } : {} });
+    entries.push({
+      kind: role,
+      text,
+      final,
+      v: 0,
+      ...reply !== void 0 ? { reply } : {},
+      ...speaker !== void 0 ? { speaker } : {}
+    });
   }
 }
 function finishAll(entries) {
@@ -564,8 +641,104 @@ function nextInterval(current, lateMs, baseMs, maxMs) {
   return Math.max(baseMs, current * 0.8);
 }
 
+// ticker.js
+var UplinkClock = class {
+  /** @param {AudioEngine} engine the counters, the uplink queue and the comm it ticks for */
+  constructor(engine) {
+    this.engine = engine;
+    this.uplinkMs = BUDGET.UPLINK_MS;
+    this.lastTick = performance.now();
+    this.tickWait = this.uplinkMs;
+    this.lastVoiced = -Infinity;
+    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+  }
+  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
+  mode() {
+    const model = this.engine.model;
+    if (model.get("connected")) return "live";
+    return model.get("status") === "connecting" ? "hold" : "drop";
+  }
+  tick() {
+    const e = this.engine;
+    const t = performance.now();
+    const late = t - this.lastTick - this.tickWait;
+    this.lastTick = t;
+    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
+    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
+    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
+    const played = e.played24k();
+    const report = {};
+    if (played !== e.sentPlayed || e.acks.length) {
+      report.samples = played;
+      report.acks = e.acks;
+      e.sentPlayed = played;
+      e.acks = [];
+    }
+    const batch = this.mode() === "live" ? e.uplink.take() : null;
+    const goes = !!batch || "samples" in report;
+    this.syncLevels(goes ? report : null);
+    if (batch) {
+      const { buffer, ...head } = batch;
+      e.send({ type: TO_KERNEL.AUDIO, rate: 16e3, ...head, ...report }, [buffer]);
+      e.stats.framesSent += batch.frames;
+      e.sent.audio++;
+    } else if (goes) {
+      e.send({ type: TO_KERNEL.PLAYED, ...report });
+      e.sent.played++;
+    }
+    if (e.idle.check(t)) this.stop();
+  }
+  /** @param {number} ms wait before the next tick */
+  schedule(ms) {
+    clearTimeout(this.timer);
+    this.tickWait = ms;
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+  /** Tick again now, after a sleep (which is not a late tick). */
+  restart() {
+    this.lastTick = performance.now();
+    this.schedule(0);
+  }
+  stop() {
+    clearTimeout(this.timer);
+  }
+  /** A voiced mic frame: out of a quiet stretch, it goes at the normal cadence, not the quiet one. */
+  voiced() {
+    const t = performance.now();
+    if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
+    this.lastVoiced = t;
+  }
+  /**
+   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
+   * ride on the tick's message if one goes (the kernel sets them).
+   * @param {Record<string, any> | null} carrier
+   */
+  syncLevels(carrier) {
+    const e = this.engine;
+    const t = performance.now();
+    if (t - e.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
+    const levels = [Math.round(e.inputDb), Math.round(e.outputDb)];
+    const echoDb = e.echo?.echo ? Math.round(e.echo.couplingDb) : -100;
+    if (levels[0] === e.sentLevels[0] && levels[1] === e.sentLevels[1] && echoDb === e.sentEchoDb) return;
+    e.lastLevelSync = t;
+    if (carrier) {
+      carrier.levels = levels;
+    } else {
+      e.model.set("input_level", levels[0]);
+      e.model.set("output_level", levels[1]);
+      e.model.save_changes();
+      e.sent.levels++;
+    }
+    e.sentLevels = levels;
+    if (echoDb !== e.sentEchoDb) {
+      e.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
+      e.sentEchoDb = echoDb;
+      e.sent.echo++;
+    }
+  }
+};
+
 // engine.js
-var now = () => performance.timeOrigin + performance.now();
 var blobUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
 var AudioEngine = class {
   /** @param {Model} model */
@@ -593,7 +766,6 @@ var AudioEngine = class {
     this.arrived = void 0;
     this.transit = [];
     this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
-    this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
     this.video = new VideoCapture({
@@ -622,7 +794,7 @@ var AudioEngine = class {
     this.audibleAt = [];
     this.firstFrame = null;
     this.frameLog = [];
-    this.onCustom = (msg, buffers) => this.receive(msg, buffers ?? []);
+    this.onCustom = (msg, buffers) => receive(this, msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
     this.onConnected = () => {
@@ -639,10 +811,7 @@ var AudioEngine = class {
     this.wasPlaying = false;
     this.pushed = 0;
     this.pushesTaken = 0;
-    this.lastTick = performance.now();
-    this.tickWait = this.uplinkMs;
-    this.lastVoiced = -Infinity;
-    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    this.clock = new UplinkClock(this);
     const { problems, ...probe } = this.probe;
     this.send({ type: TO_KERNEL.READY, probe: { ...probe, problems } });
     if (model.get("mic_on")) this.syncMic();
@@ -672,9 +841,7 @@ var AudioEngine = class {
   wake() {
     this.waking ?? (this.waking = this.idle.wake().then((ticks) => {
       this.waking = null;
-      if (!ticks) return;
-      this.lastTick = performance.now();
-      this.schedule(0);
+      if (ticks) this.clock.restart();
     }));
     return this.waking;
   }
@@ -737,143 +904,6 @@ var AudioEngine = class {
   played24k() {
     return this.ctx ? Math.round(this.playedCtx * 24e3 / this.ctx.sampleRate) : 0;
   }
-  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
-  uplinkMode() {
-    if (this.model.get("connected")) return "live";
-    return this.model.get("status") === "connecting" ? "hold" : "drop";
-  }
-  /**
-   * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
-   * a 'played' message only when no audio goes. The interval adapts to how late ticks come, and
-   * stretches to UPLINK_QUIET_MS once the mic has been silent for QUIET_AFTER_MS (every message
-   * costs the page a kernel busy/idle redraw); a voiced frame brings the next tick forward.
-   */
-  tick() {
-    const t = performance.now();
-    const late = t - this.lastTick - this.tickWait;
-    this.lastTick = t;
-    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
-    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
-    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
-    const played = this.played24k();
-    const report = {};
-    if (played !== this.sentPlayed || this.acks.length) {
-      report.samples = played;
-      report.acks = this.acks;
-      this.sentPlayed = played;
-      this.acks = [];
-    }
-    const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
-    const goes = !!batch || "samples" in report;
-    this.syncLevels(goes ? report : null);
-    if (batch) {
-      const { buffer, ...head } = batch;
-      this.send({ type: TO_KERNEL.AUDIO, rate: 16e3, ...head, ...report }, [buffer]);
-      this.stats.framesSent += batch.frames;
-      this.sent.audio++;
-    } else if (goes) {
-      this.send({ type: TO_KERNEL.PLAYED, ...report });
-      this.sent.played++;
-    }
-    if (this.idle.check(t)) clearTimeout(this.timer);
-  }
-  /** @param {number} ms wait before the next tick */
-  schedule(ms) {
-    clearTimeout(this.timer);
-    this.tickWait = ms;
-    this.timer = setTimeout(() => this.tick(), ms);
-  }
-  /**
-   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
-   * ride on the tick's message if one goes (the kernel sets them): every message of their own
-   * costs the page a kernel busy/idle redraw.
-   * @param {Record<string, any> | null} carrier
-   */
-  syncLevels(carrier) {
-    const t = performance.now();
-    if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
-    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
-    const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
-    if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
-    this.lastLevelSync = t;
-    if (carrier) {
-      carrier.levels = levels;
-    } else {
-      this.model.set("input_level", levels[0]);
-      this.model.set("output_level", levels[1]);
-      this.model.save_changes();
-      this.sent.levels++;
-    }
-    this.sentLevels = levels;
-    if (echoDb !== this.sentEchoDb) {
-      this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
-      this.sentEchoDb = echoDb;
-      this.sent.echo++;
-    }
-  }
-  /** @param {any} msg @param {DataView[]} buffers */
-  receive(msg, buffers) {
-    this.arrived = now();
-    if (typeof msg?.t === "number") {
-      this.transit.push(this.arrived - msg.t);
-      if (this.transit.length > 400) this.transit.splice(0, 200);
-    }
-    if (msg?.type === TO_BROWSER.BATCH) {
-      for (const item of msg.items ?? []) this.handle(item, buffers);
-    } else if (msg && typeof msg.type === "string") {
-      this.handle({ ...msg, buffer: msg.buffer ?? 0 }, buffers);
-    }
-  }
-  /** @param {any} item @param {DataView[]} buffers */
-  handle(item, buffers) {
-    this.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
-    if (this.trace.length > 400) this.trace.splice(0, 200);
-    switch (item.type) {
-      case TO_BROWSER.AUDIO: {
-        const view = buffers[item.buffer];
-        if (item.reply === this.cutReply) {
-          this.stats.dropped++;
-        } else if (view) {
-          if (typeof item.reply === "number") this.reply = item.reply;
-          this.markedCut = false;
-          this.play(view, item.rate ?? 24e3, item.seq);
-        }
-        break;
-      }
-      case TO_BROWSER.TRANSCRIPT:
-        if (item.role === "model" && item.reply === this.cutReply) break;
-        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
-          replace: !!item.replace,
-          reply: typeof item.reply === "number" ? item.reply : void 0
-        });
-        break;
-      case TO_BROWSER.INTERRUPTED:
-        this.flush();
-        if (!this.markedCut) this.addMark("interrupted", "info");
-        this.markedCut = true;
-        break;
-      case TO_BROWSER.CUT:
-        if (typeof item.heard === "string") this.markHeard(item.heard);
-        break;
-      case TO_BROWSER.TURN:
-        this.player?.port.postMessage({ type: "drain" });
-        if (typeof item.ttfa_ms === "number") this.addMeta(`first audio after ${(item.ttfa_ms / 1e3).toFixed(2)} s`);
-        this.finishAll();
-        this.emit({ kind: "entries" });
-        break;
-      case TO_BROWSER.TOOL:
-        for (const c of item.calls ?? []) this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
-        break;
-      case TO_BROWSER.MARK:
-        this.addMark(String(item.text ?? ""), item.tone ?? "info");
-        break;
-      case TO_BROWSER.GROUNDING:
-        this.addSources(item.sources);
-        break;
-      default:
-        break;
-    }
-  }
   /** @param {DataView} view @param {number} rate @param {number} seq */
   play(view, rate, seq) {
     const arrived = this.arrived ?? now();
@@ -908,7 +938,7 @@ var AudioEngine = class {
   /**
    * A transcript delta (see pane.js).
    * @param {'user'|'model'} role @param {string} text @param {boolean} final
-   * @param {{replace?: boolean, reply?: number}} [opts]
+   * @param {{replace?: boolean, reply?: number, speaker?: string}} [opts]
    */
   addText(role, text, final, opts) {
     addText(this.entries, role, text, final, opts);
@@ -972,12 +1002,8 @@ var AudioEngine = class {
     if (this.model.get("push_to_talk") && !this.talking) return;
     const guard = this.model.get("barge_in") ?? "auto";
     const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
-    if (f.level > BUDGET.VOICE_DB && !echo) {
-      const t = performance.now();
-      if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
-      this.lastVoiced = t;
-    }
-    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
+    if (f.level > BUDGET.VOICE_DB && !echo) this.clock.voiced();
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.clock.mode());
   }
   /** Push-to-talk pressed or released. @param {boolean} down */
   talk(down) {
@@ -992,7 +1018,7 @@ var AudioEngine = class {
     this.emit({ kind: "talk" });
   }
   destroy() {
-    clearTimeout(this.timer);
+    this.clock.stop();
     this.stopMic();
     this.video.stop();
     this.model.off("msg:custom", this.onCustom);
@@ -1293,7 +1319,8 @@ function renderView(model, el, engine) {
     engine.entries.forEach((e, i) => {
       const old = drawn[i];
       if (old && old.v === e.v && old.final === e.final) return;
-      const label = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const who = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const label = who && e.speaker ? `${who} (${e.speaker})` : who;
       const tone = e.kind === "mark" ? ` gl-tone-${e.tone ?? "info"}` : "";
       const node = h("div", { class: `gl-entry gl-${e.kind}${tone}${e.final ? "" : " gl-partial"}` }, [
         label ? h("b", {}, [`${label}: `]) : "",

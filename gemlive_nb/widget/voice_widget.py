@@ -332,7 +332,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             self.chunks_out += 1
             b.audio(event.data, event.rate, time.time())
         elif isinstance(event, InputTranscript):
-            b.transcript("user", event.text, bool(event.finished))
+            b.transcript("user", event.text, bool(event.finished), speaker=event.speaker)
         elif isinstance(event, OutputTranscript):  # each word shows once (see reply_words)
             b.reply_words(event.text, transcribed=True, final=bool(event.finished))
         elif isinstance(event, TextPart) and not event.thought:
