@@ -91,6 +91,16 @@ def _ten_second_reply(nb: NotebookPage) -> dict:
         timeout=60_000,
     )
     r["first_frame"] = nb.engine("e.firstFrame[0]")
+    # the capture worklet's posts to the main thread over 2 s (frames come 50 a second)
+    r["capture"] = page.evaluate(
+        """async () => { const e = [...window.__gemlive.values()][0];
+          const port = e.mic.capture.port, inner = port.onmessage;
+          let posts = 0, frames = 0;
+          port.onmessage = (m) => { posts++; frames += m.data.frames?.length ?? 0; inner(m); };
+          await new Promise((ok) => setTimeout(ok, 2000));
+          port.onmessage = inner;
+          return {posts, frames}; }"""
+    )
     before = nb.engine("({played: e.played24k(), underruns: e.stats.underruns})")
     page.fill(".gl-text", f"Repeat after me: {LONG}")
     page.press(".gl-text", "Enter")
@@ -141,6 +151,9 @@ def run(browser: Any, jupyter: Jupyter, tmp_path_factory: pytest.TempPathFactory
         )
         r["plays"] = page.evaluate("() => window.__gemliveExplorer.plays")
         r["after_play"] = page.evaluate(FOCUS)
+        page.wait_for_function(  # nothing plays: the explorer's context sleeps
+            "() => window.__gemliveExplorer.explorers[0].ctx.state === 'suspended'"
+        )
         r["star"] = _tab_until(page, "star", limit=3)
         page.keyboard.press("Enter")
         page.wait_for_function(
@@ -220,6 +233,12 @@ def test_an_idle_page_sleeps_and_the_mic_wakes_it_without_losing_a_frame(run: di
     assert "paused by the browser" not in run["idle_hint"]  # our own sleep asks for no click
     assert run["first_frame"] == 0  # the first frame captured after waking is frame 0 ...
     assert run["kernel"]["stats"]["frames_missing"] == 0  # ... and every one reached the kernel
+
+
+def test_the_capture_worklet_batches_its_posts(run: dict) -> None:
+    posts, frames = run["capture"]["posts"], run["capture"]["frames"]
+    assert frames >= 80, run["capture"]  # 2 s of 20 ms frames (~100), all delivered
+    assert posts <= frames / 3, run["capture"]  # 4 frames a post, not one
 
 
 def test_a_10_second_reply_plays_without_underruns_or_missing_frames(run: dict) -> None:
