@@ -40,6 +40,7 @@ Cue = tuple[float, float, str, str]
 MAX_CUE_S = 7.0  # longest cue (subtitle guidelines: 1–7 s on screen)
 LINE_CHARS = 42  # characters per line, two lines per cue (the usual broadcast limit)
 _MIN_S = 0.5  # shortest cue (typed text, a few words)
+_READ_CPS = 17.0  # typed text stays up long enough to read (subtitle reading speed, chars/s)
 _SENTENCE_AFTER_S = 1.5  # a sentence end ends a cue once it has run this long ("Sure. Let me")
 _CLAUSE_AFTER_S = 3.0  # a clause boundary ends a cue once it has run this long
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]]*$")
@@ -172,6 +173,8 @@ def _user_words(turn: Turn) -> list[_Word]:
     if turn.source == "clip":  # a clip sent at once plays on after the moment it was sent
         end = max(end, start + turn.audio_in_s)
     end = max(end, start + _MIN_S)
+    if turn.user_text is not None:  # typed: no speech to time it, so long enough to read
+        end = max(end, start + len(turn.user_text) / _READ_CPS)
     pieces = [p for p in turn.pieces if p["side"] == "user"]
     if turn.user_text is not None or "".join(p["text"] for p in pieces) != turn.user:
         return _spread(turn.user, start, end, "User")

@@ -141,3 +141,11 @@ def test_diarized_speakers_appear_in_cues_and_views() -> None:
     assert "user (A): Where is the station?" in shown and "user (B):  I think it's left." in shown
     html = gl.show_transcript(rec)._repr_html_()
     assert "user (A)" in html and "user (B)" in html
+
+
+def test_long_typed_text_is_split_into_readable_cues() -> None:
+    rec, _ = _asked(STORY[:200])
+    cues = [c for c in rec.cues() if c[2] == "User"]
+    _check_shape(cues)
+    assert len(cues) >= 3 and all(c[1] - c[0] >= 1.0 for c in cues[:-1])
+    assert " ".join(" ".join(c[3].split()) for c in cues) == " ".join(STORY[:200].split())
