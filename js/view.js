@@ -233,17 +233,19 @@ export function renderView(model, el, engine) {
   let frame = 0;
   let drawnIn = -1;
   let drawnOut = -1;
+  let spokenAt = -Infinity;
   const drawLevels = () => {
     frame = 0;
     if (!visible || document.hidden) return;
     const a = Math.round(meterPct(engine.inputDb));
     const b = Math.round(meterPct(engine.outputDb));
-    if (a !== drawnIn) {
-      inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
+    if (a !== drawnIn) inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
+    if (b !== drawnOut) outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
+    // The meters' text alternative: twice a second is plenty for a screen reader.
+    const t = performance.now();
+    if (t - spokenAt >= 500) {
+      spokenAt = t;
       meterValue(inMeter, engine.inputDb);
-    }
-    if (b !== drawnOut) {
-      outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
       meterValue(outMeter, engine.outputDb);
     }
   };

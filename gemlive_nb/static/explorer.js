@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 15c403131051deb3eba48f3ccea3f186919dc45e9c377c74e18fe6fc31248a61
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d09e09389f38c4e30a035670b6f7ed80b665380782c443fff0c44659076c9393
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
