@@ -15,7 +15,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 APT_INSTALL := apt-get install -y --no-install-recommends
 
-.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit quick lowest lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit quick test-orders lowest lab bench fuzz clean
 
 setup: $(STAMP)
 
@@ -73,6 +73,14 @@ js-typecheck: js-deps
 	cd js && npx --no-install tsc -p tsconfig.json
 
 quick: test-quick
+
+# Every order the protocol grammar allows (issue 24): its property tests over 10000 generated
+# conversations, and the session tier against Emulator(orders="adversarial") over 20 seeds (the
+# default run takes 500 conversations and a fixed handful of seeds).
+ORDER_SEEDS ?= 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19
+test-orders: setup sys-deps
+	GEMLIVE_ORDER_SEEDS=$(ORDER_SEEDS) GEMLIVE_GRAMMAR_CONVERSATIONS=10000 $(PY) -m pytest -q -s \
+	  tests/conversation/test_grammar_orders.py tests/session/test_adversarial_orders.py
 
 test-%: setup sys-deps js-deps
 	$(PY) -m pytest -q -m $*

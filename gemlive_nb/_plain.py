@@ -15,10 +15,11 @@ import base64
 import dataclasses
 import datetime as _dt
 import enum
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-__all__ = ["as_mapping", "json_safe"]
+__all__ = ["as_mapping", "file_slug", "json_safe"]
 
 _MAX_DEPTH = 50
 
@@ -79,3 +80,11 @@ def json_safe(
     if hasattr(value, "tolist"):  # numpy arrays and scalars
         return again(value.tolist())
     return other(value)
+
+
+def file_slug(text: str, empty: str = "entry") -> str:
+    """``text`` as a safe file-name part (``'Puck / de-DE'`` -> ``'Puck_de-DE'``).
+
+    Example: ``file_slug("voice=Kore")`` -> ``'voice_Kore'``
+    """
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or empty

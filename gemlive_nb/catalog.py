@@ -1,7 +1,8 @@
 """What the Live API offers: the 30 voices, the 24 languages and the known models.
 
 Lookups are case-insensitive; an unknown name raises :class:`ConfigError` with the closest
-matches. Model entries carry the capabilities that shape a valid setup (PROTOCOL.md §5).
+matches. Model entries carry the capabilities that shape a valid setup, derived from the
+service rules table (:mod:`gemlive_nb.protocol.service_rules`, each rule with its public source).
 
 Example::
 
@@ -9,6 +10,7 @@ Example::
     gl.VOICES["zephyr"].style          # 'Bright'
     gl.LANGUAGES["German"].code        # 'de-DE'
     gl.MODELS["gemini-live-2.5-flash-native-audio"].accepts_language_code
+    gl.MODELS["gemini-3.1-flash-live-preview"].text_route   # 'realtime_text'
     gl.VOICES["Zephir"]    # ConfigError: unknown voice 'Zephir' — did you mean 'Zephyr'?
 """
 
@@ -19,9 +21,10 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from .exceptions import ConfigError
+from .protocol.service_rules import ModelRules, all_rules, rules_for
 
 __all__ = [
     "DEFAULT_GOOGLE_MODEL",
@@ -66,15 +69,23 @@ class Language:
 
 @dataclass(frozen=True)
 class Model:
-    """A Live model and what it accepts (see PROTOCOL.md §5).
+    """A Live model and what it accepts, derived from its service rules.
+
+    The rules' one home is :mod:`gemlive_nb.protocol.service_rules`, each with a public source.
 
     - ``accepts_language_code``: ``speechConfig.languageCode`` is honoured (native-audio models
       on Google's endpoint pick the language themselves and may reject it).
     - ``text_modality``: ``responseModalities: ["TEXT"]`` is allowed.
     - ``affective_dialog`` / ``proactive_audio``: available, on the v1alpha API.
     - ``non_blocking_tools``: ``behavior: NON_BLOCKING`` and response ``scheduling`` work.
-    - ``client_content_after_first_turn``: ``clientContent`` may be sent mid-session.
+    - ``client_content_after_first_turn``: ``clientContent`` may be sent mid-session under every
+      dated regime of the service's rules (3.1 took it only as initial history at launch).
     - ``translation``: speech translation (``translationConfig``) is configurable.
+    - ``code_execution`` / ``url_context``: those built-in tools work; ``thinking`` is
+      ``"budget"``, ``"level"`` or ``"none"`` (which thinking config the model takes).
+
+    ``rules`` is the full entry with sources and dated regimes. Build entries with
+    :meth:`from_rules`, never by hand: the flags must not drift from the rules.
     """
 
     name: str
@@ -90,6 +101,44 @@ class Model:
     endpoints: tuple[str, ...]
     current: bool = True
     translation: bool = False
+    code_execution: bool = False
+    url_context: bool = False
+    thinking: str = "none"
+
+    @classmethod
+    def from_rules(cls, rules: ModelRules) -> Model:
+        """The catalog entry of one model's service rules."""
+        return cls(
+            name=rules.name,
+            description=rules.description,
+            native_audio=rules.native_audio.value,
+            accepts_language_code=rules.language_code.value,
+            text_modality=rules.text_modality.value,
+            affective_dialog=rules.affective_dialog.value,
+            proactive_audio=rules.proactive_audio.value,
+            non_blocking_tools=rules.non_blocking_tools.value,
+            client_content_after_first_turn=not rules.turns_only_as_history,
+            context_window=rules.context_window.value,
+            endpoints=rules.endpoints,
+            current=rules.current,
+            translation=rules.translation.value,
+            code_execution=rules.code_execution.value,
+            url_context=rules.url_context.value,
+            thinking=rules.thinking.value,
+        )
+
+    @property
+    def rules(self) -> ModelRules:
+        """This model's service rules (sources, dated regimes, the service's refusals)."""
+        found = rules_for(self.name)
+        if found is None:  # only a hand-built entry gets here
+            raise ConfigError(f"model {self.name!r} has no service rules; use MODELS[name]")
+        return found
+
+    @property
+    def text_route(self) -> str:
+        """How user text goes mid-conversation: ``'client_content'`` or ``'realtime_text'``."""
+        return self.rules.text_route
 
 
 VOICES_TABLE: tuple[tuple[str, str], ...] = (
@@ -125,91 +174,7 @@ LANGUAGE_CODES: frozenset[str] = frozenset(
     wo yo zu he""".split()
 )
 
-_NATIVE: dict[str, Any] = dict(native_audio=True, text_modality=False, context_window=128_000)
-_HALF_CASCADE: dict[str, Any] = dict(
-    native_audio=False,
-    accepts_language_code=True,
-    text_modality=True,
-    affective_dialog=False,
-    proactive_audio=False,
-    client_content_after_first_turn=True,
-    context_window=32_000,
-)
-_NATIVE_25: dict[str, Any] = dict(
-    _NATIVE,
-    accepts_language_code=False,
-    affective_dialog=True,
-    proactive_audio=True,
-    non_blocking_tools=True,
-    client_content_after_first_turn=True,
-)
-
-MODELS_TABLE: tuple[Model, ...] = (
-    Model(
-        "gemini-live-2.5-flash-native-audio",
-        "GA native-audio model; the proxy's recommended model (also on Vertex AI)",
-        **dict(_NATIVE_25, accepts_language_code=True),
-        endpoints=("mixroute", "vertex"),
-    ),
-    Model(
-        "gemini-2.5-flash-native-audio-preview-12-2025",
-        "Native-audio 2.5 on the Gemini API (default on Google's endpoint)",
-        **_NATIVE_25,
-        endpoints=("google",),
-    ),
-    Model(
-        "gemini-2.5-flash-native-audio-latest",
-        "Alias of the newest native-audio 2.5 preview",
-        **_NATIVE_25,
-        endpoints=("google",),
-    ),
-    Model(
-        "gemini-3.1-flash-live-preview",
-        "Gemini 3.1 live flagship: audio out only, clientContent only for initial history",
-        **_NATIVE,
-        accepts_language_code=False,
-        affective_dialog=False,
-        proactive_audio=False,
-        non_blocking_tools=False,
-        client_content_after_first_turn=False,
-        endpoints=("google",),
-    ),
-    Model(
-        "gemini-3.5-live-translate-preview",
-        "Live speech translation",
-        **_NATIVE,
-        accepts_language_code=True,
-        affective_dialog=False,
-        proactive_audio=False,
-        non_blocking_tools=False,
-        client_content_after_first_turn=False,
-        endpoints=("google",),
-        translation=True,
-    ),
-    Model(
-        "gemini-2.5-flash-native-audio-preview-09-2025",
-        "Superseded native-audio 2.5 preview",
-        **_NATIVE_25,
-        endpoints=("google",),
-        current=False,
-    ),
-    Model(
-        "gemini-live-2.5-flash-preview",
-        "Superseded half-cascade 2.5 model (text or audio out, takes languageCode)",
-        **_HALF_CASCADE,
-        non_blocking_tools=True,
-        endpoints=("google",),
-        current=False,
-    ),
-    Model(
-        "gemini-2.0-flash-live-001",
-        "Superseded half-cascade 2.0 model",
-        **_HALF_CASCADE,
-        non_blocking_tools=False,
-        endpoints=("google", "vertex"),
-        current=False,
-    ),
-)
+MODELS_TABLE: tuple[Model, ...] = tuple(Model.from_rules(r) for r in all_rules())
 
 DEFAULT_VOICE = "Zephyr"
 DEFAULT_LANGUAGE = "en-US"

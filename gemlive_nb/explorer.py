@@ -38,7 +38,7 @@ from ._sync import run_sync
 from .catalog import DEFAULT_LANGUAGE, LANGUAGES, VOICES, normalize_language_code
 from .compare import Comparison, ComparisonRow, acompare_voices, default_concurrency
 from .config import LiveConfig
-from .exceptions import ConfigError
+from .exceptions import ConfigError, GemliveError
 
 __all__ = ["READ_ALOUD_INSTRUCTION", "VoiceExplorer", "prompt_for"]
 
@@ -230,6 +230,7 @@ class VoiceExplorer(anywidget.AnyWidget):
             res = await ex.agenerate(["Puck", "Kore"])
         """
         wanted = self.voices if voices is None else [VOICES[v].name for v in voices]
+        wanted = list(dict.fromkeys(wanted))  # a voice asked twice (two clicks) runs once
         key = self._key
         done = self._rows.setdefault(key, {})
         todo = [v for v in wanted if v not in done or done[v].error is not None]
@@ -269,7 +270,7 @@ class VoiceExplorer(anywidget.AnyWidget):
             await acompare_voices(
                 prompt_for(text), voices, language=language, endpoint=self._endpoint,
                 api_key=self._api_key, concurrency=at_once, timeout=self._timeout,
-                progress=False, on_row=landed, **self._fields,
+                progress=False, on_row=landed, score="retranscribe", **self._fields,
             )  # fmt: skip
         finally:
             self._wall[key] = self._wall.get(key, 0.0) + time.perf_counter() - started
@@ -327,18 +328,36 @@ class VoiceExplorer(anywidget.AnyWidget):
             elif kind == "generate":
                 names = content.get("voices")
                 if isinstance(names, list) and all(isinstance(n, str) for n in names):
-                    self._schedule(self.agenerate([n for n in names if n in self.voices]))
+                    self._schedule(
+                        self._reported(self.agenerate([n for n in names if n in self.voices]))
+                    )
             elif kind == "favourite" and isinstance(voice, str):
                 self.pick(voice)
         except ConfigError as e:
             self.status = str(e)
 
+    async def _reported(self, job: Any) -> None:
+        """Run a page's request; an error goes to the status line (a task would swallow it)."""
+        try:
+            await job
+        except GemliveError as e:
+            self.status = str(e)
+
     async def _play(self, voice: str, request: Any) -> None:
         key = self._key
-        await self.agenerate([voice])
-        row = self._rows.get(key, {}).get(voice)
         base = {"kind": "audio", "voice": voice, "text": key[0], "language": key[1],
                 "request": request}  # fmt: skip
+        try:
+            if voice not in self.voices:
+                raise ConfigError(
+                    f"{voice!r} is not on this explorer's grid; it shows {self.voices}"
+                )
+            await self.agenerate([voice])
+        except GemliveError as e:  # the page waits for an answer to its request: give it one
+            self.status = str(e)
+            self.send({**base, "error": str(e)})
+            return
+        row = self._rows.get(key, {}).get(voice)
         if row is None or row.audio is None:
             self.send({**base, "error": row.error_text if row else "not generated"})
             return

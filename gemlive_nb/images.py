@@ -15,11 +15,19 @@ import numpy as np
 
 from .exceptions import AudioError, ConfigError
 
-__all__ = ["image_bytes", "jpeg"]
+__all__ = ["MAX_SIDE", "image_bytes", "jpeg"]
+
+# Frames are sent at most this many pixels on their long side (scaled down keeping the aspect):
+# "768×768 is recommended" for Live API video (Firebase AI Logic docs); a 24 MP photo encoded
+# whole took half a second and was far more than the service uses.
+MAX_SIDE = 768
 
 
 def jpeg(image: np.ndarray, quality: int = 85) -> bytes:
-    """Encode an ``HxWx3`` / ``HxWx4`` / ``HxW`` uint8 array as JPEG (through Pillow)."""
+    """Encode an ``HxWx3`` / ``HxWx4`` / ``HxW`` uint8 array as JPEG (through Pillow).
+
+    Larger frames are scaled down to :data:`MAX_SIDE` px on their long side.
+    """
     from PIL import Image
 
     if (
@@ -33,7 +41,23 @@ def jpeg(image: np.ndarray, quality: int = 85) -> bytes:
             f"a video frame must be an HxWx3 uint8 array (or JPEG/PNG bytes), got shape "
             f"{shape} and dtype {dtype} — convert with (frame * 255).astype('uint8')"
         )
-    picture = Image.fromarray(np.ascontiguousarray(image))
+    return _encode(Image.fromarray(np.ascontiguousarray(image)), quality)
+
+
+def _encode(picture: Any, quality: int) -> bytes:
+    """A PIL image as JPEG, at most MAX_SIDE px on its long side; ConfigError when empty."""
+    from PIL import Image
+
+    width, height = picture.size
+    if not width or not height:
+        raise ConfigError(
+            f"a video frame of {width}x{height} px is empty — send an image with pixels "
+            "(e.g. an HxWx3 uint8 array with H, W > 0)"
+        )
+    if max(width, height) > MAX_SIDE:
+        scale = MAX_SIDE / max(width, height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        picture = picture.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     if picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")  # JPEG has no alpha
     out = io.BytesIO()
@@ -49,7 +73,7 @@ def image_bytes(frame: Any, mime_type: str | None, what: str) -> tuple[bytes, st
         data = bytes(frame)
         return data, mime_type or ("image/png" if data[:4] == b"\x89PNG" else "image/jpeg")
     if hasattr(frame, "save") and hasattr(frame, "mode"):  # a PIL image
-        return jpeg(np.asarray(frame.convert("RGB"))), "image/jpeg"
+        return _encode(frame, 85), "image/jpeg"
     raise ConfigError(
         f"{what} takes JPEG/PNG bytes, a PIL image or an HxWx3 uint8 array, "
         f"not {type(frame).__name__}"

@@ -17,6 +17,7 @@ import itertools
 import logging
 import re
 from typing import Any, NoReturn
+from urllib.parse import unquote_plus
 
 __all__ = [
     "HIDDEN_VALUE",
@@ -35,12 +36,19 @@ REDACTED = "***"
 # What an error message shows instead of a bad value that looks like a key (see looks_like_secret).
 HIDDEN_VALUE = "<a value that looks like a key, not shown>"
 
-# Query parameters whose value is a credential (compared case-insensitively).
+# Query parameters whose value is a credential (compared case-insensitively): the names the
+# Live API and its proxies take. Any other name made of a credential word is key-like too (see
+# is_secret_param: ``accessToken``, ``id_token``, ``x-api-key``, ``secret``, ``sig``…).
 SECRET_PARAMS = ("key", "access_token", "token", "apikey", "api-key", "api_key", "auth",
                  "x-goog-api-key")  # fmt: skip
+# Words that make a parameter name key-like wherever they stand in it (``auth_token``).
+_CREDENTIAL_WORDS = frozenset(
+    ("key", "apikey", "token", "accesstoken", "secret", "sig", "signature", "password",
+     "passwd", "pwd", "credential", "credentials", "auth", "authorization", "bearer", "jwt")
+)  # fmt: skip
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # HTTP headers whose value is a credential; never sent to another origin on a redirect.
 SECRET_HEADERS = ("authorization", "x-goog-api-key", "cookie", "proxy-authorization")
-_PARAM_ALTERNATION = "|".join(re.escape(p) for p in SECRET_PARAMS)
 
 
 class Secret:
@@ -92,13 +100,20 @@ class Secret:
         raise TypeError("a Secret cannot be pickled; pass the key again where it is needed")
 
 
-# Credentials recognisable by where they stand: a key in a URL query or an auth header's value.
+# Credentials recognisable by where they stand: an auth header's value, or a URL query value
+# whose name is key-like (checked by is_secret_param in _mask).
 _CREDENTIAL = re.compile(
-    rf"((?:[?&;](?:{_PARAM_ALTERNATION})=)"
-    r"|(?:\b(?:authorization|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token)\s+)?))"
+    r"(?:([?&;]([^\s=&?;#'\"]+)=)"
+    r"|(\b(?:authorization|x-goog-api-key)[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|token)\s+)?))"
     r"([^\s&'\",;]+)",
     re.IGNORECASE,
 )
+
+
+def _mask(m: re.Match[str]) -> str:
+    if m.group(1) is not None and not is_secret_param(unquote_plus(m.group(2))):
+        return m.group(0)
+    return (m.group(1) or m.group(3)) + REDACTED
 
 
 def redact(text: str, *secrets: Secret | str | None) -> str:
@@ -111,7 +126,7 @@ def redact(text: str, *secrets: Secret | str | None) -> str:
         value = secret.reveal() if isinstance(secret, Secret) else secret
         if value and len(value) >= 4:
             text = text.replace(value, REDACTED)
-    text = _CREDENTIAL.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _CREDENTIAL.sub(_mask, text)
     return _USERINFO.sub(rf"\1{REDACTED}@", text)
 
 
@@ -119,8 +134,16 @@ _USERINFO = re.compile(r"(\w://)[^/@\s?#]+@")
 
 
 def is_secret_param(name: str) -> bool:
-    """Whether a URL query parameter named ``name`` carries a credential (``key``, ``token``…)."""
-    return name.strip().lower() in SECRET_PARAMS
+    """Whether a URL query parameter named ``name`` carries a credential.
+
+    The one rule for key-like names: one of :data:`SECRET_PARAMS`, or a name with a credential
+    word in it (split at ``_``, ``-``, ``.`` and camelCase). Example: ``is_secret_param(
+    "accessToken")`` → True, ``is_secret_param("x-api-key")`` → True, ``is_secret_param("alt")``
+    → False.
+    """
+    if name.strip().lower() in SECRET_PARAMS:
+        return True
+    return any(w.lower() in _CREDENTIAL_WORDS for w in _WORD.findall(name))
 
 
 def redact_url(url: str) -> str:

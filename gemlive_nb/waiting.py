@@ -70,7 +70,8 @@ async def wait_until(
 
     Raises :class:`WaitTimeout` naming ``what`` (default: the predicate's name or source) when
     ``timeout`` seconds pass first. The predicate is checked once more at the deadline, so a
-    condition that became true while the loop was busy is not reported as a timeout. Example::
+    condition that became true while the loop was busy is not reported as a timeout; an async
+    predicate still running at the deadline is cancelled. Example::
 
         later = await gl.wait_until(lambda: len(s.turns) == 2 and s.turns[1].complete,
                                     timeout=10, what="the second reply")
@@ -78,10 +79,19 @@ async def wait_until(
     _check(predicate, timeout, interval)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    value: Any = None
     while True:
-        value: Any = predicate()
-        if inspect.isawaitable(value):
-            value = await value
+        answer: Any = predicate()
+        if inspect.isawaitable(answer):
+            # an awaitable answer gets the time left, no more (one loop step at the deadline)
+            task = asyncio.ensure_future(answer)
+            await asyncio.wait({task}, timeout=max(deadline - loop.time(), 0))
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                raise WaitTimeout(what or _describe(predicate), timeout, value)
+            answer = task.result()
+        value = answer
         if value:
             return value
         left = deadline - loop.time()

@@ -6,10 +6,13 @@
 // feed the mic (no headphones, echo cancellation not working): `couplingDb` says how loud the
 // echo is, and `isEcho()` tells whether the latest mic audio is explained by that echo (so a
 // barge-in guard can ignore it) or is louder than the echo would be (someone talks over it).
-// Until the meter has seen enough of the reply to judge (its first ~0.6 s of playback, with no
+// Until the meter has seen enough of the reply to judge (its first ~0.8 s of playback, with no
 // path learned before), `isEcho()` is conservative: mic audio no louder than what plays counts
-// as echo, so the reply cannot interrupt itself while the meter converges. A learned path is
-// kept while nothing plays (between replies), and can be handed to a new meter (`prior`).
+// as echo. `EchoGate` holds such frames until the meter judges instead of sending them as
+// silence at once: with no echo path (headphones) they then go as they are, so a barge-in said
+// as the reply starts is heard; with one, they go as echo, so the reply cannot interrupt itself
+// while the meter converges. A learned path (or the finding that there is none) is kept while
+// nothing plays (between replies), and can be handed to a new meter (`prior`).
 
 const FLOOR_DB = -100;
 const ACTIVE_DB = -50; // reference hops quieter than this carry no evidence
@@ -28,8 +31,8 @@ export class EchoMeter {
   /**
    * @param {number} rate the context rate
    * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number,
-   *   prior?: {corr: number, lagMs: number, couplingDb: number} | null}} [options] `prior`:
-   *   the report of an earlier meter on the same device (the mic was off in between)
+   *   prior?: {corr: number, lagMs: number, couplingDb: number, judged?: boolean} | null}} [options]
+   *   `prior`: the report of an earlier meter on the same device (the mic was off in between)
    */
   constructor(rate, options = {}) {
     this.hop = Math.round((rate * (options.hopMs ?? 10)) / 1000);
@@ -48,7 +51,8 @@ export class EchoMeter {
     this.couplingDb = FLOOR_DB;
     this.judged = false; // an estimate (or the prior) had enough evidence
     const prior = options.prior;
-    if (prior && prior.corr >= this.minCorr) {
+    // an echo path it found, or its finding that there is none (it judged: headphones)
+    if (prior && (prior.corr >= this.minCorr || prior.judged)) {
       [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];
       this.judged = true;
     }
@@ -123,7 +127,8 @@ export class EchoMeter {
   /**
    * What the meter shows. `echo` has hysteresis (see EchoLatch): it turns on at `minCorr` and
    * off only once the correlation falls clearly below it, so a fading echo does not flicker.
-   * @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean}}
+   * `judged`: whether it had enough evidence (kept for the next mic-on, see `prior`).
+   * @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean, judged: boolean}}
    */
   report() {
     const echo = this.latch.update(this.corr, this.couplingDb);
@@ -132,6 +137,7 @@ export class EchoMeter {
       lagMs: this.lag * this.hopMs,
       couplingDb: echo ? this.latch.couplingDb : this.couplingDb,
       echo,
+      judged: this.judged,
     };
   }
 
@@ -188,5 +194,47 @@ export class EchoLatch {
     else if (corr < this.off) this.echo = false;
     if (this.echo && couplingDb > FLOOR_DB) this.couplingDb = couplingDb;
     return this.echo;
+  }
+}
+
+/**
+ * Mic frames in capture order, each released with its `echo` verdict. While the meter cannot
+ * judge yet, a frame it would call echo (conservatively) waits here, and so does every frame
+ * after it (the order is kept), until the meter judges: with no echo path found they go as
+ * they are (a barge-in said as the reply starts reaches the model whole, late by at most the
+ * warm-up); with one, the waiting suspects go as echo, as before. Frames that waited `maxHeld`
+ * frames without a verdict (a reply too short to judge) go with the conservative verdict.
+ * @template {{playing: boolean}} F
+ */
+export class EchoGate {
+  /** @param {EchoMeter} meter fed before each frame @param {number} [maxHeld] frames */
+  constructor(meter, maxHeld = 100) {
+    this.meter = meter;
+    this.maxHeld = maxHeld;
+    /** @type {{frame: F, suspect: boolean}[]} */
+    this.held = [];
+  }
+
+  /**
+   * The frame captured now (its audio already pushed to the meter): the frames that may go.
+   * @param {F} frame @returns {(F & {echo: boolean})[]}
+   */
+  push(frame) {
+    const m = this.meter;
+    if (m.judged) {
+      const path = m.corr >= m.minCorr;
+      return [...this.release(path), { ...frame, echo: frame.playing && m.isEcho() }];
+    }
+    const suspect = frame.playing && m.isEcho();
+    if (!suspect && !this.held.length) return [{ ...frame, echo: false }];
+    this.held.push({ frame, suspect });
+    return this.held.length > this.maxHeld ? this.release(true) : [];
+  }
+
+  /** Every held frame; suspects as echo when `path` (an echo path, or no verdict). @param {boolean} path */
+  release(path) {
+    const out = this.held.map(({ frame, suspect }) => ({ ...frame, echo: suspect && path }));
+    this.held = [];
+    return out;
   }
 }

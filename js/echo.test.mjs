@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EchoMeter } from "./echo.js";
+import { EchoGate, EchoMeter } from "./echo.js";
 
 const RATE = 48000;
 
@@ -139,4 +139,81 @@ test("EchoMeter: a mic gone digitally silent says nothing; one hearing only room
   const n = new EchoMeter(RATE);
   feed(n, mic, ref);
   assert.equal(n.estimate().echo, false, JSON.stringify(n.report()));
+});
+
+/**
+ * Feed mic and reference through a meter and a gate as the capture worklet does, one 20 ms frame
+ * at a time; the frames the gate releases, each {seq, playing, echo, at} (at: release time, s).
+ * @param {Float32Array} mic @param {Float32Array} ref @param {any} [prior]
+ */
+function gated(mic, ref, prior = null) {
+  const m = new EchoMeter(RATE, { prior });
+  const gate = new EchoGate(m);
+  const frame = RATE / 50;
+  /** @type {any[]} */
+  const out = [];
+  for (let seq = 0; (seq + 1) * frame <= mic.length; seq++) {
+    for (let i = seq * frame; i < (seq + 1) * frame; i += 120) m.push(mic.subarray(i, i + 120), ref.subarray(i, i + 120));
+    for (const f of gate.push({ seq, playing: m.playing() })) out.push({ ...f, at: ((seq + 1) * frame) / RATE });
+  }
+  return { out, meter: m };
+}
+
+/** Room noise near -75 dBFS. @param {number} n */
+function noise(n) {
+  const x = new Float32Array(n);
+  let s = 7;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    x[i] = 0.0005 * (s / 2147483648 - 0.5);
+  }
+  return x;
+}
+
+test("EchoGate: with no echo path (headphones) a barge-in as the reply starts goes whole", () => {
+  // #24 item 15: ~0.7 s of the first 1.9 s of such a barge-in was judged echo (sent as silence)
+  const ref = speech(4, 1);
+  const mic = noise(ref.length);
+  const talk = speech(2.5, 9, 5300);
+  for (let i = 0; i < talk.length; i++) mic[i] += talk[i]; // "Stop, ..." as loud as the reply
+  const { out, meter } = gated(mic, ref);
+  assert.deepEqual(out.map((f) => f.seq), [...Array(out.length).keys()], "every frame, in order");
+  assert.ok(out.length >= 199, String(out.length));
+  const barge = out.filter((f) => f.seq < 95); // its first 1.9 s
+  assert.deepEqual(barge.filter((f) => f.echo).map((f) => f.seq), [], "barge-in frames sent as silence");
+  assert.ok(meter.judged && !meter.report().echo, JSON.stringify(meter.report()));
+  assert.ok(Math.max(...barge.map((f) => f.at - (f.seq + 1) / 50)) < 1.0, "held no longer than the warm-up");
+});
+
+test("EchoGate: with an echo path the frames held while the meter converged go as echo", () => {
+  const ref = speech(2, 1);
+  const mic = new Float32Array(ref.length);
+  const lag = Math.round(0.12 * RATE);
+  for (let i = lag; i < ref.length; i++) mic[i] = 0.5 * ref[i - lag]; // -6 dB, 120 ms late
+  const { out } = gated(mic, ref);
+  const leaked = out.filter((f) => f.playing && f.at > 0.15 && !f.echo).map((f) => f.seq);
+  assert.deepEqual(leaked, [], "echo frames let through while the meter converged");
+  assert.deepEqual(out.map((f) => f.seq), [...Array(out.length).keys()]);
+});
+
+test("EchoGate: a meter that found no echo path before judges the next reply at once", () => {
+  const ref = speech(3, 1);
+  const mic = noise(ref.length);
+  const first = gated(mic, ref).meter.report();
+  assert.ok(first.judged && !first.echo, JSON.stringify(first));
+  const talk = speech(1, 9, 5300);
+  for (let i = 0; i < talk.length; i++) mic[i] += talk[i];
+  const { out } = gated(mic, ref, first); // the mic was turned off and on again
+  assert.ok(out.every((f) => !f.echo && f.at === (f.seq + 1) / 50), "nothing held, nothing silenced");
+});
+
+test("EchoGate: frames never judged (a reply too short) go conservatively after maxHeld", () => {
+  const m = new EchoMeter(RATE);
+  const gate = new EchoGate(m, 3);
+  m.push(new Float32Array(960).fill(0.01), new Float32Array(960).fill(0.1)); // plays, mic quieter
+  assert.deepEqual(gate.push({ seq: 0, playing: true }), []);
+  assert.deepEqual(gate.push({ seq: 1, playing: true }), []);
+  assert.deepEqual(gate.push({ seq: 2, playing: true }), []);
+  const out = gate.push({ seq: 3, playing: true });
+  assert.deepEqual(out.map((f) => [f.seq, f.echo]), [[0, true], [1, true], [2, true], [3, true]]);
 });

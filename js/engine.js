@@ -14,7 +14,7 @@ import { Microphone } from "./mic.js";
 import { probeEnvironment } from "./probe.js";
 import * as pane from "./pane.js";
 import { UplinkClock } from "./ticker.js";
-import { Uplink } from "./uplink.js";
+import { PlayedCount, Uplink } from "./uplink.js";
 
 export { now };
 
@@ -66,6 +66,7 @@ export class AudioEngine {
     this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
+    this.played = new PlayedCount(model.get("_session_epoch") ?? 0);
     this.video = new VideoCapture({
       send: (content, buffers) => this.send(content, buffers),
       connected: () => !!this.model.get("connected"),
@@ -108,11 +109,16 @@ export class AudioEngine {
     this.onVideoOn = () => {
       if (!this.model.get("video_on") && this.video.state !== "off") this.video.stop();
     };
+    this.onEpoch = () => {
+      this.played.restart(this.model.get("_session_epoch") ?? 0);
+      this.sentPlayed = -1; // report the restarted count even if it equals the last one
+    };
     model.on("msg:custom", this.onCustom);
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
     model.on("change:video_on", this.onVideoOn);
+    model.on("change:_session_epoch", this.onEpoch);
     this.wasPlaying = false;
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
@@ -197,6 +203,7 @@ export class AudioEngine {
     this.wasPlaying = s.played > this.playedCtx;
     if (this.audibleAt.length > 100) this.audibleAt.shift();
     this.playedCtx = s.played;
+    this.played.update(s.played);
     const rate = this.ctx?.sampleRate ?? 48000;
     if (s.flushed) {
       // Every flush not yet confirmed is confirmed by this report (two can precede one).
@@ -216,9 +223,9 @@ export class AudioEngine {
     return this.pushesTaken === this.pushed && this.stats.bufferedMs === 0;
   }
 
-  /** The 24 kHz samples actually played so far (the kernel's unit). */
+  /** The 24 kHz samples of the current session actually played so far (the kernel's unit). */
   played24k() {
-    return this.ctx ? Math.round((this.playedCtx * 24000) / this.ctx.sampleRate) : 0;
+    return this.ctx ? this.played.samples24k(this.ctx.sampleRate) : 0;
   }
 
   /** @param {DataView} view @param {number} rate @param {number} seq */
@@ -359,6 +366,7 @@ export class AudioEngine {
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
     this.model.off("change:video_on", this.onVideoOn);
+    this.model.off("change:_session_epoch", this.onEpoch);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {});
     this.listeners.clear();

@@ -30,9 +30,9 @@ export const TO_BROWSER = Object.freeze({
 export const TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
   READY: "ready",
-  /** {seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer */
+  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer */
   AUDIO: "audio",
-  /** {samples, acks, levels?}: playback progress when no mic audio is going */
+  /** {samples, epoch, acks, levels?}: playback progress when no mic audio is going; samples played in the session numbered epoch (_session_epoch) */
   PLAYED: "played",
   /** {}: the Connect (or Mic) button asks for a session */
   CONNECT: "connect",

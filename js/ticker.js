@@ -43,6 +43,7 @@ export class UplinkClock {
     const report = {};
     if (played !== e.sentPlayed || e.acks.length) {
       report.samples = played;
+      report.epoch = e.played.epoch; // the session they count for (the kernel drops stale ones)
       report.acks = e.acks;
       e.sentPlayed = played;
       e.acks = [];

@@ -73,3 +73,34 @@ export function nextInterval(current, lateMs, baseMs, maxMs) {
   if (lateMs > baseMs) return Math.min(maxMs, current * 2);
   return Math.max(baseMs, current * 0.8);
 }
+
+/**
+ * Samples played in the current session, in the kernel's 24 kHz unit. The playback worklet
+ * counts every sample it ever rendered; the kernel wants them per session, so the count
+ * restarts whenever the kernel attaches a new session (its `_session_epoch` trait), and every
+ * report names the epoch it counts for (the kernel ignores a late one about an earlier session).
+ */
+export class PlayedCount {
+  /** @param {number} epoch the kernel's `_session_epoch` when the page came up */
+  constructor(epoch) {
+    this.epoch = epoch;
+    this.total = 0; // worklet samples (at the context rate) rendered so far
+    this.base = 0; // ... when the current session began
+  }
+
+  /** @param {number} total samples the worklet rendered so far */
+  update(total) {
+    this.total = total;
+  }
+
+  /** A new session: count from what has played so far. @param {number} epoch */
+  restart(epoch) {
+    this.epoch = epoch;
+    this.base = this.total;
+  }
+
+  /** Played in this session, at 24 kHz. @param {number} contextRate */
+  samples24k(contextRate) {
+    return Math.round(((this.total - this.base) * 24000) / contextRate);
+  }
+}

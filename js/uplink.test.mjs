@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Uplink, nextInterval } from "./uplink.js";
+import { PlayedCount, Uplink, nextInterval } from "./uplink.js";
 
 /** @param {number} seq @param {number} value */
 const frame = (seq, value = seq) => ({ seq, pcm: new Int16Array(320).fill(value).buffer, t: 1000 + 20 * seq });
@@ -55,4 +55,17 @@ test("nextInterval grows when ticks come late and eases back to the base", () =>
   assert.equal(nextInterval(240, 500, 60, 240), 240);
   assert.equal(nextInterval(240, 0, 60, 240), 192);
   assert.equal(nextInterval(61, 0, 60, 240), 60);
+});
+
+test("PlayedCount counts each session's played samples from zero, named by its epoch", () => {
+  const p = new PlayedCount(1);
+  p.update(48000); // one second at a 48 kHz context in session 1
+  assert.equal(p.samples24k(48000), 24000);
+  assert.equal(p.epoch, 1);
+  p.update(96000); // the first reply went on playing until Disconnect
+  p.restart(2); // Connect again: the kernel attached session 2
+  assert.equal(p.samples24k(48000), 0);
+  assert.equal(p.epoch, 2);
+  p.update(96000 + 24000); // 0.5 s of the new reply before a barge-in cut it
+  assert.equal(p.samples24k(48000), 12000);
 });

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sdk_client import genai_client_for
 
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.process import EmulatorProcess
@@ -39,17 +40,6 @@ _NAMES_AN_EMULATOR = re.compile(r"\bEmulator(Process)?\b")
 
 # websockets >= 15 honours proxy variables; the emulator is always on loopback.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "localhost,127.0.0.1"
-
-
-def genai_client_for(emu: Emulator, api_key: str = "test-key", api_version: str = "v1beta") -> Any:
-    """An unmodified google-genai client whose Live connections go to ``emu``."""
-    from google import genai
-    from google.genai import types
-
-    client = genai.Client(api_key=api_key, http_options=types.HttpOptions(api_version=api_version))
-    client._api_client._websocket_base_url = lambda http_options=None: emu.url
-    client._api_client._websocket_ssl_ctx = {}
-    return client
 
 
 @pytest.fixture(scope="session")

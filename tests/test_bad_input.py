@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from gemlive_nb import catalog
 from gemlive_nb.audio import Audio, resample
 from gemlive_nb.config import LiveConfig
-from gemlive_nb.conversation import Recording
+from gemlive_nb.conversation import Recording, store
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.endpoints import Endpoint, resolve_endpoint
 from gemlive_nb.exceptions import (
@@ -170,6 +171,44 @@ def test_recording_load_missing_and_damaged(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "turns": [5]}))
     with pytest.raises(GemliveError, match=r"damaged: manifest\.json"):
         Recording.load(tmp_path)
+
+
+def test_recording_load_refuses_deep_nesting_odd_files_and_huge_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#24 item 17: a deeply nested manifest raised RecursionError; events.jsonl pointing at
+    /dev/zero was read until MemoryError."""
+    rec = Recording()
+    rec.save(tmp_path)
+    (tmp_path / "manifest.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(GemliveError, match=r"damaged: manifest\.json .*RecursionError"):
+        Recording.load(tmp_path)
+    rec.save(tmp_path)
+    (tmp_path / "events.jsonl").unlink()
+    os.mkfifo(tmp_path / "events.jsonl")  # would block a reader forever
+    with pytest.raises(GemliveError, match=r"damaged: events\.jsonl .*not a regular file"):
+        Recording.load(tmp_path)
+    (tmp_path / "events.jsonl").unlink()
+    (tmp_path / "events.jsonl").symlink_to("/dev/zero")  # endless: never opened
+    with pytest.raises(GemliveError, match=r"damaged: events\.jsonl .*not a regular file"):
+        Recording.load(tmp_path)
+    (tmp_path / "events.jsonl").unlink()
+    monkeypatch.setattr(store, "MAX_FILE_BYTES", 1000)
+    (tmp_path / "events.jsonl").write_text('{"t": 0}\n' * 200)
+    with pytest.raises(GemliveError, match=r"damaged: events\.jsonl .*over 1,000"):
+        Recording.load(tmp_path)
+
+
+def test_a_recording_with_a_lone_surrogate_saves_whole_and_loads_back(tmp_path: Path) -> None:
+    """#24 item 17: save() after send_text('\\ud800') failed half-way and wrote no manifest."""
+    rec = Recording()
+    rec.log("send", "text", text="\ud800", turn_complete=True)
+    rec.begin_turn(user_text="caf\u00e9 \ud800")
+    rec.save(tmp_path)
+    assert (tmp_path / "manifest.json").is_file()
+    loaded = Recording.load(tmp_path)
+    assert loaded.events == rec.events and loaded.turns[0].user_text == "caf\u00e9 \ud800"
+    assert "User: caf\u00e9 ?" in (tmp_path / "transcript.srt").read_text(encoding="utf-8")
 
 
 CONNECT: list[tuple[dict[str, Any], type[BaseException], str]] = [

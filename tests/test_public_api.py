@@ -9,16 +9,17 @@ import gemlive_nb as gl
 
 PUBLIC = [
     "LANGUAGES", "MODELS", "VOICES", "Audio", "AudioDropped", "AudioError", "Comparison",
-    "CompressionConfig", "ConfigError", "Emulator", "Endpoint", "GemliveError", "LiveConfig",
-    "LiveSession", "PlaybackCut", "ProtocolError", "Recording", "ReplayWidget", "SessionClosed",
-    "SessionStats", "SessionStatus", "ToolError", "ToolRegistry", "TranscriptionOptions",
-    "TranslationConfig", "Turn", "TurnFailed", "VadConfig", "VoiceExplorer", "VoiceWidget",
-    "acompare_grid", "acompare_languages", "acompare_voices", "catalog", "compare_grid",
-    "compare_languages", "compare_voices", "connect", "connect_sync", "create_ephemeral_token",
-    "create_ephemeral_token_sync", "declare",
-    "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram", "plot_waveform",
-    "protocol", "resolve_endpoint", "show_transcript", "tool", "unload_ipython_extension",
-    "wait_until", "wait_until_sync",
+    "CompressionConfig", "ConfigError", "CustomVoice", "Emulator", "Endpoint", "Evaluation",
+    "Expect",
+    "GemliveError", "LiveConfig", "LiveSession", "PlaybackCut", "Prices", "ProtocolError",
+    "Recording", "ReplayWidget", "Scenario", "SessionClosed", "SessionStats", "SessionStatus",
+    "ToolError", "ToolRegistry", "TranscriptionOptions", "TranslationConfig", "Turn", "TurnFailed",
+    "VadConfig", "VoiceExplorer", "VoiceWidget", "acompare_grid", "acompare_languages",
+    "acompare_voices", "catalog", "compare_grid", "compare_languages", "compare_voices", "connect",
+    "connect_sync", "create_ephemeral_token", "create_ephemeral_token_sync", "declare", "evaluate",
+    "evaluate_sync", "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram",
+    "plot_waveform", "protocol", "rerun", "rerun_sync", "resolve_endpoint", "show_transcript",
+    "tool", "unload_ipython_extension", "wait_until", "wait_until_sync",
 ]  # fmt: skip
 
 

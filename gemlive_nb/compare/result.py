@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._pandas import require_pandas
-from .._plain import json_safe
+from .._plain import file_slug, json_safe
 from .._sync import run_sync
 from ..exceptions import ConfigError, GemliveError
 
@@ -52,8 +51,9 @@ class ComparisonRow:
 
     ``metrics`` holds the turn's metrics (``latency_first_audio``, ``latency_complete``,
     ``audio_out_s``, tokens...), ``wall_s`` (connect to close), and the scores ``words_per_s``,
-    ``pitch_hz`` and — when the reply was re-transcribed — ``wer``. ``heard`` is what the
-    re-transcription heard ('' when not scored).
+    ``pitch_hz``, ``spoken_language`` (the transcript's languageCode, else guessed from its
+    words), ``cost_usd`` (default prices) and — with ``score="retranscribe"`` — ``wer``.
+    ``heard`` is what the re-transcription heard ('' when not re-transcribed).
     """
 
     voice: str | None
@@ -104,10 +104,6 @@ def _json_safe(value: Any) -> Any:
 
 def _name_or_repr(value: Any) -> Any:
     return getattr(value, "__name__", None) or repr(value)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "entry"
 
 
 class Comparison:
@@ -234,7 +230,7 @@ class Comparison:
         for record, row in zip(self.records(), self.rows, strict=True):
             name = None
             if row.audio is not None:
-                name = _slug(row.label) + ".wav"
+                name = file_slug(row.label) + ".wav"
                 row.audio.to_wav(out / name)
             entries.append({**record, "file": name})
         manifest = {

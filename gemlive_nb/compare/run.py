@@ -3,10 +3,13 @@
 Every voice / language is its own Live session; sessions run concurrently (at most
 ``concurrency`` at a time; by default all at once on a local emulator and
 :data:`SERVICE_CONCURRENCY` on the service). An entry that fails shows its error and never stops
-the others. With ``score=True`` (the default) each reply is re-transcribed by the same endpoint's
-input transcription and scored against what the model meant to say (word error rate), beside its
-speaking rate and median pitch. Names are checked before anything runs, so a typo fails at once
-with a did-you-mean::
+the others. Scoring (``score=True``, the default) reads the session's own transcripts: speaking
+rate, median pitch, the language the reply was spoken in (the transcript's ``languageCode``
+when present, else :func:`~.language.guess_language`) and its cost. ``score="retranscribe"``
+also has each reply re-transcribed by a second session of the same endpoint and scored against
+what the model meant to say (word error rate); on the service that is a whole extra spoken turn
+per entry, so its estimated cost is printed before anything runs. Names are checked before
+anything runs, so a typo fails at once with a did-you-mean::
 
     import gemlive_nb as gl
     res = gl.compare_voices("Say hello in one sentence.", voices=["Puck", "Kore", "Charon"])
@@ -25,12 +28,13 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from .._sync import run_sync
 from ..catalog import LANGUAGES, VOICES, normalize_language_code
 from ..config import LiveConfig
 from ..exceptions import ConfigError, GemliveError
+from .language import guess_language
+from .limits import SERVICE_CONCURRENCY, cost_notice, default_concurrency, is_local_endpoint
 from .result import Comparison, ComparisonRow
 from .score import median_pitch, speaking_rate, word_error_rate
 from .ui import Progress
@@ -48,36 +52,11 @@ __all__ = [
     "compare_languages",
     "compare_voices",
     "default_concurrency",
+    "is_local_endpoint",
     "retranscribe",
 ]
 
 logger = logging.getLogger(__name__)
-
-# Sessions at once against the real service. Live API sessions count against a per-project cap
-# on concurrent sessions that depends on the quota tier (a handful on the free tier, more on
-# paid tiers) and each entry opens two (the reply, then its re-transcription) one after the
-# other; 8 keeps a paid project well inside its cap while 30 voices finish in four waves. Pass
-# concurrency= to go higher (paid tiers) or lower (free tier).
-SERVICE_CONCURRENCY = 8
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-def default_concurrency(endpoint: Any = None, api_key: Any = None, entries: int = 1) -> int:
-    """How many sessions a comparison runs at once when ``concurrency`` is not given.
-
-    Every entry at once on a local emulator (it answers as fast as the machine allows), else
-    :data:`SERVICE_CONCURRENCY` (bounded by the number of entries). Example::
-
-        default_concurrency("emulator", entries=30)   # 30
-        default_concurrency("google", api_key=key, entries=30)   # 8
-    """
-    from ..endpoints import resolve_endpoint
-
-    resolved = resolve_endpoint(endpoint, api_key=api_key)
-    host = urlsplit(resolved.url).hostname if resolved.url else None
-    local = resolved.kind == "emulator" or (resolved.kind == "custom" and host in _LOCAL_HOSTS)
-    return max(1, entries if local else min(entries, SERVICE_CONCURRENCY))
-
 
 # ------------------------------------------------------------------------------ validation
 
@@ -144,26 +123,43 @@ async def retranscribe(
     return await asyncio.wait_for(go(), timeout)
 
 
-def _scores(turn: Turn, heard: str | None) -> dict[str, Any]:
+def _scores(turn: Turn, heard: str | None, spoken: str | None = None) -> dict[str, Any]:
     audio = turn.audio
     duration = audio.duration if len(audio.samples) else None
     out: dict[str, Any] = {
         "words_per_s": speaking_rate(turn.transcript, duration),
         "pitch_hz": median_pitch(audio) if duration else None,
+        "spoken_language": spoken or guess_language(turn.transcript_full),
+        "cost_usd": turn.cost,
     }
     if heard is not None:
         out["wer"] = word_error_rate(turn.transcript, heard)
     return out
 
 
+_SPOKEN: dict[int, str] = {}  # id(turn) -> the languageCode its output transcript carried
+
+
 async def _ask_one(
     prompt: str, config: LiveConfig, endpoint: Any, api_key: Any, timeout: float | None
 ) -> Turn:
+    from .. import protocol as p
     from ..session import connect
 
     async def go() -> Turn:
         async with connect(config, endpoint=endpoint, api_key=api_key) as session:
-            return await session.ask(prompt)
+            codes: list[str] = []
+            session.subscribe(
+                lambda e: (
+                    codes.append(e.language_code)
+                    if isinstance(e, p.OutputTranscript) and e.language_code
+                    else None
+                )
+            )
+            turn = await session.ask(prompt)
+            if codes:
+                _SPOKEN[id(turn)] = codes[0]
+            return turn
 
     return await asyncio.wait_for(go(), timeout)
 
@@ -188,7 +184,7 @@ async def _compare(
     api_key: Any = None,
     progress: bool = True,
     timeout: float | None = 120.0,
-    score: bool = True,
+    score: bool | str = True,
     on_row: Callable[[ComparisonRow], None] | None = None,
     **config_fields: Any,
 ) -> Comparison:
@@ -207,6 +203,10 @@ async def _compare(
         base.replace(**{k: v for k, v in (("voice", voice), ("language", lang)) if v})
         for voice, lang in entries
     ]
+    if score not in (True, False, "retranscribe"):
+        raise ConfigError(f"score must be True, False or 'retranscribe', not {score!r}")
+    if score == "retranscribe" and not is_local_endpoint(endpoint, api_key):
+        cost_notice(len(entries), base)
     gate = asyncio.Semaphore(at_once)
     bar = Progress(len(entries), label=prompt, enabled=progress, concurrency=at_once)
 
@@ -231,14 +231,15 @@ async def _compare(
                 return finish(ComparisonRow(voice, lang, error=e))
             wall = time.perf_counter() - start
             heard: str | None = None
-            if score and turn.transcript and len(turn.audio.samples):
+            if score == "retranscribe" and turn.transcript and len(turn.audio.samples):
                 try:
                     heard = await _retranscribe(turn.audio, cfg, endpoint, api_key, timeout)
                 except Exception:  # an unscored reply is still a reply
                     heard = None
         row = ComparisonRow(
             voice, lang, audio=turn.audio, transcript=turn.transcript,
-            metrics={**turn.metrics, "wall_s": round(wall, 6), **_scores(turn, heard)},
+            metrics={**turn.metrics, "wall_s": round(wall, 6),
+                     **_scores(turn, heard, _SPOKEN.pop(id(turn), None))},
             turn=turn, heard=heard or "",
         )  # fmt: skip
         return finish(row)
@@ -318,10 +319,12 @@ def compare_voices(prompt: str, voices: Sequence[str] | None = None, **options: 
     for :func:`gemlive_nb.connect` (the local emulator when there is no key). At most
     ``concurrency`` sessions run at once (None: :func:`default_concurrency` — all at once on
     the emulator, :data:`SERVICE_CONCURRENCY` on the service; the progress line says how many);
-    ``timeout`` bounds each entry. ``score`` re-transcribes each reply (:func:`retranscribe`)
-    for its word error rate; ``on_row(row)`` is called as each entry finishes. Unknown voice
-    names raise ConfigError before anything runs. Works from sync code and in a notebook cell;
-    from async code use ``await acompare_voices(...)``. Example::
+    ``timeout`` bounds each entry. ``score=True`` scores each reply from its own transcript
+    (speaking rate, pitch, spoken language, cost); ``score="retranscribe"`` also re-transcribes
+    it in a second session (:func:`retranscribe`) for its word error rate, printing the
+    estimated extra cost first on the service; ``on_row(row)`` is called as each entry
+    finishes. Unknown voice names raise ConfigError before anything runs. Works from sync code
+    and in a notebook cell; from async code use ``await acompare_voices(...)``. Example::
 
         res = gl.compare_voices("Tell me a fun fact.", voices=["Puck", "Kore"], temperature=0.2)
         res["Puck"].audio

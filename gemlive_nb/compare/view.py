@@ -73,6 +73,11 @@ def _rate(row: ComparisonRow) -> str:
     return _fmt(row.metrics.get("words_per_s"), " w/s", 1, 1)
 
 
+def _cost(row: ComparisonRow) -> str:
+    cost = row.metrics.get("cost_usd")
+    return "–" if cost is None else f"${cost:.5f}"
+
+
 def _pitch(row: ComparisonRow) -> str:
     return _fmt(row.metrics.get("pitch_hz"), " Hz", 1, 0)
 
@@ -97,14 +102,16 @@ def _table(res: Comparison) -> str:
     head = (
         f"<tr><th>{kind}</th><th>audio</th><th>transcript</th><th>duration</th>"
         "<th>first audio</th><th>speaking rate</th><th title='word error rate of the "
-        "re-transcription'>WER</th><th>median pitch</th><th>tokens</th></tr>"
+        "re-transcription'>WER</th><th>median pitch</th><th>tokens</th>"
+        "<th title='the transcript&#39;s languageCode, else guessed from its words'>spoken in"
+        "</th><th>cost</th></tr>"
     )
     rows = []
     for row in res:
         name = _name(row.voice if kind == "voice" else row.language, kind)
         if row.error is not None:
             rows.append(
-                f"<tr><th>{name}</th><td colspan='8' class='err'>"
+                f"<tr><th>{name}</th><td colspan='10' class='err'>"
                 f"{html.escape(row.error_text)}</td></tr>"
             )
             continue
@@ -113,7 +120,9 @@ def _table(res: Comparison) -> str:
             f"<td class='num'>{_fmt(_duration(row), ' s')}</td>"
             f"<td class='num'>{_fmt(row.metrics.get('latency_first_audio'), ' ms', 1000, 0)}</td>"
             f"<td class='num'>{_rate(row)}</td><td class='num'>{_wer(row)}</td>"
-            f"<td class='num'>{_pitch(row)}</td><td class='num'>{_fmt(_tokens(row))}</td></tr>"
+            f"<td class='num'>{_pitch(row)}</td><td class='num'>{_fmt(_tokens(row))}</td>"
+            f"<td>{html.escape(str(row.metrics.get('spoken_language') or '–'))}</td>"
+            f"<td class='num'>{_cost(row)}</td></tr>"
         )
     return f"<table class='gl-cmp'>{head}{''.join(rows)}</table>"
 

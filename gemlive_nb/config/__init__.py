@@ -1,6 +1,7 @@
 """The settings of one Live session: :class:`LiveConfig`, validated, and its ``setup`` message.
 
-What lives where: ``live`` (LiveConfig), ``nested`` (VadConfig, CompressionConfig),
+What lives where: ``live`` (LiveConfig), ``nested`` (VadConfig, CompressionConfig), ``voice``
+(CustomVoice: a speaker id or a replicated voice),
 ``extras`` (TranscriptionOptions, TranslationConfig, safety settings, labels), ``fields``
 (LiveConfigFields, the keyword arguments for signature help), ``_checks`` (value checks and
 enum tables), ``_reading`` (dicts in any shape into fields) and ``_wire`` (the setup message).
@@ -19,10 +20,12 @@ from .extras import TranscriptionOptions, TranslationConfig
 from .fields import LiveConfigFields
 from .live import LiveConfig
 from .nested import CompressionConfig, VadConfig
+from .voice import CustomVoice
 
 __all__ = [
     "DIALECTS",
     "CompressionConfig",
+    "CustomVoice",
     "LiveConfig",
     "LiveConfigFields",
     "TranscriptionOptions",

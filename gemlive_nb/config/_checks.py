@@ -116,14 +116,39 @@ def _language_name(code: str) -> str:
     return f"the language with BCP-47 code {code}"
 
 
+class InstructionText(str):
+    """A system instruction's text that remembers the ``Content`` it came from.
+
+    A wire or SDK ``systemInstruction`` (``{"parts": [{"text": …}, …], "role": …}``) goes back
+    out with its own parts and role, as the SDK sends it; the kit's own instructions (a plain
+    ``str``) are sent as one text part with ``role: "user"``, as the SDK sends a ``str``.
+    """
+
+    wire: dict[str, Any]
+
+    def __new__(cls, text: str, wire: dict[str, Any]) -> InstructionText:
+        obj = super().__new__(cls, text)
+        obj.wire = wire
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle keep the wire form
+        return (InstructionText, (str(self), self.wire))
+
+
 def _content_text(value: Any) -> str | None:
     """The text of a system instruction given as a str or a Content dict ``{parts:[{text}]}``."""
     value = _as_mapping(value)
     if value is None or isinstance(value, str):
         return value or None
+    # The SDK's t_content also takes one Part or a list of Parts/strs: a user Content of them.
+    if isinstance(value, (list, tuple)):
+        parts = [{"text": p} if isinstance(p, str) else _as_mapping(p) for p in value]
+        value = {"parts": parts, "role": "user"}
+    elif isinstance(value, Mapping) and "text" in normalize_keys(dict(value)):
+        value = {"parts": [value], "role": "user"}
     if isinstance(value, Mapping):
         value = normalize_keys(dict(value))
-        extra = set(value) - {"parts", "role"}
+        extra = {k for k, v in value.items() if v is not None} - {"parts", "role"}
         if extra:
             raise ConfigError(
                 f"system_instruction has unsupported keys {sorted(extra)} — "
@@ -136,12 +161,23 @@ def _content_text(value: Any) -> str | None:
                 f"system_instruction parts must be a list of {{'text': ...}}, not {parts!r:.40}"
             )
         for part in parts:
+            part = _as_mapping(part)
+            if isinstance(part, Mapping):
+                part = {k: v for k, v in normalize_keys(dict(part)).items() if v is not None}
             if not isinstance(part, Mapping) or set(part) != {"text"}:
                 raise ConfigError(
-                    f"system_instruction part {part!r} is not supported — only text parts are"
+                    f"system_instruction part {part!r:.60} is not supported — only text parts are"
                 )
-            texts.append(str(part["text"]))
-        return "\n".join(texts) or None
+            if not isinstance(part["text"], str):
+                raise ConfigError(f"system_instruction text must be a str, not {part['text']!r}")
+            texts.append(part["text"])
+        role = value.get("role")
+        if role is not None and not isinstance(role, str):
+            raise ConfigError(f"system_instruction role must be a str, not {role!r:.40}")
+        wire: dict[str, Any] = {"parts": [{"text": t} for t in texts]}
+        if role is not None:
+            wire["role"] = role
+        return InstructionText("\n".join(texts), wire) if texts else None
     raise ConfigError(f"system_instruction must be a str, not {type(value).__name__}")
 
 

@@ -19,8 +19,10 @@ _FIELD_BY_CAMEL = {to_camel(name): name for name in _FIELDS}
 # camelCase wire/SDK key -> LiveConfig field, for keys whose value needs no reshaping
 _ALIASES = {
     "responseModalities": "modalities",
-    "languageCode": "language",
     "enableAffectiveDialog": "affective_dialog",
+    # the mixroute proxy's docs list "empatheticMode: Empathetic dialogue, adjusts response
+    # style based on emotions" among its setup keys; Google's name for it is the one above
+    "empatheticMode": "affective_dialog",
     "contextWindowCompression": "compression",
     "translationConfig": "translation",
 }
@@ -28,12 +30,12 @@ _WIRE_KEYS = frozenset({
     "generationConfig", "responseModalities", "speechConfig", "thinkingConfig",
     "enableAffectiveDialog", "realtimeInputConfig", "sessionResumption",
     "contextWindowCompression", "inputAudioTranscription", "outputAudioTranscription",
-    "proactivity", "historyConfig", "translationConfig",
+    "proactivity", "historyConfig", "translationConfig", "empatheticMode",
 })  # fmt: skip
 _GENERATION_KEYS = frozenset({
     "responseModalities", "temperature", "topP", "topK", "maxOutputTokens", "seed",
     "mediaResolution", "speechConfig", "thinkingConfig", "enableAffectiveDialog",
-    "translationConfig",
+    "translationConfig", "empatheticMode",
 })  # fmt: skip
 # SDK / wire keys LiveConfig does not take, with the reason (tests/config pins this table
 # against the SDK's LiveConnectConfig fields, so a new SDK field cannot slip by unnoticed)
@@ -120,17 +122,26 @@ def _h_speech(value: Any, key: str, put: Put, walk: Walk) -> None:
         put("voice", value, key)
         return
     speech = _expect_mapping(value, key)
-    if "multiSpeakerVoiceConfig" in speech:
-        raise ConfigError("multi-speaker voices are not available in Live sessions — use voice=")
+    if speech.get("multiSpeakerVoiceConfig") is not None:
+        raise ConfigError(
+            f"{key}.multi_speaker_voice_config: multi-speaker voices are not available in Live "
+            "sessions (the SDK refuses them too) — use voice="
+        )
+    speech.pop("multiSpeakerVoiceConfig", None)
     _reject_extra(speech, key, {"voiceConfig", "languageCode"})
-    voice_config = _expect_mapping(speech.get("voiceConfig") or {}, f"{key}.voiceConfig")
-    voice = _expect_mapping(
-        voice_config.get("prebuiltVoiceConfig") or {}, f"{key}.voiceConfig.prebuiltVoiceConfig"
-    )
-    if voice.get("voiceName") is not None:
-        put("voice", voice["voiceName"], key)
+    given = _as_mapping(speech.get("voiceConfig")) or {}
+    voice_config = _expect_mapping(given, f"{key}.voiceConfig")
+    prebuilt = _as_mapping(voice_config.pop("prebuiltVoiceConfig", None))
+    if prebuilt is not None:
+        voice = _expect_mapping(prebuilt, f"{key}.voiceConfig.prebuiltVoiceConfig")
+        _reject_extra(voice, f"{key}.voiceConfig.prebuiltVoiceConfig", {"voiceName"})
+        if voice.get("voiceName") is not None:
+            put("voice", voice["voiceName"], key)
+    custom = {k: v for k, v in voice_config.items() if v is not None}
+    if custom:  # voiceConfig.voice / replicatedVoiceConfig: CustomVoice checks the keys
+        put("custom_voice", custom, f"{key}.voiceConfig")
     if speech.get("languageCode") is not None:
-        put("language", speech["languageCode"], key)
+        put("language_code", speech["languageCode"], f"{key}.languageCode")
 
 
 def _h_thinking(value: Any, key: str, put: Put, walk: Walk) -> None:
@@ -145,10 +156,11 @@ def _h_thinking(value: Any, key: str, put: Put, walk: Walk) -> None:
 
 def _h_realtime(value: Any, key: str, put: Put, walk: Walk) -> None:
     realtime = _expect_mapping(value, key)
-    _reject_extra(realtime, key, {"automaticActivityDetection", "activityHandling", "turnCoverage"})
-    for wire, name in (("automaticActivityDetection", "vad"),
-                       ("activityHandling", "activity_handling"),
-                       ("turnCoverage", "turn_coverage")):  # fmt: skip
+    names = {"automaticActivityDetection": "vad", "activityHandling": "activity_handling",
+             "turnCoverage": "turn_coverage",
+             "interimTranscriptTimestampEnabled": "interim_timestamps"}  # fmt: skip
+    _reject_extra(realtime, key, set(names))
+    for wire, name in names.items():
         if realtime.get(wire) is not None:
             put(name, realtime[wire], key)
 
@@ -158,10 +170,10 @@ def _h_resumption(value: Any, key: str, put: Put, walk: Walk) -> None:
         put("resumption", value, key)
         return
     resumption = _expect_mapping(value, key)
-    if resumption.get("transparent"):
-        raise ConfigError("transparent session resumption exists on Vertex AI only")
     _reject_extra(resumption, key, {"handle", "transparent"})
     put("resumption", resumption.get("handle") or True, key)
+    if resumption.get("transparent") is not None:  # Vertex only: LiveConfig.check says so
+        put("transparent_resumption", resumption["transparent"], f"{key}.transparent")
 
 
 def _h_transcription(name: str) -> Callable[..., None]:

@@ -14,6 +14,7 @@ from ._checks import (
     MEDIA_RESOLUTION,
     THINKING_LEVELS,
     TURN_COVERAGE,
+    InstructionText,
     _resolve_model,
 )
 
@@ -49,9 +50,14 @@ def build_setup(
     if cfg.media_resolution:
         gen["mediaResolution"] = MEDIA_RESOLUTION[cfg.media_resolution]
     speech: dict[str, Any] = {}
-    if cfg.voice:
-        speech["voiceConfig"] = {"prebuiltVoiceConfig": {"voiceName": cfg.voice}}
-    if cfg.language and entry is not None and entry.accepts_language_code:
+    voice = {"prebuiltVoiceConfig": {"voiceName": cfg.voice}} if cfg.voice else {}
+    if cfg.custom_voice is not None:
+        voice.update(cfg.custom_voice.to_wire())
+    if voice or cfg.custom_voice is not None:
+        speech["voiceConfig"] = voice
+    if cfg.language_code is not None:  # as given (LiveConfig.check refuses it where rejected)
+        speech["languageCode"] = cfg.language_code
+    elif cfg.language and entry is not None and entry.accepts_language_code:
         speech["languageCode"] = cfg.language
     if speech:
         gen["speechConfig"] = speech
@@ -72,7 +78,9 @@ def build_setup(
         setup["generationConfig"] = gen
 
     instruction = cfg.effective_system_instruction
-    if instruction:
+    if isinstance(instruction, InstructionText):  # a wire/SDK Content: its own parts and role
+        setup["systemInstruction"] = instruction.wire
+    elif instruction:
         setup["systemInstruction"] = {"parts": [{"text": instruction}], "role": "user"}
     tools = _wire_tools(cfg, entry, declare_callable or declare)
     if tools:
@@ -86,11 +94,15 @@ def build_setup(
         realtime["activityHandling"] = ACTIVITY_HANDLING[cfg.activity_handling]
     if cfg.turn_coverage:
         realtime["turnCoverage"] = TURN_COVERAGE[cfg.turn_coverage]
+    if cfg.interim_timestamps is not None:  # SDK RealtimeInputConfig; service use unverified
+        realtime["interimTranscriptTimestampEnabled"] = cfg.interim_timestamps
     if realtime:
         setup["realtimeInputConfig"] = realtime
     if cfg.resumption:
         handle = cfg.resumption if isinstance(cfg.resumption, str) else None
         setup["sessionResumption"] = {"handle": handle} if handle else {}
+        if cfg.transparent_resumption:  # Vertex only (LiveConfig.check)
+            setup["sessionResumption"]["transparent"] = True
     if cfg.compression:
         setup["contextWindowCompression"] = cfg.compression.to_wire()
     for attr, key in (("transcribe_input", "inputAudioTranscription"),

@@ -211,7 +211,7 @@ def check_safety_settings(value: Any) -> tuple[dict[str, str], ...]:
             f"'HARM_CATEGORY_HARASSMENT', 'threshold': 'BLOCK_ONLY_HIGH'}}], not {value!r:.60}"
         )
     out = []
-    for item in value:
+    for index, item in enumerate(value):
         item = _as_mapping(item)
         if not isinstance(item, Mapping):
             raise ConfigError(f"a safety setting must be a dict, not {item!r:.60}")
@@ -223,7 +223,8 @@ def check_safety_settings(value: Any) -> tuple[dict[str, str], ...]:
         category = str(wire.get("category", ""))
         if not category.startswith("HARM_CATEGORY_"):
             raise ConfigError(
-                f"safety setting category {category!r} is not a harm category — use e.g. "
+                f"safety_settings[{index}].category {category!r} is not a harm category — "
+                "use e.g. "
                 "'HARM_CATEGORY_HARASSMENT'"
             )
         threshold = wire.get("threshold")

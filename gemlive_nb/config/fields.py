@@ -22,7 +22,9 @@ class LiveConfigFields(TypedDict, total=False):
 
     model: str | None
     voice: str | None
+    custom_voice: Mapping[str, Any] | Any | None
     language: str | None
+    language_code: str | None
     modalities: str | Sequence[str] | None
     system_instruction: str | Mapping[str, Any] | None
     temperature: float | None
@@ -38,9 +40,11 @@ class LiveConfigFields(TypedDict, total=False):
     vad: Any
     activity_handling: str | None
     turn_coverage: str | None
+    interim_timestamps: bool | None
     proactive_audio: bool
     affective_dialog: bool
     resumption: bool | str | None
+    transparent_resumption: bool
     compression: Any
     media_resolution: str | None
     thinking_budget: int | None

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .._plain import as_mapping as _as_mapping
-from ..catalog import DEFAULT_VOICE, MODELS, VOICES, Model, bare_model
+from ..catalog import DEFAULT_VOICE, VOICES, Model
 from ..catalog import normalize_language_code as _normalize_language
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
-from ..protocol import DIALECTS, normalize_keys
+from ..protocol import normalize_keys
 from ..tools._specs import _normalize_tools, _tool_label
 from ._checks import (
     ACTIVITY_HANDLING,
@@ -34,6 +34,7 @@ from ._checks import (
     MODALITIES,
     THINKING_LEVELS,
     TURN_COVERAGE,
+    InstructionText,
     _choice,
     _content_text,
     _flag,
@@ -42,14 +43,17 @@ from ._checks import (
     _resolve_model,
     _set,
 )
+from ._limits import check_config
 from ._reading import collect as _collect
 from ._reading import looks_wire as _looks_wire
-from ._wire import build_setup, check_declarations
+from ._wire import build_setup
 from .extras import TranscriptionOptions, TranslationConfig, check_labels, check_safety_settings
 from .nested import CompressionConfig, VadConfig
+from .voice import CustomVoice
 
 __all__ = [
     "CompressionConfig",
+    "CustomVoice",
     "LiveConfig",
     "TranscriptionOptions",
     "TranslationConfig",
@@ -69,6 +73,12 @@ class LiveConfig:
     ``google_search=True`` (Search) and ``url_context=True`` (the model may read URLs named in
     the conversation).
 
+    Wire spellings the SDK has are kept as given: ``language_code`` is
+    ``speechConfig.languageCode`` verbatim (``language=`` instead picks it or the system
+    instruction per model), ``custom_voice`` a speaker id or a replicated voice
+    (:class:`CustomVoice`), ``transparent_resumption`` Vertex's ``sessionResumption.transparent``
+    and ``interim_timestamps`` ``realtimeInputConfig.interimTranscriptTimestampEnabled``.
+
     Example::
 
         cfg = LiveConfig(voice="Kore", language="fr-FR", tools=[get_weather], temperature=0.7)
@@ -79,7 +89,9 @@ class LiveConfig:
 
     model: str | None = None
     voice: str | None = DEFAULT_VOICE
+    custom_voice: CustomVoice | None = None
     language: str | None = None
+    language_code: str | None = None
     modalities: tuple[str, ...] | None = ("AUDIO",)
     system_instruction: str | None = None
     temperature: float | None = None
@@ -95,9 +107,11 @@ class LiveConfig:
     vad: VadConfig | None = None
     activity_handling: str | None = None
     turn_coverage: str | None = None
+    interim_timestamps: bool | None = None
     proactive_audio: bool = False
     affective_dialog: bool = False
     resumption: bool | str = True
+    transparent_resumption: bool = False
     compression: CompressionConfig | None = None
     media_resolution: str | None = None
     thinking_budget: int | None = None
@@ -120,8 +134,20 @@ class LiveConfig:
                     f"voice must be a voice name such as 'Zephyr', not {self.voice!r}"
                 )
             _set(self, "voice", VOICES[self.voice].name)
+        _set(self, "custom_voice", CustomVoice.coerce(self.custom_voice))
         if self.language is not None:
             _set(self, "language", _normalize_language(self.language))
+        if self.language_code is not None:
+            if not isinstance(self.language_code, str) or not self.language_code.strip():
+                raise ConfigError(
+                    f"language_code must be a BCP-47 code such as 'de-DE', not "
+                    f"{self.language_code!r:.40}"
+                )
+            if self.language is not None:
+                raise ConfigError(
+                    "give language= (the kit picks languageCode or the instruction per model) "
+                    "or language_code= (speechConfig.languageCode as given), not both"
+                )
         _set(self, "modalities", self._check_modalities(self.modalities))
         _set(self, "system_instruction", _content_text(self.system_instruction))
         _set(self, "temperature", _number("temperature", self.temperature, 0, 2))
@@ -140,6 +166,8 @@ class LiveConfig:
             _set(self, name, TranscriptionOptions.coerce(getattr(self, name), name))
         for name in ("proactive_audio", "affective_dialog", "seed_history", "url_context"):
             _set(self, name, _flag(name, getattr(self, name)))
+        interim = _flag("interim_timestamps", self.interim_timestamps, optional=True)
+        _set(self, "interim_timestamps", interim)
         vad_signal = _flag("explicit_vad_signal", self.explicit_vad_signal, optional=True)
         _set(self, "explicit_vad_signal", vad_signal)
         _set(self, "translation", TranslationConfig.coerce(self.translation))
@@ -155,6 +183,13 @@ class LiveConfig:
         ):
             _set(self, name, _choice(name, getattr(self, name), choices, prefix))
         _set(self, "resumption", self._check_resumption(self.resumption))
+        transparent = _flag("transparent_resumption", self.transparent_resumption)
+        if transparent and not self.resumption:
+            raise ConfigError(
+                "transparent_resumption=True needs session resumption — keep resumption=True "
+                "or drop transparent_resumption"
+            )
+        _set(self, "transparent_resumption", transparent)
         _set(self, "compression", CompressionConfig.coerce(self.compression))
         budget = _number("thinking_budget", self.thinking_budget, -1, integer=True)
         _set(self, "thinking_budget", budget)
@@ -209,16 +244,20 @@ class LiveConfig:
     def from_dict(cls, data: Any, *, allow_unknown_model: bool = False) -> LiveConfig:
         """A LiveConfig from a snake_case, camelCase, SDK ``LiveConnectConfig`` or wire dict.
 
-        A wire- or SDK-shaped dict (``{"setup": …}``, ``generationConfig``, ``speechConfig``,
-        ``inputAudioTranscription``, …) is read as complete, the way the SDK sends it: the voice,
-        modalities, transcription and resumption it leaves out stay unset or off. Otherwise
-        omitted fields take the LiveConfig defaults. Unknown keys raise ConfigError.
+        An SDK ``LiveConnectConfig`` object, or a wire- or SDK-shaped dict (``{"setup": …}``,
+        ``generationConfig``, ``speechConfig``, ``inputAudioTranscription``, …) is read as
+        complete, the way the SDK sends it: the voice, modalities, transcription and resumption
+        it leaves out stay unset or off. Otherwise omitted fields take the LiveConfig defaults.
+        Unknown keys raise ConfigError. The mixroute proxy's ``empatheticMode`` (its docs'
+        name for empathetic dialogue) is read as ``affective_dialog`` and sent as Google's
+        ``generationConfig.enableAffectiveDialog``.
 
         Example::
 
             LiveConfig.from_dict({"setup": {"model": "models/gemini-live-2.5-flash-native-audio",
                                             "inputAudioTranscription": {}}})
         """
+        sdk_object = not isinstance(data, Mapping) and callable(getattr(data, "model_dump", None))
         data = _as_mapping(data)
         if not isinstance(data, Mapping):
             raise ConfigError(f"from_dict needs a dict, not {type(data).__name__}")
@@ -233,7 +272,7 @@ class LiveConfig:
         else:
             wire = False
         kwargs = _collect(data)
-        wire = wire or _looks_wire(data)
+        wire = wire or sdk_object or _looks_wire(data)
         if wire:
             for name in ("transcribe_input", "transcribe_output", "resumption"):
                 kwargs.setdefault(name, False)
@@ -256,12 +295,11 @@ class LiveConfig:
         elif isinstance(config, LiveConfig):
             base = config
         else:
-            converted = _as_mapping(config)
-            if not isinstance(converted, Mapping):
+            if not isinstance(_as_mapping(config), Mapping):
                 raise ConfigError(
                     f"config must be a LiveConfig or a dict, not {type(config).__name__}"
                 )
-            base = cls.from_dict(converted)
+            base = cls.from_dict(config)
         return base.replace(**changes) if changes else base
 
     def replace(self, **changes: Any) -> LiveConfig:
@@ -281,51 +319,7 @@ class LiveConfig:
         not checked. ``dialect`` is one of :data:`gemlive_nb.protocol.DIALECTS`; ``'emulator'``
         is taken as ``'google'`` (the emulator speaks Google's dialect unless told otherwise).
         """
-        if dialect == "emulator":
-            dialect = "google"
-        if dialect not in DIALECTS:
-            raise _unknown("dialect", dialect, list(DIALECTS), f"Use one of {', '.join(DIALECTS)}.")
-        if isinstance(model, str) or model is None:
-            model = MODELS.get(bare_model(model or self.model or ""))
-        modalities = self.modalities or ()
-        if len(modalities) > 1 and dialect != "mixroute":
-            raise ConfigError(
-                f"responseModalities can hold one modality on Google's endpoint, not "
-                f"{list(modalities)}; use transcribe_output=True for text"
-            )
-        if dialect != "vertex":
-            if self.explicit_vad_signal is not None:
-                raise ConfigError(
-                    "explicit_vad_signal exists on Vertex AI only — connect with "
-                    "endpoint='vertex' or leave it unset"
-                )
-            if any("method" in s for s in self.safety_settings):
-                raise ConfigError(
-                    "a safety setting's method exists on Vertex AI only — drop 'method' or "
-                    "connect with endpoint='vertex'"
-                )
-        if model is None:
-            return
-        if self.translation is not None and not model.translation:
-            able = [m.name for m in MODELS if m.translation]
-            raise ConfigError(
-                f"translation is not available on {model.name!r} — use a translation model "
-                f"({', '.join(able)}) or drop translation="
-            )
-        both = set(modalities) == {"AUDIO", "TEXT"}  # the proxy's documented mix
-        if "TEXT" in modalities and not model.text_modality and not both:
-            raise ConfigError(
-                f"model {model.name!r} answers in audio only, so modalities={list(modalities)} "
-                "fails — use modalities=('AUDIO',) with transcribe_output=True for text"
-            )
-        for name in ("affective_dialog", "proactive_audio"):
-            if getattr(self, name) and not getattr(model, name):
-                able = [m.name for m in MODELS if getattr(m, name) and m.current]
-                raise ConfigError(
-                    f"{name}=True is not available on {model.name!r} — use a model that has it "
-                    f"({', '.join(able)}) or set {name}=False"
-                )
-        check_declarations([t for t in self.tools if isinstance(t, dict)], model)
+        check_config(self, model, dialect)
 
     # ---------------------------------------------------------------- the wire
 
@@ -353,10 +347,11 @@ class LiveConfig:
     @property
     def effective_system_instruction(self) -> str | None:
         """The system instruction as sent: the user's text plus "Respond in <language>."."""
+        if not self.language:
+            return self.system_instruction
         parts = [self.system_instruction] if self.system_instruction else []
-        if self.language:
-            parts.append(f"Respond in {_language_name(self.language)}.")
-        return "\n\n".join(parts) or None
+        parts.append(f"Respond in {_language_name(self.language)}.")
+        return "\n\n".join(parts)
 
     # ---------------------------------------------------------------- display
 
@@ -367,12 +362,14 @@ class LiveConfig:
             value = getattr(self, f.name)
             if f.name == "allow_unknown_model" and not value:
                 continue
-            if isinstance(value, (TranscriptionOptions, TranslationConfig)):
+            if isinstance(value, (TranscriptionOptions, TranslationConfig, CustomVoice)):
                 value = value.to_wire()
             elif isinstance(value, (VadConfig, CompressionConfig)):
                 value = {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
             elif f.name == "tools":
                 value = [_tool_label(t) if callable(t) else normalize_keys(t) for t in value]
+            elif isinstance(value, InstructionText):
+                value = value.wire
             elif isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, dict):

@@ -98,6 +98,9 @@ class CompressionConfig:
     """Context-window compression with a sliding window (``contextWindowCompression``).
 
     ``None`` leaves the server default (trigger at 80% of the window, target = trigger / 2).
+    ``sliding_window=False`` sends no ``slidingWindow`` (as a wire or SDK config that names no
+    mechanism does); what the service does then is unverified, so the kit's own default names
+    the sliding window, the one mechanism the SDK defines.
 
     Example::
 
@@ -106,8 +109,12 @@ class CompressionConfig:
 
     trigger_tokens: int | None = None
     target_tokens: int | None = None
+    sliding_window: bool = True
 
     def __post_init__(self) -> None:
+        _set(self, "sliding_window", _flag("compression.sliding_window", self.sliding_window))
+        if self.target_tokens is not None and not self.sliding_window:
+            raise ConfigError("compression.target_tokens needs the sliding window — drop one")
         trigger = _number("compression.trigger_tokens", self.trigger_tokens, 1, integer=True)
         target = _number("compression.target_tokens", self.target_tokens, 1, integer=True)
         if trigger is not None and target is not None and target >= trigger:
@@ -130,7 +137,11 @@ class CompressionConfig:
             return value
         if isinstance(value, Mapping):
             wire = normalize_keys(dict(value))
-            window = wire.pop("slidingWindow", None) or {}
+            window = wire.pop("slidingWindow", None)
+            sliding = window is not None or "targetTokens" in wire
+            if isinstance(window, bool):  # LiveConfig.to_dict's spelling
+                sliding, window = window, None
+            window = window or {}
             if not isinstance(window, Mapping):
                 raise ConfigError(
                     f"compression.sliding_window must be a dict such as "
@@ -147,7 +158,7 @@ class CompressionConfig:
                     "Use trigger_tokens and target_tokens.",
                 )
             kwargs["target_tokens"] = window.get("targetTokens", target)
-            return cls(**kwargs)
+            return cls(**kwargs, sliding_window=sliding)
         raise ConfigError(f"compression must be True, a CompressionConfig or a dict, not {value!r}")
 
     def __repr__(self) -> str:
@@ -156,7 +167,7 @@ class CompressionConfig:
     def to_wire(self) -> dict[str, Any]:
         """``contextWindowCompression`` in camelCase."""
         window = {} if self.target_tokens is None else {"targetTokens": self.target_tokens}
-        wire: dict[str, Any] = {"slidingWindow": window}
+        wire: dict[str, Any] = {"slidingWindow": window} if self.sliding_window else {}
         if self.trigger_tokens is not None:
             wire = {"triggerTokens": self.trigger_tokens, **wire}
         return wire

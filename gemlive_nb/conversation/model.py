@@ -21,25 +21,28 @@ open). The service answers utterances in order, so a reply goes to the oldest op
     any open turn ── re-asked after a reconnect more than ``max_reasks`` times,
                      or its input could not be re-sent, or the session ended ──► failed
 
-Rules the states encode:
+Rules the states encode (the orders they follow: :mod:`gemlive_nb.protocol.grammar`):
 
 - A reply event goes to the oldest open turn. Output of an interrupted turn before its
   ``turnComplete`` is counted as received but never heard (the player flushed it).
-- ``interrupted`` cuts the reply being generated; with none, the oldest turn still waiting for
-  its reply; else the last reply if its audio still plays (``interrupted`` may follow
-  ``turnComplete``); else it opens a turn for the utterance whose reply was cut unseen.
+- ``interrupted`` cuts the reply being generated; with none, the last reply if its audio still
+  plays (``interrupted`` may follow ``turnComplete``; the player flushes it) — the oldest turn
+  waiting for its reply is then cut too if its ``turnComplete`` comes with nothing said; else
+  the oldest waiting turn; else it opens a turn for the utterance whose reply was cut unseen.
 - A ``turnComplete`` closes the oldest open turn (``answered`` if anything was said,
-  ``interrupted`` if cut, else ``no_reply``), unless a blocking tool call is still unanswered.
-  A ``turnComplete`` with nothing open changes nothing. Usage rides with it and goes to it.
-- Input transcripts: deltas are joined as received; one utterance goes on until a delta says
-  ``finished``, its turn's reply starts, the server signals activity start or end, or a whole
-  sentence is followed by a delta that starts a new one with no space. A new utterance goes to
-  the oldest open turn still waiting for words (a clip, or a turn a reply opened), else opens
-  a turn.
+  ``interrupted`` if cut, else ``no_reply``), unless a blocking tool call is unanswered. One
+  right after the tool answers with nothing said ends the turn when the next utterance is sent
+  or after :data:`NO_SPEECH_QUIET_S`, unless the spoken answer follows (Vertex closes a tool
+  turn twice). With nothing open it changes nothing. Usage rides with it and goes to it.
+- Input transcripts: deltas are joined as received (their order relative to the reply is not
+  guaranteed); one utterance goes on until a delta says ``finished``, its ``turnComplete`` or
+  ``interrupted``, activity start or end, or a whole sentence followed by a delta starting a new
+  one (with no space; once its reply has started, also after a space). A new utterance goes to
+  the oldest open turn still waiting for words (a clip, or a turn a reply opened), else opens one.
 - A turn gets ``no_reply`` (or ``answered``/``interrupted`` if it had output but the
   ``turnComplete`` never came) when the server has been quiet for ``quiet_s`` (default
-  :data:`QUIET_S`) since the turn's input ended; a clip in which no speech was found closes
-  after :data:`NO_SPEECH_QUIET_S`, or at once when the next utterance is sent.
+  :data:`QUIET_S`) since its input ended; a clip without speech closes after
+  :data:`NO_SPEECH_QUIET_S`, or at once when the next utterance is sent.
 
 Methods return what changed — turns that ended, ``(turn, kept_samples)`` cuts — and the
 caller (:class:`~.recording.Recording`) keeps the timeline.
@@ -55,6 +58,7 @@ from typing import Any
 from .. import protocol as p
 from .._plain import json_safe
 from .grounding import grounding_record
+from .latency import SpeechDating, SpeechSpan
 from .turn import Turn, TurnStatus
 
 __all__ = ["MAX_REASKS", "NO_SPEECH_QUIET_S", "QUIET_S", "Conversation"]
@@ -67,12 +71,15 @@ NO_SPEECH_QUIET_S = 2.0
 MAX_REASKS = 2
 _SENTENCE_END = (".", "!", "?")
 
-SpeechSpan = Callable[[float, float], "tuple[float, float] | None"]
 
+def _new_sentence(before: str, delta: str, spaced: bool = False) -> bool:
+    """A whole sentence followed by one starting with a capital letter.
 
-def _new_sentence(before: str, delta: str) -> bool:
-    """A whole sentence followed, without a space, by one starting with a capital letter."""
-    return before.rstrip().endswith(_SENTENCE_END) and delta[:1].isupper()
+    Without a space, unless ``spaced`` (the utterance's reply has started: a late piece goes on
+    mid-sentence, a new utterance starts a sentence).
+    """
+    start = delta.lstrip() if spaced else delta
+    return before.rstrip().endswith(_SENTENCE_END) and start[:1].isupper()
 
 
 class Conversation:
@@ -92,16 +99,17 @@ class Conversation:
         self.open: deque[Turn] = deque()  # oldest first
         self.quiet_s = quiet_s
         self.max_reasks = max_reasks
-        self._speech_span = speech_span
+        self.dating = SpeechDating(speech_span)
         self._utterance: Turn | None = None  # the turn input-transcript deltas go to
         self._interrupting: set[int] = set()  # open turns cut, awaiting their turnComplete
         self._generated: set[int] = set()  # open turns whose generationComplete arrived
         self._silent: set[int] = set()  # open clips in which no speech was found
+        self._tool_closed: set[int] = set()  # turnComplete after the tool answer, nothing said
+        self._maybe_cut: set[int] = set()  # interrupted while an ended reply played
         self._non_blocking: set[str | None] = set()
         self._cancelled: set[str | None] = set()
         self._just_completed: Turn | None = None
         self._last_server_t = 0.0
-        self._last_speech_end = 0.0  # end of the speech the previous spoken turn answered
         self.on_end: Callable[[Turn], None] = lambda turn: None
         self.on_begin: Callable[[Turn], None] = lambda turn: None  # e.g. attach input audio
 
@@ -121,6 +129,8 @@ class Conversation:
             for old in [tr for tr in self.open if tr.index in self._silent]:
                 if not _has_output(old):
                     self._end(old, "no_reply", t)
+            for old in [tr for tr in self.open if tr.index in self._tool_closed]:
+                self._end(old, "answered", t)  # and tool turns closed with nothing said
         if source == "clip":  # the server may have signalled its activity start already
             for heard in self.open:
                 fresh = not heard.input_transcript and not _has_output(heard)
@@ -143,13 +153,10 @@ class Conversation:
         return turn
 
     def _spoken_turn(self, t: float) -> Turn:
-        """The turn a newly heard utterance goes to.
-
-        That is the oldest open turn still waiting for words (a clip, or a turn a reply or an
-        interruption opened), else a new one.
-        """
+        """The oldest open turn waiting for words (a clip, a turn a reply opened), or a new one."""
+        done = self._tool_closed | self._interrupting  # words after its end or cut: new
         for turn in self.open:
-            if turn.user_text is None and not turn.input_transcript:
+            if turn.user_text is None and not turn.input_transcript and turn.index not in done:
                 return turn
         return self.begin(t, source="speech")
 
@@ -162,8 +169,8 @@ class Conversation:
         if (
             turn is None
             or turn.status != "pending"
-            or _has_output(turn)
-            or _new_sentence(turn.input_transcript, text)
+            or turn.index in self._tool_closed
+            or _new_sentence(turn.input_transcript, text, spaced=_has_output(turn))
         ):
             turn = self._utterance = self._spoken_turn(t)
         turn.input_transcript += text
@@ -191,31 +198,38 @@ class Conversation:
     def reply_turn(self, t: float) -> Turn:
         """The turn reply output at ``t`` belongs to (closing cut turns ahead of it)."""
         self._last_server_t = t
-        while self.open:
+        if not self._settle(t):
+            return self.begin(t, source="speech")
+        head = self.open[0]
+        self._tool_closed.discard(head.index)  # Vertex: the tool turn's spoken answer
+        self._maybe_cut.discard(head.index)
+        return head
+
+    def _settle(self, t: float) -> bool:
+        """End the turns ahead of the next that are done; False when no turn is open.
+
+        Done: a clip without speech, a tool turn closed with nothing said (what comes now is
+        the next utterance's).
+        """
+        while len(self.open) > 1:
             head = self.open[0]
-            if head.index in self._silent and not _has_output(head) and len(self.open) > 1:
+            if head.index in self._silent and not _has_output(head):
                 self._end(head, "no_reply", t)
+            elif head.index in self._tool_closed:
+                self._end(head, "answered", t)
             else:
-                return head
-        return self.begin(t, source="speech")
+                break
+        return bool(self.open)
 
     def output_started(self, turn: Turn, t: float) -> None:
         """The first reply audio of ``turn`` arrived: date the end of the user's speech."""
-        turn.t_first_audio = t
-        if turn.source == "speech" and turn.latency_source != "server_vad":
-            span = self._speech_span(self._last_speech_end, t) if self._speech_span else None
-            if span is not None:
-                turn.t_user_start, turn.t_user_end = span
-                turn.latency_source = "vad"
-            else:
-                turn.latency_source = "input_end"
-        elif turn.latency_source is None:
-            turn.latency_source = "send"
-        if turn.source == "speech" and turn.t_user_end is not None:
-            self._last_speech_end = turn.t_user_end
+        self.dating.first_audio(turn, t)
 
-    def transcript(self, event: p.OutputTranscript | p.TextPart, t: float) -> Turn:
-        """An output-transcript piece or a text part of the reply."""
+    def transcript(self, event: p.OutputTranscript | p.TextPart, t: float) -> Turn | None:
+        """An output-transcript piece or a text part of the reply (an empty one says nothing)."""
+        if not event.text:  # Vertex opens and closes transcripts with empty pieces
+            self._last_server_t = t
+            return None
         turn = self.reply_turn(t)
         if isinstance(event, p.OutputTranscript):
             turn.add_transcript(event.text)
@@ -267,26 +281,22 @@ class Conversation:
             self._generated.add(self.open[0].index)
 
     def interrupted(self, t: float, playing: Turn | None = None) -> Turn:
-        """The server cut a reply; returns the turn it cut.
+        """The server cut a reply; returns the turn it cut (which: the module doc).
 
-        That is the reply being generated, else the oldest turn waiting for its reply, else
-        ``playing`` (an ended turn whose audio still plays — ``interrupted`` may follow
-        ``turnComplete``), else a new turn for the utterance whose reply was cut before we saw
-        any of it.
+        ``playing`` is the ended turn whose audio still plays, if any.
         """
         self._last_server_t = t
+        self._settle(t)
         heads = [tr for tr in self.open if tr.index not in self._interrupting]
         answering = [tr for tr in heads if _has_output(tr)]
-        if answering or heads:
-            turn = (answering or heads)[0]
-        elif playing is not None and not playing.interrupted:
-            turn = playing
-            turn.interrupted = True
-            if turn.status == "answered":
-                turn.status = "interrupted"
-            return turn
-        else:
-            turn = self._spoken_turn(t)
+        if not answering and playing is not None and not playing.interrupted:
+            if heads:  # cut too, or answered next: its turnComplete or reply will tell
+                self._maybe_cut.add(heads[0].index)
+            playing.interrupted = True
+            if playing.status == "answered":
+                playing.status = "interrupted"
+            return playing
+        turn = (answering or heads)[0] if answering or heads else self._spoken_turn(t)
         turn.interrupted = True
         self._interrupting.add(turn.index)
         if self._utterance is turn:
@@ -296,14 +306,17 @@ class Conversation:
     def turn_complete(self, t: float) -> Turn | None:
         """``turnComplete``: the oldest open turn ends (see the module doc); returns it."""
         self._last_server_t = t
-        if not self.open:
+        if not self._settle(t):
             return None
         turn = self.open[0]
-        answered = {r.get("id") for r in turn.tool_results} | self._non_blocking | self._cancelled
-        waiting = [c for c in turn.tool_calls if c["id"] not in answered]
+        waiting = self._unanswered(turn)
         if not turn.interrupted and (waiting or turn.awaiting_tool_reply):
+            if not waiting:  # answered, nothing said: the end, or (Vertex) its answer follows
+                self._tool_closed.add(turn.index)
             return None  # the model continues this turn once the tool results arrive
         turn.complete = True
+        if turn.index in self._maybe_cut and not _has_output(turn):
+            turn.interrupted = True  # the interruption cut it before we saw any of it
         status: TurnStatus = (
             "interrupted" if turn.interrupted else "answered" if _has_output(turn) else "no_reply"
         )
@@ -323,6 +336,11 @@ class Conversation:
         """Called before each server event: usage only follows its own ``turnComplete``."""
         self._just_completed = None
 
+    def _unanswered(self, turn: Turn) -> list[dict[str, Any]]:
+        """``turn``'s blocking tool calls still waiting for their result."""
+        answered = {r.get("id") for r in turn.tool_results} | self._non_blocking | self._cancelled
+        return [c for c in turn.tool_calls if c["id"] not in answered]
+
     # --- endings --------------------------------------------------------------------------
 
     def expire(self, t: float) -> list[Turn]:
@@ -330,13 +348,14 @@ class Conversation:
         ended = []
         for turn in list(self.open):
             since = max(self._last_server_t, turn.t_user_end or 0.0)
-            quiet = NO_SPEECH_QUIET_S if turn.index in self._silent else self.quiet_s
-            waiting_tool = bool(turn.tool_calls) and turn.index not in self._interrupting
-            if t - since < quiet or waiting_tool:
+            short = turn.index in self._silent or turn.index in self._tool_closed
+            quiet = NO_SPEECH_QUIET_S if short else self.quiet_s
+            blocked = self._unanswered(turn) and turn.index not in self._interrupting
+            if t - since < quiet or blocked:
                 continue
             if turn.index in self._interrupting:
                 status: TurnStatus = "interrupted"
-            elif turn.index in self._generated:
+            elif turn.index in self._generated or turn.index in self._tool_closed:
                 status = "answered"
             elif not _has_output(turn):
                 status = "no_reply"
@@ -353,14 +372,11 @@ class Conversation:
         already asked again ``max_reasks`` times.
         """
         if turn.retries >= self.max_reasks:
-            self.fail(
-                turn,
-                f"{cause} replaced the connection while it ran, {turn.retries + 1} times; "
-                f"it was asked {turn.retries + 1} times and got no complete reply — the "
-                f"server's connections end sooner than this turn takes (a tool slower than "
-                f"goAway's timeLeft?)",
-                t,
-            )
+            n = turn.retries + 1
+            why = "a tool slower than goAway's timeLeft?"
+            self.fail(turn, f"{cause} replaced the connection while it ran, {n} times; it was "
+                      f"asked {n} times and got no complete reply — the server's connections "
+                      f"end sooner than this turn takes ({why})", t)  # fmt: skip
             return False
         turn.reset_reply()
         if turn.source != "typed":  # the server hears the clip again and transcribes it again
@@ -373,10 +389,7 @@ class Conversation:
         return True
 
     def fail(self, turn: Turn, error: str, t: float) -> None:
-        """End an open turn that will get no reply.
-
-        Its input could not be re-sent, the reader stopped, or it was re-asked too often.
-        """
+        """End an open turn that will get no reply (input not re-sent, reader stopped, re-asked)."""
         turn.error = error
         self._end(turn, "failed", t)
 
@@ -388,8 +401,9 @@ class Conversation:
             turn.t_turn_complete = t
         if turn in self.open:
             self.open.remove(turn)
-        for pending in (self._interrupting, self._generated, self._silent):
-            pending.discard(turn.index)
+        for marks in (self._interrupting, self._generated, self._silent, self._tool_closed):
+            marks.discard(turn.index)
+        self._maybe_cut.discard(turn.index)
         if self._utterance is turn:
             self._utterance = None
         self.on_end(turn)

@@ -42,6 +42,7 @@ from .. import protocol as p
 from ..protocol import INPUT_RATE, OUTPUT_RATE
 from . import cues as _cues
 from . import store
+from .audio_log import AudioLog
 from .events import check_record, event_record
 from .model import QUIET_S, Conversation
 from .playback import Playback
@@ -51,9 +52,6 @@ from .vad import SpeechSpans
 from .views import RecordingViews
 
 __all__ = ["Recording"]
-
-# Audio log entries cover at most this many seconds each (one entry per chunk is ~50/s).
-_AUDIO_LOG_S = 1.0
 
 
 class Recording(RecordingViews):
@@ -87,7 +85,9 @@ class Recording(RecordingViews):
         self.max_reply_samples = round(max_reply_s * OUTPUT_RATE)
         self.errors = 0  # server frames that could not be used
         self.frames: list[dict[str, Any]] | None = None  # the wire frames, when kept (see below)
-        self._audio_log: dict[str, dict[str, Any]] = {}  # direction -> current summary entry
+        # the credentials the session may have put on the wire: save() writes none of them
+        self.secrets: Callable[[], tuple[Any, ...]] = tuple
+        self._audio_log = AudioLog()
         self._pending_in_s = 0.0
         self._pending_in_start: float | None = None
         self._last_input_t: float | None = None
@@ -122,12 +122,19 @@ class Recording(RecordingViews):
         """Keep one wire frame as sent or received, if this recording keeps frames.
 
         It keeps them when ``frames`` is a list (``connect(record_frames=True)``); they are
-        saved as ``frames.jsonl``.
+        saved as ``frames.jsonl``, a cassette ``gl.Emulator(replay=DIR)`` serves back: one
+        ``{"t": seconds since the start, "dir": "send"|"recv", "frame": text}`` per frame
+        (format: :mod:`gemlive_nb.emulator.replay`).
         """
         if self.frames is None:
             return
         text = frame if isinstance(frame, str) else bytes(frame).decode("utf-8", "replace")
         self.frames.append({"t": self.now() if t is None else t, "dir": direction, "frame": text})
+
+    def keep_close(self, code: int, reason: str) -> None:
+        """Keep the server's close of a connection (1006: it dropped) with the frames."""
+        if self.frames is not None:
+            self.frames.append({"t": self.now(), "dir": "close", "code": code, "reason": reason})
 
     def log_error(self, error: str, t: float | None = None, **fields: Any) -> None:
         """A server frame could not be used: an ``error`` event (kept whatever ``record=``)."""
@@ -138,20 +145,11 @@ class Recording(RecordingViews):
         )
 
     def _log_audio(self, direction: str, kind: str, t: float, samples: int, **fields: Any) -> None:
-        """Count audio in the current summary entry; start a new one each second."""
-        if self.record is False:
-            return
-        entry = self._audio_log.get(direction)
-        if (
-            entry is None
-            or t - entry["t"] >= _AUDIO_LOG_S
-            or any(entry.get(k) != v for k, v in fields.items())
+        """Count audio in the event log's summary entry (see :mod:`.audio_log`)."""
+        if self.record is not False and (
+            entry := self._audio_log.add(direction, kind, t, samples, **fields)
         ):
-            entry = {"t": t, "dir": direction, "type": kind, "samples": 0, "chunks": 0, **fields}
-            self._audio_log[direction] = entry
             self.events.append(entry)
-        entry["samples"] += samples
-        entry["chunks"] += 1
 
     def add_input_audio(
         self, samples: np.ndarray, t: float | None = None, *, streamed: bool = True
@@ -199,6 +197,7 @@ class Recording(RecordingViews):
     def _on_begin(self, turn: Turn) -> None:
         """A turn opened: a clip or speech takes the input audio sent since the last turn."""
         turn.max_reply_samples = self.max_reply_samples
+        turn.model = self.meta.get("model")
         if turn.source == "typed":
             return
         turn.audio_in_s = self._pending_in_s
@@ -247,6 +246,8 @@ class Recording(RecordingViews):
         conv = self.conversation
         if isinstance(event, p.AudioChunk):
             self._log_audio("recv", "AudioChunk", t, len(event.data) // 2, rate=event.rate)
+            if event.extra and self.record is not False:  # unmodelled fields are never dropped
+                self.events.append({"t": t, "dir": "recv", **event_record(event)})
             self._on_audio(event, t)
             return None
         if self.record is not False:
@@ -259,8 +260,12 @@ class Recording(RecordingViews):
         elif isinstance(event, p.VoiceActivity):
             conv.voice_activity(event, t)
         elif isinstance(event, (p.OutputTranscript, p.TextPart)):
-            if not getattr(event, "thought", False):
-                _cues.note_reply_piece(conv.transcript(event, t), event)
+            # wordless pieces (Vertex's `outputTranscription: {}` and `{finished: true}`, in real
+            # frames: pydantic-ai's cassettes) also come before a tool's reply: they are not that
+            # reply (the tool turn would end before it is spoken), nor a new turn
+            thought = getattr(event, "thought", False)
+            if event.text and not thought and (turn := conv.transcript(event, t)) is not None:
+                _cues.note_reply_piece(turn, event)
         elif isinstance(event, p.ToolCall):
             conv.tool_call(event, t)
         elif isinstance(event, p.ToolCallCancellation):
@@ -268,7 +273,8 @@ class Recording(RecordingViews):
         elif isinstance(event, p.GenerationComplete):
             conv.generation_complete(t)
         elif isinstance(event, p.GroundingMetadata):
-            conv.grounding(event)
+            if event.sources or event.queries or event.supports or event.search_entry_point:
+                conv.grounding(event)  # not Vertex's empty one on every turnComplete
         elif isinstance(event, p.Usage):
             turn = conv.usage(event)
             if turn is not None and self.turns[turn.index] is not turn:
@@ -374,7 +380,10 @@ class Recording(RecordingViews):
         A missing directory or manifest raises FileNotFoundError; a damaged file raises
         GemliveError naming it.
         """
-        return store.load(cls, directory)
+        rec = store.load(cls, directory)
+        for turn in rec.turns:  # the session's model, for Turn.cost
+            turn.model = rec.meta.get("model")
+        return rec
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Recording):

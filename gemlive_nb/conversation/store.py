@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +13,7 @@ import numpy as np
 from ..audio import read_wav, write_wav
 from ..exceptions import ConfigError, GemliveError
 from ..protocol import INPUT_RATE, OUTPUT_RATE
+from ..secret import redact
 from .track import Track
 from .turn import Turn
 
@@ -20,12 +23,30 @@ if TYPE_CHECKING:
 __all__ = ["load", "save"]
 
 _FORMAT = 1
+# Largest file load() reads (a saved hour of events is a few MB; frames.jsonl more): a bigger
+# one, or one that is not a regular file (a FIFO, /dev/zero), is refused before it is read.
+MAX_FILE_BYTES = 512 * 2**20
+
+
+def _json_line(value: Any, hide: Callable[[str], str]) -> str:
+    """One JSONL line; text that UTF-8 cannot hold (a lone surrogate) is written escaped."""
+    line = json.dumps(value, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(value)  # \ud800 escapes: valid JSON that loads back the same
+    return hide(line) + "\n"
 
 
 def save(rec: Recording, directory: str | Path) -> Path:
     """Write ``rec`` into ``directory``; see :meth:`Recording.save`."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
+    known = rec.secrets()  # a key the server echoed (in a message, a close reason) stays out
+
+    def hide(text: str) -> str:
+        return redact(text, *known)
+
     wavs = ["input.wav", "output.wav", "stereo.wav"] if rec.record is True else []
     if wavs:
         write_wav(d / "input.wav", rec.input.render(), INPUT_RATE)
@@ -33,14 +54,15 @@ def save(rec: Recording, directory: str | Path) -> Path:
         write_wav(d / "stereo.wav", rec.stereo(), OUTPUT_RATE)
     with open(d / "events.jsonl", "w", encoding="utf-8") as f:
         for event in rec.events:
-            f.write(json.dumps(event, ensure_ascii=False) + "\n")
+            f.write(_json_line(event, hide))
     frames = ["frames.jsonl"] if rec.frames is not None else []
     if rec.frames is not None:
         with open(d / "frames.jsonl", "w", encoding="utf-8") as f:
             for entry in rec.frames:
-                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    (d / "transcript.srt").write_text(rec.srt(), encoding="utf-8")
-    (d / "transcript.vtt").write_text(rec.vtt(), encoding="utf-8")
+                f.write(_json_line(entry, hide))
+    # subtitles are for people: a character UTF-8 cannot hold becomes "?"
+    (d / "transcript.srt").write_text(hide(rec.srt()), encoding="utf-8", errors="replace")
+    (d / "transcript.vtt").write_text(hide(rec.vtt()), encoding="utf-8", errors="replace")
     manifest = {
         "format": _FORMAT,
         "meta": rec.meta,
@@ -53,7 +75,7 @@ def save(rec: Recording, directory: str | Path) -> Path:
         "usage": rec.usage_dict(),
         "files": [*wavs, "events.jsonl", *frames, "transcript.srt", "transcript.vtt"],
     }
-    (d / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    (d / "manifest.json").write_text(hide(json.dumps(manifest, indent=1)), encoding="utf-8")
     return d
 
 
@@ -69,21 +91,20 @@ def load(cls: type[Recording], directory: str | Path) -> Recording:
         )
     name = "manifest.json"
     try:
-        manifest = json.loads((d / name).read_text(encoding="utf-8"))
+        manifest = json.loads(_text(d / name))
         rec = cls(meta=manifest.get("meta"), record=manifest.get("record", True))
         name = "events.jsonl"
-        with open(d / name, encoding="utf-8") as f:
-            rec.events = [json.loads(line) for line in f if line.strip()]
+        rec.events = [json.loads(line) for line in _text(d / name).split("\n") if line.strip()]
         if "frames.jsonl" in manifest.get("files", ()):
             name = "frames.jsonl"
-            with open(d / name, encoding="utf-8") as f:
-                rec.frames = [json.loads(line) for line in f if line.strip()]
+            lines = _text(d / name).split("\n")
+            rec.frames = [json.loads(line) for line in lines if line.strip()]
         output = None
         if rec.record is True:
             name = "input.wav"
-            rec.input = Track.from_samples(_samples(read_wav(d / name)), INPUT_RATE)
+            rec.input = Track.from_samples(_samples(read_wav(_checked(d / name))), INPUT_RATE)
             name = "output.wav"
-            output = _samples(read_wav(d / name))
+            output = _samples(read_wav(_checked(d / name)))
         name = "manifest.json"
         for data in manifest["turns"]:
             start, n = data.get("output_offset"), data.get("audio_samples", 0)
@@ -93,12 +114,29 @@ def load(cls: type[Recording], directory: str | Path) -> Recording:
                 continue
             audio = output[start : start + n] if start is not None else None
             rec.turns.append(Turn.from_dict(data, audio))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError) as e:
+    except (
+        OSError, ValueError, KeyError, TypeError, AttributeError, ConfigError, RecursionError
+    ) as e:  # fmt: skip
         raise GemliveError(
             f"the recording in {str(d)!r} is damaged: {name} could not be read "
             f"({type(e).__name__}: {e}) — save it again with Recording.save()"
         ) from None
     return rec
+
+
+def _checked(path: Path) -> Path:
+    """``path`` when it is a regular file of at most MAX_FILE_BYTES, else an OSError saying why."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(f"{path.name} is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise OSError(f"{path.name} is {info.st_size:,} bytes, over {MAX_FILE_BYTES:,}")
+    return path
+
+
+def _text(path: Path) -> str:
+    with open(_checked(path), encoding="utf-8") as f:
+        return f.read(MAX_FILE_BYTES + 1)  # the size was checked; a file that grew stops here
 
 
 def _samples(loaded: Any) -> np.ndarray:

@@ -126,6 +126,7 @@ class Turn:
     _pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
     _text_pieces: list[tuple[int, str]] = field(default_factory=list, repr=False)
     max_reply_samples: int = field(default=round(MAX_REPLY_S * OUTPUT_RATE), repr=False)
+    model: str | None = field(default=None, repr=False)  # the session's model, for the cost
 
     # --- building (used by Recording) ---------------------------------------------------------
 
@@ -276,6 +277,17 @@ class Turn:
     def user(self) -> str:
         """The user's words: typed text, or the input transcript."""
         return self.user_text if self.user_text is not None else self.input_transcript
+
+    @property
+    def cost(self) -> float | None:
+        """USD of this turn's usage at the default prices (see :class:`gemlive_nb.Prices`).
+
+        None when the usage or the model's price is unknown. Other prices:
+        ``my_prices.cost(turn.usage, turn.model)``.
+        """
+        from ..evaluation.pricing import default_prices
+
+        return default_prices().cost(self.usage, self.model)
 
     @property
     def metrics(self) -> dict[str, Any]:

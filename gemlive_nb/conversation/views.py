@@ -28,9 +28,24 @@ class RecordingViews:
     """
 
     events: list[dict[str, Any]]
+    meta: dict[str, Any]
     input: Track
     record: bool | str
     turns: list[Turn]
+
+    @property
+    def cost(self) -> float | None:
+        """USD of every turn's usage at the default prices (None when none can be priced).
+
+        The model is the session's (``meta["model"]``). Other prices:
+        ``sum(my_prices.cost(t.usage, rec.meta["model"]) or 0 for t in rec.turns)``.
+        """
+        from ..evaluation.pricing import default_prices
+
+        model = self.meta.get("model")
+        costs = [default_prices().cost(t.usage, model) for t in self.turns]
+        known = [c for c in costs if c is not None]
+        return sum(known) if known else None
 
     @property
     def duration(self) -> float:

@@ -12,6 +12,8 @@ Example::
         print(emu.url)     # ws://127.0.0.1:PORT — point a client (or the google-genai SDK) here
 
 Shell: ``python -m gemlive_nb.emulator --port 9000`` (``--help`` lists every option).
+``Emulator(replay=DIR)`` / ``--replay DIR`` serves a recorded conversation back instead
+(see :mod:`.replay`).
 
 Names load on first use, so ``import gemlive_nb.emulator.process`` (the child-process launcher a
 keyless ``connect()`` uses) loads neither the server nor the synthesizer.

@@ -11,14 +11,24 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
 from typing import Any
 
 from ..audio import read_wav
+from ..exceptions import ConfigError
 from ..protocol import OUTPUT_RATE
+from ..protocol.service_rules import (
+    AUDIO_SESSION_S,
+    CONNECTION_LIFETIME_S,
+    LATEST,
+    REGIMES,
+    VIDEO_SESSION_S,
+)
 from .faults import PHASES
+from .orders import ORDERS_CHOICES
 from .proxy import PROXY_MODALITIES
 from .server import Emulator
 
@@ -61,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="name of an environment variable holding the API key clients must send "
         "(default: accept any key)",
     )
+    a(
+        "--rules",
+        choices=list(REGIMES),
+        default=LATEST,
+        help="the dated regime of the service's per-model rules to enforce (2026-03: 3.1 takes "
+        f"clientContent only as initial history; default {LATEST}, the newest evidence)",
+    )
     a("--latency", type=float, default=0.0, help="seconds before each reply starts")
     a("--chunk-ms", type=int, default=40, help="reply audio chunk length in ms (default: 40)")
     a("--burst", type=int, default=5, help="reply audio chunks sent back to back (default: 5)")
@@ -75,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "an optional SPEED factor paces faster (e.g. 4)",
     )
     a("--seed", type=int, default=0, help="seed for every deterministic choice (default: 0)")
+    a(
+        "--orders",
+        choices=ORDERS_CHOICES,
+        default="common",
+        help="'adversarial': legal but rare server orders and timings, drawn by --seed",
+    )
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(
         "--tls",
@@ -109,20 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
     a(
         "--max-connection-s",
         type=float,
-        default=600.0,
-        help="connection lifetime: goAway before it, close 1008 at it (default: 600)",
+        default=CONNECTION_LIFETIME_S.value,
+        help="connection lifetime: goAway before it, close 1008 at it (default: %(default)s)",
     )
     a(
         "--audio-session-s",
         type=float,
-        default=900.0,
-        help="session limit without context compression, audio only (default: 900)",
+        default=AUDIO_SESSION_S.value,
+        help="session limit without context compression, audio only (default: %(default)s)",
     )
     a(
         "--video-session-s",
         type=float,
-        default=120.0,
-        help="session limit without context compression once video was sent (default: 120)",
+        default=VIDEO_SESSION_S.value,
+        help="session limit without context compression once video was sent (default: %(default)s)",
     )
     a(
         "--go-away-after",
@@ -174,6 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="scripted mode: a JSON file with a list of steps (expect/send/sleep/close/drop)",
     )
     a(
+        "--replay",
+        metavar="DIR",
+        default=None,
+        help="replay mode: serve a recorded conversation (a recording saved with "
+        "record_frames=True, or a frames.jsonl cassette) back to any client",
+    )
+    a(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="with --replay: times the recorded pace (default: 1; 0 sends as fast as possible)",
+    )
+    a(
         "--reply-audio",
         metavar="WAV",
         default=None,
@@ -217,7 +253,38 @@ def main(argv: list[str] | None = None) -> int:
     reply_audio = None
     if args.reply_audio:
         reply_audio = read_wav(args.reply_audio).resample(OUTPUT_RATE).samples
-    emu = Emulator(
+    try:
+        emu = _emulator(args, key, script, reply_audio)
+    except ConfigError as e:  # e.g. --replay names no cassette
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    own_handles = args.workers > 1 and args.handles_dir is None
+    if own_handles:  # a private folder (0700), removed on exit with the transcripts in it
+        emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
+    emu.start()
+    workers = _start_workers(argv, args, emu.port)
+    if emu.ca_file:
+        print(f"ca file: {emu.ca_file}", flush=True)
+    print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
+    try:
+        if args.watch_stdin:
+            sys.stdin.read()  # returns at EOF: the parent closed the pipe or died
+        else:
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for worker in workers:
+            worker.stop()
+        emu.stop()
+        if own_handles:
+            shutil.rmtree(args.handles_dir, ignore_errors=True)
+    return 0
+
+
+def _emulator(args: argparse.Namespace, key: str | None, script: Any, reply_audio: Any) -> Emulator:
+    """The Emulator the command line asks for."""
+    return Emulator(
         args.host,
         args.port,
         dialect=args.dialect,
@@ -228,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         burst=args.burst,
         realtime=args.realtime,
         seed=args.seed,
+        orders=args.orders,
         allow_unknown_models=args.allow_unknown_models,
         strict=not args.lenient,
         tls=args.tls,
@@ -248,27 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         drop_at=args.drop_at,
         script=script,
         reply_audio=reply_audio,
+        replay=args.replay,
+        speed=args.speed,
         proxy_modalities=args.proxy_modalities,
+        rules=args.rules,
     )
-    if args.workers > 1 and args.handles_dir is None:
-        emu.handles_dir = args.handles_dir = tempfile.mkdtemp(prefix="gemlive-handles-")
-    emu.start()
-    workers = _start_workers(argv, args, emu.port)
-    if emu.ca_file:
-        print(f"ca file: {emu.ca_file}", flush=True)
-    print(f"gemlive emulator on {emu.url} (Ctrl-C to stop)", flush=True)
-    try:
-        if args.watch_stdin:
-            sys.stdin.read()  # returns at EOF: the parent closed the pipe or died
-        else:
-            threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for worker in workers:
-            worker.stop()
-        emu.stop()
-    return 0
 
 
 def _start_workers(argv: list[str] | None, args: argparse.Namespace, port: int) -> list[Any]:

@@ -17,6 +17,7 @@ from ..audio import Resampler
 from ..protocol import INPUT_RATE
 from .frames import Closed, frame
 from .hub import Hub, SessionRecord
+from .orders import ConnectionOrders, ReplyOrders
 from .setup import SessionSetup, close_reason
 from .vad import Vad
 
@@ -71,6 +72,12 @@ class ConnectionBase:
         self.partial_at = 0  # where the last partial transcription was taken
         self.partial_busy = False
         self.dispatching = False  # a message other than streamed audio is being handled
+        # the orders replies are sent in (.orders): drawn per reply, by the listener if early
+        self.orders_draws: ConnectionOrders | None = None
+        self.next_orders: ReplyOrders | None = None
+        self.reply_orders = ReplyOrders()
+        self.late_input: dict[str, Any] | None = None  # the held-back end of the user's words
+        self.playing_until = 0.0  # a reply whose turnComplete came early plays until then
 
     @property
     def dialect(self) -> str:
@@ -125,6 +132,25 @@ class ConnectionBase:
     def _call_id(self) -> str:
         """A tool call id in the service's style (seeded, so runs repeat)."""
         return f"function-call-{self.rng.randrange(10**17, 10**19)}"
+
+    def draw_orders(self, after_tool: bool = False) -> ReplyOrders:
+        """The orders of the next reply.
+
+        A user turn's are drawn once (the listener draws them early); a reply to a tool
+        response draws its own (``after_tool``: the recorded orders differ, see :mod:`.orders`).
+        """
+        if self.orders_draws is None:
+            model = self.cfg.model if self.cfg is not None else ""
+            self.orders_draws = self.hub.orders.connection(self.record.id, model, self.dialect)
+        if after_tool:
+            return self.orders_draws.next_reply(after_tool=True)
+        if self.next_orders is None:
+            self.next_orders = self.orders_draws.next_reply()
+        return self.next_orders
+
+    def still_playing(self) -> bool:
+        """A reply whose ``turnComplete`` came early is still playing (adversarial orders)."""
+        return time.monotonic() < self.playing_until
 
     # implemented by the reply part (speaker.py); declared here for the input parts
     def _start_reply(self, user_text: str | None, tool_answers: list | None = None) -> None:

@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import ConfigError
+from ..protocol.service_rules import CONNECTION_LIFETIME_S, INTERNAL_ERROR
 
 __all__ = ["ABORTED", "INTERNAL", "PHASES", "SESSION_LIMIT", "Faults", "StallProxy"]
 
 PHASES = ("turn_start", "mid_audio", "generation_complete")
 
 ABORTED = "The operation was aborted."
-INTERNAL = "Internal error occurred."
+INTERNAL = INTERNAL_ERROR  # the service's 1011 reason
 SESSION_LIMIT = "Session duration limit reached."  # wording not documented by the service
 
 
@@ -44,7 +45,7 @@ class Faults:
 
     go_away_after: float | None = None
     go_away_time_left: float = 50.0
-    max_connection_s: float = 600.0
+    max_connection_s: float = CONNECTION_LIFETIME_S.value
     fail_after_turns: int | None = None
     drop_after: float | None = None
     repeat: bool = False

@@ -17,9 +17,12 @@ __all__ = [
     "spoken_prefix",
     "summary",
     "transcript_pieces",
+    "with_transcript",
+    "without_rate",
 ]
 
 OUT_MIME = "audio/pcm;rate=24000"
+_MIME_FIELD = f'"{OUT_MIME}"'.encode()
 
 
 class Closed(Exception):
@@ -43,6 +46,17 @@ def audio_frame(b64: str) -> bytes:
         + b64
         + '"}}]}}}'
     ).encode()
+
+
+def without_rate(audio: bytes) -> bytes:
+    """An :func:`audio_frame` as Vertex sends it: ``"audio/pcm"`` without a rate (24 kHz)."""
+    return audio.replace(_MIME_FIELD, b'"audio/pcm"', 1)
+
+
+def with_transcript(audio: bytes, text: str) -> bytes:
+    """An :func:`audio_frame` carrying a transcript piece in the same message (as 3.1 sends it)."""
+    piece = json.dumps({"text": text}, separators=(",", ":"), ensure_ascii=False).encode()
+    return audio[:-2] + b',"outputTranscription":' + piece + b"}}"
 
 
 def nbytes(b64: str) -> int:

@@ -40,7 +40,9 @@ class HandleStore:
                     self._memory.popitem(last=False)
             return handle
         path = os.path.join(self.directory, handle)
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
+        # a state holds the whole transcript: only the owner may read it
+        fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(state, f)
         os.replace(path + ".tmp", path)
         return handle

@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 
 from ..protocol import OUTPUT_RATE, encode_b64
+from ..protocol.service_rules import AUDIO_SESSION_S, LATEST, VIDEO_SESSION_S
 from .faults import Faults
 from .frames import audio_frame
 from .handles import HandleStore
+from .orders import Orders
 from .responder import Responder
 from .vad_batch import VadBatch
 
@@ -106,9 +108,10 @@ class Hub:
     realtime: bool | float = False
     allow_unknown_models: bool = False
     strict: bool = True
-    audio_session_s: float = 900.0  # the service's session limits without compression
-    video_session_s: float = 120.0
     proxy_modalities: str = "seed"  # how the mixroute path treats modalities (see .proxy)
+    audio_session_s: float = AUDIO_SESSION_S.value  # the service's limits without compression
+    video_session_s: float = VIDEO_SESSION_S.value
+    rules: str = LATEST  # the dated service rules sessions are held to (protocol.service_rules)
     handles: HandleStore = field(default_factory=HandleStore)
     partials_running: int = 0  # partial input transcriptions in flight (all connections)
     max_partials: int = 2  # beyond this, partials are skipped: the final transcript still comes
@@ -116,6 +119,7 @@ class Hub:
     # Every reply speaks these samples (int16, 24 kHz) instead of synthesized speech: for tests
     # that must know the reply's exact audio (a fake microphone carrying the reply's own echo).
     reply_audio: np.ndarray | None = None
+    orders: Orders = field(default_factory=Orders)  # common or adversarial reply orders
     _tts_cache: OrderedDict = field(default_factory=OrderedDict)
     _asr_cache: OrderedDict[tuple[bytes, str], str] = field(default_factory=OrderedDict)
     _frame_cache: OrderedDict = field(default_factory=OrderedDict)

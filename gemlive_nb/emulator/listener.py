@@ -18,6 +18,7 @@ from ..exceptions import GemliveError
 from ..protocol import INPUT_RATE, decode_b64
 from .behaviour import addressed
 from .connection import ConnectionBase
+from .orders import late_split
 from .responder import audio_tokens
 from .setup import INVALID, Rejected
 from .speech import UNRECOGNISED_PREFIX
@@ -116,7 +117,8 @@ class Listener(ConnectionBase):
         for ev in events:
             if ev.kind == "start":
                 self.speech_start = ev.sample_offset
-                if self.cfg is not None and self.cfg.interrupts and self.turn_open:
+                playing = self.turn_open or self.still_playing()  # (see .orders)
+                if self.cfg is not None and self.cfg.interrupts and playing:
                     self._spawn(self._interrupt())
             elif ev.kind == "end" and self.speech_start is not None:
                 self._utterance_end(ev.sample_offset)
@@ -208,9 +210,17 @@ class Listener(ConnectionBase):
             return
         if self.cfg.input_transcription and (text or heard):
             # the rest of the utterance, marked finished so clients can tell utterances apart
+            # (not by 2.5, and its end may come late, inside the reply: see .orders)
             rest = _continuation(heard, text)
+            orders = self.draw_orders()
+            end = {"finished": True} if orders.input_finished else {}
+            late = orders.late_input_piece and not self.cfg.proactive_audio  # it may not reply
+            split = late_split(rest) if late else None
+            if split is not None:
+                rest, tail = split
+                self.late_input, end = {"text": tail, **end}, {}
             await self.send_msg(
-                {"serverContent": {"inputTranscription": {"text": rest, "finished": True}}},
+                {"serverContent": {"inputTranscription": {"text": rest, **end}}},
                 "inputTranscription",
             )
         self.history.append({"role": "user", "text": text, "audio_s": seconds})

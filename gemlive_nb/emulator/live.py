@@ -3,8 +3,11 @@
 The state machine follows PROTOCOL.md §2–§5. Choices where the service is not documented:
 ``activityStart``/``activityEnd`` are ignored while automatic activity detection is on; tool
 responses with unknown ids are accepted and ignored; NON_BLOCKING results default to
-``WHEN_IDLE`` scheduling; ``clientContent`` after the first turn closes 1007 on models whose
-catalog entry forbids it (the 3.1 family). A reply is one asyncio task that sends, in order:
+``WHEN_IDLE`` scheduling. The service's rules per model and dated regime
+(:mod:`gemlive_nb.protocol.service_rules`, ``Emulator(rules=...)``) are enforced with its close
+codes: ``clientContent`` after the first turn (or without ``historyConfig``) where the regime
+takes it only as initial history (3.1 in ``"2026-03"``), ``mediaChunks`` where refused.
+A reply is one asyncio task that sends, in order:
 ``outputTranscription`` pieces interleaved with ``modelTurn`` audio chunks (24 kHz, ``chunk_ms``
 each, ``burst`` chunks at a time), ``generationComplete``, then ``turnComplete`` together with
 ``usageMetadata``, then ``sessionResumptionUpdate`` when resumption is on. Barge-in cancels the
@@ -26,6 +29,7 @@ from typing import Any
 
 from ..exceptions import GemliveError
 from ..protocol import INPUT_RATE, normalize_keys
+from ..protocol.service_rules import REFUSE_MEDIA_CHUNKS_V1ALPHA, Refusal
 from .faults import ABORTED, INTERNAL, SESSION_LIMIT
 from .frames import Closed, is_connection_closed, nbytes, summary
 from .hot_frames import FastServerConnection, hot_audio, parse_hot_audio
@@ -33,6 +37,7 @@ from .hub import Hub, SessionRecord
 from .listener import Listener, pcm16
 from .proxy import adapt_message
 from .responder import VIDEO_FRAME_TOKENS, text_tokens
+from .routes import api_version
 from .setup import INVALID, Rejected, _functions, content_text, validate_setup
 from .speaker import Speaker
 from .strict import check_message
@@ -206,6 +211,7 @@ class LiveConnection(Listener, Speaker):
             dialect=self.dialect,
             path_model=self.path_model,
             allow_unknown_models=self.hub.allow_unknown_models,
+            regime=self.hub.rules,
         )
         if cfg.resume_handle:
             saved = self.hub.handles.get(cfg.resume_handle)
@@ -235,12 +241,36 @@ class LiveConnection(Listener, Speaker):
 
     # ------------------------------------------------------------------ text input
 
-    async def _on_client_content(self, body: dict[str, Any]) -> None:
-        info = self.cfg.model_info if self.cfg else None
-        if info is not None and not info.client_content_after_first_turn and self.completed:
+    def _check_client_content(self) -> None:
+        """Close as the service does when the regime takes ``clientContent`` only as history."""
+        assert self.cfg is not None
+        rules, regime = self.cfg.rules, self.cfg.regime
+        if rules is None or rules.client_content_mid_session.at(regime).value:
+            return
+        if rules.history_needs_config.at(regime).value and not self.cfg.seed_history:
             raise Rejected(
-                1007, f"{INVALID} clientContent is only for initial history on {info.name}"
+                1007,
+                f"{INVALID} clientContent needs historyConfig.initialHistoryInClientContent "
+                f"on {rules.name}",
             )
+        if self.completed:
+            raise Rejected(
+                1007, f"{INVALID} clientContent is only for initial history on {rules.name}"
+            )
+
+    def _check_media_chunks(self) -> None:
+        """``realtimeInput.mediaChunks``: refused by some models, and on v1alpha."""
+        assert self.cfg is not None
+        refusal: Refusal | None = None
+        if self.cfg.rules is not None:
+            refusal = self.cfg.rules.refuse_media_chunks.value
+        if refusal is None and api_version(self.record.path) == "v1alpha":
+            refusal = REFUSE_MEDIA_CHUNKS_V1ALPHA.value
+        if refusal is not None:
+            raise Rejected(refusal.code, refusal.reason)
+
+    async def _on_client_content(self, body: dict[str, Any]) -> None:
+        self._check_client_content()
         turns = body.get("turns") or []
         if isinstance(turns, dict):
             turns = [turns]
@@ -271,6 +301,8 @@ class LiveConnection(Listener, Speaker):
             self._start_reply(text)
         if "audio" in body and isinstance(body["audio"], dict):
             self._on_audio(body["audio"].get("data", ""), body["audio"].get("mimeType"))
+        if "mediaChunks" in body:
+            self._check_media_chunks()
         for chunk in (body.get("mediaChunks") or [])[:1]:  # only the first chunk is used
             mime = str(chunk.get("mimeType", "audio/pcm"))
             if mime.startswith("audio/"):

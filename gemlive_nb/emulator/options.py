@@ -13,6 +13,7 @@ import difflib
 from typing import Any
 
 from ..exceptions import ConfigError
+from ..protocol.service_rules import REGIMES
 
 __all__ = ["DIALECT_CHOICES", "SPEECH_CHOICES", "check_choice", "check_options"]
 
@@ -23,7 +24,7 @@ _WHOLE = {"port", "burst", "seed", "chunk_ms", "fail_after_turns"}
 _SECONDS = {
     "latency", "go_away_after", "go_away_time_left", "max_connection_s", "audio_session_s",
     "video_session_s",
-    "drop_after", "slow", "bursty",
+    "drop_after", "slow", "bursty", "speed",
 }  # fmt: skip
 
 
@@ -74,3 +75,5 @@ def check_options(**values: Any) -> None:
         check_choice("dialect", values["dialect"], DIALECT_CHOICES)
     if "speech" in values:
         check_choice("speech", values["speech"], SPEECH_CHOICES)
+    if "rules" in values:  # the dated regimes of the service's rules
+        check_choice("rules", values["rules"], REGIMES)

@@ -70,6 +70,15 @@ def route(raw_path: str) -> tuple[str, str | None] | None:
     return None
 
 
+def api_version(raw_path: str) -> str | None:
+    """The API version a Live path names (``'v1alpha'``, ``'v1beta'``, ``'v1beta1'``, ``'v1'``)."""
+    path = "/" + raw_path.split("?", 1)[0].lstrip("/")
+    for pattern in (_GOOGLE_RE, _VERTEX_RE, _PROXY_RE):
+        if m := pattern.match(path):
+            return m.group(1)
+    return None
+
+
 def credentials(raw_path: str, headers: Any) -> list[str]:
     """Every credential a request carries: key-like query parameters and auth headers."""
     query = raw_path.partition("?")[2]
@@ -119,7 +128,7 @@ def _host_ok(header: str, host: str) -> bool:
 def _all(headers: Any, name: str) -> list[str]:
     getter = getattr(headers, "get_all", None)
     if getter is not None:
-        return list(getter(name))
+        return list(getter(name) or ())  # email.message.Message gives None for none
     value = headers.get(name)
     return [] if value is None else [value]
 

@@ -22,11 +22,14 @@ import logging
 import threading
 import time
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from websockets.asyncio.server import serve
 
+from ..exceptions import ConfigError
+from ..protocol.service_rules import AUDIO_SESSION_S, CONNECTION_LIFETIME_S, LATEST, VIDEO_SESSION_S
 from ..secret import RedactingLogger, Secret
 from .addresses import Addresses
 from .faults import Faults
@@ -34,7 +37,9 @@ from .handles import HandleStore
 from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_choice, check_options
+from .orders import Orders
 from .proxy import PROXY_MODALITIES
+from .replay import load_cassette, run_replay
 from .responder import Responder
 from .routes import (
     AUTH_FAILED,
@@ -58,33 +63,37 @@ _SETUP_WAIT_S = 10.0  # how long a connection with a bad key may take to send it
 class Emulator(Addresses):
     """A local Gemini Live API server (see the module doc for paths and auth).
 
-    Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or
-    ``"mixroute"`` (the endpoint clients are pointed at by default; each connection's wire
-    dialect — usage shape, modality rule — follows the path it dialled); ``speech`` backend
-    ``"auto"|"builtin"|"real"``;
-    ``api_key`` required from clients when set; ``latency`` seconds before each reply;
-    ``chunk_ms`` reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace
-    reply audio like playback (one burst ahead) and send ``turnComplete`` when playback would end
-    (a number is a speed factor: ``realtime=4`` paces four times faster than playback);
-    ``seed`` for all choices; ``allow_unknown_models`` accept any model name; ``script`` a list of
-    steps for scripted mode (see :mod:`.scripted`); ``reply_audio`` int16 samples at 24 kHz that
-    every reply speaks instead of synthesized speech (for echo tests). Fault knobs:
-    ``go_away_after``, ``go_away_time_left``, ``max_connection_s`` (the connection lifetime:
-    goAway, then 1008), ``audio_session_s`` / ``video_session_s`` (session limits without
-    context compression, across resumptions: 15 min audio-only, 2 min with video, as the
-    service), ``fail_after_turns``,
+    Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or ``"mixroute"``
+    (the endpoint clients are pointed at by default; each connection's wire dialect — usage shape,
+    modality rule — follows the path it dialled); ``speech`` backend ``"auto"|"builtin"|"real"``;
+    ``api_key`` required from clients when set; ``latency`` seconds before each reply; ``chunk_ms``
+    reply audio chunk length; ``burst`` chunks sent back to back; ``realtime`` pace reply audio
+    like playback (one burst ahead) and send ``turnComplete`` when playback would end (a number is
+    a speed factor: ``realtime=4`` paces four times faster than playback); ``seed`` for all
+    choices; ``orders`` ``"common"`` (the orders the real service was recorded sending for the
+    model and endpoint) or ``"adversarial"`` (legal but rare orders and timings from the protocol
+    grammar on top of those, drawn by ``seed``: see :mod:`.orders`); ``allow_unknown_models``
+    accept any model name; ``script`` a list of steps for scripted mode (see :mod:`.scripted`);
+    ``reply_audio`` int16 samples at 24 kHz that every reply speaks instead of synthesized speech
+    (for echo tests); ``replay`` a cassette (a saved recording's directory, its ``frames.jsonl``,
+    or a recording made with ``record_frames=True``) to serve back at ``speed`` times the recorded
+    pace (0: as fast as possible; see :mod:`.replay`). Fault knobs: ``go_away_after``,
+    ``go_away_time_left``, ``max_connection_s`` (the connection lifetime: goAway, then 1008),
+    ``audio_session_s`` / ``video_session_s`` (session limits without context compression, across
+    resumptions: 15 min audio-only, 2 min with video, as the service), ``fail_after_turns``,
     ``drop_after`` (seconds of connection time), ``repeat_faults``, ``slow`` (delay per frame),
-    ``bursty`` (stall seconds),
-    ``go_away_at`` / ``drop_at`` (a reply phase: ``"turn_start"``, ``"mid_audio"``,
-    ``"generation_complete"``; see :mod:`.faults`). ``strict`` parses client messages as the
-    service does (see :mod:`.strict`; ``False`` forgives unknown fields and lower-case enums).
-    ``tls`` serves ``wss://`` with a certificate made at start (its CA in :attr:`ca_file`);
-    ``allow_origins`` lists the web origins whose pages may connect (none by default).
-    ``reuse_port`` lets several emulator processes share the port (``--workers``), with
-    ``handles_dir`` a directory they share resumption handles through. ``proxy_modalities``:
-    how the mixroute path treats response modalities — ``"seed"`` (as the proxy's docs say:
-    AUDIO+TEXT answered with text parts and transcription) or ``"google"`` (a passthrough of
-    Google's service: TEXT beside AUDIO closes 1007); see :mod:`.proxy`.
+    ``bursty`` (stall seconds), ``go_away_at`` / ``drop_at`` (a reply phase: ``"turn_start"``,
+    ``"mid_audio"``, ``"generation_complete"``; see :mod:`.faults`). ``strict`` parses client
+    messages as the service does (see :mod:`.strict`; ``False`` forgives unknown fields and
+    lower-case enums). ``tls`` serves ``wss://`` with a certificate made at start (its CA in
+    :attr:`ca_file`); ``allow_origins`` lists the web origins whose pages may connect (none by
+    default). ``reuse_port`` lets several emulator processes share the port (``--workers``), with
+    ``handles_dir`` a directory they share resumption handles through. ``proxy_modalities``: how
+    the mixroute path treats response modalities — ``"seed"`` (as the proxy's docs say: AUDIO+TEXT
+    answered with text parts and transcription) or ``"google"`` (a passthrough of Google's service:
+    TEXT beside AUDIO closes 1007); see :mod:`.proxy`. ``rules`` the dated regime of the service's
+    per-model rules to enforce (``"2026-03"``: 3.1 takes ``clientContent`` only as initial history;
+    default the latest evidence; see :mod:`gemlive_nb.protocol.service_rules`).
 
     Example::
 
@@ -104,9 +113,9 @@ class Emulator(Addresses):
         latency: float = 0.0,
         go_away_after: float | None = None,
         go_away_time_left: float = 50.0,
-        max_connection_s: float = 600.0,
-        audio_session_s: float = 900.0,
-        video_session_s: float = 120.0,
+        max_connection_s: float = CONNECTION_LIFETIME_S.value,
+        audio_session_s: float = AUDIO_SESSION_S.value,
+        video_session_s: float = VIDEO_SESSION_S.value,
         fail_after_turns: int | None = None,
         drop_after: float | None = None,
         repeat_faults: bool = False,
@@ -118,6 +127,7 @@ class Emulator(Addresses):
         burst: int = 5,
         realtime: bool | float = False,
         seed: int = 0,
+        orders: str = "common",
         allow_unknown_models: bool = False,
         strict: bool = True,
         tls: bool = False,
@@ -127,6 +137,9 @@ class Emulator(Addresses):
         script: list[dict[str, Any]] | None = None,
         reply_audio: np.ndarray | None = None,
         proxy_modalities: str = "seed",
+        rules: str = LATEST,
+        replay: str | Path | Any = None,
+        speed: float = 1.0,
     ) -> None:
         check_options(
             port=port, latency=latency, go_away_time_left=go_away_time_left,
@@ -134,7 +147,7 @@ class Emulator(Addresses):
             video_session_s=video_session_s, slow=slow, bursty=bursty, chunk_ms=chunk_ms,
             burst=burst, seed=seed, go_away_after=go_away_after, drop_after=drop_after,
             fail_after_turns=fail_after_turns, realtime=realtime, script=script,
-            dialect=dialect, speech=speech,
+            dialect=dialect, speech=speech, speed=speed, rules=rules,
         )  # fmt: skip
         check_choice("proxy_modalities", proxy_modalities, PROXY_MODALITIES)
         self.host = host
@@ -148,7 +161,8 @@ class Emulator(Addresses):
         self.api_key = (
             (api_key if isinstance(api_key, Secret) else Secret(api_key)) if api_key else None
         )
-        self.tokens = TokenService(self.api_key)  # POST /v1alpha/auth_tokens, own port (tokens.py)
+        # POST /v1alpha/auth_tokens, own port (tokens.py), with the same Origin/Host check
+        self.tokens = TokenService(self.api_key, allow_origins=self.allow_origins)
         self.faults = Faults(
             go_away_after=go_away_after,
             go_away_time_left=go_away_time_left,
@@ -162,9 +176,14 @@ class Emulator(Addresses):
             drop_at=drop_at,
         )
         self.script = script
+        if replay is not None and script is not None:
+            raise ConfigError("replay= and script= cannot be combined: pass one of them")
+        self.replay = load_cassette(replay) if replay is not None else None
+        self.speed = float(speed)
         self._speech_kind = speech
         self._hub_args = dict(
             seed=seed,
+            orders=Orders(orders, seed),
             latency=latency,
             chunk_ms=chunk_ms,
             burst=burst,
@@ -175,6 +194,7 @@ class Emulator(Addresses):
             video_session_s=video_session_s,
             reply_audio=reply_audio,
             proxy_modalities=proxy_modalities,
+            rules=rules,
         )
         self.hub: Hub | None = None
         self.sessions: list[SessionRecord] = []
@@ -251,12 +271,15 @@ class Emulator(Addresses):
         await self._server.wait_closed()
 
     def stop(self) -> None:
-        """Close every session (1001) and the server, and join the thread."""
+        """Close every session (1001) and the server, join the thread, delete the TLS key."""
         if self._thread is None or self._loop is None:
             return
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._thread = None
+        if self.certificates is not None:  # the server key goes with the server
+            self.certificates.remove()
+            self.certificates = None
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -333,6 +356,8 @@ class Emulator(Addresses):
         try:
             if not (isinstance(ws, TokenSocket) or self._authorised(raw_path, ws.request.headers)):
                 await self._refuse_after_setup(conn, ws)
+            elif self.replay is not None:
+                await run_replay(conn, self.replay.take(), self.speed)
             elif self.script is not None:
                 from .scripted import run_script
 

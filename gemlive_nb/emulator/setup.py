@@ -26,6 +26,7 @@ from ..catalog import (
     normalize_language_code,
 )
 from ..exceptions import ConfigError
+from ..protocol.service_rules import INVALID, LATEST, ModelRules
 
 __all__ = [
     "INVALID",
@@ -37,7 +38,6 @@ __all__ = [
     "validate_setup",
 ]
 
-INVALID = "Request contains an invalid argument."
 _SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 _START = {"START_SENSITIVITY_UNSPECIFIED", "START_SENSITIVITY_HIGH", "START_SENSITIVITY_LOW"}
 _END = {"END_SENSITIVITY_UNSPECIFIED", "END_SENSITIVITY_HIGH", "END_SENSITIVITY_LOW"}
@@ -101,6 +101,9 @@ class SessionSetup:
     proactive_audio: bool = False
     affective: bool = False
     translate_to: str | None = None  # the target language of a live-translation model
+    seed_history: bool = False  # historyConfig.initialHistoryInClientContent
+    regime: str = LATEST  # the dated service rules this session is held to
+    rules: ModelRules | None = None  # the model's service rules (None: an unknown model)
 
     @property
     def audio_out(self) -> bool:
@@ -156,7 +159,9 @@ def _voice(speech: dict[str, Any]) -> str:
     return voice.name
 
 
-def _modalities(gen: dict[str, Any], info: Model | None, model: str, dialect: str) -> tuple:
+def _modalities(
+    gen: dict[str, Any], rules: ModelRules | None, dialect: str, regime: str
+) -> tuple[str, ...]:
     raw = gen.get("responseModalities") or ["AUDIO"]
     if not isinstance(raw, list):
         raise _invalid("generationConfig.responseModalities must be a list")
@@ -166,11 +171,19 @@ def _modalities(gen: dict[str, Any], info: Model | None, model: str, dialect: st
         raise _invalid(f"responseModalities value '{bad[0]}' is not TEXT or AUDIO")
     if len(mods) > 1 and dialect != "mixroute":
         raise _invalid("responseModalities: only one of TEXT or AUDIO may be set")
-    if mods == ("TEXT",) and info is not None and not info.text_modality:
-        if not info.client_content_after_first_turn:  # the 3.1 family fails differently
-            raise Rejected(1011, "Internal error occurred.")
-        raise Rejected(1007, "Cannot extract voices from a non-audio request.")
+    if mods == ("TEXT",) and rules is not None:
+        refusal = rules.refuse_text_modality.at(regime).value  # the service's rules table
+        if refusal is not None:
+            raise Rejected(refusal.code, refusal.reason)
     return mods
+
+
+def _refuse_code_execution(tools: Any, rules: ModelRules | None) -> None:
+    """A ``codeExecution`` tool on a model whose rules refuse it closes as the service does."""
+    refusal = rules.refuse_code_execution.value if rules is not None else None
+    tool_list = [tools] if isinstance(tools, dict) else tools if isinstance(tools, list) else []
+    if refusal is not None and any(isinstance(t, dict) and "codeExecution" in t for t in tool_list):
+        raise Rejected(refusal.code, refusal.reason)
 
 
 def _check_schema(schema: Any, where: str, fn: str) -> None:
@@ -280,10 +293,12 @@ def validate_setup(
     dialect: str = "google",
     path_model: str | None = None,
     allow_unknown_models: bool = False,
+    regime: str = LATEST,
 ) -> SessionSetup:
     """Check a normalised (camelCase) setup; raise :class:`Rejected` as the service would.
 
-    ``path_model`` is the model named in a proxy URL (``/v1beta/models/{model}/liveStream``).
+    ``path_model`` is the model named in a proxy URL (``/v1beta/models/{model}/liveStream``);
+    ``regime`` the dated service rules to hold it to (:mod:`gemlive_nb.protocol.service_rules`).
     """
     if not isinstance(setup, dict):
         raise _invalid("setup must be an object")
@@ -298,7 +313,9 @@ def validate_setup(
     gen = setup.get("generationConfig") or {}
     if not isinstance(gen, dict):
         raise _invalid("setup.generationConfig must be an object")
-    modalities = _modalities(gen, info, mid, dialect)
+    rules = info.rules if info is not None else None
+    modalities = _modalities(gen, rules, dialect, regime)
+    _refuse_code_execution(setup.get("tools"), rules)
     speech = dict(setup.get("speechConfig") or {}, **(gen.get("speechConfig") or {}))
     system = content_text(setup.get("systemInstruction"))
     functions, search = _functions(setup.get("tools") or [])
@@ -330,6 +347,9 @@ def validate_setup(
         proactive_audio=bool((setup.get("proactivity") or {}).get("proactiveAudio")),
         affective=bool(gen.get("enableAffectiveDialog")),
         translate_to=translate_to,
+        seed_history=bool((setup.get("historyConfig") or {}).get("initialHistoryInClientContent")),
+        regime=regime,
+        rules=rules,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
+import shutil
 import ssl
 import tempfile
 from dataclasses import dataclass
@@ -33,6 +34,12 @@ class Certificates:
     ca_file: str
     cert_file: str
     key_file: str
+    temporary: bool = False  # the files are in a folder made for them: remove() deletes it
+
+    def remove(self) -> None:
+        """Delete the temporary folder with the server key (nothing for a caller's folder)."""
+        if self.temporary:
+            shutil.rmtree(os.path.dirname(self.key_file), ignore_errors=True)
 
     def server_context(self) -> ssl.SSLContext:
         """A TLS server context presenting the emulator's certificate."""
@@ -85,7 +92,8 @@ def make_certificates(host: str, directory: str | None = None) -> Certificates:
             "tls=True needs the 'cryptography' package (google-genai installs it): "
             "pip install 'gemlive_nb[tls]'"
         ) from None
-    directory = directory or tempfile.mkdtemp(prefix="gemlive-emulator-tls-")
+    temporary = directory is None
+    directory = directory or tempfile.mkdtemp(prefix="gemlive-emulator-tls-")  # 0700
     now = datetime.datetime.now(datetime.timezone.utc)
     start, end = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=30)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -130,6 +138,7 @@ def make_certificates(host: str, directory: str | None = None) -> Certificates:
         ca_file=os.path.join(directory, "ca.pem"),
         cert_file=os.path.join(directory, "server.pem"),
         key_file=os.path.join(directory, "server-key.pem"),
+        temporary=temporary,
     )
     with open(files.ca_file, "wb") as f:
         f.write(ca_cert.public_bytes(pem))

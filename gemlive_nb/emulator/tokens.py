@@ -34,12 +34,14 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.message import Message
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
 from ..protocol import normalize_keys, to_camel
 from ..secret import Secret
+from .routes import refusal
 from .setup import Rejected
 
 __all__ = ["Grant", "TokenService", "TokenSocket", "TokenStore", "locked_setup"]
@@ -264,8 +266,14 @@ class TokenSocket:
 class TokenService:
     """The auth-token REST endpoint of one emulator, on its own port (``base_url``)."""
 
-    def __init__(self, api_key: Secret | None = None, store: TokenStore | None = None) -> None:
+    def __init__(
+        self,
+        api_key: Secret | None = None,
+        store: TokenStore | None = None,
+        allow_origins: tuple[str, ...] = (),
+    ) -> None:
         self.api_key = api_key
+        self.allow_origins = allow_origins  # the same Origin/Host rule as the WebSocket port
         self.store = store or TokenStore()
         self._server: asyncio.AbstractServer | None = None
         self.host = "127.0.0.1"
@@ -322,10 +330,15 @@ class TokenService:
         lines = head.decode("latin-1").split("\r\n")
         method, target, _ = lines[0].split(" ", 2)
         headers = {}
+        every = Message()  # every header as sent (repeats too), for the Origin/Host check
         for line in lines[1:]:
             if ":" in line:
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
+                every[name.strip()] = value.strip()
+        refused = refusal(every, self.host, self.port, self.allow_origins)
+        if refused is not None:
+            return 403, ApiError(403, "PERMISSION_DENIED", refused.strip()).body()
         size = int(headers.get("content-length") or 0)
         if size < 0 or size > _MAX_BODY or "transfer-encoding" in headers:
             return 413, ApiError(413, "INVALID_ARGUMENT", "request body too large").body()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import urllib.error
 import urllib.request
@@ -78,6 +79,10 @@ def _moment(
     if isinstance(value, bool):
         raise ConfigError(f"{what} must be a datetime, a timedelta or seconds, not {value!r}")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value) or abs(value) > MAX_LIFETIME.total_seconds():
+            raise ConfigError(
+                f"{what}={value!r} is not a number of seconds within 20 hours — pass e.g. 600"
+            )
         value = timedelta(seconds=value)
     if isinstance(value, timedelta):
         return now + value
@@ -256,7 +261,8 @@ async def create_ephemeral_token(
       (defaults included) is locked; with a list, only the fields you set (those that differ
       from a default LiveConfig) plus those named, as the SDK does with its non-null fields.
     - ``base_url``: the API (default ``https://generativelanguage.googleapis.com``; the emulator's
-      is ``emu.tokens.base_url``).
+      is ``emu.tokens.base_url``). A key from the environment goes to Google's host only; for
+      another ``base_url`` pass ``api_key=``.
 
     Example::
 
@@ -264,15 +270,26 @@ async def create_ephemeral_token(
         session = await gl.connect(api_key=token.name)
     """
     env: Mapping[str, str] = os.environ if environ is None else environ
-    key = as_secret(api_key) or next(
-        (s for s in (as_secret(env.get(n) or None) for n in GOOGLE_KEY_ENVS) if s), None
-    )
+    base = _base(base_url)
+    key = as_secret(api_key)
+    if key is None and urlsplit(base).hostname == GOOGLE_HOST:
+        # environment keys go only to the host they belong to, as connect() does; an explicit
+        # api_key= goes where the caller says
+        key = next((s for s in (as_secret(env.get(n) or None) for n in GOOGLE_KEY_ENVS) if s), None)
     if key is None:
         raise ConfigError(
-            f"no API key to mint a token with — set {GOOGLE_KEY_ENVS[0]} or pass api_key=..."
+            f"no API key to mint a token with at {redact_url(base)!r} — pass api_key=... "
+            f"({GOOGLE_KEY_ENVS[0]} from the environment is sent to {GOOGLE_HOST} only)"
         )
     if key.reveal().startswith(EPHEMERAL_PREFIX):
         raise ConfigError("mint tokens with your API key, not with another ephemeral token")
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
+        raise ConfigError(f"timeout must be a number of seconds > 0 such as 30, not {timeout!r}")
     if isinstance(uses, bool) or not isinstance(uses, int) or uses < 1:
         raise ConfigError(f"uses must be a whole number >= 1, got {uses!r}")
     now = datetime.now(timezone.utc)
@@ -301,7 +318,7 @@ async def create_ephemeral_token(
         setup=setup,
         lock_additional_fields=lock_additional_fields,
     )
-    url = _base(base_url) + TOKENS_PATH
+    url = base + TOKENS_PATH
     answer = await asyncio.to_thread(_post, url, key, body, timeout)
     name = answer.get("name")
     if not isinstance(name, str) or not name.startswith(EPHEMERAL_PREFIX):

@@ -16,13 +16,15 @@ Example::
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from ..catalog import MODELS_TABLE
 from ..exceptions import ConfigError
-from ..secret import Secret
+from ..secret import HIDDEN_VALUE, Secret, looks_like_secret
 from .endpoint import Endpoint, vertex_path
 
 __all__ = [
@@ -41,6 +43,10 @@ LOCATION_ENV = "GOOGLE_CLOUD_LOCATION"
 CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 VERTEX_DEFAULT_VERSION = "v1beta1"  # the google-genai SDK's default for Vertex
 _MULTI_REGIONAL = ("us", "eu")
+# A region name (``us-central1``, ``global``) goes into the host name, so it may hold nothing
+# that ends or changes the host (``evil.example:443#`` would send the Bearer token there).
+_LOCATION = re.compile(r"[a-z0-9-]+")
+_GOOGLE_SUFFIX = ".googleapis.com"
 _EXTRA_HINT = "pip install 'gemlive_nb[vertex]'"
 DEFAULT_VERTEX_MODEL = next(m.name for m in MODELS_TABLE if "vertex" in m.endpoints and m.current)
 
@@ -143,12 +149,28 @@ def _adc() -> tuple[AdcTokens, str | None]:
 def _name(value: object, what: str, env_name: str) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip() or "/" in value or "?" in value:
+    bad = not isinstance(value, str) or not value.strip() or "/" in value or "?" in value
+    if what == "location" and not bad:
+        bad = not _LOCATION.fullmatch(str(value).strip())
+    if bad:
+        shown = HIDDEN_VALUE if looks_like_secret(value) else repr(value)
         raise ConfigError(
-            f"{what} must be a Google Cloud {what} id such as "
-            f"{'my-project' if what == 'project' else 'us-central1'!r} (or set {env_name})"
+            f"{what} {shown} is not a Google Cloud {what} id: use one such as "
+            f"{'my-project' if what == 'project' else 'us-central1'!r} "
+            f"(lower-case letters, digits and '-'), here or in {env_name}"
         )
-    return value.strip()
+    return str(value).strip()
+
+
+def _checked_host(url: str, location: str) -> str:
+    """``url`` when its host is the Google host for ``location``, else a ConfigError."""
+    host = urlsplit(url).hostname or ""
+    if host != vertex_host(location) or not host.endswith(_GOOGLE_SUFFIX):
+        raise ConfigError(
+            f"location {location!r} gives the host {host!r}, not a Vertex AI host — "
+            "use a region such as 'us-central1'"
+        )
+    return url
 
 
 def vertex_endpoint(
@@ -184,7 +206,7 @@ def vertex_endpoint(
         )
     return Endpoint(
         kind="vertex",
-        url=f"wss://{vertex_host(location)}{vertex_path(version)}",
+        url=_checked_host(f"wss://{vertex_host(location)}{vertex_path(version)}", location),
         model=model,
         api_version=version,
         dialect="vertex",

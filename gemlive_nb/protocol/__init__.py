@@ -9,7 +9,8 @@ One namespace for all of it (PROTOCOL.md §2–§3, §7). Example::
 What lives where: ``constants`` (rates, dialects, the tool-name rule, close codes — their one
 home), ``client`` (message builders), ``events`` and ``usage`` (typed server events),
 ``_codec`` (key casing, base64, JSON text), ``_parse`` (frames into events) and ``_content``
-(``serverContent`` into events, and the table of known server fields).
+(``serverContent`` into events, and the table of known server fields), ``service_rules`` (what
+the service takes from each model, with sources and dated regimes; its data in ``_rules_data``).
 """
 
 from __future__ import annotations

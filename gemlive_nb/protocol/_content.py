@@ -40,7 +40,7 @@ from .events import (
     Word,
 )
 
-__all__ = ["KNOWN_FIELDS", "extra_fields", "server_content", "wire_seconds"]
+__all__ = ["KNOWN_FIELDS", "READ", "extra_fields", "server_content", "unread", "wire_seconds"]
 
 # wire object -> the camelCase fields this version reads (the SDK's names; tests/protocol
 # checks these against google-genai's types so a new server field cannot slip by unnoticed)
@@ -67,6 +67,69 @@ def extra_fields(obj: dict[str, Any], kind: str) -> dict[str, Any]:
     """The entries of ``obj`` that ``KNOWN_FIELDS[kind]`` does not name."""
     known = KNOWN_FIELDS[kind]
     return {k: v for k, v in obj.items() if k not in known}
+
+
+# What each event reads of its wire object, at every depth: a key maps to the spec of its
+# value (applied to each item of a list), or to None when the value is read whole. ``unread``
+# keeps everything else, in the wire's own shape, as the event's ``extra`` — so a field this
+# version does not model (``thoughtSignature`` beside a part's text, a word's ``confidence``)
+# reaches ``events.jsonl`` as the service sent it.
+Spec = dict[str, "Spec | None"]
+_WORD: Spec = {"word": None, "startOffset": None, "endOffset": None}
+_SOURCE: Spec = {"title": None, "uri": None, "domain": None}
+READ: dict[str, Spec] = {
+    "transcription": {**dict.fromkeys(KNOWN_FIELDS["transcription"]), "words": _WORD},
+    "textPart": {"text": None, "thought": None},
+    "inlinePart": {"inlineData": {"mimeType": None, "data": None}},
+    "groundingMetadata": {
+        "groundingChunks": dict.fromkeys(("web", "retrievedContext", "maps", "image"), _SOURCE),
+        "groundingSupports": {
+            "segment": {"text": None, "startIndex": None, "endIndex": None},
+            "groundingChunkIndices": None,
+            "confidenceScores": None,
+        },
+        "searchEntryPoint": {"renderedContent": None},
+        "webSearchQueries": None,
+        "retrievalQueries": None,
+        "imageSearchQueries": None,
+    },
+    "urlContextMetadata": {"urlMetadata": {"retrievedUrl": None, "urlRetrievalStatus": None}},
+    "setupComplete": {"sessionId": None, "voiceConsentSignature": {"signature": None}},
+    "toolCall": {
+        "functionCalls": dict.fromkeys(("id", "name", "args", "partialArgs", "willContinue"))
+    },
+    "toolCallCancellation": {"ids": None},
+    "goAway": {"timeLeft": None},
+    "sessionResumptionUpdate": dict.fromkeys(
+        ("newHandle", "resumable", "lastConsumedClientMessageIndex")
+    ),
+}
+
+
+def unread(value: Any, spec: Spec | None) -> Any:
+    """The parts of ``value`` that ``spec`` does not read, in the same shape (see ``READ``).
+
+    Example::
+
+        unread({"text": "Hi", "thoughtSignature": "c2ln"}, READ["textPart"])
+        # {'thoughtSignature': 'c2ln'}
+    """
+    if spec is None:
+        return {}
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key not in spec:
+                out[key] = item
+            else:
+                rest = unread(item, spec[key])
+                if rest:
+                    out[key] = rest
+        return out
+    if isinstance(value, list):
+        items = [unread(item, spec) for item in value]
+        return items if any(items) else []
+    return {}  # a scalar where an object may stand (a signature as a plain string): read
 
 
 _DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
@@ -109,21 +172,23 @@ def _part_inline(value: Any, part: dict[str, Any], path: str) -> Event:
     blob = _obj(value, path)
     mime = _opt_str(blob.get("mimeType"), f"{path}.mimeType") or ""
     data = decode_b64(blob.get("data") or "", f"{path}.data")
+    extra = unread(part, READ["inlinePart"])
     if mime.lower().startswith(_PCM_MIME_PREFIXES):
-        return AudioChunk(data, _audio_rate(mime, f"{path}.mimeType"), mime, raw=part)
-    return InlineData(data, mime, raw=part)
+        rate = _audio_rate(mime, f"{path}.mimeType")
+        return AudioChunk(data, rate, mime, raw=part, extra=extra)
+    return InlineData(data, mime, raw=part, extra=extra)
 
 
 def _part_text(value: Any, part: dict[str, Any], path: str) -> Event:
     text = _opt_str(value, path) or ""
-    return TextPart(
-        text, _flag(part.get("thought"), path.rpartition(".")[0] + ".thought"), raw=part
-    )
+    thought = _flag(part.get("thought"), path.rpartition(".")[0] + ".thought")
+    return TextPart(text, thought, raw=part, extra=unread(part, READ["textPart"]))
 
 
 def _part_code(kind: str) -> Callable[[Any, dict[str, Any], str], Event]:
     def handler(value: Any, part: dict[str, Any], path: str) -> Event:
-        return CodePart(kind, raw=_obj(value, path))
+        # CodePart models only its kind: the code or result and any sibling reach ``extra``
+        return CodePart(kind, raw=_obj(value, path), extra=unread(part, {}))
 
     return handler
 
@@ -141,7 +206,8 @@ _ContentHandler = Callable[[Any, dict[str, Any], str], Events]
 
 def _model_turn(value: Any, content: dict[str, Any], path: str) -> Events:
     events: Events = []
-    for i, part in enumerate(_list(_obj(value, path).get("parts"), f"{path}.parts")):
+    turn = _obj(value, path)
+    for i, part in enumerate(_list(turn.get("parts"), f"{path}.parts")):
         where = f"{path}.parts[{i}]"
         part = _obj(part, where)
         key = next((k for k in part if k in _PART_HANDLERS), None)
@@ -149,6 +215,11 @@ def _model_turn(value: Any, content: dict[str, Any], path: str) -> Events:
             events.append(_PART_HANDLERS[key](part[key], part, f"{where}.{key}"))
         elif part:
             events.append(Unknown(f"modelTurn.parts.{next(iter(part))}", raw=part))
+    for key, item in turn.items():  # fields beside parts; "role" is always "model" (real frames)
+        if key not in ("parts", "role"):
+            events.append(
+                Unknown(f"modelTurn.{key}", raw=item if isinstance(item, dict) else {key: item})
+            )
     return events
 
 
@@ -179,7 +250,7 @@ def _transcript(cls: type[Transcript]) -> _ContentHandler:
                 start=wire_seconds(t.get("startOffset"), f"{path}.startOffset"),
                 end=wire_seconds(t.get("endOffset"), f"{path}.endOffset"),
                 raw=t,
-                extra=extra_fields(t, "transcription"),
+                extra=unread(t, READ["transcription"]),
             )
         ]
 
@@ -277,7 +348,7 @@ def _grounding(value: Any, content: dict[str, Any], path: str) -> Events:
             _strings(g.get("retrievalQueries"), f"{path}.retrievalQueries"),
             _strings(g.get("imageSearchQueries"), f"{path}.imageSearchQueries"),
             raw=g,
-            extra=extra_fields(g, "groundingMetadata"),
+            extra=unread(g, READ["groundingMetadata"]),
         )
     ]
 
@@ -294,7 +365,7 @@ def _url_context(value: Any, content: dict[str, Any], path: str) -> Events:
             )
         )
     return [
-        UrlContextMetadata(tuple(urls), raw=body, extra=extra_fields(body, "urlContextMetadata"))
+        UrlContextMetadata(tuple(urls), raw=body, extra=unread(body, READ["urlContextMetadata"]))
     ]
 
 
@@ -316,15 +387,23 @@ _CONTENT_HANDLERS: dict[str, _ContentHandler] = {
 assert set(_CONTENT_HANDLERS) == KNOWN_FIELDS["serverContent"]
 
 
+# The keys that close a turn: their events come last, after any field this version does not
+# know, so that the message's usage (parsed right after) meets its TurnComplete.
+_CLOSING = ("turnCompleteReason", "turnComplete")
+
+
 def server_content(value: Any, path: str) -> Events:
     """The events of one ``serverContent`` object, in the order the service means them."""
     content = _obj(value, path)
     events: Events = []
     for key, handler in _CONTENT_HANDLERS.items():
-        if key in content:
+        if key in content and key not in _CLOSING:
             events.extend(handler(content[key], content, f"{path}.{key}"))
     for key, item in extra_fields(content, "serverContent").items():
         events.append(
             Unknown(f"serverContent.{key}", raw=item if isinstance(item, dict) else {key: item})
         )
+    for key in _CLOSING:
+        if key in content:
+            events.extend(_CONTENT_HANDLERS[key](content[key], content, f"{path}.{key}"))
     return events

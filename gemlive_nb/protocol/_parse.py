@@ -17,7 +17,7 @@ from ._codec import (
     _opt_str,
     normalize_keys,
 )
-from ._content import server_content, wire_seconds
+from ._content import READ, Spec, server_content, unread, wire_seconds
 from .constants import CLIENT_MESSAGE_TYPES
 from .events import (
     Event,
@@ -38,11 +38,18 @@ Events = list[Event]
 
 def _setup_complete(value: Any, path: str) -> Events:
     body = _obj(value, path)
+    # The SDK's type is an object, VoiceConsentSignature{signature} (google-genai types.py);
+    # a bare string is read too.
+    signature = body.get("voiceConsentSignature")
+    where = f"{path}.voiceConsentSignature"
+    if isinstance(signature, dict):
+        signature = _opt_str(signature.get("signature"), f"{where}.signature")
     return [
         SetupComplete(
             _opt_str(body.get("sessionId"), f"{path}.sessionId"),
-            _opt_str(body.get("voiceConsentSignature"), f"{path}.voiceConsentSignature"),
+            _opt_str(signature, where),
             raw=body,
+            extra=unread(body, READ["setupComplete"]),
         )
     ]
 
@@ -65,7 +72,7 @@ def _tool_call(value: Any, path: str) -> Events:
         calls.append(
             FunctionCall(_opt_str(call.get("id"), f"{where}.id"), name, args, partial, more)
         )
-    return [ToolCall(tuple(calls), raw=body)]
+    return [ToolCall(tuple(calls), raw=body, extra=unread(body, READ["toolCall"]))]
 
 
 def _tool_call_cancellation(value: Any, path: str) -> Events:
@@ -74,12 +81,14 @@ def _tool_call_cancellation(value: Any, path: str) -> Events:
     for i, x in enumerate(ids):
         if not isinstance(x, str):
             raise ProtocolError(f"{path}.ids[{i}] must be a string, got {_kind(x)}")
-    return [ToolCallCancellation(tuple(ids), raw=body)]
+    extra = unread(body, READ["toolCallCancellation"])
+    return [ToolCallCancellation(tuple(ids), raw=body, extra=extra)]
 
 
 def _go_away(value: Any, path: str) -> Events:
     body = _obj(value, path)
-    return [GoAway(wire_seconds(body.get("timeLeft"), f"{path}.timeLeft") or 0.0, raw=body)]
+    left = wire_seconds(body.get("timeLeft"), f"{path}.timeLeft") or 0.0
+    return [GoAway(left, raw=body, extra=unread(body, READ["goAway"]))]
 
 
 def _resumption(value: Any, path: str) -> Events:
@@ -88,7 +97,8 @@ def _resumption(value: Any, path: str) -> Events:
     resumable = _flag(body.get("resumable"), f"{path}.resumable")
     index_key = "lastConsumedClientMessageIndex"
     index = _count(body.get(index_key), f"{path}.{index_key}")
-    return [SessionResumptionUpdate(handle, resumable, index, raw=body)]
+    extra = unread(body, READ["sessionResumptionUpdate"])
+    return [SessionResumptionUpdate(handle, resumable, index, raw=body, extra=extra)]
 
 
 def _voice_activity(cls: type[VoiceActivity], kind_key: str) -> Callable[[Any, str], Events]:
@@ -96,7 +106,8 @@ def _voice_activity(cls: type[VoiceActivity], kind_key: str) -> Callable[[Any, s
         body = _obj(value, path)
         kind = _opt_str(body.get(kind_key), f"{path}.{kind_key}") or "UNSPECIFIED"
         offset = wire_seconds(body.get("audioOffset"), f"{path}.audioOffset")
-        return [cls(kind, offset, raw=body)]
+        read: Spec = {kind_key: None, "audioOffset": None}
+        return [cls(kind, offset, raw=body, extra=unread(body, read))]
 
     return handler
 

@@ -1,4 +1,26 @@
-"""Token usage in one shape for Google's, Vertex's and the mixroute proxy's ``usageMetadata``."""
+"""Token usage in one shape for Google's, Vertex's and the mixroute proxy's ``usageMetadata``.
+
+How the kit totals usage — the one rule, used by a turn and by a recording:
+
+- **Each ``usageMetadata`` counts once, as the usage of the generation it closes; totals add
+  them up** (``Usage.__add__``; a turn's usage is the sum of its messages, a recording's the sum
+  of its turns). Evidence: the real frames recorded in August 2026 (pydantic/pydantic-ai
+  ``tests/realtime/cassettes/``, MIT; excerpts in ``tests/data/usage/``) carry one
+  ``usageMetadata`` per ``turnComplete``, in the same message, for 2.5 native audio, 3.1 and
+  Vertex; a second turn's counts are that turn's alone (its ``totalTokenCount`` is its own
+  prompt plus response, not the session's running total), so adding never double-counts.
+- **Vertex closes a tool-call turn twice** (the same recordings): two ``turnComplete`` messages,
+  each with the usage of its own generation (the tool call, then the spoken answer); both are
+  billed, so one user turn's usage is their sum.
+- Vertex names the response ``candidatesTokenCount``/``candidatesTokensDetails`` (PROTOCOL.md
+  §3; the SDK maps them), the mixroute proxy ``inputTokenCount``/``outputTokenCount`` with
+  ``{textTokens, audioTokens}`` details (its docs): read into the same fields. 3.1 may leave
+  out ``responseTokenCount`` (recorded: a seeded-history turn with only the prompt count); it
+  stays None (unknown), never 0.
+- 3.1 "also sends usage-only messages with an empty ``serverContent``" (PROTOCOL.md, a
+  third-party report): read the same way, once each. No public frame shows counts that run up
+  cumulatively within a turn, so the kit does not subtract (unverified).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +29,7 @@ from typing import Any
 
 from ..exceptions import ProtocolError
 from ._codec import _count, _list, _obj, _opt_str, normalize_keys
+from ._content import Spec, unread
 from .constants import DIALECTS
 from .events import Event
 
@@ -36,6 +59,19 @@ _MIXROUTE_KEYS = frozenset(
     {"inputTokenCount", "outputTokenCount", "inputTokenDetails", "outputTokenDetails"}
 )
 _VERTEX_KEYS = frozenset({"candidatesTokenCount", "candidatesTokensDetails", "trafficType"})
+
+
+def _read_spec(d: dict[str, Any]) -> Spec:
+    """What :meth:`Usage.from_dict` reads of ``d`` (the rest is kept as ``extra``)."""
+    spec: Spec = {key: None for _, keys in _USAGE_COUNTS for key in keys}
+    spec.update((key, None) for _, key in _USAGE_LABELS)
+    for _, keys in _USAGE_DETAILS:
+        for key in keys:  # a mixroute dict is read whole; Google's list item by item
+            spec[key] = None if isinstance(d.get(key), dict) else _DETAIL_ITEM
+    return spec
+
+
+_DETAIL_ITEM: Spec = {"modality": None, "tokenCount": None}
 
 
 def _details(value: Any, path: str) -> dict[str, int]:
@@ -108,7 +144,7 @@ class Usage(Event):
         dialect = "mixroute" if _MIXROUTE_KEYS & d.keys() else "google"
         if dialect == "google" and _VERTEX_KEYS & d.keys():
             dialect = "vertex"
-        return cls(**values, dialect=dialect, raw=d)
+        return cls(**values, dialect=dialect, raw=d, extra=unread(d, _read_spec(d)))
 
     def to_dict(self, dialect: str | None = None) -> dict[str, Any]:
         """The wire shape in ``dialect`` ('google', 'vertex' or 'mixroute'; default: own).

@@ -48,6 +48,8 @@ _SESSION_OPTIONS = (
     "tool_timeout",
     "record",
     "record_frames",
+    "budget_usd",
+    "prices",
 )
 
 
@@ -100,8 +102,11 @@ def connect(
     run before the model gets an error response instead; default 30, None waits forever),
     ``record`` (True: keep everything in ``s.recording``; ``"transcript"``: no audio samples;
     False: only each turn's metrics — see :mod:`gemlive_nb.conversation.recording`),
-    ``record_frames`` (True: also keep every wire frame sent and received in
-    ``s.recording.frames``, saved as ``frames.jsonl``).
+    ``record_frames`` (True: also keep every wire frame sent and received, with its time, in
+    ``s.recording.frames``, saved as ``frames.jsonl``: a cassette ``gl.Emulator(replay=DIR)``
+    serves back), ``budget_usd`` (past this spend, at ``prices`` — a :class:`gemlive_nb.Prices`,
+    default the dated built-in table — the session closes cleanly with a message saying so; the
+    recording keeps everything).
     """
     options, fields = _split(dict(config_fields))
     where = _where(api_key, project, location)

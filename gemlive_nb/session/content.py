@@ -24,7 +24,8 @@ from ..images import jpeg
 from ..tools import declare
 from .state import SessionState
 
-__all__ = ["Content", "jpeg"]  # jpeg: re-exported from ..images
+# jpeg: re-exported from ..images
+__all__ = ["Content", "check_turns_allowed", "jpeg", "model_entry"]
 
 ROLES = ("user", "model")
 
@@ -61,11 +62,36 @@ def _turn(item: Any, i: int) -> dict[str, Any]:
     return {"role": role, "parts": [_part(x, f"turns[{i}]") for x in parts]}
 
 
+def model_entry(config_model: str | None, endpoint_model: str | None) -> Model | None:
+    """The catalog entry of the session's model (None for a model outside the catalog)."""
+    return MODELS.get(bare_model(config_model or endpoint_model or ""))
+
+
+def check_turns_allowed(session: SessionState) -> None:
+    """Raise ConfigError when ``clientContent`` turns can't go now, per the model's rules.
+
+    Models that some dated regime of the service takes ``clientContent`` from only as initial
+    history (3.1 at launch: google/adk-python#5075) need ``seed_history=True`` and the turns
+    before the first question (before any turn has ended).
+    """
+    model = model_entry(session.config.model, session.endpoint.model)
+    if model is None or model.client_content_after_first_turn:
+        return
+    if not session.config.seed_history:
+        raise ConfigError(
+            f"{model.name!r} takes turns only as initial history: connect with "
+            "seed_history=True and send them before the first question, or send text with "
+            "s.ask() / s.send_text()"
+        )
+    if any(t.status != "pending" for t in session.recording.turns):
+        raise ConfigError(
+            f"{model.name!r} takes history only before the first turn — send text with "
+            "s.ask() / s.send_text() now"
+        )
+
+
 class Content(SessionState):
     """Multi-turn content, context updates and video for :class:`LiveSession` (a mixin)."""
-
-    def _model_entry(self) -> Model | None:
-        return MODELS.get(bare_model(self.config.model or self.endpoint.model or ""))
 
     async def send_turns(self, turns: Iterable[Any], turn_complete: bool = True) -> Turn | None:
         """Send several turns at once (``clientContent``): history, images, the user's question.
@@ -74,8 +100,9 @@ class Content(SessionState):
         and content a str, an image (uint8 array, PIL image, JPEG/PNG bytes), a part dict or a
         list of those, or a wire ``{'role', 'parts'}`` dict. ``turn_complete=False`` only adds
         them to the context (history seeding); otherwise the model answers and the new Turn is
-        returned. Models that take ``clientContent`` only as initial history (3.1) need
-        ``seed_history=True`` and must be seeded before the first turn.
+        returned. Models that some regime of the service's rules takes ``clientContent`` from
+        only as initial history (3.1, see ``gl.MODELS[name].rules``) need ``seed_history=True``
+        and must be seeded before the first turn; otherwise a ConfigError says so.
 
         Example::
 
@@ -87,26 +114,17 @@ class Content(SessionState):
         wire = [_turn(item, i) for i, item in enumerate(turns)]
         if not wire:
             raise ConfigError("send_turns needs at least one turn")
-        model = self._model_entry()
-        if model is not None and not model.client_content_after_first_turn:
-            if not self.config.seed_history:
-                raise ConfigError(
-                    f"{model.name!r} takes turns only as initial history: connect with "
-                    "seed_history=True and send them before the first question"
-                )
-            if any(t.status != "pending" for t in self.recording.turns):
-                raise ConfigError(
-                    f"{model.name!r} takes history only before the first turn — send text with "
-                    "s.ask() / s.send_realtime_text() now"
-                )
+        check_turns_allowed(self)
         frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
-        texts = [x["text"] for x in wire[-1]["parts"] if isinstance(x.get("text"), str)]
         self.recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
-        if not turn_complete or wire[-1]["role"] != "user":
+        if not turn_complete:
             self._partial_frames.append((frame, 0.0))
             await self._send(frame)
             return None
-        turn = self.recording.begin_turn(user_text=" ".join(texts) or None)
+        # turnComplete makes the model answer, whatever role the last turn has (PROTOCOL.md §5)
+        last = wire[-1]["parts"] if wire[-1]["role"] == "user" else []
+        texts = [x["text"] for x in last if isinstance(x.get("text"), str)]
+        turn = self.recording.begin_turn(user_text=" ".join(texts), source="typed")
         self._resend[turn.index] = [*self._partial_frames, (frame, 0.0)]
         self._partial_frames = []
         await self._send(frame)
@@ -140,8 +158,8 @@ class Content(SessionState):
             text = parts[0]["text"]
         wire_tools = list(setup.get("tools") or []) if tools is not None else None
         message = p.context_update(system_instruction=text, tools=wire_tools)
-        for tool in config.tools:
-            self.tools.add(tool)
+        if tools is not None:
+            self.tools.replace(config.tools)  # a call to a removed tool is refused
         self.config = config
         self._setup = {"setup": setup}
         fields: dict[str, Any] = {k: str(v) for k, v in changes.items()}
@@ -152,9 +170,14 @@ class Content(SessionState):
         """Send one video frame.
 
         ``frame`` is an ``HxWx3`` uint8 array or PIL image (sent as JPEG), or JPEG/PNG bytes.
-        Keep to about one frame per second (see :meth:`stream_video`).
+        Keep to about one frame per second (see :meth:`stream_video`). Frames larger than
+        768 px on their long side are scaled down first (``images.MAX_SIDE``), off the event
+        loop.
         """
-        data, mime = _image_bytes(frame, mime_type, "send_video")
+        if isinstance(frame, (bytes, bytearray, memoryview)):
+            data, mime = _image_bytes(frame, mime_type, "send_video")
+        else:  # encoding a big frame takes a while: not on the loop that plays the reply
+            data, mime = await asyncio.to_thread(_image_bytes, frame, mime_type, "send_video")
         self.recording.log("send", "video", bytes=len(data), mime_type=mime)
         await self._send(p.dumps(p.realtime_video(data, mime)))
 

@@ -29,23 +29,27 @@ def _running(emu: Any) -> bool:
     return proc is not None and proc.poll() is None
 
 
-def embedded_emulator(dialect: str) -> Any:
+def embedded_emulator(dialect: str, realtime: bool = False) -> Any:
     """The process-wide emulator for ``dialect`` (an EmulatorProcess).
 
-    It is started on demand, and restarted when its process has died.
+    It is started on demand, and restarted when its process has died. ``realtime=True`` gives
+    a second one that streams replies at playback speed, like the service (evaluations use it,
+    so a barge-in can cut a reply still being spoken).
     """
     from ..emulator.process import EmulatorProcess
 
+    key = f"{dialect}+realtime" if realtime else dialect
     with _emulator_lock:
-        emu = _emulators.get(dialect)
+        emu = _emulators.get(key)
         if emu is not None and not _running(emu):
             log.warning("the embedded emulator at %s had stopped; starting a new one", emu.url)
             print(f"gemlive_nb: the local emulator at {emu.url} had stopped — starting a new one")
             emu.stop()
             emu = None
         if emu is None:
-            emu = EmulatorProcess("--dialect", dialect, "--quiet").start()
-            _emulators[dialect] = emu
+            pace = ("--realtime",) if realtime else ()
+            emu = EmulatorProcess("--dialect", dialect, "--quiet", *pace).start()
+            _emulators[key] = emu
             message = (
                 f"gemlive_nb: no API key found — using the local emulator at {emu.url}; "
                 "set GEMINI_API_KEY or MIXROUTE_API_KEY to use the real service"

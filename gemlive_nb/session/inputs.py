@@ -6,6 +6,7 @@ Video, multi-turn content and context updates are in :mod:`.content`.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,10 +19,14 @@ from ..conversation import Turn
 from ..conversation.vad import has_speech
 from ..exceptions import AudioError, ConfigError, TurnFailed
 from ..protocol import INPUT_RATE
+from ..protocol.service_rules import text_route
+from .content import check_turns_allowed
 from .options import check_timeout
 from .state import SessionState
 
 __all__ = ["Inputs"]
+
+MIN_CHUNK_S = 0.01  # stream_audio's smallest piece (160 samples at 16 kHz); less only floods
 
 
 class Inputs(SessionState):
@@ -83,14 +88,29 @@ class Inputs(SessionState):
     ) -> None:
         """Send recorded audio in real time, like a microphone.
 
-        A ``chunk_s`` piece at a time goes, each once it would have been recorded (``chunk_s``
-        after it began). ``end=True`` then sends :meth:`audio_stream_end` (the user stopped
-        talking); ``on_chunk()`` runs before each piece goes (e.g. to report playback). Example::
+        A ``chunk_s`` piece (at least 0.01 s) at a time goes, each once it would have been
+        recorded (``chunk_s`` after it began). ``end=True`` then sends :meth:`audio_stream_end`
+        (the user stopped talking); ``on_chunk()`` runs before each piece goes (e.g. to report
+        playback). Example::
 
             await s.stream_audio(gl.Audio.from_wav("question.wav"), end=True)
         """
-        if isinstance(chunk_s, bool) or not isinstance(chunk_s, (int, float)) or chunk_s <= 0:
-            raise ConfigError(f"chunk_s must be a positive number of seconds, not {chunk_s!r}")
+        if (
+            isinstance(chunk_s, bool)
+            or not isinstance(chunk_s, (int, float))
+            or not MIN_CHUNK_S <= chunk_s < math.inf
+        ):
+            raise ConfigError(
+                f"chunk_s must be a number of seconds from {MIN_CHUNK_S} up (0.02 to 0.1 is "
+                f"usual), not {chunk_s!r}"
+            )
+        if not isinstance(audio, Audio) and (
+            isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate <= 0
+        ):
+            raise ConfigError(
+                f"rate must be the audio's sample rate in Hz, a whole number > 0 such as 16000, "
+                f"not {rate!r}"
+            )
         samples, rate = self._as_samples(audio, rate, "stream_audio")
         step = max(1, round(rate * chunk_s))
         loop = asyncio.get_running_loop()
@@ -104,12 +124,25 @@ class Inputs(SessionState):
             await self.audio_stream_end()
 
     async def send_text(self, text: str, turn_complete: bool = True) -> Turn | None:
-        """Send user text as conversation content (``clientContent``); returns the new Turn.
+        """Send user text; returns the new Turn (the model answers it).
 
-        With ``turn_complete=False`` the text is added to the context and waits for more.
+        The text goes the way the session's model takes it mid-conversation under every dated
+        regime of the service's rules (:mod:`gemlive_nb.protocol.service_rules`): as
+        ``clientContent`` on most models, as ``realtimeInput.text`` on those that once took
+        ``clientContent`` only as initial history (3.1). ``ask(str)``, the widget's typed text
+        and ``%%gemlive`` go through here. With ``turn_complete=False`` the text is added to the
+        context as ``clientContent`` and waits for more (history seeding: the rules of
+        :meth:`send_turns` apply). Example::
+
+            turn = await s.send_text("Hello!")
+            await s.wait_turn(turn)
         """
         if not isinstance(text, str):
             raise ConfigError(f"send_text takes text (a str), not {type(text).__name__}")
+        if turn_complete and self._text_route() == "realtime_text":
+            return await self.send_realtime_text(text)
+        if not turn_complete:
+            check_turns_allowed(self)
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
         self.recording.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
@@ -122,13 +155,22 @@ class Inputs(SessionState):
         self.recording.mark_user_end()
         return turn
 
+    def _text_route(self) -> str:
+        """``'client_content'`` or ``'realtime_text'``: how this session's model takes text."""
+        return text_route(self.config.model or self.endpoint.model)
+
     async def send_realtime_text(self, text: str) -> Turn:
-        """Send streaming text input (``realtimeInput.text``); the model answers it."""
+        """Send streaming text input (``realtimeInput.text``); the model answers it.
+
+        History seeded before it (``turn_complete=False``) is sent again with it if the turn
+        must be asked again on a new connection.
+        """
         if not isinstance(text, str):
             raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.realtime_text(text))
         self.recording.log("send", "realtime_text", text=text)
-        turn = self._begin_turn(text, [(frame, 0.0)])
+        turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
+        self._partial_frames = []
         await self._send(frame)
         self.recording.mark_user_end()
         return turn

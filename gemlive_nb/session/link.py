@@ -105,7 +105,9 @@ class Link(SessionState):
         self._plan = plan
         setup = self._modalities.apply(plan.setup)
         if self.config.resumption:
-            resumption = {"handle": self._handle} if self._handle else {}
+            resumption: dict[str, Any] = {"handle": self._handle} if self._handle else {}
+            if self.config.transparent_resumption:  # Vertex's flag survives every reconnect
+                resumption["transparent"] = True
             setup = {"setup": dict(setup["setup"], sessionResumption=resumption)}
         try:
             ws = await plan.open(**self._ws_options)
@@ -127,6 +129,7 @@ class Link(SessionState):
             await asyncio.wait_for(self._setup_complete(ws), self._ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
+            self.recording.keep_close(code, reason)
             raise SessionClosed(code, reason, close_hint(code, reason)) from None
         except asyncio.TimeoutError:
             await ws.close()
@@ -178,6 +181,8 @@ class Link(SessionState):
                 return
             code, reason = self._close_info(ws)
             planned, self._planned = self._planned, False
+            if not planned:  # the server's close (or a drop): part of a cassette
+                self.recording.keep_close(code, reason)
             if not planned and fatal(code, reason):
                 self._finish(SessionClosed(code, reason, close_hint(code, reason)))
                 return

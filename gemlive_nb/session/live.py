@@ -24,6 +24,7 @@ from ..endpoints import Endpoint
 from ..exceptions import ConfigError, SessionClosed, TurnFailed
 from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
 from . import wire
+from .budget import Budget
 from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
 from .inputs import Inputs
@@ -62,6 +63,8 @@ class LiveSession(Link, Sender, Inputs, Content):
         tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
         record: bool | str = True,
         record_frames: bool = False,
+        budget_usd: float | None = None,
+        prices: Any = None,
     ) -> None:
         check_record(record)
         check_options(
@@ -71,6 +74,8 @@ class LiveSession(Link, Sender, Inputs, Content):
         )  # fmt: skip
         self.config = config
         self.endpoint = endpoint
+        model = config.model or endpoint.model
+        self._budget = None if budget_usd is None else Budget(budget_usd, prices, model)
         self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
         self.auto_tools = auto_tools
         self.max_failures = max_failures
@@ -93,6 +98,7 @@ class LiveSession(Link, Sender, Inputs, Content):
             },
             record=record,
         )
+        self.recording.secrets = lambda: self.endpoint.secrets()  # never saved
         if record_frames is not False:
             if record_frames is not True:
                 raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")
@@ -222,12 +228,24 @@ class LiveSession(Link, Sender, Inputs, Content):
             self.tools.cancel(event.ids)
         result = rec.on_event(event)
         self._emit(event)
+        if isinstance(event, p.Usage) and self._budget is not None:
+            self._check_budget(self._budget)
         if isinstance(result, Turn):
             self._failures = 0
         elif isinstance(result, tuple):
             turn, kept = result
             self._emit(PlaybackCut(turn.index, kept, transcript=turn.transcript))
         self._expire()
+
+    def _check_budget(self, budget: Budget) -> None:
+        """Past ``budget_usd``: close cleanly, saying why (see :mod:`.budget`)."""
+        message = budget.over(self.recording)
+        if message is None or self._closing:
+            return
+        log.warning("gemlive_nb: %s", message)
+        self.recording.log("session", "budget_reached", message=message)
+        self._error = SessionClosed(1000, message)
+        self._budget_close = asyncio.ensure_future(self.close())  # keep a reference
 
     def _on_tool_call(self, event: p.ToolCall) -> None:
         """Run the calls (once per call id: a repeated id is not run again)."""

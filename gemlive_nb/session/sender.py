@@ -133,9 +133,9 @@ class Sender(SessionState):
     async def _send(self, frame: str, audio_s: float = 0.0) -> None:
         if self._error is not None or self._closing:
             raise self._error or SessionClosed(1000, "the session was closed")
-        self.recording.keep_frame("send", frame)
         ws = self._ws
         if ws is not None and not self._writing and not self._outbox and wire.send_now(ws, frame):
+            self.recording.keep_frame("send", frame)  # kept as it goes: on the connection it took
             return
         dropped = self._outbox.dropped_chunks
         self._outbox.put(frame, audio_s)
@@ -156,6 +156,13 @@ class Sender(SessionState):
         )
         self._emit(AudioDropped(box.dropped_chunks, round(box.dropped_s, 6)))
 
+    def _unkeep(self, frame: str) -> None:
+        kept = self.recording.frames or []
+        for i in range(len(kept) - 1, -1, -1):
+            if kept[i]["dir"] == "send" and kept[i]["frame"] is frame:
+                del kept[i]
+                return
+
     async def _writer(self) -> None:
         box = self._outbox
         while True:
@@ -166,9 +173,11 @@ class Sender(SessionState):
                 continue
             frame, audio_s = box.popleft()
             self._writing = True
+            self.recording.keep_frame("send", frame)
             try:
                 await ws.send(frame)
             except ConnectionClosed:
+                self._unkeep(frame)  # it goes again, on the next connection
                 box.push_front(frame, audio_s)
                 while self._ws is ws:
                     await asyncio.sleep(0.02)

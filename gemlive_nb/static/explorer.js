@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: d09e09389f38c4e30a035670b6f7ed80b665380782c443fff0c44659076c9393
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 798aaad68ed761a222583fba1a12f2b0bc1ae5dee7be9137f2a06b05c7b77967
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);

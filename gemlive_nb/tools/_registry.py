@@ -141,6 +141,21 @@ class ToolRegistry:
         declare(fn)  # validate now, with a clear error, rather than at call time
         self._functions[tool_name(fn)] = fn
 
+    def replace(self, tools: Iterable[Callable[..., Any] | Mapping[str, Any]]) -> None:
+        """Declare exactly ``tools`` from now on (``update_context(tools=...)``).
+
+        Calls already running finish; a later call to a tool not among ``tools`` gets the
+        unknown-tool error response instead of running.
+        """
+        tools = list(tools)
+        for t in tools:  # validate all before changing anything
+            if not isinstance(t, Mapping):
+                declare(t)
+        self._functions.clear()
+        self._external.clear()
+        for t in tools:
+            self.add(t)
+
     @property
     def names(self) -> list[str]:
         """Every declared function name (callables first)."""

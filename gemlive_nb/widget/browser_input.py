@@ -60,6 +60,7 @@ class BrowserInput:
         _held_ms: list[float]
         chunks_out: int
         played_samples: int
+        _session_epoch: int
         probe: dict[str, Any]
         endpoint: str
         echo_db: float
@@ -130,7 +131,9 @@ class BrowserInput:
             with self.hold_sync():  # one update message for both traits
                 self.input_level, self.output_level = float(levels[0]), float(levels[1])
         samples = content.get("samples")
-        if isinstance(samples, int) and samples >= 0:
+        # counted per session: a report about an earlier one (another epoch) is stale
+        current = content.get("epoch", self._session_epoch) == self._session_epoch
+        if isinstance(samples, int) and not isinstance(samples, bool) and samples >= 0 and current:
             self.played_samples = samples
             if self._session is not None:
                 self._session.report_playback(samples)

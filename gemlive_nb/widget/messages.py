@@ -15,6 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from ..images import MAX_SIDE
+
 __all__ = ["BUDGET", "TO_BROWSER", "TO_KERNEL", "render_js"]
 
 # Kernel -> browser: one ``batch`` message per flush carries items of the other kinds.
@@ -39,9 +41,13 @@ _TO_KERNEL = {
     "READY": ("ready", "{probe}: a view is up; probe describes the browser environment"),
     "AUDIO": (
         "audio",
-        "{seq, frames, rate, t, lost, samples?, acks?, levels?}: mic frames, one buffer",
+        "{seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer",
     ),
-    "PLAYED": ("played", "{samples, acks, levels?}: playback progress when no mic audio is going"),
+    "PLAYED": (
+        "played",
+        "{samples, epoch, acks, levels?}: playback progress when no mic audio is going; samples "
+        "played in the session numbered epoch (_session_epoch)",
+    ),
     "CONNECT": ("connect", "{}: the Connect (or Mic) button asks for a session"),
     "DISCONNECT": ("disconnect", "{}: the Disconnect button"),
     "TEXT": ("text", "{text}: a typed message"),
@@ -79,7 +85,7 @@ BUDGET = SimpleNamespace(
     PREROLL_MS=3000,
     # camera / screen frames: one per interval, scaled to at most this many pixels on the long side
     VIDEO_FRAME_MS=1000,
-    VIDEO_MAX_SIDE=768,
+    VIDEO_MAX_SIDE=MAX_SIDE,  # the same bound as send_video's (images.MAX_SIDE)
     VIDEO_JPEG_QUALITY=0.7,
 )
 

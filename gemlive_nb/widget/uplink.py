@@ -15,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FrameCounter", "Inbox", "percentile", "summary"]
+from .state import is_closed
+
+__all__ = ["FrameCounter", "Inbox", "forward", "percentile", "summary"]
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -110,3 +113,27 @@ class Inbox:
             self._ready.clear()
             await self._ready.wait()
         return self._items.popleft()
+
+
+async def forward(session: Any, inbox: Inbox, failed: Callable[[str, Exception], None]) -> None:
+    """Forward the browser's input from ``inbox`` to ``session`` in arrival order.
+
+    Until the session is closed; a send that fails is reported to ``failed(kind, error)``.
+    """
+    while True:
+        kind, value = await inbox.get()
+        try:
+            if kind == "audio":
+                await session.send_audio(value)
+            elif kind == "video":
+                await session.send_video(*value)
+            elif kind == "text":
+                await session.send_text(value)  # routed by the model's rules
+            elif kind == "start":
+                await session.activity_start()
+            elif kind == "end":
+                await session.activity_end()
+        except Exception as exc:
+            if is_closed(session):
+                return
+            failed(kind, exc)

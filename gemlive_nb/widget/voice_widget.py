@@ -26,7 +26,7 @@ import traitlets as t
 
 from ..catalog import DEFAULT_VOICE, LANGUAGES, VOICES, normalize_language_code
 from ..endpoints import resolve_endpoint
-from ..exceptions import ConfigError
+from ..exceptions import ConfigError, SessionClosed
 from ..protocol import (
     AudioChunk,
     GroundingMetadata,
@@ -44,11 +44,12 @@ from .browser_input import BrowserInput
 from .kernel_audio import kernel_audio_for
 from .media import grounding_item
 from .messages import TO_BROWSER
+from .opening import Opening
 from .state import is_closed as _is_closed
 from .state import session_gone
 from .state import ttfa_ms as _ttfa_ms
 from .tasks import Task, cancel, running_loop, spawn
-from .uplink import FrameCounter, Inbox
+from .uplink import FrameCounter, Inbox, forward
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -115,6 +116,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
     ).tag(sync=True)
     frame_ms = t.Int(20, help="Mic frame length in the capture worklet, 20-40 ms").tag(sync=True)
     audio = t.Unicode("browser", help="Whose mic and speakers: browser | kernel").tag(sync=True)
+    # Sessions attached: the page counts played samples per session, its reports carry this.
+    _session_epoch = t.Int(0).tag(sync=True)
 
     def __init__(
         self,
@@ -149,6 +152,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         self._unsubscribe: Callable[[], None] | None = None
         self._inbox: Inbox | None = None
         self._pump_task: Task | None = None
+        self._opening = Opening()
         self._batcher = Batcher(self._send_batch)
         self._batcher.loop = self._loop
         self._closing = False
@@ -216,13 +220,27 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
     async def connect(self) -> Any:
         """Open a session (unless one is attached) and stream it through the widget.
 
-        Returns the LiveSession. Failures raise and are also shown in the widget.
+        Returns the LiveSession. Failures raise and are also shown in the widget. Calls while
+        one is in flight share it; :meth:`disconnect` meanwhile abandons it (``SessionClosed``).
         """
         if self._session is not None:
             return self._session
-        self._loop = self._batcher.loop = asyncio.get_running_loop()
-        self.status = "connecting"
-        self.error = ""
+        if not self._opening.pending:
+            self._loop = self._batcher.loop = asyncio.get_running_loop()
+            self.status = "connecting"
+            self.error = ""
+        try:
+            session = await self._opening.join(self._loop or asyncio.get_running_loop(),
+                                               self._open, self._attach)  # fmt: skip
+        except Exception as exc:
+            session_gone(self)
+            self.error = redact(f"Could not connect: {exc}", self._api_key)
+            raise
+        if session is None:
+            raise SessionClosed(1000, "disconnected (or the widget closed) while connecting")
+        return session
+
+    async def _open(self) -> Any:
         fields = dict(self._config_fields)
         fields["voice"] = self.voice
         if self.language:
@@ -231,18 +249,12 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             fields["model"] = self.model
         if self.push_to_talk and "vad" not in fields:
             fields["vad"] = {"disabled": True}
-        try:
-            session = await _open_session(self._config, self._endpoint_arg, self._api_key, **fields)
-        except Exception as exc:
-            session_gone(self)
-            self.error = redact(f"Could not connect: {exc}", self._api_key)
-            raise
-        self._attach(session)
-        return session
+        return await _open_session(self._config, self._endpoint_arg, self._api_key, **fields)
 
     async def disconnect(self) -> None:
         """Stop streaming and close the session (a normal end: no error is shown)."""
         self._closing = True
+        self._opening.abandon(self._loop)
         session = self._detach()
         if session is not None:
             with contextlib.suppress(Exception):
@@ -252,8 +264,10 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
 
     def _attach(self, session: Any) -> None:
         self._session = session
+        self.played_samples = 0  # the page counts this session's from 0 (a new epoch)
+        self._session_epoch += 1
         self._inbox = Inbox()
-        self._pump_task = self._spawn(self._pump(session, self._inbox))
+        self._pump_task = self._spawn(forward(session, self._inbox, self._send_failed))
         self._unsubscribe = session.subscribe(self._on_event)
         closed = _is_closed(session)
         self.connected = not closed
@@ -304,25 +318,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             exc = task.exception()
             self.error = redact(f"{type(exc).__name__}: {exc}", self._api_key)
 
-    async def _pump(self, session: Any, inbox: Inbox) -> None:
-        """Forward browser input to the session in arrival order."""
-        while True:
-            kind, value = await inbox.get()
-            try:
-                if kind == "audio":
-                    await session.send_audio(value)
-                elif kind == "video":
-                    await session.send_video(*value)
-                elif kind == "text":
-                    await session.send_realtime_text(value)
-                elif kind == "start":
-                    await session.activity_start()
-                elif kind == "end":
-                    await session.activity_end()
-            except Exception as exc:
-                if _is_closed(session):
-                    return
-                self.error = redact(f"Sending {kind} failed: {exc}", self._api_key)
+    def _send_failed(self, kind: str, exc: Exception) -> None:
+        self.error = redact(f"Sending {kind} failed: {exc}", self._api_key)
 
     # ------------------------------------------------------------------ events -> browser
 
@@ -388,6 +385,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
 
     def close(self) -> None:
         """Cancel the widget's tasks, close its session (in the background) and the comm."""
+        self._opening.abandon(self._loop)
         session = self._detach()
         self._batcher.close()
         for task in list(self._tasks):

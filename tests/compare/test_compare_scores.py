@@ -15,6 +15,7 @@ from gemlive_nb.compare import (
     SERVICE_CONCURRENCY,
     Comparison,
     PandasMissing,
+    compare_languages,
     compare_voices,
     default_concurrency,
     median_pitch,
@@ -72,7 +73,7 @@ def test_default_concurrency_all_at_once_locally_and_bounded_on_the_service(url)
 
 def test_retranscription_scores_the_emulator_exactly_and_voices_differ_in_pitch(url):
     res = compare_voices("Tell me about the sea.", ["Puck", "Kore", "Charon"], endpoint=url,
-                         progress=False)  # fmt: skip
+                         progress=False, score="retranscribe")  # fmt: skip
     assert not res.errors and res.concurrency == 3
     for row in res:
         assert row.heard == row.transcript  # the built-in voices decode exactly
@@ -98,7 +99,7 @@ def test_a_damaged_reply_gets_a_nonzero_wer(url, monkeypatch):
 
     monkeypatch.setattr(compare_run, "_ask_one", muffled)
     res = compare_voices("Tell me about mountains and rivers.", ["Puck"], endpoint=url,
-                         progress=False)  # fmt: skip
+                         progress=False, score="retranscribe")  # fmt: skip
     assert 0 < res[0].metrics["wer"] <= 1
 
 
@@ -110,7 +111,7 @@ def test_scoring_off_and_a_failing_retranscription_keep_the_reply(url, monkeypat
         raise GemliveError("transcription unavailable")
 
     monkeypatch.setattr(compare_run, "_retranscribe", broken)
-    res = compare_voices("Hi there", ["Puck"], endpoint=url, progress=False)
+    res = compare_voices("Hi there", ["Puck"], endpoint=url, progress=False, score="retranscribe")
     assert res[0].ok and res[0].audio.duration > 0 and "wer" not in res[0].metrics
 
 
@@ -185,3 +186,65 @@ def test_recording_to_pandas_has_one_row_per_turn(monkeypatch):
         frame.rows[0]["audio_out_s"] == pytest.approx(0.1)
         and "latency_first_audio" in frame.rows[0]
     )
+
+
+def test_default_scoring_reads_the_sessions_own_transcripts_without_a_second_session(
+    url, monkeypatch
+):
+    """Before: every reply was re-transcribed by a second session by default."""
+    calls: list[object] = []
+
+    async def counted(*args):
+        calls.append(args)
+        return ""
+
+    monkeypatch.setattr(compare_run, "_retranscribe", counted)
+    res = compare_voices("Tell me about the sea.", ["Puck", "Kore"], endpoint=url, progress=False)
+    assert calls == [] and not res.errors
+    for row in res:
+        assert "wer" not in row.metrics and row.heard == ""
+        assert row.metrics["words_per_s"] > 0 and row.metrics["spoken_language"] == "en"
+        assert row.metrics["cost_usd"] == pytest.approx(row.turn.cost) and row.turn.cost > 0
+
+
+def test_retranscription_on_the_service_shows_its_cost_before_it_runs(monkeypatch, capsys):
+    key = "AIza" + "x" * 35
+
+    async def never(*args):
+        raise AssertionError("no session may open in this test")
+
+    monkeypatch.setattr(compare_run, "_ask_one", never)
+    with pytest.raises(ConfigError):  # a bad score value fails before anything runs
+        compare_voices("Hi", ["Puck"], endpoint="google", api_key=key, score="both")
+    res = compare_voices("Hi", ["Puck"], endpoint="google", api_key=key, score="retranscribe",
+                         progress=False)  # fmt: skip
+    out = capsys.readouterr().out
+    assert "1 extra session" in out and "$" in out and "score=True" in out
+    assert res.errors  # the fake reply failed; the notice was printed before anything ran
+
+
+def test_a_loopback_url_counts_as_an_emulator():
+    """Before: only 127.0.0.1, localhost and ::1 did; 127.0.0.2 ran 8 at a time."""
+    assert default_concurrency("ws://127.0.0.2:9", entries=30) == 30
+    assert default_concurrency("ws://localhost:9", entries=12) == 12
+    assert default_concurrency("ws://10.0.0.2:9", entries=30) == SERVICE_CONCURRENCY
+
+
+def test_the_offline_language_identifier_reads_script_and_common_words():
+    from gemlive_nb.compare.language import guess_language, same_language
+
+    assert guess_language("Hier ist eine kurze Antwort zu Paris.") == "de"
+    assert guess_language("Voici une courte réponse sur Paris.") == "fr"
+    assert guess_language("Aquí tienes una respuesta breve sobre París.") == "es"
+    assert guess_language("Sure. Here is a short answer about Paris.") == "en"
+    assert guess_language("こんにちは！") == "ja" and guess_language("你好！") == "zh"
+    assert guess_language("Привіт!") == "uk" and guess_language("Привет!") == "ru"
+    assert guess_language("") is None and guess_language("1234") is None
+    assert same_language("de-DE", "de") and not same_language("de-DE", "fr")
+
+
+def test_compare_languages_has_a_spoken_language_column(url):
+    res = compare_languages("Tell me about the sea.", ["de-DE", "ja-JP"], endpoint=url,
+                            progress=False)  # fmt: skip
+    assert [r.metrics["spoken_language"] for r in res] == ["de", "ja"]
+    assert "spoken in" in res._repr_html_()

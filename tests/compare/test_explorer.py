@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -157,3 +158,18 @@ def test_the_explore_magic_opens_the_explorer_with_the_sentence():
     assert isinstance(ex, VoiceExplorer)
     assert ex.text == "Guten Morgen, wie geht es?" and ex.language == "de-DE"
     assert magics.gemlive("explore").text == "Hello! This is how I sound."
+
+
+async def test_the_pages_bad_requests_get_an_answer_not_a_dead_task(url, sent):
+    """#24 item 16: `play` of an unknown voice and a `generate` naming a voice twice died in a
+    task (ConfigError), so the page waited for an answer forever."""
+    ex = VoiceExplorer(text=SENTENCE, endpoint=url, voices=["Puck", "Kore"])
+    ex._on_custom(ex, {"kind": "play", "voice": "Nobody", "request": 7}, [])
+    ex._on_custom(ex, {"kind": "generate", "voices": ["Puck", "Puck"]}, [])
+    tasks = list(ex._tasks)
+    assert len(tasks) == 2  # in a kernel, the page's requests run as tasks
+    await asyncio.gather(*tasks)  # neither raises
+    (answer, buffers), *_ = sent
+    assert answer["kind"] == "audio" and answer["voice"] == "Nobody" and answer["request"] == 7
+    assert "Nobody" in answer["error"] and not buffers
+    assert ex.cards["Puck"]["status"] == "ready" and ex.status == "generated 1 of 1"

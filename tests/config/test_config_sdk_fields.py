@@ -3,12 +3,11 @@ applicable (with the reason), and LiveConfig builds the setup the SDK's own conv
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from google.genai import _common, types
-from google.genai import _live_converters as conv
+from google.genai import types
+from sdk_strategies import sdk_setup
 
 from gemlive_nb.config import LiveConfig, TranscriptionOptions, TranslationConfig
 from gemlive_nb.config._reading import NOT_APPLICABLE
@@ -59,25 +58,6 @@ SDK_VALUES: dict[str, Any] = {
     "translation_config": {"target_language_code": "fr-FR", "echo_target_language": True},
     "labels": {"team": "voice"},
 }
-
-
-def sdk_setup(config: types.LiveConnectConfig, model: str, vertex: bool) -> dict[str, Any]:
-    """The setup body exactly as google-genai's live.py builds it (its connect())."""
-    params = types.LiveConnectParameters(model=model, config=config).model_dump(exclude_none=True)
-    to_wire = (
-        conv._LiveConnectParameters_to_vertex if vertex else conv._LiveConnectParameters_to_mldev
-    )
-    request = _common.convert_to_dict(to_wire(api_client=_FakeClient(vertex), from_object=params))
-    del request["config"]
-    request = _common.encode_unserializable_types(request)
-    body = json.loads(json.dumps(request))["setup"]
-    body.pop("model", None)
-    return normalize_keys(body)
-
-
-class _FakeClient:
-    def __init__(self, vertex: bool) -> None:
-        self.vertexai = vertex
 
 
 def test_every_sdk_field_is_taken_or_listed_as_not_applicable() -> None:

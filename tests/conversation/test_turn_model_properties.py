@@ -120,6 +120,8 @@ class Conversation:
         if turn is not None and turn.output_offset is not None:
             start = self.rec.playback.stream_start[turn.index]
             self.rec.report_playback(start + int(u.played * turn.received_samples))
+        else:  # cut before its audio: earlier replies have played (else they are cut too)
+            self.rec.report_playback(self.rec.playback.stream_pos)
         if nxt is not None and nxt.early and nxt.kind == "typed":
             self.user(nxt)  # the client sends, then the server interrupts
         self.event(p.Interrupted())

@@ -102,6 +102,11 @@ async def test_a_plain_client_without_the_ca_is_refused_by_tls():
             await websockets.connect(emu.google_url(), ssl=ssl.create_default_context())
         ws = await websockets.connect(emu.google_url(), ssl=emu.ssl_context())
         await ws.close()
+        assert emu.ca_file
+        folder = os.path.dirname(emu.ca_file)
+        assert os.stat(folder).st_mode & 0o077 == 0  # private while it runs
+    # #24 item 13: the server-key folder was left behind after stop()
+    assert not os.path.exists(folder)
 
 
 def test_sdk_http_options_needs_tls():
@@ -223,9 +228,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-async def test_worker_processes_share_the_port_and_the_resumption_handles():
+async def test_worker_processes_share_the_port_and_the_resumption_handles(tmp_path):
     setup = {"model": f"models/{MODEL}", "sessionResumption": {}}
-    with EmulatorProcess("--workers", "2", "--speech", "builtin") as proc:
+    env = {"TMPDIR": str(tmp_path)}  # where the workers' shared handle folder goes
+    with EmulatorProcess("--workers", "2", "--speech", "builtin", env=env) as proc:
         url = (
             proc.url
             + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
@@ -241,6 +247,11 @@ async def test_worker_processes_share_the_port_and_the_resumption_handles():
                 resume = {**setup, "sessionResumption": {"handle": handle}}
                 await ws.send(json.dumps({"setup": resume}))
                 assert "setupComplete" in json.loads(await ws.recv())
+        files = list(tmp_path.glob("gemlive-handles-*/emu-*"))
+        assert len(files) >= len(handles)  # each holds a transcript: only its owner may read it
+        assert all(f.stat().st_mode & 0o077 == 0 for f in files)
+    # #24 item 13: one world-readable file per turn was left after exit
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_the_proxys_media_chunks_count_toward_the_same_bound():
@@ -256,3 +267,28 @@ async def test_the_proxys_media_chunks_count_toward_the_same_bound():
         record = emu.wait_closed(1)
     assert record.audio_in == KEEP_AUDIO + 100 and record.audio_in_bytes == 640 * record.audio_in
     assert len(record.messages) == KEEP_AUDIO + 1  # the setup, then the first KEEP_AUDIO chunks
+
+
+async def _token_status(emu: Emulator, **headers: str) -> int:
+    """POST a mint request to the emulator's token port by hand; the answer's status code."""
+    reader, writer = await asyncio.open_connection(emu.tokens.host, emu.tokens.port)
+    lines = {"Host": f"{emu.tokens.host}:{emu.tokens.port}", **headers}
+    head = "".join(f"{k}: {v}\r\n" for k, v in lines.items() if v)
+    writer.write(
+        f"POST /v1alpha/auth_tokens HTTP/1.1\r\n{head}Content-Length: 2\r\n\r\n{{}}".encode()
+    )
+    response = await asyncio.wait_for(reader.read(4096), 5)
+    writer.close()
+    return int(response.split(b" ", 2)[1])
+
+
+async def test_the_token_port_checks_origin_and_host_like_the_websocket_port():
+    """#24 item 12: a web page (or a DNS-rebinding one) could mint tokens on the token port."""
+    async with Emulator(speech="builtin") as emu:
+        assert await _token_status(emu) == 200
+        assert await _token_status(emu, Origin="https://evil.example") == 403
+        assert await _token_status(emu, Host=f"rebind.example:{emu.tokens.port}") == 403
+        assert len(emu.tokens.store.requests) == 1
+    async with Emulator(speech="builtin", allow_origins=["http://localhost:8888"]) as emu:
+        assert await _token_status(emu, Origin="http://localhost:8888") == 200
+        assert await _token_status(emu, Origin="https://evil.example") == 403

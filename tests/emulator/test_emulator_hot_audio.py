@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import numpy as np
+import pytest
 import websockets
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,6 +80,10 @@ _VALUES = st.one_of(
     st.text(max_size=12),
     st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
 )
+# a string with raw control characters in it, which JSON refuses (unescaped)
+_RAW_CONTROL_STRINGS = st.text(
+    st.sampled_from([*"AQID+/=", *map(chr, range(0x20))]), min_size=1, max_size=8
+).map(lambda t: f'"{t}"')
 _SPACE = st.sampled_from(["", " ", "\n", "\t ", "\r\n  "])
 
 
@@ -93,7 +98,12 @@ def _audio_frames(draw: st.DrawFn) -> bytes:
         + sp
         + ":"
         + draw(_SPACE)
-        + json.dumps(draw(_VALUES), ensure_ascii=draw(st.booleans()))
+        + draw(
+            st.one_of(
+                st.builds(json.dumps, _VALUES, ensure_ascii=st.booleans()),
+                _RAW_CONTROL_STRINGS,
+            )
+        )
         for n in names
     ]
     inner = ("," + draw(_SPACE)).join(fields)
@@ -102,9 +112,15 @@ def _audio_frames(draw: st.DrawFn) -> bytes:
     raw = text.encode()
     if draw(st.booleans()) and raw:
         at = draw(st.integers(0, len(raw) - 1))
+        control = bytes([draw(st.integers(0, 0x1F))])  # raw in a string: JSON refuses it
         raw = draw(
             st.sampled_from(
-                [raw[:at], raw[:at] + b'"' + raw[at:], raw[:at] + b"\xff" + raw[at + 1 :]]
+                [
+                    raw[:at],
+                    raw[:at] + b'"' + raw[at:],
+                    raw[:at] + b"\xff" + raw[at + 1 :],
+                    raw[:at] + control + raw[at:],
+                ]
             )
         )
     return raw
@@ -122,6 +138,15 @@ def test_the_json_free_parser_reads_a_frame_only_as_json_does(frame: bytes):
     assert hot_audio(key, body) == got
 
 
+@pytest.mark.parametrize("control", [b"\x00", b"\x01", b"\n", b"\x1f"])
+def test_a_raw_control_character_in_the_data_is_not_audio(control: bytes):
+    """#24 item 11: JSON refuses it, so the fast path must not read it as audio either."""
+    frame = b'{"realtimeInput":{"audio":{"mimeType":"audio/pcm","data":"AAAA' + control + b'AA"}}}'
+    with pytest.raises(ValueError):
+        json.loads(frame)
+    assert parse_hot_audio(frame) is None
+
+
 def test_the_json_free_parser_takes_the_frames_clients_send():
     data = base64.b64encode(np.arange(320, dtype="<i2").tobytes()).decode()
     compact = (
@@ -136,3 +161,16 @@ def test_the_json_free_parser_takes_the_frames_clients_send():
             mime.startswith("audio/pcm")
             and got == json.loads(frame)["realtimeInput"]["audio"]["data"]
         )
+
+
+async def test_a_control_character_in_audio_closes_an_idle_strict_session_with_1007():
+    """#24 item 11: on an idle session the hot path took these bytes as audio; JSON refuses them
+    (and did, with a 1007, when another message was queued before them)."""
+    frame = '{"realtimeInput":{"audio":{"mimeType":"audio/pcm","data":"AAAA\nAAAA"}}}'
+    async with Emulator(speech="builtin") as emu, websockets.connect(emu.google_url()) as ws:
+        await ws.send(json.dumps({"setup": {"model": MODEL}}))
+        assert "setupComplete" in json.loads(await ws.recv())
+        await ws.send(frame)
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+        assert ws.close_code == 1007

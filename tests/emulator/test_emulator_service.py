@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import websockets
+from waiting import wait_until
 
 from gemlive_nb.audio import resample
 from gemlive_nb.emulator import Emulator
@@ -339,6 +340,7 @@ async def test_proxy_seed_shapes_are_accepted_and_mapped():
         spoken = await _until(ws, _turn_complete)
         await ws.close()
         record = emu.sessions[0]
+        assert await wait_until(lambda: record.ended is not None)  # the server saw the close
     assert _text(msgs, "outputTranscription").startswith(
         "I'm sorry to hear that."
     )  # empatheticMode

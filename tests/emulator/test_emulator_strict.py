@@ -212,6 +212,9 @@ VARIANTS: list[dict[str, Any]] = [
     {"seed_history": True},
     {"translation": {"target_language_code": "fr-FR"}},
     {"explicit_vad_signal": True},
+    {"custom_voice": {"voice": "speaker-1"}, "language_code": "en-US"},
+    {"voice": None, "custom_voice": {"replicated_voice_config": {"mime_type": "audio/wav"}}},
+    {"interim_timestamps": True, "transparent_resumption": True},
     {
         "safety_settings": (
             {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"},

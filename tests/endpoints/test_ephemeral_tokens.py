@@ -4,6 +4,7 @@ expired and locked — all against the emulator's ``POST /v1alpha/auth_tokens``.
 from __future__ import annotations
 
 import http.server
+import re
 import secrets
 import threading
 import warnings
@@ -140,12 +141,32 @@ async def test_minting_errors_are_clear_and_keyless(emu: Emulator) -> None:
         await create_ephemeral_token(base_url=emu.tokens.base_url, environ={})
 
 
-def test_the_sync_wrapper_and_the_environment_key(emu: Emulator) -> None:
-    token = gl.create_ephemeral_token_sync(
-        base_url=emu.tokens.base_url, environ={"GEMINI_API_KEY": KEY}, uses=3
-    )
+def test_the_sync_wrapper(emu: Emulator) -> None:
+    token = gl.create_ephemeral_token_sync(api_key=KEY, base_url=emu.tokens.base_url, uses=3)
     assert token.name.reveal().startswith("auth_tokens/") and token.uses == 3
     assert emu.tokens.store.requests[-1]["uses"] == 3
+
+
+def test_an_environment_key_goes_to_googles_host_only(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#24 item 9: ``base_url=`` anywhere took GEMINI_API_KEY from the environment there."""
+    before = len(emu.tokens.store.requests)
+    with pytest.raises(ConfigError, match="api_key=") as err:
+        gl.create_ephemeral_token_sync(
+            base_url=emu.tokens.base_url, environ={"GEMINI_API_KEY": KEY}, uses=3
+        )
+    assert KEY not in str(err.value) and len(emu.tokens.store.requests) == before
+    sent: list[tuple[str, str]] = []
+
+    def post(url: str, key: Any, body: Any, timeout: float) -> dict[str, str]:
+        sent.append((url, key.reveal()))
+        return {"name": "auth_tokens/abc"}
+
+    monkeypatch.setattr("gemlive_nb.endpoints.ephemeral._post", post)
+    token = gl.create_ephemeral_token_sync(environ={"GOOGLE_API_KEY": KEY})
+    assert token.name.reveal() == "auth_tokens/abc"
+    assert sent == [("https://generativelanguage.googleapis.com/v1alpha/auth_tokens", KEY)]
 
 
 def _sdk_client(emu: Emulator, key: str = KEY) -> Any:
@@ -335,3 +356,21 @@ def test_resumption_is_free_but_new_sessions_spend_uses() -> None:
     now[0] += 3600
     with pytest.raises(Exception, match="expired"):
         store.spend(grant, {"model": "models/m", "sessionResumption": {"handle": "h"}})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"expire_time": float("nan")}, "expire_time=nan"),
+        ({"expire_time": 1e30}, "expire_time=1e+30"),
+        ({"new_session_expire_time": float("inf")}, "new_session_expire_time=inf"),
+        ({"timeout": -1}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+    ],
+)
+async def test_odd_numbers_get_a_config_error_naming_them(
+    emu: Emulator, kwargs: dict[str, Any], named: str
+) -> None:
+    """#24 item 16: these raised ValueError / OverflowError from deep inside."""
+    with pytest.raises(ConfigError, match=re.escape(named)):
+        await create_ephemeral_token(api_key=KEY, base_url=emu.tokens.base_url, **kwargs)

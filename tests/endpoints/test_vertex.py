@@ -185,3 +185,16 @@ async def test_a_vertex_session_through_the_emulator() -> None:
         with pytest.raises(gl.SessionClosed) as info:
             await gl.connect(endpoint=wrong.with_url(emu.url), max_failures=1)
         assert info.value.code == 1008
+
+
+@pytest.mark.parametrize(
+    "bad", ["evil.example:443#", "evil.example/x", "us-central1.evil.example", "US-CENTRAL1", "a b"]
+)
+def test_a_location_that_is_not_a_region_name_is_refused(bad: str) -> None:
+    """#24 item 7: ``location="HOST:PORT#"`` put HOST in the URL and the Bearer token went there."""
+    with pytest.raises(ConfigError, match="location") as err:
+        resolve_endpoint("vertex", project="p-1", location=bad, api_key=TOKEN, environ={})
+    assert bad in str(err.value) and "us-central1" in str(err.value)
+    env = {"GOOGLE_CLOUD_LOCATION": bad, "GOOGLE_CLOUD_PROJECT": "p-1"}
+    with pytest.raises(ConfigError, match="GOOGLE_CLOUD_LOCATION"):
+        resolve_endpoint("vertex", api_key=TOKEN, environ=env)

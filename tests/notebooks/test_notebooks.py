@@ -35,8 +35,10 @@ TITLES = {
     5: "audio_analysis",
     6: "reliability",
     7: "beyond_the_basics",
+    8: "evaluating_a_voice_agent",
 }
-EMULATOR_ONLY = ("streaming_and_interruption", "reliability")
+# 08 runs on its own real-time emulator (a barge-in needs a reply still streaming)
+EMULATOR_ONLY = ("streaming_and_interruption", "reliability", "evaluating_a_voice_agent")
 KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT")
 FAKE_KEY = "AIza" + "SyFAKE-notebook-key-0123456789abcdef"
 KERNEL = "gemlive-nb-test"

@@ -112,3 +112,25 @@ def test_sync_wrapper_without_a_loop_waits_on_the_background_loop() -> None:
 def test_the_error_survives_pickling() -> None:
     err = pickle.loads(pickle.dumps(WaitTimeout("a reply", 2.0, 0)))
     assert (err.what, err.timeout, err.last) == ("a reply", 2.0, 0)
+
+
+async def test_a_slow_async_predicate_is_cut_at_the_deadline() -> None:
+    """#24 item 10: an async predicate that takes longer than the timeout was awaited to its end."""
+    released = asyncio.Event()
+    cancelled: list[bool] = []
+
+    async def slow() -> bool:
+        try:
+            await released.wait()  # set only long after the deadline
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+        return True
+
+    handle = asyncio.get_running_loop().call_later(3, released.set)
+    try:
+        with pytest.raises(WaitTimeout, match="slow"):
+            await gl.wait_until(slow, timeout=0.1, interval=0.01)
+        assert cancelled == [True] and not released.is_set()
+    finally:
+        handle.cancel()

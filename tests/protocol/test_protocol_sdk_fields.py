@@ -102,9 +102,9 @@ def test_every_server_content_field_becomes_a_typed_event() -> None:
     kinds = [type(e).__name__ for e in events]
     assert kinds == [
         "InterimInputTranscript", "InputTranscript", "GroundingMetadata", "UrlContextMetadata",
-        "InteractionStatus", "TurnCompleteReason", "Unknown", "Usage",
+        "InteractionStatus", "Unknown", "TurnCompleteReason", "Usage",
     ]  # fmt: skip
-    interim, said, grounding, urls, status, reason, unknown, usage = events
+    interim, said, grounding, urls, status, unknown, reason, usage = events
     assert not isinstance(interim, p.InputTranscript)  # provisional words are not the turn's
     assert (said.language_code, said.speaker, said.start, said.end) == ("en-US", "spk-1", 0.1, 0.9)
     assert said.words == (p.Word("what", 0.1, 0.4),)

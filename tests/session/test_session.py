@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
+import json
 import logging
 import threading
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 from waiting import wait_until
 from websockets.asyncio.server import serve
 
+import gemlive_nb as gl
 import gemlive_nb.session.embedded as embedded_mod
 from gemlive_nb import protocol as p
 from gemlive_nb.audio import Audio, resample
@@ -197,6 +200,7 @@ async def test_interrupting_cancels_a_running_tool(emulator: Emulator) -> None:
         assert cut.interrupted and cut.complete and cut.tool_results == []
         assert second.complete and not second.interrupted and second.audio_out_s > 0
         assert s.tools.pending == []
+    assert await wait_until(lambda: record.ended is not None)  # everything sent was read
     assert not any("toolResponse" in m for m in record.messages)
 
 
@@ -408,8 +412,9 @@ async def test_a_spoken_turn_is_placed_when_it_is_sent(emulator: Emulator) -> No
         assert not inp[:start].any()  # nothing before it, so nothing overlaps
         cues = s.recording.cues()
         cue = [c for c in cues if c[2] == "User"][-1]
-        # the clip's span, up to the reply's cue (cues never overlap)
-        reply_start = [c for c in cues if c[2] == "Model"][-1][0]
+        # the clip's span, up to the reply's first cue (cues never overlap; a reply may have
+        # several sentence-timed cues)
+        reply_start = min(c[0] for c in cues if c[2] == "Model" and c[0] >= cue[0])
         end = min(t1.t_user_start + clip.duration, reply_start)
         assert cue[:2] == pytest.approx((t1.t_user_start, end))
 
@@ -437,3 +442,32 @@ async def test_close_utterances_get_their_own_input_transcripts(emulator: Emulat
         assert [t.input_transcript.strip() for t in s.turns] == expected
         assert s.turns[-1].status == "answered"
         assert all(t.status in ("answered", "interrupted") for t in s.turns)
+
+
+async def test_send_video_scales_big_frames_down_and_refuses_empty_ones(
+    emulator: Emulator,
+) -> None:
+    """#24 item 16: a 0x0 frame raised a bare ValueError, a 70000 px wide one an OSError, and a
+    24 MP frame was encoded whole."""
+    from PIL import Image
+
+    async with open_session(emulator) as s:
+        frames: list[str] = []
+        send = s._send
+
+        async def tap(frame: str, *args: Any) -> None:
+            frames.append(frame)
+            await send(frame, *args)
+
+        s._send = tap  # type: ignore[method-assign]
+        for empty in (np.zeros((0, 0, 3), np.uint8), np.zeros((0, 5, 3), np.uint8)):
+            with pytest.raises(gl.ConfigError, match=r"0x0 px is empty|5x0 px is empty"):
+                await s.send_video(empty)
+        await s.send_video(np.zeros((10, 70000, 3), np.uint8))
+        await s.send_video(np.zeros((4000, 6000, 3), np.uint8))  # 24 MP
+        await s.send_video(Image.new("RGBA", (900, 1200)))
+    sizes = [
+        Image.open(io.BytesIO(base64.b64decode(video["data"]))).size
+        for video in (json.loads(f)["realtimeInput"]["video"] for f in frames)
+    ]
+    assert sizes == [(768, 1), (768, 512), (576, 768)]

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 from gemlive_nb.conversation import Recording
 from gemlive_nb.emulator import Emulator
@@ -53,7 +54,9 @@ async def test_go_away_reconnects_with_the_handle_before_time_runs_out() -> None
             answer = await s.ask("What is my name?")
             assert answer.output_transcript == "Your name is Ada."
             first = emu.sessions[0]
-            # the client closed the old socket (1000) well before the server's 1008 deadline
+            # the client closed the old socket (1000) well before the server's 1008 deadline;
+            # the server notes the close when its side of the connection has ended
+            assert await wait_until(lambda: first.ended is not None)
             assert first.close_code == 1000 and first.duration < 1.2
             assert emu.sessions[1].setup["sessionResumption"]["handle"].startswith("emu-")
             assert [x.state for x in statuses[:2]] == ["reconnecting", "connected"]
@@ -67,6 +70,7 @@ async def test_internal_error_mid_turn_is_retried_and_the_turn_asked_again(tmp_p
             await s.ask("My name is Ada.")
             story = await s.ask("Tell me about dragons and castles.")
             assert story.retries == 1 and story.complete
+            assert await wait_until(lambda: emu.sessions[0].ended is not None)
             assert emu.sessions[0].close_code == 1011
             assert statuses[0] == SessionStatus("reconnecting", "Internal error occurred.", 1011)
             assert (await s.ask("What is my name?")).output_transcript == "Your name is Ada."

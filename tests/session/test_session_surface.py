@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 import gemlive_nb as gl
 from gemlive_nb.emulator import Emulator
@@ -226,6 +227,8 @@ async def test_stream_audio_goes_like_a_microphone(emulator: Emulator) -> None:
                              on_chunk=lambda: ticks.append(loop.time()))  # fmt: skip
         with pytest.raises(gl.ConfigError, match="chunk_s"):
             await s.stream_audio(samples, chunk_s=0)
+    # the emulator reads what was sent after the client has closed: wait until it has all
+    assert await wait_until(lambda: record.ended is not None)
     assert [n for _, n in sent] == [9600, 9600, 9600, 4800]
     for k, (at, _) in enumerate(sent):
         assert at >= t0 + (k + 1) * 0.2 - 1e-3, (k, at - t0)
@@ -242,4 +245,27 @@ async def test_stream_audio_refuses_what_is_not_audio_before_sending(emulator: E
             await s.stream_audio("not audio", chunk_s=10)  # no 10 s wait: refused at once
         with pytest.raises(gl.AudioError, match="mono"):
             await s.stream_audio(np.zeros((2, 160), np.int16))
+    assert await wait_until(lambda: record.ended is not None)  # everything sent was read
     assert not [m for m in record.messages if "audio" in m.get("realtimeInput", {})]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"chunk_s": float("inf")}, "chunk_s"),
+        ({"chunk_s": float("nan")}, "chunk_s"),
+        ({"chunk_s": 1e-7}, "chunk_s"),
+        ({"rate": 0}, "rate"),
+        ({"rate": 16000.5}, "rate"),
+    ],
+)
+async def test_stream_audio_refuses_odd_pacing_and_rates_at_once(
+    emulator: Emulator, kwargs: dict[str, Any], named: str
+) -> None:
+    """#24 item 16: inf/nan gave OverflowError/ValueError, 1e-7 sent one sample per frame,
+    rate=0 failed only after the first chunk's wait with another argument's name."""
+    async with gl.connect(endpoint=emulator.google_url()) as s:
+        with pytest.raises(gl.ConfigError, match=f"^{named} ") as info:
+            await s.stream_audio(np.zeros(1600, np.int16), **{"chunk_s": 10, **kwargs})
+        assert repr(next(iter(kwargs.values()))) in str(info.value)
+        assert s.stats.audio_chunks_sent == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -12,7 +13,7 @@ import pytest
 from waiting import wait_until
 
 from gemlive_nb.catalog import LANGUAGES, VOICES
-from gemlive_nb.exceptions import ConfigError
+from gemlive_nb.exceptions import ConfigError, SessionClosed
 from gemlive_nb.protocol import (
     AudioChunk,
     FunctionCall,
@@ -47,7 +48,7 @@ class FakeSession:
     async def send_audio(self, pcm: bytes) -> None:
         self.sent.append(("audio", pcm))
 
-    async def send_realtime_text(self, text: str) -> None:
+    async def send_text(self, text: str) -> None:
         self.sent.append(("text", text))
 
     async def activity_start(self) -> None:
@@ -540,3 +541,129 @@ async def test_the_echo_report_takes_only_a_level_in_db() -> None:
     for odd in (True, "-3", 1e308, None):
         browser(w, {"type": "echo", "coupling_db": odd})
         assert w.echo_db == -18.0, odd
+
+
+class SlowOpen:
+    """_open_session stand-in: each call opens a FakeSession once `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.opened: list[FakeSession] = []
+
+    async def __call__(self, *_: Any, **__: Any) -> Any:
+        await self.release.wait()
+        s = FakeSession()
+        self.opened.append(s)
+        return s
+
+
+async def test_two_connects_in_flight_open_one_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """#24 item 6: a double click (or Mic then Camera, or two views) opened two sessions; the
+    first was never closed, not even by close()."""
+    slow = SlowOpen()
+    monkeypatch.setattr(widget_mod, "_open_session", slow)
+    w, _ = make()
+    browser(w, {"type": "ready"})
+    browser(w, {"type": "connect"})
+    browser(w, {"type": "connect"})
+    direct = asyncio.ensure_future(w.connect())
+    await settle()
+    assert w.status == "connecting"
+    slow.release.set()
+    assert await direct is w.session
+    await settle()
+    assert len(slow.opened) == 1 and w.session is slow.opened[0] and w.connected
+    w.close()
+    await settle()
+    assert slow.opened[0].status == "closed"
+
+
+async def test_disconnect_while_connecting_abandons_the_connect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """#24 item 6: Disconnect pressed while connecting was ignored; the session came up with
+    the mic streaming."""
+    slow = SlowOpen()
+    monkeypatch.setattr(widget_mod, "_open_session", slow)
+    w, _ = make(mic_on=True)
+    browser(w, {"type": "ready"})
+    pending = asyncio.ensure_future(w.connect())
+    await settle()
+    browser(w, {"type": "disconnect"})
+    await settle()
+    slow.release.set()
+    with pytest.raises(SessionClosed):
+        await pending
+    await settle()
+    assert w.session is None and not w.connected and w.status == "closed" and w.error == ""
+    assert all(s.status == "closed" for s in slow.opened)
+    # a connect that still returns a session after the Disconnect (it swallowed the cancel):
+    # that session is closed at once, never attached
+    stubborn: list[FakeSession] = []
+
+    async def swallows_the_cancel(*_: Any, **__: Any) -> Any:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(30)
+        stubborn.append(FakeSession())
+        return stubborn[-1]
+
+    monkeypatch.setattr(widget_mod, "_open_session", swallows_the_cancel)
+    browser(w, {"type": "connect"})
+    await settle()
+    browser(w, {"type": "disconnect"})
+    await settle()
+    assert len(stubborn) == 1 and stubborn[0].status == "closed" and stubborn[0].callbacks == []
+    assert w.session is None and w.status == "closed"
+
+
+async def test_a_new_session_counts_played_samples_from_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """#24 item 8: after Disconnect -> Connect the page's count of played samples went on from
+    the first session's, so the new session's reply counted as heard at once."""
+    sessions: list[FakeSession] = []
+
+    async def fake_open(*_: Any, **__: Any) -> Any:
+        sessions.append(FakeSession())
+        return sessions[-1]
+
+    monkeypatch.setattr(widget_mod, "_open_session", fake_open)
+    w, _ = make()
+    browser(w, {"type": "ready"})
+    await w.connect()
+    first_epoch = w._session_epoch
+    browser(w, {"type": "played", "samples": 48000, "epoch": first_epoch})
+    await w.disconnect()
+    await w.connect()
+    assert w._session_epoch == first_epoch + 1 and w.played_samples == 0
+    # a report still about the first session (in flight when the second one came up)
+    browser(w, {"type": "played", "samples": 60000, "epoch": first_epoch})
+    browser(w, {"type": "played", "samples": 12000, "epoch": w._session_epoch})
+    assert sessions[0].played == [48000] and sessions[1].played == [12000]
+    assert w.played_samples == 12000
+
+
+async def test_a_played_report_that_is_not_a_count_is_ignored() -> None:
+    """#24 item 16: {"samples": true} reached report_playback, which raised in the handler."""
+    s = FakeSession()
+    w, _ = make(s)
+    browser(w, {"type": "ready"})
+    for odd in (True, False, 1.5, "10", None, -1):
+        browser(w, {"type": "played", "samples": odd})
+    assert s.played == [] and w.played_samples == 0
+
+
+async def test_connect_then_disconnect_at_once_opens_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow = SlowOpen()
+    slow.release.set()
+    monkeypatch.setattr(widget_mod, "_open_session", slow)
+    w, _ = make()
+    browser(w, {"type": "ready"})
+    browser(w, {"type": "connect"})
+    browser(w, {"type": "disconnect"})  # before the connect task even ran
+    await settle()
+    assert slow.opened == [] and w.session is None and w.status == "closed" and w.error == ""
+    await w.connect()  # and the widget still connects afterwards
+    assert w.session is slow.opened[0] and w.connected
