@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import threading
-from collections import OrderedDict
 from typing import Any
+
+from .cache import BoundedCache
 
 __all__ = ["HandleStore"]
 
@@ -27,17 +27,13 @@ class HandleStore:
     def __init__(self, directory: str | None = None, limit: int = 4096) -> None:
         self.directory = directory
         self.limit = limit
-        self._memory: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._memory: BoundedCache[str, dict[str, Any]] = BoundedCache(limit, refresh=False)
 
     def new(self, state: dict[str, Any]) -> str:
         """Save ``state`` (JSON-safe) under a fresh, unguessable handle and return it."""
         handle = "emu-" + secrets.token_urlsafe(32)
         if self.directory is None:
-            with self._lock:
-                self._memory[handle] = state
-                while len(self._memory) > self.limit:
-                    self._memory.popitem(last=False)
+            self._memory.put(handle, state)
             return handle
         path = os.path.join(self.directory, handle)
         # a state holds the whole transcript: only the owner may read it
@@ -50,8 +46,7 @@ class HandleStore:
     def get(self, handle: str) -> dict[str, Any] | None:
         """The state saved under ``handle``, or None (unknown, expired or malformed handle)."""
         if self.directory is None:
-            with self._lock:
-                return self._memory.get(handle)
+            return self._memory.get(handle)
         if (
             not handle.startswith("emu-")
             or not handle[4:].replace("-", "").replace("_", "").isalnum()

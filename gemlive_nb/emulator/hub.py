@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from ..protocol import OUTPUT_RATE, encode_b64
 from ..protocol.service_rules import AUDIO_SESSION_S, LATEST, VIDEO_SESSION_S
+from .cache import BoundedCache
 from .faults import Faults
 from .frames import audio_frame
 from .handles import HandleStore
@@ -120,9 +120,11 @@ class Hub:
     # that must know the reply's exact audio (a fake microphone carrying the reply's own echo).
     reply_audio: np.ndarray | None = None
     orders: Orders = field(default_factory=Orders)  # common or adversarial reply orders
-    _tts_cache: OrderedDict = field(default_factory=OrderedDict)
-    _asr_cache: OrderedDict[tuple[bytes, str], str] = field(default_factory=OrderedDict)
-    _frame_cache: OrderedDict = field(default_factory=OrderedDict)
+    _tts_cache: BoundedCache = field(default_factory=lambda: BoundedCache(256, refresh=False))
+    _asr_cache: BoundedCache[tuple[bytes, str], str] = field(
+        default_factory=lambda: BoundedCache(1024, refresh=False)
+    )
+    _frame_cache: BoundedCache = field(default_factory=lambda: BoundedCache(256, refresh=False))
 
     @property
     def speed(self) -> float:
@@ -138,10 +140,8 @@ class Hub:
         key = (text, voice, language)
         hit = self._tts_cache.get(key)
         if hit is None:
-            hit = np.asarray(self.speech.synthesize(text, voice, language), dtype=np.int16)
-            self._tts_cache[key] = hit
-            if len(self._tts_cache) > 256:
-                self._tts_cache.popitem(last=False)
+            audio = np.asarray(self.speech.synthesize(text, voice, language), dtype=np.int16)
+            hit = self._tts_cache.put(key, audio)
         return hit
 
     async def transcribe(self, samples: np.ndarray, language: str) -> str:
@@ -155,10 +155,7 @@ class Hub:
         if hit is not None:
             return hit
         text = await asyncio.to_thread(self.speech.transcribe, samples, language)
-        self._asr_cache[key] = text
-        if len(self._asr_cache) > 1024:
-            self._asr_cache.popitem(last=False)
-        return text
+        return self._asr_cache.put(key, text)
 
     def reply_frames(self, text: str, voice: str, language: str) -> tuple[list[bytes], int]:
         """The reply's audio as ready-to-send server frames of ``chunk_ms`` each, and its length.
@@ -175,7 +172,5 @@ class Hub:
                 audio_frame(encode_b64(audio[i : i + step].tobytes()))
                 for i in range(0, len(audio), step)
             ]
-            hit = self._frame_cache[key] = (frames, len(audio))
-            if len(self._frame_cache) > 256:
-                self._frame_cache.popitem(last=False)
+            hit = self._frame_cache.put(key, (frames, len(audio)))
         return hit

@@ -1,15 +1,18 @@
 """Audio input of a Live connection: resampling, the VAD, utterances, input transcription.
 
-Not a public API.
+A :class:`Listener` owns the audio state (the VAD, buffered chunks, the utterance being
+spoken) and turns it into intents for its :class:`Turns` (barge in, answer this), sending input
+transcription through a :class:`~.connection.FrameSender`. Not a public API.
 """
 
 from __future__ import annotations
 
+import asyncio
 import binascii
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -17,14 +20,15 @@ from ..audio import Resampler, pcm16_to_array
 from ..exceptions import GemliveError
 from ..protocol import INPUT_RATE, decode_b64
 from .behaviour import addressed
-from .connection import ConnectionBase
+from .connection import FrameSender, Session
+from .hub import Hub
 from .orders import late_split
 from .responder import audio_tokens
-from .setup import INVALID, Rejected
+from .setup import INVALID, Rejected, SessionSetup
 from .speech import UNRECOGNISED_PREFIX
-from .vad import EnergyVad, VadEvent
+from .vad import EnergyVad, Vad, VadEvent
 
-__all__ = ["MAX_UTTERANCE", "Listener", "pcm16"]
+__all__ = ["MAX_UTTERANCE", "Listener", "Turns", "pcm16"]
 
 log = logging.getLogger("gemlive_nb.emulator")
 MAX_UTTERANCE = 30 * INPUT_RATE  # samples kept for one utterance at most
@@ -68,10 +72,74 @@ def pcm16(data: Any) -> np.ndarray:
     return np.frombuffer(pcm, dtype="<i2")
 
 
-class Listener(ConnectionBase):
-    """Turns streamed audio into utterances and answers each one."""
+class Turns(Protocol):
+    """What the listener asks of the one who answers (the connection's speaker)."""
 
-    def _on_audio(self, data: Any, mime: str | None, batch: bool = False) -> None:
+    def start_reply(self, user_text: str | None, tool_answers: list | None = None) -> None:
+        """Answer what the user said."""
+
+    async def interrupt(self) -> None:
+        """The user barged in."""
+
+    def is_playing(self) -> bool:
+        """Whether a reply is being said (speech now would barge in)."""
+
+
+class Listener:
+    """Turns streamed audio into utterances and asks its ``turns`` to answer each one."""
+
+    def __init__(self, session: Session, sender: FrameSender, hub: Hub, turns: Turns) -> None:
+        self.session = session
+        self.sender = sender
+        self.hub = hub
+        self.turns = turns
+        # utterances are transcribed in threads; this keeps their transcripts and replies in the
+        # order they were spoken (asyncio.Lock wakes waiters first in, first out)
+        self._utterance_order = asyncio.Lock()
+        self.vad: Vad | None = None
+        self.resampler: Resampler | None = None
+        self.resampler_rate = INPUT_RATE
+        self.fed = 0  # samples heard so far (at 16 kHz)
+        self.chunks: list[tuple[int, np.ndarray]] = []
+        self.speech_start: int | None = None
+        self.manual_active = False
+        self.utterance_no = 0  # utterances ended so far
+        self.heard: dict[int, str] = {}  # utterance -> input transcription sent so far
+        self.partial_at = 0  # where the last partial transcription was taken
+        self.partial_busy = False
+
+    @property
+    def cfg(self) -> SessionSetup | None:
+        """The session's setup (None before it came)."""
+        return self.session.cfg
+
+    def configure(self, cfg: SessionSetup) -> None:
+        """Set up the VAD for the session's setup (none when automatic detection is off)."""
+        if not cfg.aad_disabled:
+            make_vad = getattr(self.hub.speech, "make_vad", None)  # the speech extra's VAD
+            self.vad = (
+                make_vad(cfg.aad, INPUT_RATE) if make_vad else EnergyVad(cfg.aad, rate=INPUT_RATE)
+            )
+
+    def activity_start(self) -> None:
+        """``activityStart`` (automatic detection off): the user starts speaking now."""
+        self.manual_active = True
+        self.chunks, self.speech_start = [], self.fed
+
+    def activity_end(self) -> None:
+        """``activityEnd``: the utterance ends here (ignored without its start)."""
+        if self.manual_active:
+            self.manual_active = False
+            self.utterance_end(self.fed)
+
+    def stream_end(self) -> None:
+        """``audioStreamEnd``: what was being said ends, and the VAD starts afresh."""
+        if self.vad is not None and self.speech_start is not None:
+            self.utterance_end(self.fed)
+            self.vad.reset()
+            self.fed, self.chunks = 0, []
+
+    def on_audio(self, data: Any, mime: str | None, batch: bool = False) -> None:
         """Take a chunk of streamed audio.
 
         With ``batch`` its VAD runs with other sessions' chunks later in this loop tick (the
@@ -81,9 +149,10 @@ class Listener(ConnectionBase):
             x = pcm16(data)
         except GemliveError as e:
             raise Rejected(1007, f"{INVALID} {e}") from None
-        self._on_samples(x, mime, batch)
+        self.on_samples(x, mime, batch)
 
-    def _on_samples(self, x: np.ndarray, mime: str | None, batch: bool = False) -> None:
+    def on_samples(self, x: np.ndarray, mime: str | None, batch: bool = False) -> None:
+        """Take decoded samples at the ``rate=`` of ``mime`` (16 kHz without one)."""
         m = _RATE_RE.search(mime or "")
         rate = int(m.group(1)) if m else INPUT_RATE
         if rate != INPUT_RATE:
@@ -105,25 +174,25 @@ class Listener(ConnectionBase):
         if batch and isinstance(self.vad, EnergyVad):
             self.hub.vad_batch.push(self, self.vad, x, self.fed)
         else:
-            self._after_vad(self.vad.feed(x), self.fed)
+            self.after_vad(self.vad.feed(x), self.fed)
 
-    def _after_vad(self, events: list[VadEvent], fed: int) -> None:
+    def after_vad(self, events: list[VadEvent], fed: int) -> None:
         """Act on the VAD's ``events`` for the audio up to sample ``fed``.
 
         More audio may have come since, when the VAD ran in a batch.
         """
-        if self.closed:
+        if self.session.closed:
             return
         for ev in events:
             if ev.kind == "start":
                 self.speech_start = ev.sample_offset
-                playing = self.turn_open or self.still_playing()  # (see .orders)
+                playing = self.turns.is_playing()  # (see .orders)
                 if self.cfg is not None and self.cfg.interrupts and playing:
-                    self._spawn(self._interrupt())
+                    self.session.spawn(self.turns.interrupt())
             elif ev.kind == "end" and self.speech_start is not None:
-                self._utterance_end(ev.sample_offset)
+                self.utterance_end(ev.sample_offset)
         if self.speech_start is not None and fed - self.speech_start > MAX_UTTERANCE:
-            self._utterance_end(fed)  # endless speech (or noise) is cut into utterances
+            self.utterance_end(fed)  # endless speech (or noise) is cut into utterances
         elif self.speech_start is not None:
             self._maybe_partial()
         if self.speech_start is None:  # keep ~1 s of pre-roll only
@@ -131,7 +200,8 @@ class Listener(ConnectionBase):
             while self.chunks and self.chunks[0][0] + len(self.chunks[0][1]) < keep_from:
                 self.chunks.pop(0)
 
-    def _utterance_end(self, end: int) -> None:
+    def utterance_end(self, end: int) -> None:
+        """The utterance being spoken ends at sample ``end``: transcribe and answer it."""
         # a little context either side, as a recogniser would get from the stream
         start = max(0, (self.speech_start or 0) - INPUT_RATE // 5)
         end = min(self.fed, end + INPUT_RATE // 5)
@@ -144,7 +214,7 @@ class Listener(ConnectionBase):
         self.chunks = [(s, x) for s, x in self.chunks if s + len(x) > end]
         utter = np.concatenate(parts) if parts else np.zeros(0, np.int16)
         self.utterance_no += 1
-        self._spawn(self._on_utterance(self.utterance_no - 1, utter))
+        self.session.spawn(self._on_utterance(self.utterance_no - 1, utter))
 
     # ------------------------------------------------------------------ transcription
 
@@ -167,20 +237,24 @@ class Listener(ConnectionBase):
         if parts:
             self.partial_busy = True
             self.hub.partials_running += 1
-            self._spawn(self._partial(self.utterance_no, np.concatenate(parts)))
+            self.session.spawn(self._partial(self.utterance_no, np.concatenate(parts)))
 
     async def _partial(self, n: int, samples: np.ndarray) -> None:
         # transcribed outside the ordering lock, so a slow partial never delays the final one
         try:
             text = await self._transcribe(samples)
             async with self._utterance_order:
-                if n != self.utterance_no or self.closed or text.startswith(UNRECOGNISED_PREFIX):
+                if (
+                    n != self.utterance_no
+                    or self.session.closed
+                    or text.startswith(UNRECOGNISED_PREFIX)
+                ):
                     return  # the utterance ended meanwhile (its final transcript says it all)
                 heard = self.heard.get(n, "")
                 if text.startswith(heard) and len(text) > len(heard):
                     piece = _continuation(heard, text)
                     self.heard[n] = text
-                    await self.send_msg(
+                    await self.sender.send_msg(
                         {"serverContent": {"inputTranscription": {"text": piece}}},
                         "inputTranscription",
                     )
@@ -206,27 +280,25 @@ class Listener(ConnectionBase):
         seconds = len(samples) / INPUT_RATE
         text = await self._transcribe(samples)
         heard = self.heard.pop(n, "")
-        if self.closed:
+        if self.session.closed:
             return
         if self.cfg.input_transcription and (text or heard):
             # the rest of the utterance, marked finished so clients can tell utterances apart
             # (not by 2.5, and its end may come late, inside the reply: see .orders)
             rest = _continuation(heard, text)
-            orders = self.draw_orders()
+            orders = self.session.draw_orders()
             end = {"finished": True} if orders.input_finished else {}
             late = orders.late_input_piece and not self.cfg.proactive_audio  # it may not reply
             split = late_split(rest) if late else None
             if split is not None:
                 rest, tail = split
-                self.late_input, end = {"text": tail, **end}, {}
-            await self.send_msg(
+                self.session.late_input, end = {"text": tail, **end}, {}
+            await self.sender.send_msg(
                 {"serverContent": {"inputTranscription": {"text": rest, **end}}},
                 "inputTranscription",
             )
-        self.history.append({"role": "user", "text": text, "audio_s": seconds})
-        self.turn_in["audio"] += audio_tokens(seconds)
+        self.session.add("user", text, seconds)
+        self.session.turn_in["audio"] += audio_tokens(seconds)
         if self.cfg.proactive_audio and text and not addressed(text):
             return  # a proactive model may stay silent on speech not meant for it
-        self._start_reply(text or f"[speech {seconds:.1f} s]")
-
-    # ------------------------------------------------------------------ tools
+        self.turns.start_reply(text or f"[speech {seconds:.1f} s]")

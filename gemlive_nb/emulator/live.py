@@ -14,8 +14,11 @@ each, ``burst`` chunks at a time), ``generationComplete``, then ``turnComplete``
 task and sends ``interrupted`` (plus ``toolCallCancellation`` for pending calls) and
 ``turnComplete``. Errors end the connection with a close frame, never a JSON error message.
 
-Parts: :mod:`.connection` (state, sending), :mod:`.listener` (audio input), :mod:`.speaker`
-(replies). Used by :class:`gemlive_nb.emulator.Emulator`; not a public API.
+The connection owns its parts, each with its own state: a :class:`~.connection.Sender`
+(frames out), a :class:`~.speaker.Speaker` (replies) that asks a
+:class:`~.turn_responder.TurnResponder` what to say, and a :class:`~.listener.Listener` (audio
+input); what they share is the explicit :class:`~.connection.Session`. Used by
+:class:`gemlive_nb.emulator.Emulator`; not a public API.
 """
 
 from __future__ import annotations
@@ -28,20 +31,20 @@ import time
 from typing import Any
 
 from ..exceptions import GemliveError
-from ..protocol import INPUT_RATE, normalize_keys
-from ..protocol.service_rules import REFUSE_MEDIA_CHUNKS_V1ALPHA, Refusal
+from ..protocol import normalize_keys
+from .connection import Sender, Session
 from .faults import ABORTED, INTERNAL, SESSION_LIMIT
 from .frames import Closed, is_connection_closed, nbytes, summary
 from .hot_frames import FastServerConnection, hot_audio, parse_hot_audio
 from .hub import Hub, SessionRecord
 from .listener import Listener, pcm16
 from .proxy import adapt_message
+from .refusals import check_client_content, check_media_chunks
 from .responder import VIDEO_FRAME_TOKENS, text_tokens
-from .routes import api_version
-from .setup import INVALID, Rejected, _functions, content_text, validate_setup
+from .setup import INVALID, Rejected, SessionSetup, _functions, content_text, validate_setup
 from .speaker import Speaker
 from .strict import check_message
-from .vad import EnergyVad
+from .turn_responder import TurnResponder
 
 __all__ = ["Hub", "LiveConnection", "SessionRecord"]
 
@@ -51,8 +54,52 @@ _TYPES = ("setup", "clientContent", "realtimeInput", "toolResponse", "contextUpd
 _SNAKE = {"client_content", "realtime_input", "tool_response", "context_update"}
 
 
-class LiveConnection(Listener, Speaker):
-    """Serve one accepted WebSocket ``ws`` until it closes."""
+class LiveConnection:
+    """Serve one accepted WebSocket ``ws`` until it closes.
+
+    ``kind`` is the endpoint the client dialled (google, ephemeral, vertex or proxy),
+    ``path_model`` the model a proxy URL names.
+    """
+
+    def __init__(
+        self,
+        ws: Any,
+        hub: Hub,
+        record: SessionRecord,
+        path_model: str | None = None,
+        kind: str = "google",
+    ) -> None:
+        self.ws = ws
+        self.hub = hub
+        self.record = record
+        self.path_model = path_model
+        self.kind = kind
+        self.session = session = Session(record, kind=kind, orders=hub.orders)
+        self.sender = Sender(ws, record, hub.faults, session)
+        responder = TurnResponder(hub.responder, seed=hub.seed * 1_000_003 + record.id)
+        self.speaker = Speaker(session, self.sender, hub, responder)
+        self.listener = Listener(session, self.sender, hub, self.speaker)
+        self.sender.on_stop = self.speaker.stop
+        self.blocking_answers: list[dict[str, Any]] = []  # answers to calls the turn waits on
+        self.dispatching = False  # a message other than streamed audio is being handled
+
+    @property
+    def cfg(self) -> SessionSetup | None:
+        """The validated setup (None before it came)."""
+        return self.session.cfg
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection has closed (or dropped)."""
+        return self.session.closed
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close with ``code`` and ``reason`` (recorded), stopping any reply; idempotent."""
+        await self.sender.close(code, reason)
+
+    def drop(self) -> None:
+        """Cut the TCP connection without a close frame (the client sees 1006)."""
+        self.sender.drop()
 
     async def run(self) -> None:
         """Serve the connection until it closes, then record how it closed and stop its tasks."""
@@ -70,14 +117,14 @@ class LiveConnection(Listener, Speaker):
         finally:
             for timer in timers:
                 timer.cancel()
-            self._cancel_reply()
-            for task in list(self.tasks):
+            self.speaker.cancel_reply()
+            for task in list(self.session.tasks):
                 task.cancel()
             if self.record.close_code is None:
                 code = getattr(self.ws, "close_code", None)
                 self.record.close_code = 1000 if code is None else code
                 self.record.close_reason = getattr(self.ws, "close_reason", "") or ""
-            self.closed = True  # audio still queued for the VAD batch is dropped
+            self.session.closed = True  # audio still queued for the VAD batch is dropped
 
     async def _session_limit(self) -> None:
         """Enforce the service's session limits (which compression lifts).
@@ -88,8 +135,8 @@ class LiveConnection(Listener, Speaker):
         hub = self.hub
         while not self.closed:
             compressed = self.cfg is not None and self.cfg.compression is not None
-            limit = hub.video_session_s if self.video_tokens else hub.audio_session_s
-            left = self.session_start + limit - time.monotonic()
+            limit = hub.video_session_s if self.session.video_tokens else hub.audio_session_s
+            left = self.session.session_start + limit - time.monotonic()
             if not compressed and left <= 0:
                 await self.close(1008, SESSION_LIMIT)
                 return
@@ -102,7 +149,7 @@ class LiveConnection(Listener, Speaker):
         if faults.drop_after is not None:
             events.append((faults.drop_after, "drop"))
         for at, what in sorted(events):
-            await asyncio.sleep(max(0.0, self.t0 + at - time.monotonic()))
+            await asyncio.sleep(max(0.0, self.session.t0 + at - time.monotonic()))
             if self.closed:
                 return
             if what == "drop" and faults.take("drop_after"):
@@ -110,7 +157,8 @@ class LiveConnection(Listener, Speaker):
                 return
             if what == "goaway":
                 with contextlib.suppress(Exception):
-                    await self.send_msg({"goAway": {"timeLeft": faults.time_left_text()}}, "goAway")
+                    msg = {"goAway": {"timeLeft": faults.time_left_text()}}
+                    await self.sender.send_msg(msg, "goAway")
             if what == "end":
                 await self.close(1008, ABORTED)
                 return
@@ -148,7 +196,7 @@ class LiveConnection(Listener, Speaker):
         except GemliveError:
             return False  # the ordinary path closes the connection with the reason
         self.record.note_audio(mime, nbytes(data))
-        self._on_samples(samples, mime, batch=True)
+        self.listener.on_samples(samples, mime, batch=True)
         return True
 
     def _decode(self, frame: str | bytes) -> dict[str, Any] | None:
@@ -174,7 +222,7 @@ class LiveConnection(Listener, Speaker):
             self.record.note_audio(mime, nbytes(data))
             if self.cfg is None:
                 raise Rejected(1007, f"{INVALID} The first message must be setup")
-            self._on_audio(data, mime, batch=True)
+            self.listener.on_audio(data, mime, batch=True)
             return None
         self.hub.vad_batch.flush()  # this session's queued audio first: its VAD is current
         if self.hub.strict:
@@ -208,7 +256,7 @@ class LiveConnection(Listener, Speaker):
         self.record.setup = body
         cfg = validate_setup(
             body,
-            dialect=self.dialect,
+            dialect=self.session.dialect,
             path_model=self.path_model,
             allow_unknown_models=self.hub.allow_unknown_models,
             regime=self.hub.rules,
@@ -217,17 +265,13 @@ class LiveConnection(Listener, Speaker):
             saved = self.hub.handles.get(cfg.resume_handle)
             if saved is None:
                 raise Rejected(1008, "BidiGenerateContent session not found")
-            self.history = [dict(h) for h in saved["history"]]
-            self.session_start = self.t0 - float(saved.get("session_age", 0.0))
-        self.cfg = cfg
-        if not cfg.aad_disabled:
-            make_vad = getattr(self.hub.speech, "make_vad", None)  # the speech extra's VAD
-            self.vad = (
-                make_vad(cfg.aad, INPUT_RATE) if make_vad else EnergyVad(cfg.aad, rate=INPUT_RATE)
-            )
-        await self.send_msg({"setupComplete": {}}, "setupComplete")
+            self.session.history = [dict(h) for h in saved["history"]]
+            self.session.session_start = self.session.t0 - float(saved.get("session_age", 0.0))
+        self.session.cfg = cfg
+        self.listener.configure(cfg)
+        await self.sender.send_msg({"setupComplete": {}}, "setupComplete")
         if cfg.resumption:  # the service sends a first handle right away
-            await self._save_point()
+            await self.speaker.save_point()
 
     def _on_context_update(self, body: dict[str, Any]) -> None:
         assert self.cfg is not None
@@ -241,36 +285,9 @@ class LiveConnection(Listener, Speaker):
 
     # ------------------------------------------------------------------ text input
 
-    def _check_client_content(self) -> None:
-        """Close as the service does when the regime takes ``clientContent`` only as history."""
-        assert self.cfg is not None
-        rules, regime = self.cfg.rules, self.cfg.regime
-        if rules is None or rules.client_content_mid_session.at(regime).value:
-            return
-        if rules.history_needs_config.at(regime).value and not self.cfg.seed_history:
-            raise Rejected(
-                1007,
-                f"{INVALID} clientContent needs historyConfig.initialHistoryInClientContent "
-                f"on {rules.name}",
-            )
-        if self.completed:
-            raise Rejected(
-                1007, f"{INVALID} clientContent is only for initial history on {rules.name}"
-            )
-
-    def _check_media_chunks(self) -> None:
-        """``realtimeInput.mediaChunks``: refused by some models, and on v1alpha."""
-        assert self.cfg is not None
-        refusal: Refusal | None = None
-        if self.cfg.rules is not None:
-            refusal = self.cfg.rules.refuse_media_chunks.value
-        if refusal is None and api_version(self.record.path) == "v1alpha":
-            refusal = REFUSE_MEDIA_CHUNKS_V1ALPHA.value
-        if refusal is not None:
-            raise Rejected(refusal.code, refusal.reason)
-
     async def _on_client_content(self, body: dict[str, Any]) -> None:
-        self._check_client_content()
+        assert self.cfg is not None
+        check_client_content(self.cfg, self.session.completed)
         turns = body.get("turns") or []
         if isinstance(turns, dict):
             turns = [turns]
@@ -280,52 +297,48 @@ class LiveConnection(Listener, Speaker):
                 raise Rejected(1007, f"{INVALID} clientContent.turns must hold Content objects")
             role = turn.get("role", "user")
             text = content_text(turn)
-            self.history.append({"role": role, "text": text, "audio_s": 0.0})
+            self.session.add(role, text)
             if role == "user":
                 new_user.append(text)
         if turns or body.get("turnComplete"):
-            await self._interrupt()  # content interrupts the current generation
+            await self.speaker.interrupt()  # content interrupts the current generation
         for text in new_user:
-            self.turn_in["text"] += text_tokens(text)
+            self.session.turn_in["text"] += text_tokens(text)
         if body.get("turnComplete"):
-            self._start_reply(self._last_user_text())
+            self.speaker.start_reply(self.session.last_user_text())
 
     async def _on_realtime(self, body: dict[str, Any]) -> None:
         assert self.cfg is not None
         if "text" in body:
             text = str(body["text"])
             if self.cfg.interrupts:
-                await self._interrupt()
-            self.history.append({"role": "user", "text": text, "audio_s": 0.0})
-            self.turn_in["text"] += text_tokens(text)
-            self._start_reply(text)
+                await self.speaker.interrupt()
+            self.session.add("user", text)
+            self.session.turn_in["text"] += text_tokens(text)
+            self.speaker.start_reply(text)
         if "audio" in body and isinstance(body["audio"], dict):
-            self._on_audio(body["audio"].get("data", ""), body["audio"].get("mimeType"))
+            self.listener.on_audio(body["audio"].get("data", ""), body["audio"].get("mimeType"))
         if "mediaChunks" in body:
-            self._check_media_chunks()
+            check_media_chunks(self.cfg, self.record.path)
         for chunk in (body.get("mediaChunks") or [])[:1]:  # only the first chunk is used
             mime = str(chunk.get("mimeType", "audio/pcm"))
             if mime.startswith("audio/"):
-                self._on_audio(chunk.get("data", ""), mime)
+                self.listener.on_audio(chunk.get("data", ""), mime)
             else:
-                self.video_tokens += VIDEO_FRAME_TOKENS
+                self.session.video_tokens += VIDEO_FRAME_TOKENS
         if "video" in body:
-            self.video_tokens += VIDEO_FRAME_TOKENS
+            self.session.video_tokens += VIDEO_FRAME_TOKENS
         if self.cfg.aad_disabled:
             if "activityStart" in body:
                 if self.cfg.interrupts:
-                    await self._interrupt()
-                self.manual_active = True
-                self.chunks, self.speech_start = [], self.fed
-            if "activityEnd" in body and self.manual_active:
-                self.manual_active = False
-                self._utterance_end(self.fed)
-        if body.get("audioStreamEnd") and self.vad is not None and self.speech_start is not None:
-            self._utterance_end(self.fed)
-            self.vad.reset()
-            self.fed, self.chunks = 0, []
+                    await self.speaker.interrupt()
+                self.listener.activity_start()
+            if "activityEnd" in body:
+                self.listener.activity_end()
+        if body.get("audioStreamEnd"):
+            self.listener.stream_end()
 
-    # ------------------------------------------------------------------ audio input
+    # ------------------------------------------------------------------ tools
 
     async def _on_tool_response(self, body: dict[str, Any]) -> None:
         responses = body.get("functionResponses") or []
@@ -338,25 +351,21 @@ class LiveConnection(Listener, Speaker):
             given = fr.get("response")
             response: dict[str, Any] = given if isinstance(given, dict) else {}
             scheduling = fr.get("scheduling") or response.get("scheduling") or "WHEN_IDLE"
-            self.history.append(
-                {"role": "tool", "text": json.dumps(response, sort_keys=True), "audio_s": 0.0}
-            )
-            self.turn_in["text"] += text_tokens(json.dumps(response))
-            if call_id in self.pending_blocking:
-                self.pending_blocking.pop(call_id)
+            self.session.add("tool", json.dumps(response, sort_keys=True))
+            self.session.turn_in["text"] += text_tokens(json.dumps(response))
+            if call_id in self.session.pending_blocking:
+                self.session.pending_blocking.pop(call_id)
                 self.blocking_answers.append(fr)
-            elif call_id in self.pending_async:
-                self.pending_async.pop(call_id)
+            elif call_id in self.session.pending_async:
+                self.session.pending_async.pop(call_id)
                 await self._async_result(fr, str(scheduling).upper())
-        if self.blocking_answers and not self.pending_blocking:
+        if self.blocking_answers and not self.session.pending_blocking:
             answers, self.blocking_answers = self.blocking_answers, []
-            self._start_reply(None, tool_answers=answers)
+            self.speaker.start_reply(None, tool_answers=answers)
 
     async def _async_result(self, fr: dict[str, Any], scheduling: str) -> None:
         if scheduling == "SILENT":
             return
         if scheduling == "INTERRUPT":
-            await self._interrupt()
-        self._start_reply(None, tool_answers=[fr])
-
-    # ------------------------------------------------------------------ replies
+            await self.speaker.interrupt()
+        self.speaker.start_reply(None, tool_answers=[fr])

@@ -31,8 +31,6 @@ Example::
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +40,7 @@ from ..audio import resample
 from ..catalog import VOICES, Language, normalize_language_code
 from ..exceptions import ConfigError
 from . import asr, synth
+from .cache import BoundedCache
 from .espeak import get_espeak
 from .speech import OUTPUT_RATE, _check_text, _transcribe
 from .vad_silero import SileroVad
@@ -162,20 +161,16 @@ class RealSpeech:
 
     def __init__(self, cache_size: int = 256) -> None:
         self._engine = get_espeak()
-        self._cache: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
+        self._cache: BoundedCache[tuple[str, str, str], np.ndarray] = BoundedCache(cache_size)
 
     def synthesize(self, text: str, voice: str, language: str) -> np.ndarray:
         """Render ``text`` as int16 mono at 24 kHz (read-only; shared with the cache)."""
         _check_text(text)
         name, settings = espeak_voice(voice, language)
         key = (text, name, f"{settings.pitch}/{settings.rate}")
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         raw = self._engine.synthesize(
             text, name, settings.pitch, settings.pitch_range, settings.rate
         )
@@ -184,11 +179,7 @@ class RealSpeech:
         gain = _PEAK / peak if peak > 0 else 0.0  # one level for every voice and language
         out = np.round(y * (gain * 32767.0)).astype(np.int16)
         out.flags.writeable = False
-        with self._lock:
-            self._cache[key] = out
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return out
+        return self._cache.put(key, out)
 
     def transcribe(self, samples: np.ndarray, language: str) -> str:
         """Text of int16 mono 16 kHz audio: built-in voice text, English words, else a marker."""

@@ -23,7 +23,7 @@ log = logging.getLogger("gemlive_nb.emulator")
 class VadListener(Protocol):
     """What receives the events of a batched chunk (the connection's audio input)."""
 
-    def _after_vad(self, events: list[VadEvent], fed: int) -> None: ...
+    def after_vad(self, events: list[VadEvent], fed: int) -> None: ...
 
 
 class VadBatch:
@@ -50,6 +50,6 @@ class VadBatch:
         results = feed_many([(vad, samples) for _, vad, samples, _ in items])
         for (listener, _, _, fed), events in zip(items, results, strict=True):
             try:
-                listener._after_vad(events, fed)
+                listener.after_vad(events, fed)
             except Exception:  # one session's failure must not hold up the others
                 log.exception("emulator audio input failed")

@@ -208,7 +208,7 @@ async def test_memory_stays_flat_over_a_long_stream():
                 frame = {"realtimeInput": {"audio": {"data": _b64(pcm), "mimeType": "audio/pcm"}}}
                 await ws.send(json.dumps(frame))
             conn = next(iter(emu._connections))
-            buffered = sum(len(x) for _, x in conn.chunks)
+            buffered = sum(len(x) for _, x in conn.listener.chunks)
             drain.cancel()
         record = emu.wait_closed(1)
     assert record.audio_in == 30_000 and record.audio_in_bytes == 30_000 * 640

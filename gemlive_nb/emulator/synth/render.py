@@ -5,11 +5,9 @@ Glottal source, spectral shaping and overlap-add.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 
+from ..cache import BoundedCache
 from .languages import LanguageProfile, language_profile
 from .phonology import _Syllable, parse
 from .text_channel import embed_text
@@ -265,23 +263,16 @@ class Synthesizer:
 
     def __init__(self, cache_size: int = 256) -> None:
         self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: BoundedCache[tuple[str, str, str], np.ndarray] = BoundedCache(cache_size)
 
     def render(self, text: str, voice: str, language: str) -> np.ndarray:
         """int16 mono samples at :data:`RATE` (voice: canonical catalog name; language: code)."""
         key = (text, voice, language)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         y, spans = _render(text, voice, language)
         y = embed_text(y, spans)
         pcm = np.clip(np.round(y * 32767), -32768, 32767).astype(np.int16)
         pcm.flags.writeable = False
-        with self._lock:
-            self._cache[key] = pcm
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
-        return pcm
+        return self._cache.put(key, pcm)
