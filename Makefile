@@ -15,7 +15,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 APT_INSTALL := apt-get install -y --no-install-recommends
 
-.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit quick test-orders lowest lab bench fuzz clean
+.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit quick test-orders lowest lab figures bench fuzz clean
 
 setup: $(STAMP)
 
@@ -99,6 +99,11 @@ test: lint typecheck unit lowest
 
 lab: setup
 	$(PY) -m gemlive_nb.lab $(LAB_ARGS)
+
+# The gallery images in notebooks/images (drawn offline, deterministic; tests/notebooks/
+# test_figures.py checks the committed ones are fresh).
+figures: setup
+	$(PY) tests/notebooks/figures.py notebooks/images
 
 bench: setup
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -32,7 +32,7 @@ async def stream(s: LiveSession, seconds: float, peak: dict[str, float]) -> None
     t0 = time.monotonic()
     for i in range(int(seconds / 0.02)):
         await s.send_audio(CHUNK)
-        peak["frames"] = max(peak["frames"], len(s._outbox))
+        peak["frames"] = max(peak["frames"], len(s._sender.outbox))
         peak["audio_s"] = max(peak["audio_s"], s.stats.queued_audio_seconds)
         peak["rss"] = max(peak["rss"], rss_mb()) if i % 50 == 0 else peak["rss"]
         await asyncio.sleep(max(0.0, t0 + (i + 1) * 0.02 - time.monotonic()))
@@ -56,7 +56,7 @@ async def run(stall: float, max_queue: float) -> None:
         stalled = s.stats
         proxy.resume()
         t0 = time.monotonic()
-        while len(s._outbox) or s._writing:
+        while len(s._sender.outbox) or s._sender.writing:
             await asyncio.sleep(0.01)
         drain = time.monotonic() - t0
         answer = await s.ask("What is my name?", timeout=20)

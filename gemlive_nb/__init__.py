@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy
         plot_levels,
         plot_spectrogram,
         plot_waveform,
+        provenance,
         show_transcript,
     )
     from .emulator import Emulator
@@ -120,6 +121,7 @@ _LAZY: dict[str, str] = {
     "plot_levels": "display",
     "plot_latency": "display",
     "show_transcript": "display",
+    "provenance": "display",
     "compare_voices": "compare",
     "compare_languages": "compare",
     "compare_grid": "compare",
@@ -198,6 +200,7 @@ __all__ = [
     "plot_spectrogram",
     "plot_waveform",
     "protocol",
+    "provenance",
     "rerun",
     "rerun_sync",
     "resolve_endpoint",

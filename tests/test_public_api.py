@@ -18,8 +18,8 @@ PUBLIC = [
     "acompare_voices", "catalog", "compare_grid", "compare_languages", "compare_voices", "connect",
     "connect_sync", "create_ephemeral_token", "create_ephemeral_token_sync", "declare", "evaluate",
     "evaluate_sync", "load_ipython_extension", "plot_latency", "plot_levels", "plot_spectrogram",
-    "plot_waveform", "protocol", "rerun", "rerun_sync", "resolve_endpoint", "show_transcript",
-    "tool", "unload_ipython_extension", "wait_until", "wait_until_sync",
+    "plot_waveform", "protocol", "provenance", "rerun", "rerun_sync", "resolve_endpoint",
+    "show_transcript", "tool", "unload_ipython_extension", "wait_until", "wait_until_sync",
 ]  # fmt: skip
 
 

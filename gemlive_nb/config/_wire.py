@@ -1,8 +1,15 @@
-"""LiveConfig into the wire ``setup`` message (PROTOCOL.md §2), per endpoint dialect."""
+"""LiveConfig into the wire ``setup`` message (PROTOCOL.md §2), per endpoint dialect.
+
+:func:`build_setup` is the one producer of a setup: :meth:`LiveConfig.to_setup`, every
+connection's :class:`~gemlive_nb.endpoints.LinkPlan` (Vertex's model path, the resumption handle,
+the mixroute modality fallback), ``create_ephemeral_token``'s locked setup and
+``update_context``'s wire fields all come from it; nothing patches its result afterwards.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import MODELS, Model
@@ -26,9 +33,30 @@ Declare = Callable[[Callable[..., Any]], Mapping[str, Any]]
 
 
 def build_setup(
-    cfg: LiveConfig, model: str | None, dialect: str, declare_callable: Declare | None = None
+    cfg: LiveConfig,
+    model: str | None,
+    dialect: str,
+    declare_callable: Declare | None = None,
+    *,
+    model_path: str | None = None,
+    handle: str | EllipsisType | None = ...,
+    audio_only: bool = False,
+    for_token: bool = False,
 ) -> dict[str, Any]:
-    """The ``{"setup": {...}}`` message for ``cfg`` (see :meth:`LiveConfig.to_setup`)."""
+    """The ``{"setup": {...}}`` message for ``cfg`` (see :meth:`LiveConfig.to_setup`).
+
+    - ``model_path``: the full model name the endpoint needs (Vertex AI:
+      ``projects/…/publishers/google/models/…``); there ``responseModalities`` defaults to
+      ``["AUDIO"]``, as the google-genai SDK sets it on Vertex (``live.py``).
+    - ``handle``: the resumption handle of this connection (``...``: the config's own; None:
+      a fresh session). Sent only when ``cfg.resumption`` is on, with Vertex's
+      ``transparent`` flag on every connection.
+    - ``audio_only``: the mixroute modality fallback (:mod:`gemlive_nb.session.modalities`):
+      ``["AUDIO"]`` plus output transcription.
+    - ``for_token``: the setup an ephemeral token locks (no per-connection resumption).
+
+    Example: ``build_setup(LiveConfig(voice="Puck"), "gemini-live-2.5-flash", "google")``.
+    """
     name = cfg.model or (
         _resolve_model(model, cfg.allow_unknown_model) if model is not None else None
     )
@@ -38,11 +66,15 @@ def build_setup(
         )
     entry = MODELS.get(name)
     cfg.check(entry, dialect)
-    setup: dict[str, Any] = {"model": model_ref(name, dialect)}
+    setup: dict[str, Any] = {"model": model_path or model_ref(name, dialect)}
 
     gen: dict[str, Any] = {}
-    if cfg.modalities:
+    if audio_only:
+        gen["responseModalities"] = ["AUDIO"]
+    elif cfg.modalities:
         gen["responseModalities"] = _modalities(cfg, dialect)
+    elif model_path is not None:  # as the SDK does on Vertex
+        gen["responseModalities"] = ["AUDIO"]
     for attr, key in (("temperature", "temperature"), ("top_p", "topP"), ("top_k", "topK"),
                       ("max_output_tokens", "maxOutputTokens"), ("seed", "seed")):  # fmt: skip
         if getattr(cfg, attr) is not None:
@@ -98,8 +130,9 @@ def build_setup(
         realtime["interimTranscriptTimestampEnabled"] = cfg.interim_timestamps
     if realtime:
         setup["realtimeInputConfig"] = realtime
-    if cfg.resumption:
-        handle = cfg.resumption if isinstance(cfg.resumption, str) else None
+    if cfg.resumption and not for_token:  # a token must not forbid resuming a session
+        if handle is ...:
+            handle = cfg.resumption if isinstance(cfg.resumption, str) else None
         setup["sessionResumption"] = {"handle": handle} if handle else {}
         if cfg.transparent_resumption:  # Vertex only (LiveConfig.check)
             setup["sessionResumption"]["transparent"] = True
@@ -110,6 +143,8 @@ def build_setup(
         options = getattr(cfg, attr)
         if options:
             setup[key] = {} if options is True else options.to_wire()
+    if audio_only:
+        setup.setdefault("outputAudioTranscription", {})
     if cfg.proactive_audio:
         setup["proactivity"] = {"proactiveAudio": True}
     if cfg.explicit_vad_signal is not None:

@@ -328,6 +328,7 @@ class LiveConfig:
         model: str | None = None,
         dialect: str = "google",
         declare_callable: Callable[[Callable[..., Any]], Mapping[str, Any]] | None = None,
+        **connection: Any,
     ) -> dict[str, Any]:
         """The ``{"setup": {...}}`` message in camelCase (PROTOCOL.md §2); unset fields omitted.
 
@@ -336,13 +337,15 @@ class LiveConfig:
         mixroute proxy), which capability checks apply and, on mixroute, asks for
         ``["AUDIO", "TEXT"]`` when output transcripts are wanted (the proxy's FAQ). Python tools
         are declared with :func:`gemlive_nb.tools.declare` unless ``declare_callable`` (kept for
-        older callers and custom declarations) says otherwise.
+        older callers and custom declarations) says otherwise. ``connection`` holds what one
+        connection adds (``model_path``, ``handle``, ``audio_only``, ``for_token``: see
+        :func:`gemlive_nb.config._wire.build_setup`, the one producer of a setup).
 
         Example::
 
             LiveConfig(voice="Puck").to_setup("gemini-2.5-flash-native-audio-preview-12-2025")
         """
-        return build_setup(self, model, dialect, declare_callable)
+        return build_setup(self, model, dialect, declare_callable, **connection)
 
     @property
     def effective_system_instruction(self) -> str | None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..audio import resample
 from ..exceptions import AudioError
+from .provenance import SIMULATED_LABEL, is_simulated
 from .spectrum import stft_db, to_float32
 from .timeline import Marker, Segment, as_segment, timeline
 
@@ -228,7 +229,8 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
 
     One row per turn (first turn on top); x is seconds after the end of the user's turn.
     Each row has two bars, "waiting" (to first audio) and "streaming" (to turn complete),
-    labelled in milliseconds. Example::
+    labelled in milliseconds. A recording made on an emulator says so in the x label
+    (:func:`~gemlive_nb.display.provenance.provenance`). Example::
 
         ax = gl.plot_latency(session.recording)
         len(ax.patches)    # 2 per timed turn
@@ -263,6 +265,9 @@ def plot_latency(recording: Any, ax: Axes | None = None) -> Axes:
     longest = max((c or f or 0.0 for _, f, c in rows), default=1.0)
     ax.set_xlim(0.0, longest * 1.5 or 1.0)  # room for the labels
     ax.set_xlabel("seconds after end of user turn")
+    if isinstance(getattr(recording, "meta", None), dict) and is_simulated(recording):
+        # localhost figures are not the service's: the axis says so wherever the plot is shown
+        ax.set_xlabel(f"seconds after end of user turn · {SIMULATED_LABEL}")
     if rows:
         ax.legend(loc="best", fontsize=7)
     return ax

@@ -149,12 +149,11 @@ def _setup(
         return None
     cfg = LiveConfig.coerce(config, **fields)
     name = model or cfg.model or DEFAULT_GOOGLE_MODEL
-    setup: dict[str, Any] = cfg.to_setup(name, "google")["setup"]
     # resumption belongs to each connection: locking it would forbid resuming a session
-    setup.pop("sessionResumption", None)
+    setup: dict[str, Any] = cfg.to_setup(name, "google", for_token=True)["setup"]
     if not only_set:
         return setup
-    base = LiveConfig().to_setup(name, "google")["setup"]
+    base = LiveConfig().to_setup(name, "google", for_token=True)["setup"]
     chosen: dict[str, Any] = {"model": setup["model"]} if model or cfg.model else {}
     for key, value in setup.items():
         before = base.get(key)

@@ -89,25 +89,26 @@ class LinkPlan:
         endpoint: Endpoint,
         config: Any,
         declare: Callable[[Callable[..., Any]], Mapping[str, Any]] | None = None,
+        **connection: Any,
     ) -> LinkPlan:
-        """The plan for ``endpoint`` and ``config``.
+        """The plan for ``endpoint`` and ``config`` (a LiveConfig).
 
-        ``config`` is a LiveConfig, or anything with ``to_setup(model, dialect, declare)``.
+        ``connection`` is what this connection adds to the setup (``handle``, ``audio_only``:
+        see :func:`gemlive_nb.config._wire.build_setup`); the setup is built once, final.
         May block briefly to refresh a Vertex token.
         """
-        setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
-        vertex_model = endpoint.setup_model()
-        if vertex_model is not None:
-            body = dict(setup["setup"], model=vertex_model)
-            generation = dict(body.get("generationConfig") or {})
-            generation.setdefault("responseModalities", ["AUDIO"])  # as the SDK does on Vertex
-            setup = {"setup": dict(body, generationConfig=generation)}
-        headers = endpoint.headers()
+        setup = config.to_setup(
+            endpoint.model,
+            endpoint.dialect,
+            declare,
+            model_path=endpoint.setup_model(),
+            **connection,
+        )
         host = urlsplit(endpoint.url or "").hostname or ""
         return cls(
             endpoint=endpoint,
             url=endpoint.connect_url(),
-            headers=headers,
+            headers=endpoint.headers(),
             setup=setup,
             secrets=endpoint.secrets(),
             local=endpoint.kind == "emulator" or host in LOOPBACK_HOSTS,
@@ -119,11 +120,12 @@ class LinkPlan:
         endpoint: Endpoint,
         config: Any,
         declare: Callable[[Callable[..., Any]], Mapping[str, Any]] | None = None,
+        **connection: Any,
     ) -> LinkPlan:
         """:meth:`build`, in a thread when the endpoint must fetch an OAuth token."""
         if endpoint.credentials is None:
-            return cls.build(endpoint, config, declare)
-        return await asyncio.to_thread(cls.build, endpoint, config, declare)
+            return cls.build(endpoint, config, declare, **connection)
+        return await asyncio.to_thread(cls.build, endpoint, config, declare, **connection)
 
     def redact(self, text: str) -> str:
         """``text`` with every secret of this link (and any key-like URL part) masked."""

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..catalog import DEFAULT_GOOGLE_MODEL, DEFAULT_MIXROUTE_MODEL
+from ..catalog import DEFAULT_GOOGLE_MODEL, DEFAULT_MIXROUTE_MODEL, bare_model
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
 from ..secret import HIDDEN_VALUE, Secret, looks_like_secret, redact
@@ -80,7 +80,7 @@ def _bare_model(model: str | None) -> str | None:
             "model= looks like an API key — pass the key as api_key= and a model id such as "
             f"{DEFAULT_GOOGLE_MODEL!r} as model="
         )
-    return model if "tunedModels/" in model else model.rsplit("models/", 1)[-1]
+    return bare_model(model)
 
 
 def _check_version(api_version: str | None) -> str | None:

@@ -37,11 +37,15 @@ Reliability (PROTOCOL.md §1, §4):
 - Tools: a call still running after ``tool_timeout`` (30 s) is cancelled and answered with an
   error response, so the model is never left waiting (a sync function's thread runs on).
 
-Modules: :mod:`.live` (LiveSession), :mod:`.link` (connect, reconnect, resume, goAway),
-:mod:`.sender` (bounded queue and writer), :mod:`.wire` (the websockets internals the send path
-uses), :mod:`.inputs` (what the user sends, ``ask()``), :mod:`.closes` (fatal codes, hints),
-:mod:`.events` (status, cuts, drops, counters), :mod:`.connect` (``connect()``, the embedded
-emulator).
+Modules: :mod:`.live` (LiveSession, a façade owning the objects below), :mod:`.link_machine`
+(the connection rules as a pure state machine: status, retries, backoff, goAway, resumption,
+failure counting), :mod:`.link` (performs them with websockets; the one redaction point),
+:mod:`.sender` (bounded queue and writer), :mod:`.turns` (what each open turn re-sends, who
+waits), :mod:`.tool_runner` (tool calls in, responses out), :mod:`.receiver` (frames into
+events), :mod:`.hub` (listeners), :mod:`.inputs` and :mod:`.content` (what the user sends,
+``ask()``), :mod:`.modalities` (the mixroute fallback), :mod:`.wire` (the websockets internals
+the send path uses), :mod:`.closes` (``CloseCode``, fatal codes, hints), :mod:`.events` (status,
+cuts, drops, counters), :mod:`.connecting` (``connect()``), :mod:`.embedded` (the emulator).
 """
 
 from __future__ import annotations

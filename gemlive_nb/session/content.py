@@ -12,7 +12,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import Any
 
 from .. import protocol as p
@@ -22,7 +22,8 @@ from ..exceptions import ConfigError
 from ..images import image_bytes as _image_bytes
 from ..images import jpeg
 from ..tools import declare
-from .state import SessionState
+from .sender import Sender
+from .turns import TurnBook
 
 # jpeg: re-exported from ..images
 __all__ = ["Content", "check_turns_allowed", "jpeg", "model_entry"]
@@ -67,31 +68,49 @@ def model_entry(config_model: str | None, endpoint_model: str | None) -> Model |
     return MODELS.get(bare_model(config_model or endpoint_model or ""))
 
 
-def check_turns_allowed(session: SessionState) -> None:
+def check_turns_allowed(config: Any, endpoint: Any, recording: Any) -> None:
     """Raise ConfigError when ``clientContent`` turns can't go now, per the model's rules.
 
     Models that some dated regime of the service takes ``clientContent`` from only as initial
     history (3.1 at launch: google/adk-python#5075) need ``seed_history=True`` and the turns
     before the first question (before any turn has ended).
     """
-    model = model_entry(session.config.model, session.endpoint.model)
+    model = model_entry(config.model, endpoint.model)
     if model is None or model.client_content_after_first_turn:
         return
-    if not session.config.seed_history:
+    if not config.seed_history:
         raise ConfigError(
             f"{model.name!r} takes turns only as initial history: connect with "
             "seed_history=True and send them before the first question, or send text with "
             "s.ask() / s.send_text()"
         )
-    if any(t.status != "pending" for t in session.recording.turns):
+    if any(t.status != "pending" for t in recording.turns):
         raise ConfigError(
             f"{model.name!r} takes history only before the first turn — send text with "
             "s.ask() / s.send_text() now"
         )
 
 
-class Content(SessionState):
-    """Multi-turn content, context updates and video for :class:`LiveSession` (a mixin)."""
+class Content:
+    """Multi-turn content, context updates and video for one session.
+
+    :class:`~gemlive_nb.session.LiveSession` owns one and offers its methods; ``config()`` is
+    the session's current config.
+    """
+
+    def __init__(
+        self,
+        recording: Any,
+        sender: Sender,
+        turns: TurnBook,
+        config: Callable[[], Any],
+        endpoint: Any,
+    ) -> None:
+        self._recording = recording
+        self._sender = sender
+        self._turns = turns
+        self._config = config
+        self._endpoint = endpoint
 
     async def send_turns(self, turns: Iterable[Any], turn_complete: bool = True) -> Turn | None:
         """Send several turns at once (``clientContent``): history, images, the user's question.
@@ -114,57 +133,49 @@ class Content(SessionState):
         wire = [_turn(item, i) for i, item in enumerate(turns)]
         if not wire:
             raise ConfigError("send_turns needs at least one turn")
-        check_turns_allowed(self)
+        check_turns_allowed(self._config(), self._endpoint, self._recording)
         frame = p.dumps(p.client_content(wire, turn_complete=turn_complete))
-        self.recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
+        self._recording.log("send", "turns", turns=len(wire), turn_complete=turn_complete)
         if not turn_complete:
-            self._partial_frames.append((frame, 0.0))
-            await self._send(frame)
+            await self._turns.send_history(frame)
             return None
         # turnComplete makes the model answer, whatever role the last turn has (PROTOCOL.md §5)
         last = wire[-1]["parts"] if wire[-1]["role"] == "user" else []
         texts = [x["text"] for x in last if isinstance(x.get("text"), str)]
-        turn = self.recording.begin_turn(user_text=" ".join(texts), source="typed")
-        self._resend[turn.index] = [*self._partial_frames, (frame, 0.0)]
-        self._partial_frames = []
-        await self._send(frame)
-        self.recording.mark_user_end()
-        return turn
+        return await self._turns.send_turn(" ".join(texts), frame, source="typed")
 
-    async def update_context(
-        self, system_instruction: str | None = None, tools: Iterable[Any] | None = None
-    ) -> None:
-        """Change the system instruction and/or the tools mid-session (``contextUpdate``).
+    def context_update(
+        self,
+        tools: Any,
+        system_instruction: str | None = None,
+        new_tools: Iterable[Any] | None = None,
+    ) -> tuple[Any, str]:
+        """The new config and the ``contextUpdate`` frame (see ``LiveSession.update_context``).
 
-        Checked like a config (tool names, what the model allows); a reconnect keeps the new
-        context. ``tools`` replaces the whole list (Python functions or declaration dicts).
-
-        Example::
-
-            await s.update_context(system_instruction="From now on, answer in French.")
+        ``tools`` is the session's ToolRegistry: a call to a removed tool is refused from now.
+        The wire fields come from the one setup builder (:meth:`LiveConfig.to_setup`).
         """
         changes: dict[str, Any] = {}
         if system_instruction is not None:
             changes["system_instruction"] = system_instruction
-        if tools is not None:
-            changes["tools"] = tuple(tools)
+        if new_tools is not None:
+            changes["tools"] = tuple(new_tools)
         if not changes:
             raise ConfigError("update_context needs system_instruction= or tools=")
-        config = self.config.replace(**changes)
-        setup = config.to_setup(self.endpoint.model, self.endpoint.dialect, declare)["setup"]
+        config = self._config().replace(**changes)
+        ep = self._endpoint
+        setup = config.to_setup(ep.model, ep.dialect, declare)["setup"]
         text = None
         if system_instruction is not None:
             parts = (setup.get("systemInstruction") or {}).get("parts") or [{"text": ""}]
             text = parts[0]["text"]
-        wire_tools = list(setup.get("tools") or []) if tools is not None else None
+        wire_tools = list(setup.get("tools") or []) if new_tools is not None else None
         message = p.context_update(system_instruction=text, tools=wire_tools)
-        if tools is not None:
-            self.tools.replace(config.tools)  # a call to a removed tool is refused
-        self.config = config
-        self._setup = {"setup": setup}
+        if new_tools is not None:
+            tools.replace(config.tools)  # a call to a removed tool is refused
         fields: dict[str, Any] = {k: str(v) for k, v in changes.items()}
-        self.recording.log("send", "context_update", **fields)
-        await self._send(p.dumps(message))
+        self._recording.log("send", "context_update", **fields)
+        return config, p.dumps(message)
 
     async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
         """Send one video frame.
@@ -178,8 +189,8 @@ class Content(SessionState):
             data, mime = _image_bytes(frame, mime_type, "send_video")
         else:  # encoding a big frame takes a while: not on the loop that plays the reply
             data, mime = await asyncio.to_thread(_image_bytes, frame, mime_type, "send_video")
-        self.recording.log("send", "video", bytes=len(data), mime_type=mime)
-        await self._send(p.dumps(p.realtime_video(data, mime)))
+        self._recording.log("send", "video", bytes=len(data), mime_type=mime)
+        await self._sender.send(p.dumps(p.realtime_video(data, mime)))
 
     async def stream_video(
         self, frames: Iterable[Any] | AsyncIterable[Any], fps: float = 1.0

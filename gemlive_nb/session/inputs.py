@@ -13,24 +13,46 @@ from typing import Any
 import numpy as np
 
 from .. import protocol as p
-from .._sync import run_sync
-from ..audio import Audio, float_to_int16, pcm16_to_array
+from ..audio import Audio, StreamResamplers, float_to_int16, pcm16_to_array
 from ..conversation import Turn
 from ..conversation.vad import has_speech
-from ..exceptions import AudioError, ConfigError, TurnFailed
+from ..exceptions import AudioError, ConfigError, SessionClosed
 from ..protocol import INPUT_RATE
 from ..protocol.service_rules import text_route
 from .content import check_turns_allowed
 from .options import check_timeout
-from .state import SessionState
+from .sender import Sender
+from .turns import TurnBook
 
 __all__ = ["Inputs"]
 
 MIN_CHUNK_S = 0.01  # stream_audio's smallest piece (160 samples at 16 kHz); less only floods
 
 
-class Inputs(SessionState):
-    """The input half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
+class Inputs:
+    """What the user sends to one session: audio, text, activity signals, tool responses.
+
+    :class:`~gemlive_nb.session.LiveSession` owns one and offers its methods; it holds the
+    resamplers of streamed audio. ``config()`` is the session's current config, ``error()``
+    its closing error (None while it runs).
+    """
+
+    def __init__(
+        self,
+        recording: Any,
+        sender: Sender,
+        turns: TurnBook,
+        config: Callable[[], Any],
+        endpoint: Any,
+        error: Callable[[], SessionClosed | None],
+    ) -> None:
+        self._recording = recording
+        self._sender = sender
+        self._turns = turns
+        self._config = config
+        self._endpoint = endpoint
+        self._error = error
+        self._resamplers = StreamResamplers(INPUT_RATE)
 
     @staticmethod
     def _as_samples(pcm: Any, rate: int, caller: str) -> tuple[np.ndarray, int]:
@@ -73,10 +95,9 @@ class Inputs(SessionState):
         if not n:
             return
         seconds = n / INPUT_RATE
-        self.recording.add_input_audio(samples)
-        self._audio_chunks += 1
-        self._audio_s += seconds
-        await self._send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
+        self._recording.add_input_audio(samples)
+        self._sender.count_audio(1, seconds)
+        await self._sender.send(p.realtime_audio_frame(data, INPUT_RATE), seconds)
 
     async def stream_audio(
         self,
@@ -142,22 +163,17 @@ class Inputs(SessionState):
         if turn_complete and self._text_route() == "realtime_text":
             return await self.send_realtime_text(text)
         if not turn_complete:
-            check_turns_allowed(self)
+            check_turns_allowed(self._config(), self._endpoint, self._recording)
         frame = p.dumps(p.client_content(text, turn_complete=turn_complete))
-        self.recording.log("send", "text", text=text, turn_complete=turn_complete)
+        self._recording.log("send", "text", text=text, turn_complete=turn_complete)
         if not turn_complete:
-            self._partial_frames.append((frame, 0.0))
-            await self._send(frame)
+            await self._turns.send_history(frame)
             return None
-        turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
-        self._partial_frames = []
-        await self._send(frame)
-        self.recording.mark_user_end()
-        return turn
+        return await self._turns.send_turn(text, frame)
 
     def _text_route(self) -> str:
         """``'client_content'`` or ``'realtime_text'``: how this session's model takes text."""
-        return text_route(self.config.model or self.endpoint.model)
+        return text_route(self._config().model or self._endpoint.model)
 
     async def send_realtime_text(self, text: str) -> Turn:
         """Send streaming text input (``realtimeInput.text``); the model answers it.
@@ -168,39 +184,25 @@ class Inputs(SessionState):
         if not isinstance(text, str):
             raise ConfigError(f"send_realtime_text takes text (a str), not {type(text).__name__}")
         frame = p.dumps(p.realtime_text(text))
-        self.recording.log("send", "realtime_text", text=text)
-        turn = self._begin_turn(text, [*self._partial_frames, (frame, 0.0)])
-        self._partial_frames = []
-        await self._send(frame)
-        self.recording.mark_user_end()
-        return turn
-
-    def _begin_turn(
-        self,
-        text: str | None,
-        frames: list[tuple[str, float]],
-        expect_reply: bool = True,
-    ) -> Turn:
-        turn = self.recording.begin_turn(user_text=text, expect_reply=expect_reply)
-        self._resend[turn.index] = frames
-        return turn
+        self._recording.log("send", "realtime_text", text=text)
+        return await self._turns.send_turn(text, frame)
 
     async def activity_start(self) -> None:
         """Manual VAD (``vad={'disabled': True}``): the user started speaking."""
-        self.recording.log("send", "activity_start")
-        await self._send(p.dumps(p.activity_start()))
+        self._recording.log("send", "activity_start")
+        await self._sender.send(p.dumps(p.activity_start()))
 
     async def activity_end(self) -> None:
         """Manual VAD: the user stopped speaking; the model answers."""
-        self.recording.log("send", "activity_end")
-        self.recording.mark_user_end()
-        await self._send(p.dumps(p.activity_end()))
+        self._recording.log("send", "activity_end")
+        self._recording.mark_user_end()
+        await self._sender.send(p.dumps(p.activity_end()))
 
     async def audio_stream_end(self) -> None:
         """The microphone paused or closed (automatic VAD): flush the speech heard so far."""
-        self.recording.log("send", "audio_stream_end")
-        self.recording.mark_user_end()
-        await self._send(p.dumps(p.audio_stream_end()))
+        self._recording.log("send", "audio_stream_end")
+        self._recording.mark_user_end()
+        await self._sender.send(p.dumps(p.audio_stream_end()))
 
     async def send_tool_response(
         self, responses: p.FunctionResponse | dict[str, Any] | list[Any]
@@ -214,9 +216,9 @@ class Inputs(SessionState):
         """
         message = p.tool_response(responses)
         for item in message["toolResponse"]["functionResponses"]:
-            self.recording.add_tool_result(item)
-        self.recording.log("send", "tool_response", responses=message["toolResponse"])
-        await self._send(p.dumps(message))
+            self._recording.add_tool_result(item)
+        self._recording.log("send", "tool_response", responses=message["toolResponse"])
+        await self._sender.send(p.dumps(message))
 
     async def ask(
         self,
@@ -240,7 +242,7 @@ class Inputs(SessionState):
         check_timeout(timeout)
         sent: Turn | None
         if isinstance(prompt, Audio):
-            sent = await self._ask_audio(prompt)
+            sent = await self.ask_audio(prompt)
         elif isinstance(prompt, str):
             sent = await self.send_text(prompt)
         else:
@@ -249,7 +251,7 @@ class Inputs(SessionState):
         turn = await self.wait_turn(sent, timeout)
         if wait_playback and turn.output_offset is not None:
             ends = (turn.output_offset + turn.heard_samples) / p.OUTPUT_RATE
-            await asyncio.sleep(max(0.0, ends - self.recording.now()))
+            await asyncio.sleep(max(0.0, ends - self._recording.now()))
         return turn
 
     async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
@@ -260,30 +262,15 @@ class Inputs(SessionState):
         if not isinstance(turn, Turn):
             raise ConfigError(f"wait_turn takes a Turn (from send_text/ask), not {turn!r:.40}")
         check_timeout(timeout)
-        if turn.status == "failed" and self._error is None:
-            raise TurnFailed(f"turn {turn.index} failed: {turn.error}")
-        if turn.status != "pending":
-            return turn
-        if self._error is not None:
-            raise self._error
-        fut = self._waiters.get(turn.index)
-        if fut is None:
-            fut = self._waiters[turn.index] = asyncio.get_running_loop().create_future()
-            # a waiter that timed out may never look again: don't warn about its exception
-            fut.add_done_callback(lambda f: f.cancelled() or f.exception())
-        try:
-            return await asyncio.wait_for(asyncio.shield(fut), timeout)
-        except asyncio.TimeoutError:
-            raise TimeoutError(
-                f"turn {turn.index} got no turnComplete within {timeout} s — pass a longer "
-                "timeout=, or check the session's events"
-            ) from None
+        return await self._turns.wait(turn, timeout, self._error())
 
-    async def _ask_audio(self, audio: Audio) -> Turn:
+    async def ask_audio(self, audio: Audio) -> Turn:
+        """Send one spoken utterance at once as a turn (re-sent whole if its connection breaks)."""
         if audio.rate != INPUT_RATE:  # one whole utterance: resample it on its own
             audio = audio.resample(INPUT_RATE)
         samples = self._input_samples(audio, INPUT_RATE)
-        manual = bool(self.config.vad and self.config.vad.disabled)
+        vad = self._config().vad
+        manual = bool(vad and vad.disabled)
         step = INPUT_RATE // 10
         frames: list[tuple[str, float]] = []
         if manual:
@@ -294,16 +281,11 @@ class Inputs(SessionState):
             frames.append((p.realtime_audio_frame(data, INPUT_RATE), 0.0))
         end = p.activity_end() if manual else p.audio_stream_end()
         frames.append((p.dumps(end), 0.0))
-        self.recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
+        self._recording.add_input_audio(samples, streamed=False)  # sent at once, starts now
         # a clip without speech may get no reply at all: its turn ends after a short quiet
-        turn = self._begin_turn(None, frames, expect_reply=has_speech(samples, INPUT_RATE))
-        self._audio_chunks += len(frames) - 1 - int(manual)
-        self._audio_s += len(samples) / INPUT_RATE
+        turn = self._turns.begin(None, frames, expect_reply=has_speech(samples, INPUT_RATE))
+        self._sender.count_audio(len(frames) - 1 - int(manual), len(samples) / INPUT_RATE)
         for frame, _ in frames:  # never dropped: this turn must arrive whole
-            await self._send(frame)
-        self.recording.mark_user_end()
+            await self._sender.send(frame)
+        self._recording.mark_user_end()
         return turn
-
-    def ask_sync(self, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
-        """:meth:`ask` for a cell or script that doesn't ``await`` (see gemlive_nb._sync)."""
-        return run_sync(self.ask(prompt, timeout), loop=self._loop)

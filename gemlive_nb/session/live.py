@@ -1,7 +1,12 @@
-"""LiveSession: one Live conversation; the receiving side, lifecycle and state.
+"""LiveSession: one Live conversation, a façade over the objects that do the work.
 
-The link (connect/reconnect), the sender and the inputs are mixins in sibling modules; the
-package docstring (:mod:`gemlive_nb.session`) states the reliability rules.
+It owns a :class:`~.link.Link` (connect, reconnect, close; its rules in the sans-I/O
+:class:`~.link_machine.LinkMachine`), a :class:`~.sender.Sender` (the outgoing queue and
+writer), the conversation's :class:`~gemlive_nb.conversation.Recording`, a
+:class:`~.tool_runner.ToolRunner`, a :class:`~.turns.TurnBook` (what to ask again, who waits),
+an :class:`~.hub.EventHub` (listeners) and the input helpers :class:`~.inputs.Inputs` and
+:class:`~.content.Content`. The package docstring (:mod:`gemlive_nb.session`) states the
+reliability rules.
 """
 
 from __future__ import annotations
@@ -9,42 +14,51 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from .. import protocol as p
 from .._sync import run_sync
-from ..audio import StreamResamplers
+from ..audio import Audio
 from ..config import LiveConfig
 from ..conversation import Recording, Turn, check_record
 from ..endpoints import Endpoint
-from ..exceptions import ConfigError, SessionClosed, TurnFailed
-from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry, declare
-from . import wire
+from ..exceptions import ConfigError, SessionClosed
+from ..protocol import INPUT_RATE
+from ..tools import DEFAULT_TOOL_TIMEOUT, ToolRegistry
 from .budget import Budget
+from .closes import CloseCode
 from .content import Content
 from .events import AudioDropped, PlaybackCut, SessionStats, SessionStatus
+from .hub import EventHub
 from .inputs import Inputs
-from .link import Link
+from .link import Link, LinkHooks
+from .link_machine import LinkMachine, LinkStatus
 from .local_audio import LocalAudio
-from .modalities import ModalityFallback
 from .options import check_options
+from .receiver import Receiver
 from .sender import Outbox, Sender
+from .tool_runner import ToolRunner
+from .turns import TurnBook
 
 __all__ = ["LiveSession"]
 
 log = logging.getLogger("gemlive_nb.session")
 
 
-class LiveSession(Link, Sender, Inputs, Content):
+class LiveSession:
     """A connected Live session; see the module docstring. Make one with :func:`connect`.
 
     Useful attributes: ``config`` (LiveConfig), ``endpoint`` (Endpoint), ``recording``
     (Recording), ``tools`` (ToolRegistry), ``status`` ('connecting' | 'connected' |
-    'reconnecting' | 'closed'), ``stats`` (SessionStats).
+    'reconnecting' | 'closed', a :class:`LinkStatus`), ``stats`` (SessionStats).
+
+    Example::
+
+        async with gl.connect(voice="Puck") as s:
+            turn = await s.ask("Hello!")
     """
 
     def __init__(
@@ -72,105 +86,89 @@ class LiveSession(Link, Sender, Inputs, Content):
             backoff_s=backoff_s, ping_interval=ping_interval, ping_timeout=ping_timeout,
             open_timeout=open_timeout, event_buffer=event_buffer, tool_timeout=tool_timeout,
         )  # fmt: skip
+        if record_frames is not True and record_frames is not False:
+            raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")
+        # a bad config fails here, before any socket (each connect builds the final setup)
+        config.to_setup(endpoint.model, endpoint.dialect)
         self.config = config
         self.endpoint = endpoint
         model = config.model or endpoint.model
         self._budget = None if budget_usd is None else Budget(budget_usd, prices, model)
         self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
-        self.auto_tools = auto_tools
-        self.max_failures = max_failures
-        self.backoff_s = backoff_s
-        self._ws_options: dict[str, Any] = dict(
-            ping_interval=ping_interval,
-            ping_timeout=ping_timeout,
-            open_timeout=open_timeout,
-            close_timeout=2.0,
-            max_size=2**24,
-            compression=None,  # base64 audio barely compresses; deflate only costs CPU
-        )
-        self.recording = Recording(
-            meta={
-                "endpoint": endpoint.describe(),
-                "model": config.model or endpoint.model,
-                "voice": config.voice,
-                "language": config.language,
-                "dialect": endpoint.dialect,
-            },
-            record=record,
-        )
-        self.recording.secrets = lambda: self.endpoint.secrets()  # never saved
-        if record_frames is not False:
-            if record_frames is not True:
-                raise ConfigError(f"record_frames must be True or False, not {record_frames!r}")
+        meta = {"endpoint": endpoint.describe(), "model": model, "voice": config.voice,
+                "language": config.language, "dialect": endpoint.dialect}  # fmt: skip
+        self.recording = Recording(meta=meta, record=record)
+        if record_frames:
             self.recording.frames = []
-        self.status = "connecting"
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ws: Any = None
-        self._outbox = Outbox(max_queued_audio_s)
-        self._writing = False
-        self._handle: str | None = config.resumption if isinstance(config.resumption, str) else None
-        self._failures = 0
-        self._reconnects = 0
-        self._planned = False
-        self._closing = False
         self._error: SessionClosed | None = None
-        self._events: deque[Any] = deque(maxlen=event_buffer)
-        self._event_ready = asyncio.Event()
-        self._subscribers: list[Callable[[Any], None]] = []
-        self._waiters: dict[int, asyncio.Future[Turn]] = {}
-        self._resend: dict[int, list[tuple[str, float]]] = {}
-        self._started_calls: set[str] = set()
-        self._streamed_calls: dict[str, list[dict[str, Any]]] = {}
-        self.recording.on_turn_end = self._on_turn_end
-        self._partial_frames: list[tuple[str, float]] = []
-        self._resamplers = StreamResamplers(p.INPUT_RATE)
+        self._finished = False
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[Any]] = []
-        self._goaway_task: asyncio.Task[Any] | None = None
-        self._audio_chunks = 0
-        self._audio_s = 0.0
-        self._received_audio_s = 0.0
-        self._received = 0
-        self._dropped_reported = float("-inf")
-        # built now so a bad config fails here; each connect builds a fresh LinkPlan
-        self._setup = config.to_setup(endpoint.model, endpoint.dialect, declare)
-        self._plan = None
-        self._modalities = ModalityFallback(endpoint.dialect)
+        self._hub = EventHub(event_buffer)
+        handle = config.resumption if isinstance(config.resumption, str) else None
+        machine = LinkMachine(endpoint.describe(), max_failures=max_failures, backoff_s=backoff_s,
+                              handle=handle, resumption=bool(config.resumption))  # fmt: skip
+        ws_options: dict[str, Any] = dict(
+            ping_interval=ping_interval, ping_timeout=ping_timeout, open_timeout=open_timeout,
+            close_timeout=2.0, max_size=2**24,
+            compression=None,  # base64 audio barely compresses; deflate only costs CPU
+        )  # fmt: skip
+        hooks = LinkHooks(on_status=self._emit, on_finish=self._finish, on_resume=self._resume)
+        self._link = Link(endpoint, lambda: self.config, self.recording, machine, ws_options,
+                          hooks, lambda frame: self._receiver.on_frame(frame))  # fmt: skip
+        self.recording.secrets = self._link.secrets  # never saved
+        self._sender = Sender(Outbox(max_queued_audio_s), self.recording,
+                              lambda: self._link.ws, self._refusal, self._emit)  # fmt: skip
+        self._turns = TurnBook(self.recording, self._sender)
+        self.recording.on_turn_end = self._turns.ended
+        self._runner = ToolRunner(self.tools, self.recording, self.send_tool_response, auto_tools)
+        self._receiver = Receiver(self.recording, self._runner, self._link, self._emit,
+                                  self._check_budget)  # fmt: skip
+        self._inputs = Inputs(self.recording, self._sender, self._turns, lambda: self.config,
+                              endpoint, lambda: self._error)  # fmt: skip
+        self._content = Content(self.recording, self._sender, self._turns,
+                                lambda: self.config, endpoint)  # fmt: skip
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def _start(self) -> LiveSession:
+        self._loop = asyncio.get_running_loop()
+        await self._link.start()
+        reader = asyncio.ensure_future(self._link.read())
+        reader.add_done_callback(self._link.reader_ended)
+        self._tasks = [reader, asyncio.ensure_future(self._sender.run()),
+                       asyncio.ensure_future(self._housekeeping())]  # fmt: skip
+        return self
+
+    def _refusal(self) -> SessionClosed | None:
+        if self._error is not None or self._link.machine.closing:
+            return self._error or SessionClosed(CloseCode.NORMAL, "the session was closed")
+        return None
 
     def _finish(self, error: SessionClosed | None) -> None:
         """The session is over: record why, wake everyone waiting."""
-        if self.status == "closed":
+        if self._finished:
             return
+        self._finished = True
         self._error = error
-        self.tools.cancel_all()
-        if self._goaway_task is not None:
-            self._goaway_task.cancel()
-        code = error.code if error else 1000
+        self._runner.cancel_all()
+        self._link.stop()
+        code = error.code if error else CloseCode.NORMAL
         detail = str(error) if error else "closed"
-        self._set_status("closed", detail, code)
-        for fut in self._waiters.values():
-            if not fut.done():
-                fut.set_exception(error or SessionClosed(1000, "the session was closed"))
-        self._waiters.clear()
+        self._emit(SessionStatus(LinkStatus.CLOSED.value, self._link.redact(detail), code))
+        self._turns.fail_waiters(error or SessionClosed(1000, "the session was closed"))
         for turn in self.recording.open_turns:
             self.recording.fail_turn(turn, f"the session closed: {detail}")
-        self._event_ready.set()
+        self._hub.wake()
         for task in self._tasks:
             if task is not asyncio.current_task():
                 task.cancel()
 
     async def close(self) -> None:
         """Close the session (idempotent). Running tool calls are cancelled."""
-        if self._closing:
+        if self._link.machine.closing:
             return
-        self._closing = True
-        ws = self._ws
-        if ws is not None and wire.is_stalled(ws):
-            wire.abort(ws)  # stalled: the close frame could not get through anyway
-        elif ws is not None:
-            try:
-                await asyncio.wait_for(ws.close(), self._ws_options["close_timeout"])
-            except Exception:  # a stalled or broken socket: don't wait for the handshake
-                wire.abort(ws)
+        await self._link.close()
         self._finish(self._error)
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -186,129 +184,33 @@ class LiveSession(Link, Sender, Inputs, Content):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    def _resume(self, cause: str) -> None:
+        """A new connection: cancel the old one's tool calls, ask its open turns again."""
+        self._runner.cancel_all()
+        self._sender.put_first(self._turns.resume(cause))
+
     # ------------------------------------------------------------------ receiving
 
-    def _on_frame(self, frame: str | bytes) -> None:
-        """One server frame; nothing in it may stop the reader (bad parts become error events)."""
-        self._received += 1
-        self.recording.keep_frame("recv", frame)
-        try:
-            events = p.parse_server_message(frame)
-        except Exception as e:  # ProtocolError, or anything a hostile frame provokes
-            log.warning("ignored a server frame that could not be read: %s", e)
-            self.recording.log_error(f"{type(e).__name__}: {e}", bytes=len(frame))
-            return
-        for event in events:
-            try:
-                self._on_event(event)
-            except Exception as e:
-                log.warning("ignored a server event that could not be used: %r", e)
-                self.recording.log_error(f"{type(e).__name__}: {e}", event=type(event).__name__)
-
-    def _on_event(self, event: Any) -> None:
-        rec = self.recording
-        if isinstance(event, p.ToolCall) and any(
-            c.will_continue or c.partial_args or (c.id or c.name) in self._streamed_calls
-            for c in event.calls
-        ):  # arguments streamed in pieces: the call is used (and recorded) once it is whole
-            event = self._whole_calls(event)
-            if not event.calls:
-                return
-        if type(event) is p.AudioChunk:
-            if event.rate > 0:
-                self._received_audio_s += event.duration
-        elif isinstance(event, p.SessionResumptionUpdate):
-            if event.resumable and event.handle:
-                self._handle = event.handle
-        elif isinstance(event, p.GoAway):
-            self._schedule_goaway(event.time_left)
-        elif isinstance(event, p.ToolCall):
-            self._on_tool_call(event)
-        elif isinstance(event, p.ToolCallCancellation):
-            self.tools.cancel(event.ids)
-        result = rec.on_event(event)
-        self._emit(event)
-        if isinstance(event, p.Usage) and self._budget is not None:
-            self._check_budget(self._budget)
-        if isinstance(result, Turn):
-            self._failures = 0
-        elif isinstance(result, tuple):
-            turn, kept = result
-            self._emit(PlaybackCut(turn.index, kept, transcript=turn.transcript))
-        self._expire()
-
-    def _check_budget(self, budget: Budget) -> None:
+    def _check_budget(self) -> None:
         """Past ``budget_usd``: close cleanly, saying why (see :mod:`.budget`)."""
-        message = budget.over(self.recording)
-        if message is None or self._closing:
+        message = None if self._budget is None else self._budget.over(self.recording)
+        if message is None or self._link.machine.closing:
             return
         log.warning("gemlive_nb: %s", message)
         self.recording.log("session", "budget_reached", message=message)
-        self._error = SessionClosed(1000, message)
+        self._error = SessionClosed(CloseCode.NORMAL, message)
         self._budget_close = asyncio.ensure_future(self.close())  # keep a reference
-
-    def _on_tool_call(self, event: p.ToolCall) -> None:
-        """Run the calls (once per call id: a repeated id is not run again)."""
-        for call in event.calls:
-            if self.tools.is_non_blocking(call.name):
-                self.recording.mark_non_blocking(call.id)
-        fresh = [c for c in event.calls if c.id is None or c.id not in self._started_calls]
-        self._started_calls.update(c.id for c in fresh if c.id is not None)
-        if self.auto_tools and fresh:
-            self.tools.start(p.ToolCall(tuple(fresh), raw=event.raw), self.send_tool_response)
-
-    def _whole_calls(self, event: p.ToolCall) -> p.ToolCall:
-        """The calls of ``event`` whose arguments are complete, streamed pieces assembled."""
-        whole = []
-        for call in event.calls:
-            key = call.id or call.name
-            if call.will_continue or call.partial_args or key in self._streamed_calls:
-                pieces = self._streamed_calls.setdefault(key, [])
-                pieces.extend(call.partial_args)
-                if call.will_continue:
-                    continue
-                args = {**p.assemble_args(self._streamed_calls.pop(key)), **call.args}
-                call = p.FunctionCall(call.id, call.name, args)
-            whole.append(call)
-        return p.ToolCall(tuple(whole), raw=event.raw)
-
-    def _on_turn_end(self, turn: Turn) -> None:
-        """A turn ended (any status): wake its waiter."""
-        self._resend.pop(turn.index, None)
-        self._resolve(turn)
-
-    def _expire(self) -> None:
-        if self.recording.open_turns:
-            self.recording.expire()
 
     async def _housekeeping(self) -> None:
         """End turns whose quiet period is over even when no event arrives."""
         while True:
             await asyncio.sleep(0.25)
-            self._expire()
+            self._receiver.expire()
 
     def _emit(self, event: Any) -> None:
-        self._events.append(event)
-        self._event_ready.set()
         if isinstance(event, (SessionStatus, PlaybackCut, AudioDropped)):
             self.recording.log("session", type(event).__name__, **event.__dict__)
-        for callback in list(self._subscribers):
-            try:
-                callback(event)
-            except Exception:
-                log.exception("a session subscriber raised; it stays subscribed")
-
-    def _set_status(self, state: str, detail: str = "", code: int | None = None) -> None:
-        self.status = state
-        self._emit(SessionStatus(state, self._redact(detail), code))
-
-    def _resolve(self, turn: Turn) -> None:
-        fut = self._waiters.pop(turn.index, None)
-        if fut is not None and not fut.done():
-            if turn.status == "failed":
-                fut.set_exception(TurnFailed(f"turn {turn.index} failed: {turn.error}"))
-            else:
-                fut.set_result(turn)
+        self._hub.emit(event)
 
     def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
         """Call ``callback(event)`` on the loop for every event, in order; returns unsubscribe.
@@ -316,28 +218,18 @@ class LiveSession(Link, Sender, Inputs, Content):
         Besides protocol events it gets :class:`SessionStatus`, :class:`PlaybackCut` and
         :class:`AudioDropped`.
         """
-        if not callable(callback):
-            raise ConfigError(f"subscribe takes a function, not {callback!r:.40}")
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._hub.subscribe(callback)
 
     def __aiter__(self) -> LiveSession:
         return self
 
     async def __anext__(self) -> Any:
-        while not self._events:
-            if self.status == "closed":
-                if self._error is not None:
-                    raise self._error
-                raise StopAsyncIteration
-            self._event_ready.clear()
-            await self._event_ready.wait()
-        return self._events.popleft()
+        try:
+            return await self._hub.next(lambda: self.status is LinkStatus.CLOSED)
+        except StopAsyncIteration:
+            if self._error is not None:
+                raise self._error from None
+            raise
 
     async def talk(self, seconds: float | None = None, *, sd: Any = None) -> LocalAudio:
         """Talk through the kernel machine's own mic and speakers (the ``local-audio`` extra).
@@ -364,22 +256,115 @@ class LiveSession(Link, Sender, Inputs, Content):
             )
         self.recording.report_playback(played_samples)
 
+    # ------------------------------------------------------------------ sending (Inputs, Content)
+
+    async def send_audio(self, pcm: bytes | np.ndarray | Audio, rate: int = INPUT_RATE) -> None:
+        """Stream microphone audio (resampled to 16 kHz); see :meth:`.Inputs.send_audio`."""
+        await self._inputs.send_audio(pcm, rate)
+
+    async def stream_audio(self, audio: bytes | np.ndarray | Audio, rate: int = INPUT_RATE,
+                           chunk_s: float = 0.1, end: bool = False,
+                           on_chunk: Callable[[], object] | None = None) -> None:  # fmt: skip
+        """Send recorded audio in real time, like a microphone (:meth:`.Inputs.stream_audio`)."""
+        await self._inputs.stream_audio(audio, rate, chunk_s, end, on_chunk)
+
+    async def send_text(self, text: str, turn_complete: bool = True) -> Turn | None:
+        """Send user text; returns the new Turn (:meth:`.Inputs.send_text`)."""
+        return await self._inputs.send_text(text, turn_complete)
+
+    async def send_realtime_text(self, text: str) -> Turn:
+        """Send ``realtimeInput.text`` (:meth:`.Inputs.send_realtime_text`)."""
+        return await self._inputs.send_realtime_text(text)
+
+    async def activity_start(self) -> None:
+        """Manual VAD (``vad={'disabled': True}``): the user started speaking."""
+        await self._inputs.activity_start()
+
+    async def activity_end(self) -> None:
+        """Manual VAD: the user stopped speaking; the model answers."""
+        await self._inputs.activity_end()
+
+    async def audio_stream_end(self) -> None:
+        """The microphone paused or closed (automatic VAD): flush the speech heard so far."""
+        await self._inputs.audio_stream_end()
+
+    async def send_tool_response(
+        self, responses: p.FunctionResponse | dict[str, Any] | list[Any]
+    ) -> None:
+        """Answer tool calls yourself (:meth:`.Inputs.send_tool_response`)."""
+        await self._inputs.send_tool_response(responses)
+
+    async def ask(self, prompt: str | Audio, timeout: float | None = 120.0,
+                  wait_playback: bool = False) -> Turn:  # fmt: skip
+        """Send one user turn (text or speech) and wait until it ends (:meth:`.Inputs.ask`).
+
+        Example: ``turn = await s.ask("What's the weather in Paris?")``.
+        """
+        return await self._inputs.ask(prompt, timeout, wait_playback)
+
+    async def wait_turn(self, turn: Turn, timeout: float | None = 120.0) -> Turn:
+        """Wait until ``turn`` ends and return it (:meth:`.Inputs.wait_turn`)."""
+        return await self._inputs.wait_turn(turn, timeout)
+
+    def ask_sync(self, prompt: str | Audio, timeout: float | None = 120.0) -> Turn:
+        """:meth:`ask` for a cell or script that doesn't ``await`` (see gemlive_nb._sync)."""
+        return run_sync(self.ask(prompt, timeout), loop=self._loop)
+
+    async def send_turns(self, turns: Iterable[Any], turn_complete: bool = True) -> Turn | None:
+        """Send several turns at once (``clientContent``); see :meth:`.Content.send_turns`."""
+        return await self._content.send_turns(turns, turn_complete)
+
+    async def update_context(
+        self, system_instruction: str | None = None, tools: Iterable[Any] | None = None
+    ) -> None:
+        """Change the system instruction and/or the tools mid-session (``contextUpdate``).
+
+        Checked like a config; a reconnect keeps the new context. ``tools`` replaces the whole
+        list. Example: ``await s.update_context(system_instruction="Answer in French.")``.
+        """
+        self.config, frame = self._content.context_update(self.tools, system_instruction, tools)
+        await self._sender.send(frame)
+
+    async def send_video(self, frame: Any, mime_type: str | None = None) -> None:
+        """Send one video frame (:meth:`.Content.send_video`)."""
+        await self._content.send_video(frame, mime_type)
+
+    async def stream_video(self, frames: Iterable[Any] | AsyncIterable[Any], fps: float = 1.0
+                           ) -> int:  # fmt: skip
+        """Send ``frames`` at ``fps`` a second at most (:meth:`.Content.stream_video`)."""
+        return await self._content.stream_video(frames, fps)
+
     # ------------------------------------------------------------------ state
+
+    @property
+    def status(self) -> LinkStatus:
+        """'connecting', 'connected', 'reconnecting' or 'closed' (a str enum)."""
+        return self._link.machine.status
+
+    @property
+    def modality_note(self) -> str | None:
+        """The line said when the endpoint refused TEXT beside AUDIO and the session fell back."""
+        return self._link.modalities.note
+
+    @property
+    def auto_tools(self) -> bool:
+        """Whether tool calls are answered automatically."""
+        return self._runner.auto
 
     @property
     def stats(self) -> SessionStats:
         """A snapshot of the counters."""
-        box = self._outbox
+        box, sender = self._sender.outbox, self._sender
         return SessionStats(
-            audio_chunks_sent=self._audio_chunks,
-            audio_seconds_sent=round(self._audio_s, 6),
+            audio_chunks_sent=sender.audio_chunks,
+            audio_seconds_sent=round(sender.audio_s, 6),
             dropped_audio_chunks=box.dropped_chunks,
             dropped_audio_seconds=round(box.dropped_s, 6),
             queued_audio_seconds=round(box.audio_s, 6),
             peak_queued_audio_seconds=round(box.peak_audio_s, 6),
-            audio_seconds_received=round(self._received_audio_s, 6),
-            messages_received=self._received,
-            reconnects=self._reconnects,
+            audio_seconds_received=round(self._receiver.received_audio_s, 6),
+            messages_received=self._receiver.received,
+            reconnects=self._link.machine.reconnects,
             turns=len(self.recording.turns),
         )
 
@@ -387,7 +372,7 @@ class LiveSession(Link, Sender, Inputs, Content):
     def loop(self) -> asyncio.AbstractEventLoop | None:
         """The event loop the session runs on (None before it started).
 
-        Schedule work for the session there from another thread, e.g.
+        Schedule work there from another thread, e.g.
         ``asyncio.run_coroutine_threadsafe(s.send_text("hi"), s.loop)``.
         """
         return self._loop

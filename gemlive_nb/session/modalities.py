@@ -21,7 +21,7 @@ another cause it comes again and is reported with both attempts. Example::
 
     fb = ModalityFallback("mixroute")
     fb.falls_back(setup, SessionClosed(1007, MODALITY_REFUSAL))   # True: ask again
-    fb.apply(setup)["setup"]["generationConfig"]["responseModalities"]   # ['AUDIO']
+    fb.active   # True: the next setups are built with audio_only=True (config._wire.build_setup)
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def _is_refusal(error: SessionClosed) -> bool:
 class ModalityFallback:
     """Whether this session asks for ``["AUDIO"]`` instead of AUDIO+TEXT (see the module doc).
 
-    ``note`` is the one line said when it fell back (None until then).
+    ``note`` is the one line said when it fell back (None until then); ``active`` tells the
+    setup builder to ask for ``["AUDIO"]`` plus output transcription.
     """
 
     def __init__(self, dialect: str) -> None:
@@ -63,16 +64,6 @@ class ModalityFallback:
         self.active = False
         self.note: str | None = None
         self._first: SessionClosed | None = None
-
-    def apply(self, setup: dict[str, Any]) -> dict[str, Any]:
-        """``setup`` as this session sends it: ``["AUDIO"]`` + transcription once fallen back."""
-        if not self.active or _asked(setup) == _FALLBACK:
-            return setup
-        body = dict(setup["setup"])
-        body["generationConfig"] = dict(body.get("generationConfig") or {})
-        body["generationConfig"]["responseModalities"] = list(_FALLBACK)
-        body.setdefault("outputAudioTranscription", {})
-        return {"setup": body}
 
     def falls_back(self, setup: dict[str, Any], error: SessionClosed) -> bool:
         """True when ``error`` refused TEXT beside AUDIO on mixroute: fall back now (once).

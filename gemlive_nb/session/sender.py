@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed
@@ -25,7 +26,6 @@ from websockets.exceptions import ConnectionClosed
 from ..exceptions import SessionClosed
 from . import wire
 from .events import AudioDropped
-from .state import SessionState
 
 __all__ = ["Outbox", "Sender"]
 
@@ -117,37 +117,66 @@ class Outbox:
         self._items = kept
 
 
-class Sender(SessionState):
-    """The sending half of :class:`~gemlive_nb.session.LiveSession` (a mixin)."""
+class Sender:
+    """The outgoing side of a session: its :class:`Outbox` and the writer task.
 
-    _ws: Any
-    _outbox: Outbox
-    _writing: bool
-    _error: SessionClosed | None
-    _closing: bool
-    _dropped_reported: float
+    ``socket()`` is the current socket (None while reconnecting); ``refusal()`` the error a
+    send raises once the session is closing or closed (None while it runs); ``emit`` tells
+    listeners about dropped audio. Example: ``await sender.send(frame, audio_s=0.02)``.
+    """
 
-    def _emit(self, event: Any) -> None:
-        raise NotImplementedError
+    def __init__(
+        self,
+        outbox: Outbox,
+        recording: Any,
+        socket: Callable[[], Any],
+        refusal: Callable[[], SessionClosed | None],
+        emit: Callable[[Any], None],
+    ) -> None:
+        self.outbox = outbox
+        self.writing = False
+        self.audio_chunks = 0
+        self.audio_s = 0.0
+        self._recording = recording
+        self._socket = socket
+        self._refusal = refusal
+        self._emit = emit
+        self._dropped_reported = float("-inf")
 
-    async def _send(self, frame: str, audio_s: float = 0.0) -> None:
-        if self._error is not None or self._closing:
-            raise self._error or SessionClosed(1000, "the session was closed")
-        ws = self._ws
-        if ws is not None and not self._writing and not self._outbox and wire.send_now(ws, frame):
-            self.recording.keep_frame("send", frame)  # kept as it goes: on the connection it took
+    def count_audio(self, chunks: int, seconds: float) -> None:
+        """Count microphone audio sent (``stats``)."""
+        self.audio_chunks += chunks
+        self.audio_s += seconds
+
+    async def send(self, frame: str, audio_s: float = 0.0) -> None:
+        """Send ``frame`` now when nothing waits, else queue it (``audio_s`` > 0: droppable)."""
+        error = self._refusal()
+        if error is not None:
+            raise error
+        ws = self._socket()
+        box = self.outbox
+        if ws is not None and not self.writing and not box and wire.send_now(ws, frame):
+            self._recording.keep_frame("send", frame)  # kept as it goes: on the connection it took
             return
-        dropped = self._outbox.dropped_chunks
-        self._outbox.put(frame, audio_s)
-        if self._outbox.dropped_chunks != dropped:
+        dropped = box.dropped_chunks
+        box.put(frame, audio_s)
+        if box.dropped_chunks != dropped:
             self._report_dropped()
+
+    def put_first(self, frames: list[tuple[str, float]]) -> None:
+        """Send ``frames`` before anything queued (a re-asked turn; each frame goes once)."""
+        # a frame of such a turn may still sit in the queue (sent while the old socket was
+        # closing): it goes once, with its turn, or the server would hear the turn twice
+        self.outbox.discard({frame for frame, _ in frames})
+        for frame, _ in reversed(frames):
+            self.outbox.push_front(frame)
 
     def _report_dropped(self) -> None:
         now = asyncio.get_running_loop().time()
         if now - self._dropped_reported < 1.0:
             return
         self._dropped_reported = now
-        box = self._outbox
+        box = self.outbox
         log.warning(
             "the network is not keeping up: dropped %.2f s of microphone audio so far "
             "(max_queued_audio_s=%g)",
@@ -157,29 +186,30 @@ class Sender(SessionState):
         self._emit(AudioDropped(box.dropped_chunks, round(box.dropped_s, 6)))
 
     def _unkeep(self, frame: str) -> None:
-        kept = self.recording.frames or []
+        kept = self._recording.frames or []
         for i in range(len(kept) - 1, -1, -1):
             if kept[i]["dir"] == "send" and kept[i]["frame"] is frame:
                 del kept[i]
                 return
 
-    async def _writer(self) -> None:
-        box = self._outbox
+    async def run(self) -> None:
+        """The writer task: send queued frames in order, each again after a broken socket."""
+        box = self.outbox
         while True:
             await box.wait()
-            ws = self._ws
-            if ws is None or self._writing:
+            ws = self._socket()
+            if ws is None or self.writing:
                 await asyncio.sleep(0.01)
                 continue
             frame, audio_s = box.popleft()
-            self._writing = True
-            self.recording.keep_frame("send", frame)
+            self.writing = True
+            self._recording.keep_frame("send", frame)
             try:
                 await ws.send(frame)
             except ConnectionClosed:
                 self._unkeep(frame)  # it goes again, on the next connection
                 box.push_front(frame, audio_s)
-                while self._ws is ws:
+                while self._socket() is ws:
                     await asyncio.sleep(0.02)
             finally:
-                self._writing = False
+                self.writing = False

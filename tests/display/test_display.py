@@ -304,3 +304,32 @@ def test_recording_transcript_has_tool_grounding_and_interruption_in_order():
     assert "[00:01.10] tool: → get_weather(city='Paris')" in text
     assert "sources: Météo <France> <https://meteo.example/paris>" in text
     assert "[00:03.80] event: ⏹ interrupted by the user" in text
+
+
+def test_provenance_names_the_emulator_and_the_service():
+    from gemlive_nb.conversation import Recording
+    from gemlive_nb.display.provenance import MEASURED_LABEL, SIMULATED_LABEL, provenance
+
+    assert provenance("emulator") == SIMULATED_LABEL
+    assert provenance("ws://127.0.0.1:9000/live") == SIMULATED_LABEL
+    assert provenance("ws://[::1]:9000/live") == SIMULATED_LABEL
+    assert provenance("wss://example.com/live") == MEASURED_LABEL
+    assert provenance("google") == MEASURED_LABEL  # a named service, even with no key here
+    emulated = Recording(meta={"endpoint": "local emulator at ws://127.0.0.1:1 · m"})
+    served = Recording(meta={"endpoint": "Google AI (generativelanguage.googleapis.com) · m"})
+    assert provenance(emulated) == SIMULATED_LABEL and provenance(served) == MEASURED_LABEL
+
+
+def test_plot_latency_labels_an_emulator_recording_as_simulated():
+    from gemlive_nb.conversation import Recording
+    from gemlive_nb.display.provenance import SIMULATED_LABEL
+
+    for described, labelled in [
+        ("local emulator at ws://127.0.0.1:1 · m", True),
+        ("Google AI (generativelanguage.googleapis.com) · m", False),
+    ]:
+        rec = Recording(meta={"endpoint": described})
+        rec.turns.append(make_turn(0, t_user_end=1.0, t_first_audio=1.3, t_turn_complete=2.5))
+        ax = plot_latency(rec)
+        assert (SIMULATED_LABEL in ax.get_xlabel()) is labelled, ax.get_xlabel()
+        plt.close(ax.figure)

@@ -25,6 +25,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from gemlive_nb.display.provenance import SIMULATED_LABEL
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 # the numbering is fixed; 03 (voices and languages) belongs to the explorer's work
 TITLES = {
@@ -36,9 +38,15 @@ TITLES = {
     6: "reliability",
     7: "beyond_the_basics",
     8: "evaluating_a_voice_agent",
+    9: "talking_with_the_microphone",
 }
 # 08 runs on its own real-time emulator (a barge-in needs a reply still streaming)
-EMULATOR_ONLY = ("streaming_and_interruption", "reliability", "evaluating_a_voice_agent")
+EMULATOR_ONLY = (
+    "streaming_and_interruption",
+    "reliability",
+    "evaluating_a_voice_agent",
+    "talking_with_the_microphone",
+)
 KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT")
 FAKE_KEY = "AIza" + "SyFAKE-notebook-key-0123456789abcdef"
 KERNEL = "gemlive-nb-test"
@@ -146,6 +154,48 @@ def _figures(run: Run) -> int:
     )
 
 
+# a cell whose code is about timing, tokens or WER (its source names one of these)
+MEASURES = re.compile(r"latenc|token|usage|\bwer\b|first_audio|words_per_s|cost", re.I)
+
+
+def _shows_figure_or_table(output: nbformat.NotebookNode) -> bool:
+    data = output.get("data", {})
+    html, markdown = str(data.get("text/html", "")), str(data.get("text/markdown", ""))
+    return "image/png" in data or "<table" in html or "|---" in markdown
+
+
+def _output_text(output: nbformat.NotebookNode) -> str:
+    data = output.get("data", {})
+    return str(output.get("text", "")) + " ".join(
+        str(v) for k, v in data.items() if k.startswith("text/")
+    )
+
+
+def unlabelled_measures(book: nbformat.NotebookNode) -> list[int]:
+    """Cells showing a figure or table of timing, tokens or WER without the emulator's label."""
+    bad = []
+    for i, cell in enumerate(book.cells):
+        if cell.cell_type != "code" or not MEASURES.search(cell.source):
+            continue
+        if not any(_shows_figure_or_table(o) for o in cell.outputs):
+            continue
+        if SIMULATED_LABEL not in " ".join(_output_text(o) for o in cell.outputs):
+            bad.append(i)
+    return bad
+
+
+def test_the_label_check_finds_an_unlabelled_latency_plot() -> None:
+    png = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBO"}}
+    label = {"output_type": "stream", "name": "stdout", "text": SIMULATED_LABEL + "\n"}
+    book = nbformat.v4.new_notebook()
+    book.cells = [
+        nbformat.v4.new_code_cell("gl.plot_latency(rec)", outputs=[png]),
+        nbformat.v4.new_code_cell("gl.plot_latency(rec)", outputs=[png, label]),
+        nbformat.v4.new_code_cell("gl.plot_waveform(rec)", outputs=[png]),  # no measure
+    ]
+    assert unlabelled_measures(book) == [0]
+
+
 def test_the_six_tutorials_are_numbered_in_order() -> None:
     names = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
     assert names == [f"{n:02d}_{title}.ipynb" for n, title in TITLES.items()]
@@ -183,6 +233,11 @@ def test_notebook_runs_offline(title: str, offline: dict[str, Run]) -> None:
     # built-in-speech one in 03), which says so
     if title not in EMULATOR_ONLY:
         assert any(EMULATOR_NOTICE in t for t in streams), streams
+    # every figure or table of emulator timing, tokens or WER says so beside it
+    assert not unlabelled_measures(run.book), (
+        f"{title}: cells {unlabelled_measures(run.book)} show timing, tokens or WER without "
+        f"{SIMULATED_LABEL!r} (print gl.provenance(session) in the cell)"
+    )
     size = len(nbformat.writes(run.book).encode())
     assert size < MAX_EXECUTED_BYTES, f"{title} weighs {size / 1e6:.2f} MB executed (max 1 MB)"
     if title != "quickstart":  # every tutorial past the first teaches with pictures
@@ -199,3 +254,16 @@ def test_emulator_only_tutorials_never_leave_the_emulator(
     assert not any(NO_KEY_NOTICE in t for t in streams)  # a key was set, and still no network
     executed = nbformat.writes(run.book)
     assert FAKE_KEY not in executed and FAKE_KEY[4:] not in executed
+
+
+def test_the_lab_extra_brings_what_the_tutorials_use() -> None:
+    """``pip install 'gemlive_nb[lab]'`` is the advertised install: it must run every tutorial."""
+    pyproject = (NOTEBOOKS.parent / "pyproject.toml").read_text()  # (tomllib: Python 3.11+)
+    extras = dict(re.findall(r"^(\w+) = \[(.*)\]$", pyproject, re.M))
+    lab = extras["lab"]
+    sources = " ".join(p.read_text() for p in NOTEBOOKS.glob("*.ipynb"))
+    if "to_pandas()" in sources:
+        assert re.search(r"\bpandas\b", lab), "the tutorials call to_pandas(): add pandas to lab"
+    if "get_speech(" in sources:  # they listen to recordings with the offline speech
+        assert "gemlive_nb[speech]" in lab or extras["speech"] in lab
+    assert "jupyterlab" in lab

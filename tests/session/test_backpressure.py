@@ -27,7 +27,7 @@ async def stream(s: LiveSession, seconds: float, peak: dict[str, float]) -> None
     t0 = time.monotonic()
     for i in range(int(seconds / 0.02)):
         await s.send_audio(CHUNK)
-        peak["frames"] = max(peak["frames"], len(s._outbox))
+        peak["frames"] = max(peak["frames"], len(s._sender.outbox))
         peak["audio_s"] = max(peak["audio_s"], s.stats.queued_audio_seconds)
         await asyncio.sleep(max(0.0, t0 + (i + 1) * 0.02 - time.monotonic()))
 
@@ -50,7 +50,7 @@ async def test_stall_then_recovery_bounds_the_queue_and_counts_drops() -> None:
                 events: list[Any] = []
                 s.subscribe(events.append)
                 assert (await s.ask("My name is Ada.", timeout=10)).complete
-                sock = s._ws.transport.get_extra_info("socket")
+                sock = s._link.ws.transport.get_extra_info("socket")
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
                 peak = {"frames": 0, "audio_s": 0.0}
                 await stream(s, 0.4, peak)  # flowing: nothing queued, nothing dropped
@@ -75,7 +75,7 @@ async def test_stall_then_recovery_bounds_the_queue_and_counts_drops() -> None:
 
                 proxy.resume()
                 for _ in range(250):  # the queue drains once the network flows again
-                    if not len(s._outbox) and not s._writing:
+                    if not len(s._sender.outbox) and not s._sender.writing:
                         break
                     await asyncio.sleep(0.02)
                 assert s.stats.queued_audio_seconds == 0

@@ -127,7 +127,7 @@ async def _first_turn(s: LiveSession, feature: str) -> Any:
 
 
 def _pause_reading(s: LiveSession, seconds: float) -> None:
-    transport = s._ws.transport
+    transport = s._link.ws.transport
     transport.pause_reading()
     asyncio.get_running_loop().call_later(seconds, transport.resume_reading)
 

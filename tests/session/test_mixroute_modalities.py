@@ -135,12 +135,17 @@ def test_which_closes_are_taken_as_the_modality_refusal() -> None:
 
 
 def test_the_fallback_setup_keeps_everything_but_the_modalities() -> None:
-    fb = ModalityFallback("mixroute")
-    setup = {"setup": {"model": "m", "generationConfig": {"responseModalities": ["AUDIO", "TEXT"],
-                                                          "temperature": 0.7}}}  # fmt: skip
-    assert fb.apply(setup) is setup  # nothing changes before a refusal
-    fb.falls_back(setup, SessionClosed(1007, MODALITY_REFUSAL))
-    assert fb.apply(setup) == {"setup": {
-        "model": "m", "generationConfig": {"responseModalities": ["AUDIO"], "temperature": 0.7},
-        "outputAudioTranscription": {}}}  # fmt: skip
+    """The fallback is built by the one setup builder (audio_only=True), never patched in."""
+    cfg = gl.LiveConfig(model="m", temperature=0.7, allow_unknown_model=True,
+                        transcribe_output=False, modalities=["AUDIO", "TEXT"])  # fmt: skip
+    setup = cfg.to_setup(dialect="mixroute")
     assert setup["setup"]["generationConfig"]["responseModalities"] == ["AUDIO", "TEXT"]
+    assert "outputAudioTranscription" not in setup["setup"]
+    fallback = cfg.to_setup(dialect="mixroute", audio_only=True)
+    assert fallback["setup"]["generationConfig"] == dict(
+        setup["setup"]["generationConfig"], responseModalities=["AUDIO"])  # fmt: skip
+    assert fallback["setup"]["generationConfig"]["temperature"] == 0.7
+    assert fallback["setup"]["outputAudioTranscription"] == {}
+    assert {k: v for k, v in fallback["setup"].items()
+            if k not in ("generationConfig", "outputAudioTranscription")} == {
+        k: v for k, v in setup["setup"].items() if k != "generationConfig"}  # fmt: skip

@@ -262,9 +262,9 @@ async def test_backpressure_drops_oldest_audio_and_bounds_memory() -> None:
             assert stats.dropped_audio_seconds == pytest.approx(stats.dropped_audio_chunks * 0.1)
             assert stats.queued_audio_seconds <= 1.0 + 1e-9
             assert stats.peak_queued_audio_seconds <= 1.0 + 1e-9
-            assert len(s._outbox) <= 10
+            assert len(s._sender.outbox) <= 10
             # the newest audio is the one kept
-            assert s._outbox._items[-1][0] == p.realtime_audio_frame(chunk)
+            assert s._sender.outbox._items[-1][0] == p.realtime_audio_frame(chunk)
             stop.set()
     finally:
         stop.set()
@@ -364,7 +364,7 @@ from gemlive_nb.session import connect, connect_sync
 
 async def cell():  # a notebook cell: the loop is already running
     s = connect_sync(endpoint=URL)
-    assert s._loop is asyncio.get_running_loop()
+    assert s.loop is asyncio.get_running_loop()
     turn = s.ask_sync("My name is Ada.")
     again = await s.ask("What is my name?")  # the async API still works on the same loop
     s.close_sync()
@@ -453,13 +453,13 @@ async def test_send_video_scales_big_frames_down_and_refuses_empty_ones(
 
     async with open_session(emulator) as s:
         frames: list[str] = []
-        send = s._send
+        send = s._sender.send
 
         async def tap(frame: str, *args: Any) -> None:
             frames.append(frame)
             await send(frame, *args)
 
-        s._send = tap  # type: ignore[method-assign]
+        s._sender.send = tap  # type: ignore[method-assign]
         for empty in (np.zeros((0, 0, 3), np.uint8), np.zeros((0, 5, 3), np.uint8)):
             with pytest.raises(gl.ConfigError, match=r"0x0 px is empty|5x0 px is empty"):
                 await s.send_video(empty)

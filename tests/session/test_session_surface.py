@@ -142,7 +142,7 @@ async def test_stream_video_never_bursts_after_a_slow_frame(emulator: Emulator) 
     async with gl.connect(endpoint=emulator.google_url()) as s:
         loop = asyncio.get_running_loop()
         sent_at: list[float] = []
-        send = s.send_video
+        send = s._content.send_video
 
         async def slow_first(frame, mime_type=None):
             if not sent_at:
@@ -150,7 +150,7 @@ async def test_stream_video_never_bursts_after_a_slow_frame(emulator: Emulator) 
             await send(frame, mime_type)
             sent_at.append(loop.time())
 
-        s.send_video = slow_first  # type: ignore[method-assign]
+        s._content.send_video = slow_first  # type: ignore[method-assign]
         assert await s.stream_video(frames, fps=10) == 4
     gaps = np.diff(sent_at)
     assert np.all(gaps >= 0.1 - 1e-3), gaps
@@ -214,13 +214,13 @@ async def test_stream_audio_goes_like_a_microphone(emulator: Emulator) -> None:
         record = emulator.sessions[-1]
         loop = asyncio.get_running_loop()
         sent: list[tuple[float, int]] = []
-        send = s.send_audio
+        send = s._inputs.send_audio
 
         async def timed(pcm, rate=16000):
             sent.append((loop.time(), len(pcm)))
             await send(pcm, rate)
 
-        s.send_audio = timed  # type: ignore[method-assign]
+        s._inputs.send_audio = timed  # type: ignore[method-assign]
         ticks: list[float] = []
         t0 = loop.time()
         await s.stream_audio(samples, rate=48000, chunk_s=0.2, end=True,

@@ -138,7 +138,7 @@ async def test_a_reader_that_ends_fails_every_pending_ask_at_once() -> None:
             def broken(frame: Any) -> None:
                 raise RuntimeError("the reader broke")
 
-            s._on_frame = broken  # type: ignore[method-assign]
+            s._link.on_frame = broken
             with pytest.raises(gl.GemliveError, match="the reader broke"):
                 await asyncio.wait_for(s.ask("Hi", timeout=None), 20)
             assert s.status == "closed"
