@@ -1,13 +1,13 @@
 // @ts-check
 // AudioWorklet processor "gemlive-capture": runs at the context's native rate, resamples to
 // 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level, echo,
-// playing}). Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter
-// correlates the two (reported as {type:'echo', ...} twice a second), starting from the path
-// measured while the mic was last on (processorOptions.echo); an EchoGate holds the frames it
-// cannot judge yet.
+// playing}), BATCH_MS of them per message ({type:'frames', frames}; the first one at once).
+// Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter correlates the two
+// (reported as {type:'echo', ...} twice a second), starting from the path measured while the
+// mic was last on (processorOptions.echo); an EchoGate holds the frames it cannot judge yet.
 /* global sampleRate, registerProcessor, AudioWorkletProcessor */
 
-import { CaptureFramer } from "./capture-core.js";
+import { CaptureFramer, FrameBatch } from "./capture-core.js";
 import { EchoGate, EchoMeter } from "./echo.js";
 
 // @ts-ignore -- AudioWorkletGlobalScope names (sampleRate, AudioWorkletProcessor, ...)
@@ -21,9 +21,12 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
     this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });
     /** @type {EchoGate<{seq: number, pcm: ArrayBufferLike, level: number, playing: boolean}>} */
     this.gate = new EchoGate(this.echo);
+    this.batch = new FrameBatch(this.framer.frameMs);
     this.blocks = 0;
     this.port.onmessage = (/** @type {MessageEvent} */ e) => {
-      if (e.data?.type === "reset") this.framer.reset();
+      if (e.data?.type !== "reset") return;
+      this.framer.reset();
+      this.batch.reset();
     };
   }
 
@@ -34,8 +37,10 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
       this.echo.push(channel, inputs[1]?.[0]);
       const playing = this.echo.playing();
       for (const f of this.framer.push(channel)) {
+        // the gate lets frames go once the echo meter can judge them; the batch posts them
         for (const out of this.gate.push({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, playing })) {
-          this.port.postMessage(out, [out.pcm]);
+          const ready = this.batch.add(out);
+          if (ready) this.port.postMessage({ type: "frames", frames: ready }, ready.map((x) => x.pcm));
         }
       }
       if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {

@@ -56,6 +56,7 @@ export class EchoMeter {
       [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];
       this.judged = true;
     }
+    this.latch = new EchoLatch(this.minCorr); // the warning's hysteresis (report)
   }
 
   /**
@@ -123,13 +124,19 @@ export class EchoMeter {
     return this.report();
   }
 
-  /** @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean, judged: boolean}} */
+  /**
+   * What the meter shows. `echo` has hysteresis (see EchoLatch): it turns on at `minCorr` and
+   * off only once the correlation falls clearly below it, so a fading echo does not flicker.
+   * `judged`: whether it had enough evidence (kept for the next mic-on, see `prior`).
+   * @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean, judged: boolean}}
+   */
   report() {
+    const echo = this.latch.update(this.corr, this.couplingDb);
     return {
       corr: this.corr,
       lagMs: this.lag * this.hopMs,
-      couplingDb: this.couplingDb,
-      echo: this.corr >= this.minCorr,
+      couplingDb: echo ? this.latch.couplingDb : this.couplingDb,
+      echo,
       judged: this.judged,
     };
   }
@@ -164,6 +171,29 @@ export class EchoMeter {
     for (let k = 0; k < hops + this.maxLag; k++) loudest = Math.max(loudest, this.at(this.ref, k));
     for (let k = 0; k < hops; k++) if (this.at(this.mic, k) > loudest + marginDb) return false;
     return true;
+  }
+}
+
+/**
+ * The echo warning's hysteresis: on once the correlation reaches `on`, off only when it falls
+ * below `on - gap`; while on, the coupling shown is the last one measured with a path (the
+ * estimate drops it to the floor as soon as the correlation dips under the threshold).
+ */
+export class EchoLatch {
+  /** @param {number} on @param {number} [gap] */
+  constructor(on, gap = 0.1) {
+    this.on = on;
+    this.off = on - gap;
+    this.echo = false;
+    this.couplingDb = FLOOR_DB;
+  }
+
+  /** @param {number} corr @param {number} couplingDb @returns {boolean} */
+  update(corr, couplingDb) {
+    if (corr >= this.on) this.echo = true;
+    else if (corr < this.off) this.echo = false;
+    if (this.echo && couplingDb > FLOOR_DB) this.couplingDb = couplingDb;
+    return this.echo;
   }
 }
 

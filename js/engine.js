@@ -6,15 +6,17 @@
 
 import captureSource from "worklet:capture";
 import playbackSource from "worklet:playback";
-import { BUDGET, TO_BROWSER, TO_KERNEL } from "./messages.js";
+import { BUDGET, TO_KERNEL } from "./messages.js";
 import { VideoCapture } from "./camera.js";
-import { micErrorText, probeEnvironment } from "./probe.js";
-import { addText } from "./pane.js";
-import { mergeSources } from "./sources.js";
-import { PlayedCount, Uplink, nextInterval } from "./uplink.js";
+import { IdleAudio } from "./idle.js";
+import { now, receive } from "./inbound.js";
+import { Microphone } from "./mic.js";
+import { probeEnvironment } from "./probe.js";
+import * as pane from "./pane.js";
+import { UplinkClock } from "./ticker.js";
+import { PlayedCount, Uplink } from "./uplink.js";
 
-/** Wall-clock milliseconds with sub-millisecond resolution (comparable to the kernel's time). */
-export const now = () => performance.timeOrigin + performance.now();
+export { now };
 
 /**
  * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
@@ -38,13 +40,19 @@ export class AudioEngine {
     this.starting = null;
     /** @type {AudioWorkletNode | null} */
     this.player = null;
-    /** @type {AudioWorkletNode | null} */
-    this.capture = null;
-    /** @type {MediaStream | null} */
-    this.stream = null;
-    /** @type {MediaStreamAudioSourceNode | null} */
-    this.source = null;
-    this.micState = "off"; // off | starting | live
+    this.idle = new IdleAudio({ busy: () => this.busy(), ctx: () => this.ctx });
+    /** @type {Promise<void> | null} */
+    this.waking = null;
+    this.mic = new Microphone({
+      model,
+      probe: this.probe,
+      audio: () => this.audio(),
+      player: () => this.player,
+      echo: () => this.echo,
+      setError: (text) => this.setError(text),
+      emit: (event) => this.emit(event),
+      onFrame: (f) => this.onFrame(f),
+    });
     /** @type {Entry[]} */
     this.entries = [];
     /** @type {Set<(e: EngineEvent) => void>} */
@@ -56,8 +64,6 @@ export class AudioEngine {
     /** @type {number[]} kernel flush -> message in the widget's JS, ms (diagnostics) */
     this.transit = [];
     this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
-    /** @type {number} */
-    this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
     this.played = new PlayedCount(model.get("_session_epoch") ?? 0);
@@ -93,11 +99,15 @@ export class AudioEngine {
     this.firstFrame = null;
     /** @type {[number, number, number][]} recent mic frames: [seq, wall-clock ms, level dB] */
     this.frameLog = [];
-    this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => this.receive(msg, buffers ?? []);
+    this.onCustom = (/** @type {any} */ msg, /** @type {DataView[]} */ buffers) => receive(this, msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
     this.onConnected = () => {
       if (!this.model.get("connected")) this.flush();
+    };
+    // The kernel turns video_on off when the session is gone: stop the track, say so.
+    this.onVideoOn = () => {
+      if (!this.model.get("video_on") && this.video.state !== "off") this.video.stop();
     };
     this.onEpoch = () => {
       this.played.restart(this.model.get("_session_epoch") ?? 0);
@@ -107,15 +117,12 @@ export class AudioEngine {
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    model.on("change:video_on", this.onVideoOn);
     model.on("change:_session_epoch", this.onEpoch);
     this.wasPlaying = false;
     this.pushed = 0; // push messages posted to the playback worklet
     this.pushesTaken = 0; // ... and taken in by it (from its stats)
-    this.lastTick = performance.now();
-    this.tickWait = this.uplinkMs; // how long the pending tick was set to wait
-    this.lastVoiced = -Infinity; // performance.now() of the last voiced mic frame
-    /** @type {ReturnType<typeof setTimeout>} */
-    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    this.clock = new UplinkClock(this); // ticks the mic frames and reports to the kernel
     const { problems, ...probe } = this.probe;
     this.send({ type: TO_KERNEL.READY, probe: { ...probe, problems } });
     if (model.get("mic_on")) this.syncMic();
@@ -142,8 +149,25 @@ export class AudioEngine {
     this.model.save_changes();
   }
 
-  /** Create the AudioContext (native rate) and the playback worklet once. */
+  /** Something plays, records, or has not been reported yet: the page is not idle. */
+  busy() {
+    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
+    return this.mic.state !== "off" || this.talking || !this.playbackIdle() || this.acks.length > 0
+      || this.sentPlayed !== this.played24k() || levels.some((x, i) => x !== this.sentLevels[i]);
+  }
+
+  /** Resume what idleness stopped (the context, the ticks), once for concurrent callers. */
+  wake() {
+    this.waking ??= this.idle.wake().then((ticks) => {
+      this.waking = null;
+      if (ticks) this.clock.restart();
+    });
+    return this.waking;
+  }
+
+  /** Create the AudioContext (native rate) and the playback worklet once; wake it if idle. */
   async audio() {
+    if (this.idle.asleep || this.waking) await this.wake();
     if (this.ctx) {
       if (this.ctx.state === "suspended") await this.ctx.resume().catch(() => {});
       return this.ctx;
@@ -204,158 +228,13 @@ export class AudioEngine {
     return this.ctx ? this.played.samples24k(this.ctx.sampleRate) : 0;
   }
 
-  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
-  uplinkMode() {
-    if (this.model.get("connected")) return "live";
-    return this.model.get("status") === "connecting" ? "hold" : "drop";
-  }
-
-  /**
-   * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
-   * a 'played' message only when no audio goes. The interval adapts to how late ticks come, and
-   * stretches to UPLINK_QUIET_MS once the mic has been silent for QUIET_AFTER_MS (every message
-   * costs the page a kernel busy/idle redraw); a voiced frame brings the next tick forward.
-   */
-  tick() {
-    const t = performance.now();
-    const late = t - this.lastTick - this.tickWait;
-    this.lastTick = t;
-    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
-    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
-    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
-    const played = this.played24k();
-    /** @type {Record<string, any>} */
-    const report = {};
-    if (played !== this.sentPlayed || this.acks.length) {
-      report.samples = played;
-      report.epoch = this.played.epoch;
-      report.acks = this.acks;
-      this.sentPlayed = played;
-      this.acks = [];
-    }
-    const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
-    const goes = !!batch || "samples" in report;
-    this.syncLevels(goes ? report : null);
-    if (batch) {
-      const { buffer, ...head } = batch;
-      this.send({ type: TO_KERNEL.AUDIO, rate: 16000, ...head, ...report }, [buffer]);
-      this.stats.framesSent += batch.frames;
-      this.sent.audio++;
-    } else if (goes) {
-      this.send({ type: TO_KERNEL.PLAYED, ...report });
-      this.sent.played++;
-    }
-  }
-
-  /** @param {number} ms wait before the next tick */
-  schedule(ms) {
-    clearTimeout(this.timer);
-    this.tickWait = ms;
-    this.timer = setTimeout(() => this.tick(), ms);
-  }
-
-  /**
-   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
-   * ride on the tick's message if one goes (the kernel sets them): every message of their own
-   * costs the page a kernel busy/idle redraw.
-   * @param {Record<string, any> | null} carrier
-   */
-  syncLevels(carrier) {
-    const t = performance.now();
-    if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
-    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
-    const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
-    if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
-    this.lastLevelSync = t;
-    if (carrier) {
-      carrier.levels = levels;
-    } else {
-      this.model.set("input_level", levels[0]);
-      this.model.set("output_level", levels[1]);
-      this.model.save_changes();
-      this.sent.levels++;
-    }
-    this.sentLevels = levels;
-    if (echoDb !== this.sentEchoDb) {
-      this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
-      this.sentEchoDb = echoDb;
-      this.sent.echo++;
-    }
-  }
-
-  /** @param {any} msg @param {DataView[]} buffers */
-  receive(msg, buffers) {
-    this.arrived = now();
-    if (typeof msg?.t === "number") {
-      this.transit.push(this.arrived - msg.t);
-      if (this.transit.length > 400) this.transit.splice(0, 200);
-    }
-    if (msg?.type === TO_BROWSER.BATCH) {
-      for (const item of msg.items ?? []) this.handle(item, buffers);
-    } else if (msg && typeof msg.type === "string") {
-      this.handle({ ...msg, buffer: msg.buffer ?? 0 }, buffers);
-    }
-  }
-
-  /** @param {any} item @param {DataView[]} buffers */
-  handle(item, buffers) {
-    // A short trace of what arrived when (for tests, benchmarks and the console).
-    this.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
-    if (this.trace.length > 400) this.trace.splice(0, 200);
-    switch (item.type) {
-      case TO_BROWSER.AUDIO: {
-        const view = buffers[item.buffer];
-        if (item.reply === this.cutReply) {
-          this.stats.dropped++; // late audio of a reply the user already cut off
-        } else if (view) {
-          if (typeof item.reply === "number") this.reply = item.reply;
-          this.markedCut = false;
-          this.play(view, item.rate ?? 24000, item.seq);
-        }
-        break;
-      }
-      case TO_BROWSER.TRANSCRIPT:
-        // The rest of a reply the user cut off here was never heard: it is not shown either.
-        if (item.role === "model" && item.reply === this.cutReply) break;
-        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
-          replace: !!item.replace,
-          reply: typeof item.reply === "number" ? item.reply : undefined,
-        });
-        break;
-      case TO_BROWSER.INTERRUPTED:
-        this.flush();
-        if (!this.markedCut) this.addMark("interrupted", "info");
-        this.markedCut = true;
-        break;
-      case TO_BROWSER.CUT:
-        if (typeof item.heard === "string") this.markHeard(item.heard);
-        break;
-      case TO_BROWSER.TURN:
-        this.player?.port.postMessage({ type: "drain" });
-        if (typeof item.ttfa_ms === "number") this.addMeta(`first audio after ${(item.ttfa_ms / 1000).toFixed(2)} s`);
-        this.finishAll();
-        this.emit({ kind: "entries" });
-        break;
-      case TO_BROWSER.TOOL:
-        for (const c of item.calls ?? []) this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
-        break;
-      case TO_BROWSER.MARK:
-        this.addMark(String(item.text ?? ""), item.tone ?? "info");
-        break;
-      case TO_BROWSER.GROUNDING:
-        this.addSources(item.sources);
-        break;
-      default:
-        break;
-    }
-  }
-
   /** @param {DataView} view @param {number} rate @param {number} seq */
   play(view, rate, seq) {
     const arrived = this.arrived ?? now();
     // Copy: the DataView may be unaligned and belongs to the comm layer. The worklet resamples.
     const pcm = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
     this.pushed++;
+    if (this.idle.asleep) void this.wake(); // posted now, played once the context runs again
     if (!this.player) {
       this.audio().then(() => this.player?.port.postMessage({ type: "push", pcm, rate }, [pcm]));
     } else {
@@ -387,152 +266,59 @@ export class AudioEngine {
   /**
    * A transcript delta (see pane.js).
    * @param {'user'|'model'} role @param {string} text @param {boolean} final
-   * @param {{replace?: boolean, reply?: number}} [opts]
+   * @param {{replace?: boolean, reply?: number, speaker?: string}} [opts]
    */
   addText(role, text, final, opts) {
-    addText(this.entries, role, text, final, opts);
+    pane.addText(this.entries, role, text, final, opts);
     this.emit({ kind: "entries" });
   }
 
   /** A message typed in the widget: its own, finished user entry. @param {string} text */
   addTyped(text) {
-    this.finishAll();
-    this.entries.push({ kind: "user", text, final: true, v: 0 });
+    pane.addTyped(this.entries, text);
     this.emit({ kind: "entries" });
   }
 
   /** @param {string} text @param {string} [tone] */
   addMark(text, tone = "info") {
-    this.finishAll();
-    this.entries.push({ kind: "mark", text, final: true, v: 0, tone });
+    pane.addMark(this.entries, text, tone);
     this.emit({ kind: "entries" });
   }
 
-  /** A detail under the latest model entry (time to first audio). @param {string} meta */
+  /** @param {string} meta */
   addMeta(meta) {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === "model") {
-        e.meta = meta;
-        e.v++;
-        return;
-      }
-      if (e.kind === "user") return;
-    }
+    pane.addMeta(this.entries, meta);
   }
 
-  /** Grounding sources under the latest reply (started here if it has no words yet). @param {unknown} sources */
+  /** @param {unknown} sources */
   addSources(sources) {
-    /** @type {Entry | null} */
-    let target = null;
-    for (let i = this.entries.length - 1; i >= 0 && !target; i--) {
-      const e = this.entries[i];
-      if (e.kind === "model") target = e;
-      else if (e.kind === "user") break;
-    }
-    if (!target) {
-      target = /** @type {Entry} */ ({ kind: "model", text: "", final: false, v: 0 });
-      this.entries.push(target);
-    }
-    target.sources = mergeSources(target.sources ?? [], sources);
-    target.v++;
+    pane.addSources(this.entries, sources);
     this.emit({ kind: "entries" });
   }
 
-  /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
+  /** @param {string} heard */
   markHeard(heard) {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === "mark" && e.text.startsWith("interrupted")) {
-        const words = heard.trim();
-        e.text = words ? `interrupted after “…${words.slice(-60)}”` : "interrupted before any word was heard";
-        e.v++;
-        this.emit({ kind: "entries" });
-        return;
-      }
-    }
+    if (pane.markHeard(this.entries, heard)) this.emit({ kind: "entries" });
   }
 
   finishAll() {
-    for (const e of this.entries) {
-      if (!e.final) {
-        e.final = true;
-        e.v++;
-      }
-    }
+    pane.finishAll(this.entries);
   }
 
   /** Start or stop the microphone to match the `mic_on` trait. */
   async syncMic() {
-    if (!this.model.get("mic_on")) {
-      this.stopMic();
-      return;
-    }
-    if (this.stream || this.micState === "starting") return;
-    const blocker = this.probe.problems[0];
-    if (blocker) {
-      this.setError(blocker);
-      this.model.set("mic_on", false);
-      this.model.save_changes();
-      return;
-    }
-    this.micState = "starting";
-    this.emit({ kind: "mic" });
-    try {
-      const ctx = await this.audio();
-      const flags = this.model.get("audio_constraints") ?? {};
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: {
-          echoCancellation: flags.echoCancellation ?? true,
-          noiseSuppression: flags.noiseSuppression ?? true,
-          autoGainControl: flags.autoGainControl ?? true,
-          channelCount: 1,
-        },
-      });
-      if (!this.model.get("mic_on")) {
-        stream.getTracks().forEach((t) => t.stop());
-        this.micState = "off";
-        this.emit({ kind: "mic" });
-        return;
-      }
-      this.stream = stream;
-      const node = new AudioWorkletNode(ctx, "gemlive-capture", {
-        numberOfInputs: 2,
-        numberOfOutputs: 1,
-        outputChannelCount: [1],
-        processorOptions: { frameMs: this.model.get("frame_ms"), echo: this.echo },
-      });
-      node.port.onmessage = (e) => this.onFrame(e.data);
-      this.source = ctx.createMediaStreamSource(stream);
-      this.source.connect(node, 0, 0);
-      this.player?.connect(node, 0, 1); // the reference for echo measurement
-      node.connect(ctx.destination); // silent output keeps the node pulled by the graph
-      this.capture = node;
-      const err = this.model.get("error") ?? "";
-      if (/microphone/i.test(err)) this.setError("");
-    } catch (err) {
-      this.micState = "off";
-      this.setError(micErrorText(err, this.probe));
-      this.model.set("mic_on", false);
-      this.model.save_changes();
-      this.emit({ kind: "mic" });
-    }
+    await this.mic.sync();
+    if (this.mic.state === "off") this.inputDb = -100;
   }
 
   stopMic() {
-    this.stream?.getTracks().forEach((t) => t.stop());
-    this.source?.disconnect();
-    if (this.capture) {
-      this.player?.disconnect(this.capture);
-      this.capture.disconnect();
-      this.capture.port.onmessage = null;
-    }
-    this.stream = null;
-    this.source = null;
-    this.capture = null;
-    this.micState = "off";
+    this.mic.stop();
     this.inputDb = -100;
-    this.emit({ kind: "mic" });
+  }
+
+  /** off | starting | live */
+  get micState() {
+    return this.mic.state;
   }
 
   /** @param {any} f a frame {seq, pcm, level, echo, playing} or an echo report */
@@ -544,7 +330,7 @@ export class AudioEngine {
     }
     if (this.micState !== "live") {
       this.firstFrame ??= [f.seq, now()];
-      this.micState = "live"; // the first frame: audio really flows now, say so
+      this.mic.state = "live"; // the first frame: audio really flows now, say so
       this.emit({ kind: "mic" });
     }
     this.inputDb = f.level;
@@ -554,13 +340,8 @@ export class AudioEngine {
     if (this.model.get("push_to_talk") && !this.talking) return;
     const guard = this.model.get("barge_in") ?? "auto";
     const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
-    if (f.level > BUDGET.VOICE_DB && !echo) {
-      const t = performance.now();
-      // Out of a quiet stretch: this frame goes at the normal cadence, not the quiet one.
-      if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
-      this.lastVoiced = t;
-    }
-    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
+    if (f.level > BUDGET.VOICE_DB && !echo) this.clock.voiced();
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.clock.mode());
   }
 
   /** Push-to-talk pressed or released. @param {boolean} down */
@@ -577,13 +358,14 @@ export class AudioEngine {
   }
 
   destroy() {
-    clearTimeout(this.timer);
+    this.clock.stop();
     this.stopMic();
     this.video.stop();
     this.model.off("msg:custom", this.onCustom);
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
+    this.model.off("change:video_on", this.onVideoOn);
     this.model.off("change:_session_epoch", this.onEpoch);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {});

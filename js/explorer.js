@@ -4,64 +4,11 @@
 // custom message {kind:'audio', voice, text, language, rate, request} with one PCM16 buffer,
 // only when a card is played, and this file keeps it in memory to replay at once.
 import { pcm16ToFloat } from "./dsp.js";
+import { gridMove, KEYS, SORTS, shuffled, visibleVoices } from "./voice-grid.js";
 
-/** @typedef {{name: string, style: string}} VoiceInfo */
-/** @typedef {{status?: string, error?: string, duration_s?: number|null, words_per_s?: number|null,
- *   pitch_hz?: number|null, latency_first_audio?: number|null, wer?: number|null,
- *   transcript?: string, peaks?: number[]}} Card */
+export { gridMove, KEYS, SORTS, shuffled, visibleVoices };
 
-/** Sort keys: label, how to read a card, does bigger come first. */
-export const SORTS = {
-  "": ["catalog order", null, false],
-  name: ["name", (/** @type {Card} */ c, /** @type {string} */ n) => n, false],
-  duration_s: ["duration", (/** @type {Card} */ c) => c.duration_s, false],
-  words_per_s: ["speaking rate", (/** @type {Card} */ c) => c.words_per_s, true],
-  pitch_hz: ["median pitch", (/** @type {Card} */ c) => c.pitch_hz, false],
-  latency_first_audio: ["first audio", (/** @type {Card} */ c) => c.latency_first_audio, false],
-  wer: ["word error rate", (/** @type {Card} */ c) => c.wer, false],
-};
-
-/**
- * The voices to show, in order: filtered by style and search, then sorted (cards without the
- * value go last, catalog order breaks ties).
- * @param {VoiceInfo[]} voices @param {Record<string, Card>} cards
- * @param {{style: string, search: string, sort: string}} view
- * @returns {VoiceInfo[]}
- */
-export function visibleVoices(voices, cards, view) {
-  const q = view.search.trim().toLowerCase();
-  const shown = voices.filter(
-    (v) =>
-      (!view.style || v.style === view.style) &&
-      (!q || v.name.toLowerCase().includes(q) || v.style.toLowerCase().includes(q)),
-  );
-  const spec = /** @type {any} */ (SORTS)[view.sort];
-  if (!spec || !spec[1]) return shown;
-  const read = spec[1];
-  const order = new Map(voices.map((v, i) => [v.name, i]));
-  return [...shown].sort((a, b) => {
-    const x = read(cards[a.name] ?? {}, a.name);
-    const y = read(cards[b.name] ?? {}, b.name);
-    const xm = x === null || x === undefined;
-    const ym = y === null || y === undefined;
-    if (xm || ym) return xm === ym ? (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0) : xm ? 1 : -1;
-    if (x < y) return spec[2] ? 1 : -1;
-    if (x > y) return spec[2] ? -1 : 1;
-    return (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0);
-  });
-}
-
-/** A deterministic shuffle (blind mode must not reveal the catalog order). @param {string[]} xs @param {number} seed */
-export function shuffled(xs, seed) {
-  const out = [...xs];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+/** @typedef {import("./voice-grid.js").VoiceInfo} VoiceInfo @typedef {import("./voice-grid.js").Card} Card */
 
 /** @param {number|null|undefined} v @param {string} unit @param {number} scale @param {number} digits */
 function fmt(v, unit, scale = 1, digits = 1) {
@@ -76,6 +23,14 @@ function el(tag, cls, text) {
   return e;
 }
 
+/** Mark a card's control for focus restoring, with its tab stop. @param {HTMLElement} b @param {string} name @param {number} tab */
+function part(b, name, tab) {
+  b.dataset.part = name;
+  b.tabIndex = tab;
+  /** @type {HTMLButtonElement} */ (b).type = "button";
+  return b;
+}
+
 /** @param {number[]} peaks */
 function waveform(peaks) {
   const ns = "http://www.w3.org/2000/svg";
@@ -83,6 +38,7 @@ function waveform(peaks) {
   svg.setAttribute("viewBox", `0 0 ${Math.max(peaks.length, 1)} 20`);
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("class", "gx-wave");
+  svg.setAttribute("aria-hidden", "true");
   const d = peaks.map((p, i) => `M${i + 0.5} ${10 - p * 9.5}V${10 + p * 9.5}`).join("");
   const path = document.createElementNS(ns, "path");
   path.setAttribute("d", d);
@@ -112,8 +68,10 @@ class Explorer {
     const top = el("div", "gx-row");
     this.sentence = /** @type {HTMLInputElement} */ (el("input", "gx-text"));
     this.sentence.placeholder = "a sentence for every voice";
+    this.sentence.setAttribute("aria-label", "Sentence every voice reads");
     this.sentence.addEventListener("change", () => this.save("text", this.sentence.value));
     this.lang = /** @type {HTMLSelectElement} */ (el("select", "gx-language"));
+    this.lang.setAttribute("aria-label", "Language");
     for (const l of m.get("catalog_languages")) {
       const o = /** @type {HTMLOptionElement} */ (el("option", "", `${l.code} ${l.name}`));
       o.value = l.code;
@@ -123,6 +81,7 @@ class Explorer {
     top.append(this.sentence, this.lang);
     const tools = el("div", "gx-row");
     this.style = /** @type {HTMLSelectElement} */ (el("select", "gx-style"));
+    this.style.setAttribute("aria-label", "Voice style");
     const styles = [...new Set(m.get("catalog_voices").map((/** @type {VoiceInfo} */ v) => v.style))].sort();
     for (const s of ["", ...styles]) {
       const o = /** @type {HTMLOptionElement} */ (el("option", "", s || "all styles"));
@@ -132,8 +91,10 @@ class Explorer {
     this.style.addEventListener("change", () => this.save("style_filter", this.style.value));
     this.find = /** @type {HTMLInputElement} */ (el("input", "gx-search"));
     this.find.placeholder = "search";
+    this.find.setAttribute("aria-label", "Search voices");
     this.find.addEventListener("input", () => this.save("search", this.find.value));
     this.sort = /** @type {HTMLSelectElement} */ (el("select", "gx-sort"));
+    this.sort.setAttribute("aria-label", "Sort voices");
     for (const [key, spec] of Object.entries(SORTS)) {
       const o = /** @type {HTMLOptionElement} */ (el("option", "", `sort: ${spec[0]}`));
       o.value = key;
@@ -151,8 +112,16 @@ class Explorer {
     this.blindBox.append(this.blindToggle, document.createTextNode(" blind"));
     tools.append(this.style, this.find, this.sort, this.all, this.ab, this.blindBox);
     this.statusLine = el("div", "gx-status");
+    this.statusLine.setAttribute("role", "status"); // announced politely
     this.grid = el("div", "gx-grid");
+    this.grid.setAttribute("role", "group");
+    this.grid.setAttribute("aria-label", `Voices. ${KEYS}`);
+    this.grid.addEventListener("keydown", (e) => this.onKey(e));
+    /** The card that holds the grid's tab stop (arrows move it). */
+    this.active = "";
     this.favLine = el("div", "gx-favourites");
+    this.favLine.setAttribute("role", "status");
+    this.root.setAttribute("data-lm-suppress-shortcuts", "true"); // keys here are ours, not Lab's
     this.root.append(top, tools, this.statusLine, this.grid, this.favLine);
     this.render();
     this.onChange = () => this.render();
@@ -200,26 +169,43 @@ class Explorer {
     const cards = m.get("cards");
     const pinned = new Set(m.get("pinned"));
     const favourites = m.get("favourites");
+    const focused = /** @type {HTMLElement|null} */ (document.activeElement);
+    const refocus = focused && this.grid.contains(focused)
+      ? `[data-part="${focused.dataset.part}"]` : "";
     this.grid.replaceChildren();
-    this.shown().forEach((v, i) => {
+    const shown = this.shown();
+    if (!shown.some((v) => v.name === this.active)) this.active = shown[0]?.name ?? "";
+    shown.forEach((v, i) => {
       const c = cards[v.name] ?? {};
       const card = el("div", `gx-card gx-${c.status ?? "idle"}`);
+      const tab = v.name === this.active ? 0 : -1;
       card.dataset.voice = blind ? "" : v.name;
       card.dataset.slot = String(i);
       if (pinned.has(v.name) && !blind) card.classList.add("gx-pinned");
       if (this.playing === v.name) card.classList.add("gx-playing");
       const head = el("div", "gx-card-head");
       const label = blind ? `Voice ${String.fromCharCode(65 + i)}` : v.name;
-      head.append(el("b", "gx-name", label));
-      const pin = el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin");
-      pin.title = "pin for A/B";
+      // The card's main control: a real button (Enter/Space play), named by voice and state.
+      const playBtn = part(el("button", "gx-play"), "play", tab);
+      playBtn.append(el("b", "gx-name", label));
+      const state = this.playing === v.name ? "playing" : c.status === "ready" ? "ready"
+        : c.status === "generating" ? "generating" : c.status === "error" ? "failed" : "not generated yet";
+      playBtn.setAttribute("aria-label", `Play ${label}${blind ? "" : `, ${v.style}`} (${state})`);
+      head.append(playBtn);
+      const pin = part(el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin"), "pin", tab);
+      pin.title = "pin for A/B (P)";
+      pin.setAttribute("aria-label", `Pin ${label} for A/B`);
+      pin.setAttribute("aria-pressed", String(pinned.has(v.name) && !blind));
       pin.addEventListener("click", (e) => {
         e.stopPropagation();
         const next = pinned.has(v.name) ? [...pinned].filter((n) => n !== v.name) : [...pinned, v.name];
         this.save("pinned", next);
       });
-      const star = el("button", "gx-star", favourites.includes(v.name) && !blind ? "★" : "☆");
-      star.title = blind ? "pick this one (reveals the names)" : "favourite";
+      const fav = favourites.includes(v.name) && !blind;
+      const star = part(el("button", "gx-star", fav ? "★" : "☆"), "star", tab);
+      star.title = blind ? "pick this one (reveals the names) (F)" : "favourite (F)";
+      star.setAttribute("aria-label", blind ? `Pick ${label} (reveals the names)` : `Favourite ${label}`);
+      star.setAttribute("aria-pressed", String(fav));
       star.addEventListener("click", (e) => {
         e.stopPropagation();
         this.model.send({ kind: "favourite", voice: v.name });
@@ -246,10 +232,35 @@ class Explorer {
         if (c.transcript) card.title = c.transcript;
         card.append(stats);
       } else card.append(el("div", "gx-hint", "click to hear"));
-      card.addEventListener("click", () => this.play(v.name));
+      card.addEventListener("click", () => {
+        this.active = v.name;
+        void this.play(v.name);
+      });
+      card.dataset.name = v.name;
       this.grid.append(card);
     });
+    if (refocus) /** @type {HTMLElement|null} */ (this.grid.querySelector(`.gx-card[data-name="${CSS.escape(this.active)}"] ${refocus}`))?.focus();
     this.favLine.textContent = favourites.length ? `favourites: ${favourites.join(", ")}` : "";
+  }
+
+  /** Keys on a card: arrows/Home/End move, P pins, F favourites (Enter/Space: the button). @param {KeyboardEvent} e */
+  onKey(e) {
+    const names = this.shown().map((v) => v.name);
+    const at = Math.max(0, names.indexOf(this.active));
+    const cards = Array.from(this.grid.querySelectorAll(".gx-card"));
+    const top = cards[0]?.getBoundingClientRect().top;
+    const cols = Math.max(1, cards.filter((c) => c.getBoundingClientRect().top === top).length);
+    const next = gridMove(at, e.key, names.length, cols);
+    const card = this.grid.querySelector(`.gx-card[data-name="${CSS.escape(this.active)}"]`);
+    if (next !== null) {
+      this.active = names[next] ?? "";
+      this.render();
+      /** @type {HTMLElement|null} */ (this.grid.querySelector(`.gx-card[data-name="${CSS.escape(this.active)}"] .gx-play`))?.focus();
+    } else if (e.key === "p" || e.key === "P") /** @type {HTMLElement|null} */ (card?.querySelector(".gx-pin"))?.click();
+    else if (e.key === "f" || e.key === "F") /** @type {HTMLElement|null} */ (card?.querySelector(".gx-star"))?.click();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
   }
 
   generateVisible() {
@@ -327,6 +338,7 @@ class Explorer {
           this.source = null;
           this.playing = "";
           this.render();
+          void ctx.suspend().catch(() => {}); // an idle page costs nothing; start() resumes it
         }
         resolve();
       };

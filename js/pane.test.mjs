@@ -37,3 +37,16 @@ test("a replace with nothing of the reply shown yet starts its entry", () => {
   addText(entries, "model", "Hi", false, { reply: 3, replace: true });
   assert.deepEqual(entries.map((e) => [e.text, e.reply]), [["Hi", 3]]);
 });
+
+test("diarized user deltas: each speaker's words on their own line, labelled", async () => {
+  const { addText } = await import("./pane.js");
+  /** @type {any[]} */
+  const entries = [];
+  addText(entries, "user", "Where is", false, { speaker: "A" });
+  addText(entries, "user", " the station?", false, { speaker: "A" });
+  addText(entries, "user", " I think it's left.", true, { speaker: "B" });
+  assert.deepEqual(entries.map((e) => [e.speaker, e.text, e.final]), [
+    ["A", "Where is the station?", true],
+    ["B", " I think it's left.", true],
+  ]);
+});

@@ -13,8 +13,9 @@
  */
 
 const FALLBACK =
-  "You can still type messages, or send a recorded file from Python: " +
-  "`await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
+  "You can still type messages, use the kernel machine's own microphone and speakers " +
+  "(`gl.VoiceWidget(audio=\"kernel\")`, with `pip install 'gemlive-nb[local-audio]'`), " +
+  "or send a recorded file from Python: `await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
 
 /** @param {any} [g] the global object (a parameter so Node can test it) @returns {Probe} */
 export function probeEnvironment(g = globalThis) {

@@ -21,6 +21,8 @@ test("probe: an insecure origin is explained with the way around it", () => {
   const p = probeEnvironment(g);
   assert.equal(p.problems.length, 1);
   assert.match(p.problems[0], /secure page.*http:\/\/10\.0\.0\.5:8888.*localhost or https.*send_audio/);
+  // the way around it: the kernel machine's own microphone (the local-audio extra)
+  assert.match(p.problems[0], /VoiceWidget\(audio="kernel"\).*local-audio/);
 });
 
 test("probe: VS Code and Colab frames that block the mic, and no AudioWorklet", () => {

@@ -16,28 +16,40 @@ export function cueAt(cues, t) {
   return found;
 }
 
+/** How a cue's speaker is shown: You, Gemini, or the diarization label. @param {string} who */
+export function speakerName(who) {
+  return who === "User" ? "You" : who === "Model" ? "Gemini" : who;
+}
+
 /** @param {Model} model @param {HTMLElement} el */
 export function renderReplay(model, el) {
   const audio = document.createElement("audio");
   audio.controls = true;
   audio.className = "gl-replay-audio";
+  audio.setAttribute("aria-label", "Recorded conversation");
   const list = document.createElement("div");
   list.className = "gl-transcript gl-replay-cues";
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-label", "Captions: Enter plays from a caption; arrow keys move between them");
   const root = document.createElement("div");
   root.className = "gl-root gl-replay";
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
   const note = document.createElement("div");
   note.className = "gl-empty";
+  note.setAttribute("role", "status");
   note.textContent = "Loading the recording…";
   root.append(audio, note, list);
   el.replaceChildren(root);
 
   /** @type {Cue[]} */
   const cues = model.get("cues") ?? [];
-  const nodes = cues.map(([start, , who, text]) => {
-    const node = document.createElement("div");
-    node.className = `gl-entry ${who === "User" ? "gl-user" : "gl-model"}`;
+  const nodes = cues.map(([start, , who, text], i) => {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.tabIndex = i === 0 ? 0 : -1;
+    node.className = `gl-entry gl-cue ${who === "Model" ? "gl-model" : "gl-user"}`;
     const b = document.createElement("b");
-    b.textContent = `${start.toFixed(1)} s ${who === "User" ? "You" : "Gemini"}: `;
+    b.textContent = `${start.toFixed(1)} s ${speakerName(who)}: `;
     node.append(b, text);
     node.onclick = () => {
       audio.currentTime = start;
@@ -46,12 +58,23 @@ export function renderReplay(model, el) {
     return node;
   });
   list.append(...nodes);
+  list.onkeydown = (e) => {
+    const at = nodes.indexOf(/** @type {any} */ (document.activeElement));
+    const step = /** @type {Record<string, number>} */ ({ ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 })[e.key];
+    if (at < 0 || step === undefined) return;
+    e.preventDefault();
+    const next = nodes[Math.max(0, Math.min(nodes.length - 1, at + step))];
+    for (const n of nodes) n.tabIndex = n === next ? 0 : -1;
+    next.focus();
+  };
   let current = -1;
   audio.ontimeupdate = () => {
     const i = cueAt(cues, audio.currentTime);
     if (i === current) return;
     nodes[current]?.classList.remove("gl-now");
+    nodes[current]?.removeAttribute("aria-current");
     nodes[i]?.classList.add("gl-now");
+    nodes[i]?.setAttribute("aria-current", "true");
     nodes[i]?.scrollIntoView({ block: "nearest" });
     current = i;
   };

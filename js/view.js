@@ -27,6 +27,36 @@ function h(tag, props = {}, children = []) {
 /** dB -> meter width in percent (-60 dB .. 0 dB). @param {number} db */
 const meterPct = (db) => Math.max(0, Math.min(100, ((db + 60) / 60) * 100));
 
+/** Keyboard help (the widget's title and the README). */
+export const KEYS = "Tab moves between the controls; Enter or Space presses a button; with push-to-talk on, hold Space to talk.";
+
+/** A level meter (-60..0 dB) with its value as text. @param {string} cls @param {string} name @param {HTMLElement} bar */
+function meter(cls, name, bar) {
+  const node = h("div", { class: `gl-meter ${cls}`, role: "meter", "aria-label": name,
+    "aria-valuemin": "-60", "aria-valuemax": "0" }, [bar]);
+  meterValue(node, -Infinity);
+  return node;
+}
+
+/** The meter's value and its text alternative. @param {HTMLElement} node @param {number} db */
+export function meterValue(node, db) {
+  const v = Math.round(Math.max(-60, Math.min(0, Number.isFinite(db) ? db : -60)));
+  node.setAttribute("aria-valuenow", String(v));
+  node.setAttribute("aria-valuetext", v <= -60 ? "silent" : `${v} dB`);
+}
+
+/**
+ * What the status line says about the camera or screen: on (frames sent) only while connected.
+ * @param {{note: string, state: string, kind: string | null, framesSent: number}} video @param {boolean} connected
+ */
+export function describeVideo(video, connected) {
+  if (video.note) return video.note;
+  if (video.state !== "on") return "";
+  const what = video.kind === "camera" ? "camera" : "screen";
+  if (!connected) return `· ${what} on, waiting for the connection`;
+  return `· ${what} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent`;
+}
+
 /** What the status line says, and the dot's colour class. @param {Model} model */
 export function describeState(model) {
   const state = model.get("status") ?? "idle";
@@ -57,30 +87,35 @@ export function renderView(model, el, engine) {
   const preview = h("video", { class: "gl-preview", muted: true, playsInline: true, autoplay: true });
   const videoNote = h("span", { class: "gl-video-note", role: "status" });
   const pttBox = h("input", { type: "checkbox", class: "gl-ptt-box" });
-  const voiceSel = h("select", { class: "gl-voice", title: "Voice" });
-  const langSel = h("select", { class: "gl-language", title: "Language" });
-  const status = h("span", { class: "gl-status-text" });
-  const dot = h("span", { class: "gl-dot" });
+  const voiceSel = h("select", { class: "gl-voice", title: "Voice", "aria-label": "Voice" });
+  const langSel = h("select", { class: "gl-language", title: "Language", "aria-label": "Language" });
+  const status = h("span", { class: "gl-status-text", role: "status" }); // announced politely
+  const dot = h("span", { class: "gl-dot", "aria-hidden": "true" });
   const info = h("span", { class: "gl-info" });
   const inBar = h("div", { class: "gl-bar" });
   const outBar = h("div", { class: "gl-bar" });
-  const transcript = h("div", { class: "gl-transcript", "aria-live": "polite" });
+  const inMeter = meter("gl-in", "Microphone level", inBar);
+  const outMeter = meter("gl-out", "Reply level", outBar);
+  const transcript = h("div", { class: "gl-transcript", role: "log", "aria-live": "polite",
+    "aria-label": "Transcript", tabIndex: 0 });
   const empty = h("div", { class: "gl-empty" });
   const error = h("div", { class: "gl-error", role: "alert" });
-  const hint = h("div", { class: "gl-hint" });
+  const hint = h("div", { class: "gl-hint", role: "status" });
   const warn = h("div", { class: "gl-warn", role: "status" });
-  const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message…" });
+  const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message…",
+    "aria-label": "Message to the model" });
   const sendBtn = h("button", { class: "gl-send-btn", type: "button" }, ["Send"]);
-  const root = h("div", { class: "gl-root", tabIndex: 0, "data-lm-suppress-shortcuts": "true" }, [
+  const root = h("div", { class: "gl-root", tabIndex: 0, role: "group", "data-lm-suppress-shortcuts": "true",
+    "aria-label": "Gemini Live voice chat", "aria-keyshortcuts": "Space", title: KEYS }, [
     h("div", { class: "gl-row gl-head" }, [dot, status, videoNote, info]),
     h("div", { class: "gl-row" }, [connectBtn, micBtn, talkBtn, muteBtn, cameraBtn, screenBtn,
       h("label", { class: "gl-ptt" }, [pttBox, " push-to-talk"]), voiceSel, langSel]),
     preview,
     h("div", { class: "gl-meters" }, [
-      h("span", { class: "gl-meter-label" }, ["in"]),
-      h("div", { class: "gl-meter gl-in" }, [inBar]),
-      h("span", { class: "gl-meter-label" }, ["out"]),
-      h("div", { class: "gl-meter gl-out" }, [outBar]),
+      h("span", { class: "gl-meter-label", "aria-hidden": "true" }, ["in"]),
+      inMeter,
+      h("span", { class: "gl-meter-label", "aria-hidden": "true" }, ["out"]),
+      outMeter,
     ]),
     error,
     warn,
@@ -139,9 +174,7 @@ export function renderView(model, el, engine) {
     }
     if (preview.srcObject !== video.stream) preview.srcObject = video.stream;
     preview.hidden = !video.stream;
-    videoNote.textContent = video.note || (video.state === "on"
-      ? `· ${video.kind === "camera" ? "camera" : "screen"} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent`
-      : "");
+    videoNote.textContent = describeVideo(video, connected);
     videoNote.classList.toggle("gl-video-error", !!video.note);
     const st = describeState(model);
     status.textContent = st.text;
@@ -157,7 +190,7 @@ export function renderView(model, el, engine) {
         (model.get("barge_in") === "auto" ? "The reply's own echo is ignored, so it will not interrupt itself." : "")
       : "";
     warn.hidden = !warn.textContent;
-    const problems = engine.probe.problems;
+    const problems = model.get("audio") === "kernel" ? [] : engine.probe.problems; // the kernel records
     if (!hint.dataset.audio) hint.textContent = problems.length && !err ? problems.join(" ") : "";
     hint.hidden = !hint.textContent;
     empty.textContent = engine.entries.length ? "" : connected
@@ -173,7 +206,8 @@ export function renderView(model, el, engine) {
     engine.entries.forEach((e, i) => {
       const old = drawn[i];
       if (old && old.v === e.v && old.final === e.final) return;
-      const label = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const who = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const label = who && e.speaker ? `${who} (${e.speaker})` : who; // diarized: the label
       const tone = e.kind === "mark" ? ` gl-tone-${e.tone ?? "info"}` : "";
       const node = h("div", { class: `gl-entry gl-${e.kind}${tone}${e.final ? "" : " gl-partial"}` }, [
         label ? h("b", {}, [`${label}: `]) : "",
@@ -199,6 +233,7 @@ export function renderView(model, el, engine) {
   let frame = 0;
   let drawnIn = -1;
   let drawnOut = -1;
+  let spokenAt = -Infinity;
   const drawLevels = () => {
     frame = 0;
     if (!visible || document.hidden) return;
@@ -206,6 +241,13 @@ export function renderView(model, el, engine) {
     const b = Math.round(meterPct(engine.outputDb));
     if (a !== drawnIn) inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
     if (b !== drawnOut) outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
+    // The meters' text alternative: twice a second is plenty for a screen reader.
+    const t = performance.now();
+    if (t - spokenAt >= 500) {
+      spokenAt = t;
+      meterValue(inMeter, engine.inputDb);
+      meterValue(outMeter, engine.outputDb);
+    }
   };
 
   /** @param {{kind: string, state?: string}} ev */
@@ -214,7 +256,7 @@ export function renderView(model, el, engine) {
     else if (ev.kind === "levels") frame ||= setTimeout(drawLevels, 1000 / BUDGET.METER_FPS);
     else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo" || ev.kind === "video") update();
     else if (ev.kind === "suspended" || ev.kind === "audio-state") {
-      const paused = engine.ctx?.state === "suspended";
+      const paused = engine.ctx?.state === "suspended" && !engine.idle.suspended; // not our idling
       hint.dataset.audio = paused ? "1" : "";
       hint.textContent = paused ? "Sound is paused by the browser: click the widget to enable it." : "";
       update();
@@ -259,8 +301,14 @@ export function renderView(model, el, engine) {
   };
   talkBtn.onpointerup = () => engine.talk(false);
   talkBtn.onpointercancel = () => engine.talk(false);
+  talkBtn.onkeydown = (e) => {
+    if (e.key === "Enter" && !e.repeat) engine.talk(true);
+  };
+  talkBtn.onkeyup = (e) => {
+    if (e.key === "Enter") engine.talk(false);
+  };
   root.onpointerdown = () => {
-    if (engine.ctx?.state === "suspended") engine.ctx.resume().catch(() => {});
+    if (engine.ctx?.state === "suspended" && !engine.idle.suspended) engine.ctx.resume().catch(() => {});
   };
   root.onkeydown = (e) => {
     if (e.code === "Space" && model.get("push_to_talk") && e.target !== textIn) {

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import protocol as p
 from ..protocol import INPUT_RATE, OUTPUT_RATE
+from . import cues
 from .events import event_record
 from .model import QUIET_S, Conversation
 from .playback import Playback
@@ -292,14 +293,16 @@ class Recorder:
             conv.next_event()
         if isinstance(event, p.InputTranscript):
             conv.input_transcript(event, t)
+            cues.note_input_piece(conv.turns, event, t)
         elif isinstance(event, p.VoiceActivity):
             conv.voice_activity(event, t)
         elif isinstance(event, (p.OutputTranscript, p.TextPart)):
             # wordless pieces (Vertex's `outputTranscription: {}` and `{finished: true}`, in real
             # frames: pydantic-ai's cassettes) also come before a tool's reply: they are not that
             # reply (the tool turn would end before it is spoken), nor a new turn
-            if event.text and not getattr(event, "thought", False):
-                conv.transcript(event, t)
+            thought = getattr(event, "thought", False)
+            if event.text and not thought and (turn := conv.transcript(event, t)) is not None:
+                cues.note_reply_piece(turn, event)
         elif isinstance(event, p.ToolCall):
             conv.tool_call(event, t)
         elif isinstance(event, p.ToolCallCancellation):

@@ -17,7 +17,6 @@ Which server event belongs to which turn is decided by :mod:`gemlive_nb.conversa
 from __future__ import annotations
 
 import copy
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +26,9 @@ import numpy as np
 from .._plain import json_safe
 from ..audio import Audio
 from ..protocol import OUTPUT_RATE, FunctionCall, Usage
-from .grounding import grounding_html
 from .reply_words import reply_words
 from .state import OPEN_STATES, TurnState
+from .turn_html import turn_html
 
 __all__ = ["MAX_REPLY_S", "Turn", "TurnState"]
 
@@ -64,6 +63,7 @@ _SCALARS = (
     "latency_source",
     "dropped_samples",
     "error",
+    "pieces",
 )
 
 
@@ -87,6 +87,11 @@ class Turn:
     ``source`` is how the user spoke: ``"typed"``, ``"clip"`` (``ask(Audio)``) or ``"speech"``
     (streamed microphone audio).
     ``transcript`` holds the words heard, ``transcript_full`` everything the model said.
+    ``pieces`` keeps each transcript piece as it arrived, for the captions
+    (:mod:`~gemlive_nb.conversation.cues`): ``side`` ("user"/"model"), ``kind``
+    ("transcript"/"text"), ``at`` (model: reply samples received before it; user: seconds on the
+    recording's clock), ``text``, ``speaker`` (the diarization label, or None) and ``words``
+    (``[word, start_s, end_s]`` when the service timed them).
     """
 
     index: int
@@ -115,6 +120,7 @@ class Turn:
     latency_source: str | None = None
     dropped_samples: int = 0
     error: str | None = None
+    pieces: list[dict[str, Any]] = field(default_factory=list)
     awaiting_tool_reply: bool = field(default=False, repr=False)
     _chunks: list[np.ndarray] = field(default_factory=list, repr=False)
     _audio: Audio | None = field(default=None, repr=False)
@@ -173,6 +179,26 @@ class Turn:
         if self.state is TurnState.PENDING:  # PENDING → ANSWERING: the first reply output
             self.state = TurnState.ANSWERING
 
+    def note_piece(
+        self,
+        side: str,
+        text: str,
+        *,
+        at: float,
+        kind: str = "transcript",
+        speaker: str | None = None,
+        words: Any = (),
+    ) -> None:
+        """Remember one transcript piece as it arrived (``pieces``; the captions time from it)."""
+        timed = [[w.word, w.start, w.end] for w in words if w.start is not None]
+        piece = {"side": side, "kind": kind, "at": at, "text": text, "speaker": speaker}
+        self.pieces.append({**piece, "words": timed})
+
+    @property
+    def speakers(self) -> list[str]:
+        """The diarization labels heard in this turn, in order of first appearance."""
+        return list(dict.fromkeys(p["speaker"] for p in self.pieces if p.get("speaker")))
+
     def cut(self, at: int) -> None:
         """Keep only the first ``at`` samples of the reply (what was heard).
 
@@ -196,6 +222,7 @@ class Turn:
         self.output_transcript = ""
         self._pieces = []
         self._text_pieces = []
+        self.pieces = [p for p in self.pieces if p["side"] != "model"]
         self.dropped_samples = 0
         self.text = ""
         self.t_first_audio = None
@@ -218,7 +245,7 @@ class Turn:
             out.input_transcript = out.output_transcript = out.text = ""
             out.heard_transcript = None if self.heard_transcript is None else ""
             out.tool_calls, out.tool_results, out._pieces = [], [], []
-            out._text_pieces = []
+            out._text_pieces, out.pieces = [], []
         return out
 
     # --- reading ------------------------------------------------------------------------------
@@ -366,34 +393,4 @@ class Turn:
         )
 
     def _repr_html_(self) -> str:
-        m = self.metrics
-        rows = [
-            ("user", self.user or ""),
-            ("model", self.transcript),
-            *[
-                (f"tool {c['name']}", f"{c.get('args')} → {self._result_of(c)}")
-                for c in self.tool_calls
-            ],
-        ]
-        table = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-            f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
-            for k, v in rows
-        )
-        stats = ", ".join(
-            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
-            for k, v in m.items()
-            if v is not None and v is not False
-        )
-        player = self.audio._repr_html_() if self.audio_out_s else ""
-        return (
-            f"<div><b>Turn {self.index}</b>{' (interrupted)' if self.interrupted else ''}"
-            f"<table>{table}</table>{grounding_html(self.grounding)}{player}"
-            f"<div><small>{html.escape(stats)}</small></div></div>"
-        )
-
-    def _result_of(self, call: dict[str, Any]) -> Any:
-        for r in self.tool_results:
-            if r.get("id") == call.get("id") and r.get("name") == call.get("name"):
-                return r.get("response")
-        return "(no result)"
+        return turn_html(self)

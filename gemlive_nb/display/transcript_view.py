@@ -33,6 +33,12 @@ class Entry:
     text: str
     t: float | None = None
     links: tuple[tuple[str, str], ...] = ()  # (title, uri) for grounding sources
+    label: str = ""  # the diarization label (``speakerLabel``) when the service gave one
+
+    @property
+    def who(self) -> str:
+        """The speaker as shown: ``user``, or ``user (A)`` for a diarized speaker ``A``."""
+        return f"{self.speaker} ({self.label})" if self.label else self.speaker
 
 
 def _clock(t: float | None) -> str:
@@ -59,6 +65,26 @@ def _model_words(turn: Any) -> str:
     text = getattr(turn, "text", None)
     return reply_words(transcript if isinstance(transcript, str) else "",
                        text if isinstance(text, str) else "")  # fmt: skip
+
+
+def _speaker_runs(turn: Any, side: str) -> list[tuple[str, str]]:
+    """``(speaker label, words)`` runs of one side's transcript pieces, when diarized."""
+    pieces = [p for p in getattr(turn, "pieces", None) or () if p.get("side") == side]
+    if side == "model":
+        pieces = [p for p in pieces if p.get("kind") == "transcript"]
+        cut = getattr(turn, "cut_sample", None)
+        if cut is not None:
+            pieces = [p for p in pieces if p["at"] < cut]
+    if not any(p.get("speaker") for p in pieces):
+        return []
+    runs: list[tuple[str, str]] = []
+    for p in pieces:
+        who = p.get("speaker") or ""
+        if runs and runs[-1][0] == who:
+            runs[-1] = (who, runs[-1][1] + p["text"])
+        else:
+            runs.append((who, p["text"]))
+    return runs
 
 
 def _call_text(call: dict[str, Any]) -> str:
@@ -113,7 +139,12 @@ def turn_entries(turn: Any, events: list[dict[str, Any]] | None = None) -> list[
     entries = []
     user = _first(turn, "user", "user_text", "input_transcript")
     if user:
-        entries.append(Entry(i, "user", "speech", str(user), _first(turn, "t_user_start")))
+        t_user = _first(turn, "t_user_start")
+        runs = _speaker_runs(turn, "user") if getattr(turn, "user_text", None) is None else []
+        if runs:  # diarized: one line per speaker, labelled "user (A)"
+            entries += [Entry(i, "user", "speech", text, t_user, label=who) for who, text in runs]
+        else:
+            entries.append(Entry(i, "user", "speech", str(user), t_user))
     for call in getattr(turn, "tool_calls", None) or ():
         t = call_times.get(str(call.get("id")))
         entries.append(Entry(i, "tool", "tool_call", _call_text(call), t))
@@ -121,7 +152,11 @@ def turn_entries(turn: Any, events: list[dict[str, Any]] | None = None) -> list[
         entries.append(Entry(i, "tool", "tool_result", _result_text(result)))
     model = _model_words(turn)
     if model:
-        entries.append(Entry(i, "model", "speech", str(model), t_model))
+        runs = _speaker_runs(turn, "model")
+        if runs and "".join(text for _, text in runs) == model:
+            entries += [Entry(i, "model", "speech", text, t_model, label=who) for who, text in runs]
+        else:
+            entries.append(Entry(i, "model", "speech", str(model), t_model))
     if getattr(turn, "interrupted", False):
         entries.append(Entry(i, "event", "interrupted", "interrupted by the user", t_cut or t_end))
     links = _sources(events)
@@ -178,7 +213,7 @@ class Transcript:
             text = e.text
             if e.links:
                 text = "sources: " + "; ".join(f"{title} <{uri}>" for title, uri in e.links)
-            lines.append(f"{when}{e.speaker}: {_ICONS.get(e.kind, '')}{text}")
+            lines.append(f"{when}{e.who}: {_ICONS.get(e.kind, '')}{text}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -201,7 +236,7 @@ class Transcript:
             previous = e.turn
             rows.append(
                 f"<tr{cls}><td class='t'>{_clock(e.t)}</td>"
-                f"<td class='who' style='color:{color}'>{html.escape(e.speaker)}</td>"
+                f"<td class='who' style='color:{color}'>{html.escape(e.who)}</td>"
                 f"<td class='{e.kind}'>{_ICONS.get(e.kind, '')}{body}</td></tr>"
             )
         if not rows:

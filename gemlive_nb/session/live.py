@@ -36,6 +36,7 @@ from .hub import EventHub
 from .inputs import Inputs
 from .link import Link, LinkHooks
 from .link_machine import LinkMachine, LinkStatus
+from .local_audio import LocalAudio
 from .options import check_options
 from .receiver import Receiver
 from .sender import Outbox, Sender
@@ -230,6 +231,23 @@ class LiveSession:
             if self._error is not None:
                 raise self._error from None
             raise
+
+    async def talk(self, seconds: float | None = None, *, sd: Any = None) -> LocalAudio:
+        """Talk through the kernel machine's own mic and speakers (the ``local-audio`` extra).
+
+        For hosts where the browser cannot capture (VS Code, plain http). Returns the running
+        :class:`~gemlive_nb.session.local_audio.LocalAudio`; with ``seconds``, talks that long
+        and stops. ``sd``: a ``sounddevice`` stand-in (tests). Example::
+
+            audio = await s.talk()        # speak now; replies play on the speakers
+            await audio.stop()
+        """
+        audio = LocalAudio(self, sd=sd)
+        audio.start_mic()
+        if seconds is not None:
+            await asyncio.sleep(seconds)
+            await audio.stop()
+        return audio
 
     def report_playback(self, played_samples: int) -> None:
         """The player has played ``played_samples`` 24 kHz samples since the session started."""

@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 7a48c5a6872e72ed4dfb654688cc36ecf0364a21d78db39976477f38fe8edcfe
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 798aaad68ed761a222583fba1a12f2b0bc1ae5dee7be9137f2a06b05c7b77967
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
@@ -6,7 +6,8 @@ function pcm16ToFloat(input) {
   return out;
 }
 
-// explorer.js
+// voice-grid.js
+var KEYS = "Arrow keys move between voices, Enter or Space plays, P pins, F favourites.";
 var SORTS = {
   "": ["catalog order", null, false],
   name: ["name", (c, n) => n, false],
@@ -49,6 +50,23 @@ function shuffled(xs, seed) {
   }
   return out;
 }
+function gridMove(at, key, count, cols) {
+  if (!count) return null;
+  const step = (
+    /** @type {Record<string, number>} */
+    {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: cols,
+      ArrowUp: -cols,
+      Home: -at,
+      End: count - 1 - at
+    }[key]
+  );
+  return step === void 0 ? null : Math.min(count - 1, Math.max(0, at + step));
+}
+
+// explorer.js
 function fmt(v, unit, scale = 1, digits = 1) {
   return v === null || v === void 0 ? "\u2013" : `${(v * scale).toFixed(digits)}${unit}`;
 }
@@ -58,12 +76,19 @@ function el(tag, cls, text) {
   if (text !== void 0) e.textContent = text;
   return e;
 }
+function part(b, name, tab) {
+  b.dataset.part = name;
+  b.tabIndex = tab;
+  b.type = "button";
+  return b;
+}
 function waveform(peaks) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${Math.max(peaks.length, 1)} 20`);
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("class", "gx-wave");
+  svg.setAttribute("aria-hidden", "true");
   const d = peaks.map((p, i) => `M${i + 0.5} ${10 - p * 9.5}V${10 + p * 9.5}`).join("");
   const path = document.createElementNS(ns, "path");
   path.setAttribute("d", d);
@@ -88,9 +113,11 @@ var Explorer = class {
     this.sentence = /** @type {HTMLInputElement} */
     el("input", "gx-text");
     this.sentence.placeholder = "a sentence for every voice";
+    this.sentence.setAttribute("aria-label", "Sentence every voice reads");
     this.sentence.addEventListener("change", () => this.save("text", this.sentence.value));
     this.lang = /** @type {HTMLSelectElement} */
     el("select", "gx-language");
+    this.lang.setAttribute("aria-label", "Language");
     for (const l of m.get("catalog_languages")) {
       const o = (
         /** @type {HTMLOptionElement} */
@@ -104,6 +131,7 @@ var Explorer = class {
     const tools = el("div", "gx-row");
     this.style = /** @type {HTMLSelectElement} */
     el("select", "gx-style");
+    this.style.setAttribute("aria-label", "Voice style");
     const styles = [...new Set(m.get("catalog_voices").map((v) => v.style))].sort();
     for (const s of ["", ...styles]) {
       const o = (
@@ -117,9 +145,11 @@ var Explorer = class {
     this.find = /** @type {HTMLInputElement} */
     el("input", "gx-search");
     this.find.placeholder = "search";
+    this.find.setAttribute("aria-label", "Search voices");
     this.find.addEventListener("input", () => this.save("search", this.find.value));
     this.sort = /** @type {HTMLSelectElement} */
     el("select", "gx-sort");
+    this.sort.setAttribute("aria-label", "Sort voices");
     for (const [key, spec] of Object.entries(SORTS)) {
       const o = (
         /** @type {HTMLOptionElement} */
@@ -141,8 +171,15 @@ var Explorer = class {
     this.blindBox.append(this.blindToggle, document.createTextNode(" blind"));
     tools.append(this.style, this.find, this.sort, this.all, this.ab, this.blindBox);
     this.statusLine = el("div", "gx-status");
+    this.statusLine.setAttribute("role", "status");
     this.grid = el("div", "gx-grid");
+    this.grid.setAttribute("role", "group");
+    this.grid.setAttribute("aria-label", `Voices. ${KEYS}`);
+    this.grid.addEventListener("keydown", (e) => this.onKey(e));
+    this.active = "";
     this.favLine = el("div", "gx-favourites");
+    this.favLine.setAttribute("role", "status");
+    this.root.setAttribute("data-lm-suppress-shortcuts", "true");
     this.root.append(top, tools, this.statusLine, this.grid, this.favLine);
     this.render();
     this.onChange = () => this.render();
@@ -191,26 +228,43 @@ var Explorer = class {
     const cards = m.get("cards");
     const pinned = new Set(m.get("pinned"));
     const favourites = m.get("favourites");
+    const focused = (
+      /** @type {HTMLElement|null} */
+      document.activeElement
+    );
+    const refocus = focused && this.grid.contains(focused) ? `[data-part="${focused.dataset.part}"]` : "";
     this.grid.replaceChildren();
-    this.shown().forEach((v, i) => {
+    const shown = this.shown();
+    if (!shown.some((v) => v.name === this.active)) this.active = shown[0]?.name ?? "";
+    shown.forEach((v, i) => {
       const c = cards[v.name] ?? {};
       const card = el("div", `gx-card gx-${c.status ?? "idle"}`);
+      const tab = v.name === this.active ? 0 : -1;
       card.dataset.voice = blind ? "" : v.name;
       card.dataset.slot = String(i);
       if (pinned.has(v.name) && !blind) card.classList.add("gx-pinned");
       if (this.playing === v.name) card.classList.add("gx-playing");
       const head = el("div", "gx-card-head");
       const label = blind ? `Voice ${String.fromCharCode(65 + i)}` : v.name;
-      head.append(el("b", "gx-name", label));
-      const pin = el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin");
-      pin.title = "pin for A/B";
+      const playBtn = part(el("button", "gx-play"), "play", tab);
+      playBtn.append(el("b", "gx-name", label));
+      const state = this.playing === v.name ? "playing" : c.status === "ready" ? "ready" : c.status === "generating" ? "generating" : c.status === "error" ? "failed" : "not generated yet";
+      playBtn.setAttribute("aria-label", `Play ${label}${blind ? "" : `, ${v.style}`} (${state})`);
+      head.append(playBtn);
+      const pin = part(el("button", "gx-pin", pinned.has(v.name) ? "unpin" : "pin"), "pin", tab);
+      pin.title = "pin for A/B (P)";
+      pin.setAttribute("aria-label", `Pin ${label} for A/B`);
+      pin.setAttribute("aria-pressed", String(pinned.has(v.name) && !blind));
       pin.addEventListener("click", (e) => {
         e.stopPropagation();
         const next = pinned.has(v.name) ? [...pinned].filter((n) => n !== v.name) : [...pinned, v.name];
         this.save("pinned", next);
       });
-      const star = el("button", "gx-star", favourites.includes(v.name) && !blind ? "\u2605" : "\u2606");
-      star.title = blind ? "pick this one (reveals the names)" : "favourite";
+      const fav = favourites.includes(v.name) && !blind;
+      const star = part(el("button", "gx-star", fav ? "\u2605" : "\u2606"), "star", tab);
+      star.title = blind ? "pick this one (reveals the names) (F)" : "favourite (F)";
+      star.setAttribute("aria-label", blind ? `Pick ${label} (reveals the names)` : `Favourite ${label}`);
+      star.setAttribute("aria-pressed", String(fav));
       star.addEventListener("click", (e) => {
         e.stopPropagation();
         this.model.send({ kind: "favourite", voice: v.name });
@@ -237,10 +291,34 @@ var Explorer = class {
         if (c.transcript) card.title = c.transcript;
         card.append(stats);
       } else card.append(el("div", "gx-hint", "click to hear"));
-      card.addEventListener("click", () => this.play(v.name));
+      card.addEventListener("click", () => {
+        this.active = v.name;
+        void this.play(v.name);
+      });
+      card.dataset.name = v.name;
       this.grid.append(card);
     });
+    if (refocus) this.grid.querySelector(`.gx-card[data-name="${CSS.escape(this.active)}"] ${refocus}`)?.focus();
     this.favLine.textContent = favourites.length ? `favourites: ${favourites.join(", ")}` : "";
+  }
+  /** Keys on a card: arrows/Home/End move, P pins, F favourites (Enter/Space: the button). @param {KeyboardEvent} e */
+  onKey(e) {
+    const names = this.shown().map((v) => v.name);
+    const at = Math.max(0, names.indexOf(this.active));
+    const cards = Array.from(this.grid.querySelectorAll(".gx-card"));
+    const top = cards[0]?.getBoundingClientRect().top;
+    const cols = Math.max(1, cards.filter((c) => c.getBoundingClientRect().top === top).length);
+    const next = gridMove(at, e.key, names.length, cols);
+    const card = this.grid.querySelector(`.gx-card[data-name="${CSS.escape(this.active)}"]`);
+    if (next !== null) {
+      this.active = names[next] ?? "";
+      this.render();
+      this.grid.querySelector(`.gx-card[data-name="${CSS.escape(this.active)}"] .gx-play`)?.focus();
+    } else if (e.key === "p" || e.key === "P") card?.querySelector(".gx-pin")?.click();
+    else if (e.key === "f" || e.key === "F") card?.querySelector(".gx-star")?.click();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
   }
   generateVisible() {
     const cards = this.model.get("cards");
@@ -321,6 +399,8 @@ var Explorer = class {
           this.source = null;
           this.playing = "";
           this.render();
+          void ctx.suspend().catch(() => {
+          });
         }
         resolve();
       };
@@ -352,8 +432,10 @@ var explorer_default = {
   }
 };
 export {
+  KEYS,
   SORTS,
   explorer_default as default,
+  gridMove,
   shuffled,
   visibleVoices
 };

@@ -1,6 +1,6 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 7a48c5a6872e72ed4dfb654688cc36ecf0364a21d78db39976477f38fe8edcfe
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 798aaad68ed761a222583fba1a12f2b0bc1ae5dee7be9137f2a06b05c7b77967
 // worklet:capture
-var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\n\n// echo.js\nvar FLOOR_DB = -100;\nvar ACTIVE_DB = -50;\nvar SILENT_DB = -90;\nvar MIN_EVIDENCE = 50;\nvar WARMUP_EVERY = 5;\nfunction energyDb(x) {\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;\n}\nvar EchoMeter = class {\n  /**\n   * @param {number} rate the context rate\n   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number,\n   *   prior?: {corr: number, lagMs: number, couplingDb: number, judged?: boolean} | null}} [options]\n   *   `prior`: the report of an earlier meter on the same device (the mic was off in between)\n   */\n  constructor(rate, options = {}) {\n    this.hop = Math.round(rate * (options.hopMs ?? 10) / 1e3);\n    this.hopMs = options.hopMs ?? 10;\n    this.size = Math.round(1e3 * (options.windowS ?? 2) / this.hopMs);\n    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);\n    this.minCorr = options.minCorr ?? 0.85;\n    this.mic = new Float32Array(this.size).fill(FLOOR_DB);\n    this.ref = new Float32Array(this.size).fill(FLOOR_DB);\n    this.count = 0;\n    this.micAcc = new Float32Array(this.hop);\n    this.refAcc = new Float32Array(this.hop);\n    this.fill = 0;\n    this.corr = 0;\n    this.lag = 0;\n    this.couplingDb = FLOOR_DB;\n    this.judged = false;\n    const prior = options.prior;\n    if (prior && (prior.corr >= this.minCorr || prior.judged)) {\n      [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];\n      this.judged = true;\n    }\n  }\n  /**\n   * One block of mic samples and the reference played at the same time (absent: silence).\n   * @param {Float32Array} mic @param {Float32Array} [ref]\n   */\n  push(mic, ref) {\n    let i = 0;\n    while (i < mic.length) {\n      const n = Math.min(mic.length - i, this.hop - this.fill);\n      this.micAcc.set(mic.subarray(i, i + n), this.fill);\n      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);\n      else this.refAcc.fill(0, this.fill, this.fill + n);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.hop) {\n        const at = this.count % this.size;\n        this.mic[at] = energyDb(this.micAcc);\n        this.ref[at] = energyDb(this.refAcc);\n        this.count++;\n        this.fill = 0;\n        if (this.count % (this.judged ? 25 : WARMUP_EVERY) === 0) this.estimate();\n      }\n    }\n  }\n  /** @param {Float32Array} ring @param {number} back hops before the latest */\n  at(ring, back) {\n    return ring[((this.count - 1 - back) % this.size + this.size) % this.size];\n  }\n  /**\n   * Re-estimate correlation, lag and coupling over the window. Too little reference audio in it\n   * (nothing played lately) keeps the previous estimate.\n   */\n  estimate() {\n    const span = Math.min(this.count, this.size) - this.maxLag;\n    let best = 0;\n    let bestLag = 0;\n    let bestCoupling = FLOOR_DB;\n    let evidence = 0;\n    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {\n      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;\n      for (let k = 0; k < span; k++) {\n        const r = this.at(this.ref, k + lag);\n        if (r < ACTIVE_DB) continue;\n        const m = this.at(this.mic, k);\n        if (m <= SILENT_DB) continue;\n        n++;\n        sm += m;\n        sr += r;\n        smm += m * m;\n        srr += r * r;\n        smr += m * r;\n        diff += m - r;\n      }\n      evidence = Math.max(evidence, n);\n      if (n < 20) continue;\n      const cov = smr - sm * sr / n;\n      const den = Math.sqrt((smm - sm * sm / n) * (srr - sr * sr / n));\n      const c = den > 1e-9 ? cov / den : 0;\n      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];\n    }\n    if (evidence < MIN_EVIDENCE) return this.report();\n    this.judged = true;\n    this.corr = best;\n    this.lag = bestLag;\n    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;\n    return this.report();\n  }\n  /** @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean, judged: boolean}} */\n  report() {\n    return {\n      corr: this.corr,\n      lagMs: this.lag * this.hopMs,\n      couplingDb: this.couplingDb,\n      echo: this.corr >= this.minCorr,\n      judged: this.judged\n    };\n  }\n  /** Whether the reference is playing now (within the echo lag). */\n  playing() {\n    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;\n    return false;\n  }\n  /**\n   * Whether the last `hops` of mic audio are explained by the echo of what played (within\n   * `marginDb` of the predicted echo level); false when no echo path was found. Before the\n   * meter could judge: whether the mic is no louder than the loudest reference within the lag\n   * reach (+ `marginDb`), i.e. an echo at up to 0 dB coupling.\n   * @param {number} [hops] @param {number} [marginDb]\n   */\n  isEcho(hops = 2, marginDb = 6) {\n    if (this.count < hops) return false;\n    if (!this.judged) return this.underReference(hops, marginDb);\n    if (this.corr < this.minCorr) return false;\n    for (let k = 0; k < hops; k++) {\n      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;\n      if (this.at(this.mic, k) > predicted + marginDb) return false;\n    }\n    return true;\n  }\n  /** @param {number} hops @param {number} marginDb */\n  underReference(hops, marginDb) {\n    let loudest = FLOOR_DB;\n    for (let k = 0; k < hops + this.maxLag; k++) loudest = Math.max(loudest, this.at(this.ref, k));\n    for (let k = 0; k < hops; k++) if (this.at(this.mic, k) > loudest + marginDb) return false;\n    return true;\n  }\n};\nvar EchoGate = class {\n  /** @param {EchoMeter} meter fed before each frame @param {number} [maxHeld] frames */\n  constructor(meter, maxHeld = 100) {\n    this.meter = meter;\n    this.maxHeld = maxHeld;\n    this.held = [];\n  }\n  /**\n   * The frame captured now (its audio already pushed to the meter): the frames that may go.\n   * @param {F} frame @returns {(F & {echo: boolean})[]}\n   */\n  push(frame) {\n    const m = this.meter;\n    if (m.judged) {\n      const path = m.corr >= m.minCorr;\n      return [...this.release(path), { ...frame, echo: frame.playing && m.isEcho() }];\n    }\n    const suspect = frame.playing && m.isEcho();\n    if (!suspect && !this.held.length) return [{ ...frame, echo: false }];\n    this.held.push({ frame, suspect });\n    return this.held.length > this.maxHeld ? this.release(true) : [];\n  }\n  /** Every held frame; suspects as echo when `path` (an echo path, or no verdict). @param {boolean} path */\n  release(path) {\n    const out = this.held.map(({ frame, suspect }) => ({ ...frame, echo: suspect && path }));\n    this.held = [];\n    return out;\n  }\n};\n\n// capture-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar CaptureProcessor = class extends G.AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number, echo?: any}}} options `echo`: the last report */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });\n    this.gate = new EchoGate(this.echo);\n    this.blocks = 0;\n    this.port.onmessage = (e) => {\n      if (e.data?.type === "reset") this.framer.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      this.echo.push(channel, inputs[1]?.[0]);\n      const playing = this.echo.playing();\n      for (const f of this.framer.push(channel)) {\n        for (const out of this.gate.push({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, playing })) {\n          this.port.postMessage(out, [out.pcm]);\n        }\n      }\n      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {\n        this.port.postMessage({ type: "echo", ...this.echo.report() });\n      }\n    }\n    return true;\n  }\n};\nG.registerProcessor("gemlive-capture", CaptureProcessor);\n';
+var capture_default = '// dsp.js\nfunction floatToPcm16(input) {\n  const out = new Int16Array(input.length);\n  for (let i = 0; i < input.length; i++) {\n    const v = Math.round(input[i] * 32768);\n    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0;\n  }\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// capture-core.js\nvar CaptureFramer = class {\n  /**\n   * @param {number} inRate the device/context rate\n   * @param {{outRate?: number, frameMs?: number}} [options]\n   */\n  constructor(inRate, options = {}) {\n    this.outRate = options.outRate ?? 16e3;\n    this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));\n    this.frameSize = Math.round(this.outRate * this.frameMs / 1e3);\n    this.resampler = new Resampler(inRate, this.outRate);\n    this.frame = new Float32Array(this.frameSize);\n    this.fill = 0;\n    this.seq = 0;\n  }\n  /**\n   * Feed one block of device-rate samples; returns the frames completed by it.\n   * @param {Float32Array} block\n   * @returns {CaptureFrame[]}\n   */\n  push(block) {\n    const y = this.resampler.process(block);\n    const frames = [];\n    let i = 0;\n    while (i < y.length) {\n      const n = Math.min(y.length - i, this.frameSize - this.fill);\n      this.frame.set(y.subarray(i, i + n), this.fill);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.frameSize) {\n        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });\n        this.fill = 0;\n      }\n    }\n    return frames;\n  }\n  /** Drop a partly filled frame and the filter history (mic turned off). */\n  reset() {\n    this.fill = 0;\n    this.resampler.reset();\n  }\n};\nvar BATCH_MS = 80;\nvar FrameBatch = class {\n  /** @param {number} frameMs */\n  constructor(frameMs) {\n    this.size = Math.max(1, Math.round(BATCH_MS / frameMs));\n    this.frames = [];\n    this.first = true;\n  }\n  /** Add a frame; returns the frames to post now, or null. @param {any} frame */\n  add(frame) {\n    this.frames.push(frame);\n    if (!this.first && this.frames.length < this.size) return null;\n    this.first = false;\n    const out = this.frames;\n    this.frames = [];\n    return out;\n  }\n  reset() {\n    this.frames = [];\n    this.first = true;\n  }\n};\n\n// echo.js\nvar FLOOR_DB = -100;\nvar ACTIVE_DB = -50;\nvar SILENT_DB = -90;\nvar MIN_EVIDENCE = 50;\nvar WARMUP_EVERY = 5;\nfunction energyDb(x) {\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  return sum > 0 ? Math.max(FLOOR_DB, 10 * Math.log10(sum / x.length)) : FLOOR_DB;\n}\nvar EchoMeter = class {\n  /**\n   * @param {number} rate the context rate\n   * @param {{hopMs?: number, windowS?: number, maxLagMs?: number, minCorr?: number,\n   *   prior?: {corr: number, lagMs: number, couplingDb: number, judged?: boolean} | null}} [options]\n   *   `prior`: the report of an earlier meter on the same device (the mic was off in between)\n   */\n  constructor(rate, options = {}) {\n    this.hop = Math.round(rate * (options.hopMs ?? 10) / 1e3);\n    this.hopMs = options.hopMs ?? 10;\n    this.size = Math.round(1e3 * (options.windowS ?? 2) / this.hopMs);\n    this.maxLag = Math.round((options.maxLagMs ?? 300) / this.hopMs);\n    this.minCorr = options.minCorr ?? 0.85;\n    this.mic = new Float32Array(this.size).fill(FLOOR_DB);\n    this.ref = new Float32Array(this.size).fill(FLOOR_DB);\n    this.count = 0;\n    this.micAcc = new Float32Array(this.hop);\n    this.refAcc = new Float32Array(this.hop);\n    this.fill = 0;\n    this.corr = 0;\n    this.lag = 0;\n    this.couplingDb = FLOOR_DB;\n    this.judged = false;\n    const prior = options.prior;\n    if (prior && (prior.corr >= this.minCorr || prior.judged)) {\n      [this.corr, this.lag, this.couplingDb] = [prior.corr, Math.round(prior.lagMs / this.hopMs), prior.couplingDb];\n      this.judged = true;\n    }\n    this.latch = new EchoLatch(this.minCorr);\n  }\n  /**\n   * One block of mic samples and the reference played at the same time (absent: silence).\n   * @param {Float32Array} mic @param {Float32Array} [ref]\n   */\n  push(mic, ref) {\n    let i = 0;\n    while (i < mic.length) {\n      const n = Math.min(mic.length - i, this.hop - this.fill);\n      this.micAcc.set(mic.subarray(i, i + n), this.fill);\n      if (ref) this.refAcc.set(ref.subarray(i, i + n), this.fill);\n      else this.refAcc.fill(0, this.fill, this.fill + n);\n      this.fill += n;\n      i += n;\n      if (this.fill === this.hop) {\n        const at = this.count % this.size;\n        this.mic[at] = energyDb(this.micAcc);\n        this.ref[at] = energyDb(this.refAcc);\n        this.count++;\n        this.fill = 0;\n        if (this.count % (this.judged ? 25 : WARMUP_EVERY) === 0) this.estimate();\n      }\n    }\n  }\n  /** @param {Float32Array} ring @param {number} back hops before the latest */\n  at(ring, back) {\n    return ring[((this.count - 1 - back) % this.size + this.size) % this.size];\n  }\n  /**\n   * Re-estimate correlation, lag and coupling over the window. Too little reference audio in it\n   * (nothing played lately) keeps the previous estimate.\n   */\n  estimate() {\n    const span = Math.min(this.count, this.size) - this.maxLag;\n    let best = 0;\n    let bestLag = 0;\n    let bestCoupling = FLOOR_DB;\n    let evidence = 0;\n    for (let lag = 0; lag <= this.maxLag && span > 20; lag++) {\n      let n = 0, sm = 0, sr = 0, smm = 0, srr = 0, smr = 0, diff = 0;\n      for (let k = 0; k < span; k++) {\n        const r = this.at(this.ref, k + lag);\n        if (r < ACTIVE_DB) continue;\n        const m = this.at(this.mic, k);\n        if (m <= SILENT_DB) continue;\n        n++;\n        sm += m;\n        sr += r;\n        smm += m * m;\n        srr += r * r;\n        smr += m * r;\n        diff += m - r;\n      }\n      evidence = Math.max(evidence, n);\n      if (n < 20) continue;\n      const cov = smr - sm * sr / n;\n      const den = Math.sqrt((smm - sm * sm / n) * (srr - sr * sr / n));\n      const c = den > 1e-9 ? cov / den : 0;\n      if (c > best) [best, bestLag, bestCoupling] = [c, lag, diff / n];\n    }\n    if (evidence < MIN_EVIDENCE) return this.report();\n    this.judged = true;\n    this.corr = best;\n    this.lag = bestLag;\n    this.couplingDb = best >= this.minCorr ? bestCoupling : FLOOR_DB;\n    return this.report();\n  }\n  /**\n   * What the meter shows. `echo` has hysteresis (see EchoLatch): it turns on at `minCorr` and\n   * off only once the correlation falls clearly below it, so a fading echo does not flicker.\n   * `judged`: whether it had enough evidence (kept for the next mic-on, see `prior`).\n   * @returns {{corr: number, lagMs: number, couplingDb: number, echo: boolean, judged: boolean}}\n   */\n  report() {\n    const echo = this.latch.update(this.corr, this.couplingDb);\n    return {\n      corr: this.corr,\n      lagMs: this.lag * this.hopMs,\n      couplingDb: echo ? this.latch.couplingDb : this.couplingDb,\n      echo,\n      judged: this.judged\n    };\n  }\n  /** Whether the reference is playing now (within the echo lag). */\n  playing() {\n    for (let k = 0; k <= this.maxLag; k++) if (this.at(this.ref, k) >= ACTIVE_DB) return true;\n    return false;\n  }\n  /**\n   * Whether the last `hops` of mic audio are explained by the echo of what played (within\n   * `marginDb` of the predicted echo level); false when no echo path was found. Before the\n   * meter could judge: whether the mic is no louder than the loudest reference within the lag\n   * reach (+ `marginDb`), i.e. an echo at up to 0 dB coupling.\n   * @param {number} [hops] @param {number} [marginDb]\n   */\n  isEcho(hops = 2, marginDb = 6) {\n    if (this.count < hops) return false;\n    if (!this.judged) return this.underReference(hops, marginDb);\n    if (this.corr < this.minCorr) return false;\n    for (let k = 0; k < hops; k++) {\n      const predicted = this.at(this.ref, k + this.lag) + this.couplingDb;\n      if (this.at(this.mic, k) > predicted + marginDb) return false;\n    }\n    return true;\n  }\n  /** @param {number} hops @param {number} marginDb */\n  underReference(hops, marginDb) {\n    let loudest = FLOOR_DB;\n    for (let k = 0; k < hops + this.maxLag; k++) loudest = Math.max(loudest, this.at(this.ref, k));\n    for (let k = 0; k < hops; k++) if (this.at(this.mic, k) > loudest + marginDb) return false;\n    return true;\n  }\n};\nvar EchoLatch = class {\n  /** @param {number} on @param {number} [gap] */\n  constructor(on, gap = 0.1) {\n    this.on = on;\n    this.off = on - gap;\n    this.echo = false;\n    this.couplingDb = FLOOR_DB;\n  }\n  /** @param {number} corr @param {number} couplingDb @returns {boolean} */\n  update(corr, couplingDb) {\n    if (corr >= this.on) this.echo = true;\n    else if (corr < this.off) this.echo = false;\n    if (this.echo && couplingDb > FLOOR_DB) this.couplingDb = couplingDb;\n    return this.echo;\n  }\n};\nvar EchoGate = class {\n  /** @param {EchoMeter} meter fed before each frame @param {number} [maxHeld] frames */\n  constructor(meter, maxHeld = 100) {\n    this.meter = meter;\n    this.maxHeld = maxHeld;\n    this.held = [];\n  }\n  /**\n   * The frame captured now (its audio already pushed to the meter): the frames that may go.\n   * @param {F} frame @returns {(F & {echo: boolean})[]}\n   */\n  push(frame) {\n    const m = this.meter;\n    if (m.judged) {\n      const path = m.corr >= m.minCorr;\n      return [...this.release(path), { ...frame, echo: frame.playing && m.isEcho() }];\n    }\n    const suspect = frame.playing && m.isEcho();\n    if (!suspect && !this.held.length) return [{ ...frame, echo: false }];\n    this.held.push({ frame, suspect });\n    return this.held.length > this.maxHeld ? this.release(true) : [];\n  }\n  /** Every held frame; suspects as echo when `path` (an echo path, or no verdict). @param {boolean} path */\n  release(path) {\n    const out = this.held.map(({ frame, suspect }) => ({ ...frame, echo: suspect && path }));\n    this.held = [];\n    return out;\n  }\n};\n\n// capture-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar CaptureProcessor = class extends G.AudioWorkletProcessor {\n  /** @param {{processorOptions?: {frameMs?: number, echo?: any}}} options `echo`: the last report */\n  constructor(options) {\n    super();\n    this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });\n    this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });\n    this.gate = new EchoGate(this.echo);\n    this.batch = new FrameBatch(this.framer.frameMs);\n    this.blocks = 0;\n    this.port.onmessage = (e) => {\n      if (e.data?.type !== "reset") return;\n      this.framer.reset();\n      this.batch.reset();\n    };\n  }\n  /** @param {Float32Array[][]} inputs */\n  process(inputs) {\n    const channel = inputs[0]?.[0];\n    if (channel) {\n      this.echo.push(channel, inputs[1]?.[0]);\n      const playing = this.echo.playing();\n      for (const f of this.framer.push(channel)) {\n        for (const out of this.gate.push({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, playing })) {\n          const ready = this.batch.add(out);\n          if (ready) this.port.postMessage({ type: "frames", frames: ready }, ready.map((x) => x.pcm));\n        }\n      }\n      if (++this.blocks % Math.round(G.sampleRate / 128 / 2) === 0 && playing) {\n        this.port.postMessage({ type: "echo", ...this.echo.report() });\n      }\n    }\n    return true;\n  }\n};\nG.registerProcessor("gemlive-capture", CaptureProcessor);\n';
 
 // worklet:playback
 var playback_default = '// dsp.js\nfunction pcm16ToFloat(input) {\n  const out = new Float32Array(input.length);\n  for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768;\n  return out;\n}\nfunction rmsDb(x, floor = -100) {\n  if (x.length === 0) return floor;\n  let sum = 0;\n  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];\n  const rms = Math.sqrt(sum / x.length);\n  return rms > 0 ? Math.max(floor, 20 * Math.log10(rms)) : floor;\n}\nvar RingBuffer = class {\n  /** @param {number} [capacity] initial capacity, rounded up to a power of two */\n  constructor(capacity = 4096) {\n    let cap = 1;\n    while (cap < capacity) cap *= 2;\n    this.buf = new Float32Array(cap);\n    this.readPos = 0;\n    this.length = 0;\n  }\n  get capacity() {\n    return this.buf.length;\n  }\n  /** @param {Float32Array} samples */\n  push(samples) {\n    const need = this.length + samples.length;\n    if (need > this.buf.length) this._grow(need);\n    const cap = this.buf.length;\n    let w = (this.readPos + this.length) % cap;\n    const first = Math.min(samples.length, cap - w);\n    this.buf.set(samples.subarray(0, first), w);\n    if (first < samples.length) this.buf.set(samples.subarray(first), 0);\n    this.length += samples.length;\n  }\n  /**\n   * Move up to `n` samples (default `out.length`) into `out` starting at `offset`.\n   * @param {Float32Array} out\n   * @param {number} [n]\n   * @param {number} [offset]\n   * @returns {number} how many samples were read\n   */\n  read(out, n = out.length, offset = 0) {\n    const count = Math.min(n, this.length);\n    const cap = this.buf.length;\n    const first = Math.min(count, cap - this.readPos);\n    out.set(this.buf.subarray(this.readPos, this.readPos + first), offset);\n    if (first < count) out.set(this.buf.subarray(0, count - first), offset + first);\n    this.readPos = (this.readPos + count) % cap;\n    this.length -= count;\n    return count;\n  }\n  /** Drop everything unread. */\n  clear() {\n    this.readPos = 0;\n    this.length = 0;\n  }\n  /** @param {number} need */\n  _grow(need) {\n    let cap = this.buf.length;\n    while (cap < need) cap *= 2;\n    const next = new Float32Array(cap);\n    const len = this.length;\n    this.read(next, len);\n    this.buf = next;\n    this.readPos = 0;\n    this.length = len;\n  }\n};\nfunction gcd(a, b) {\n  while (b) [a, b] = [b, a % b];\n  return a;\n}\nfunction besselI0(x) {\n  let sum = 1;\n  let term = 1;\n  const q = x * x / 4;\n  for (let k = 1; k < 50; k++) {\n    term *= q / (k * k);\n    sum += term;\n    if (term < sum * 1e-12) break;\n  }\n  return sum;\n}\nfunction kaiserBeta(db) {\n  if (db > 50) return 0.1102 * (db - 8.7);\n  if (db >= 21) return 0.5842 * (db - 21) ** 0.4 + 0.07886 * (db - 21);\n  return 0;\n}\nvar Resampler = class {\n  /**\n   * @param {number} inRate\n   * @param {number} outRate\n   * @param {ResamplerOptions} [options]\n   */\n  constructor(inRate, outRate, options = {}) {\n    if (!(inRate > 0 && outRate > 0) || inRate % 1 || outRate % 1) {\n      throw new RangeError(`sample rates must be positive integers, got ${inRate} -> ${outRate}`);\n    }\n    const attenuation = options.attenuation ?? 80;\n    const passband = options.passband ?? 0.875;\n    if (!(passband > 0 && passband < 1)) {\n      throw new RangeError(`passband must be a fraction between 0 and 1, got ${passband}`);\n    }\n    const g = gcd(inRate, outRate);\n    this.inRate = inRate;\n    this.outRate = outRate;\n    this.L = outRate / g;\n    this.M = inRate / g;\n    const nyquist = Math.min(inRate, outRate) / 2;\n    const fc = (1 + passband) * nyquist / 2 / inRate;\n    const df = (1 - passband) * nyquist / inRate;\n    const taps = Math.ceil((attenuation - 7.95) / (2.285 * 2 * Math.PI * df)) + 1;\n    this.half = Math.max(2, Math.ceil(taps / 2));\n    const beta = kaiserBeta(attenuation);\n    const i0b = besselI0(beta);\n    const W = this.half;\n    const kernel = (t) => {\n      const r = t / W;\n      if (r <= -1 || r >= 1) return 0;\n      const x = 2 * fc * t;\n      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);\n      return 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);\n    };\n    this.phases = Math.min(this.L, 4096);\n    const width = 2 * W;\n    this.table = [];\n    for (let p = 0; p < this.phases; p++) {\n      const frac = p / this.phases;\n      const row = new Float32Array(width);\n      let sum = 0;\n      for (let k = 0; k < width; k++) {\n        row[k] = kernel(frac + W - 1 - k);\n        sum += row[k];\n      }\n      for (let k = 0; k < width; k++) row[k] /= sum;\n      this.table.push(row);\n    }\n    this.pending = new Float32Array(0);\n    this.pendingLen = 0;\n    this.base = 0;\n    this.phase = 0;\n    this.reset();\n  }\n  /** Forget all history (e.g. after a flush). */\n  reset() {\n    this.pending = new Float32Array(Math.max(1024, 4 * this.half));\n    this.pendingLen = this.half - 1;\n    this.base = this.half - 1;\n    this.phase = 0;\n  }\n  /** Filter delay in input samples (half the kernel). */\n  get delay() {\n    return this.half;\n  }\n  /**\n   * Feed input samples; returns the output samples that are now fully determined.\n   * @param {Float32Array} input\n   * @returns {Float32Array}\n   */\n  process(input) {\n    const W = this.half;\n    if (this.pendingLen + input.length > this.pending.length) {\n      let cap = this.pending.length;\n      while (cap < this.pendingLen + input.length) cap *= 2;\n      const next = new Float32Array(cap);\n      next.set(this.pending.subarray(0, this.pendingLen));\n      this.pending = next;\n    }\n    this.pending.set(input, this.pendingLen);\n    this.pendingLen += input.length;\n    const x = this.pending;\n    const L = this.L;\n    const M = this.M;\n    const exact = this.phases === L;\n    const maxOut = Math.floor((this.pendingLen - this.base) * L / M) + 2;\n    const out = new Float32Array(Math.max(0, maxOut));\n    let n = 0;\n    let base = this.base;\n    let phase = this.phase;\n    const width = 2 * W;\n    while (base + W < this.pendingLen) {\n      const p = exact ? phase : Math.floor(phase * this.phases / L);\n      const row = this.table[p];\n      const start = base - W + 1;\n      let acc = 0;\n      for (let k = 0; k < width; k++) acc += row[k] * x[start + k];\n      out[n++] = acc;\n      phase += M;\n      while (phase >= L) {\n        phase -= L;\n        base++;\n      }\n    }\n    const keepFrom = Math.max(0, base - W + 1);\n    if (keepFrom > 0) {\n      x.copyWithin(0, keepFrom, this.pendingLen);\n      this.pendingLen -= keepFrom;\n      base -= keepFrom;\n    }\n    this.base = base;\n    this.phase = phase;\n    return out.subarray(0, n);\n  }\n};\n\n// playback-core.js\nvar PlaybackBuffer = class {\n  /**\n   * @param {number} rate output sample rate\n   * @param {{startMs?: number, stepMs?: number, maxMs?: number}} [options]\n   */\n  constructor(rate, options = {}) {\n    this.rate = rate;\n    this.startMs = options.startMs ?? 100;\n    this.stepMs = options.stepMs ?? 50;\n    this.maxMs = options.maxMs ?? 400;\n    this.targetMs = this.startMs;\n    this.ring = new RingBuffer(rate);\n    this.playing = false;\n    this.draining = false;\n    this.played = 0;\n    this.underruns = 0;\n  }\n  /** @param {Float32Array} samples */\n  push(samples) {\n    this.ring.push(samples);\n  }\n  /** The stream paused (turn complete): play what is buffered even if under the target. */\n  drain() {\n    this.draining = true;\n  }\n  /** Drop all buffered audio at once (the model was interrupted). */\n  flush() {\n    this.ring.clear();\n    this.playing = false;\n    this.draining = false;\n  }\n  /**\n   * Fill `out` (silence where no audio is due); returns how many real samples were played.\n   * @param {Float32Array} out\n   * @returns {number}\n   */\n  render(out) {\n    if (!this.playing) {\n      const target = this.targetMs * this.rate / 1e3;\n      if (this.ring.length >= target || this.draining && this.ring.length > 0) {\n        this.playing = true;\n      } else {\n        out.fill(0);\n        return 0;\n      }\n    }\n    const n = this.ring.read(out);\n    if (n < out.length) {\n      out.fill(0, n);\n      this.playing = false;\n      if (!this.draining) {\n        this.underruns++;\n        this.targetMs = Math.min(this.maxMs, this.targetMs + this.stepMs);\n      }\n      if (this.ring.length === 0) this.draining = false;\n    }\n    this.played += n;\n    return n;\n  }\n  /** @returns {PlaybackStats} */\n  stats() {\n    return {\n      played: this.played,\n      buffered: this.ring.length,\n      targetMs: this.targetMs,\n      underruns: this.underruns,\n      playing: this.playing\n    };\n  }\n};\n\n// playback-worklet.js\nvar G = (\n  /** @type {any} */\n  globalThis\n);\nvar PlaybackProcessor = class extends G.AudioWorkletProcessor {\n  constructor() {\n    super();\n    this.buffer = new PlaybackBuffer(G.sampleRate);\n    this.resamplers = /* @__PURE__ */ new Map();\n    this.gain = 1;\n    this.pushes = 0;\n    this.sinceReport = 0;\n    this.levelSum = 0;\n    this.levelCount = 0;\n    this.port.onmessage = (e) => {\n      const m = e.data;\n      if (m.type === "push") {\n        this.pushes++;\n        this.push(new Int16Array(m.pcm), m.rate);\n      } else if (m.type === "drain") this.buffer.drain();\n      else if (m.type === "gain") this.gain = m.value;\n      else if (m.type === "flush") {\n        this.buffer.flush();\n        for (const rs of this.resamplers.values()) rs.reset();\n        this.report(true);\n      }\n    };\n  }\n  /** @param {Int16Array} pcm @param {number} rate */\n  push(pcm, rate) {\n    let rs = this.resamplers.get(rate);\n    if (!rs) {\n      rs = new Resampler(rate, G.sampleRate);\n      this.resamplers.set(rate, rs);\n    }\n    this.buffer.push(rs.process(pcm16ToFloat(pcm)));\n  }\n  /** @param {boolean} flushed */\n  report(flushed) {\n    const rms = this.levelCount ? Math.sqrt(this.levelSum / this.levelCount) : 0;\n    this.port.postMessage({\n      type: "stats",\n      ...this.buffer.stats(),\n      pushes: this.pushes,\n      level: rms > 0 ? Math.max(-100, 20 * Math.log10(rms)) : -100,\n      flushed\n    });\n    this.sinceReport = 0;\n    this.levelSum = 0;\n    this.levelCount = 0;\n  }\n  /** @param {Float32Array[][]} _inputs @param {Float32Array[][]} outputs */\n  process(_inputs, outputs) {\n    const out = outputs[0];\n    const first = out[0];\n    this.buffer.render(first);\n    const db = rmsDb(first);\n    const lin = db > -100 ? 10 ** (db / 20) : 0;\n    this.levelSum += lin * lin * first.length;\n    this.levelCount += first.length;\n    if (this.gain !== 1) for (let i = 0; i < first.length; i++) first[i] *= this.gain;\n    for (let c = 1; c < out.length; c++) out[c].set(first);\n    this.sinceReport += first.length;\n    if (this.sinceReport >= G.sampleRate / 15) this.report(false);\n    return true;\n  }\n};\nG.registerProcessor("gemlive-playback", PlaybackProcessor);\n';
@@ -193,8 +193,123 @@ var VideoCapture = class {
   }
 };
 
+// idle.js
+var IDLE_MS = 2e3;
+var IdleAudio = class {
+  /**
+   * @param {{busy(): boolean, ctx(): Ctx | null}} host `busy`: something plays, records or is unreported
+   * @param {number} [idleMs]
+   */
+  constructor(host, idleMs = IDLE_MS) {
+    this.host = host;
+    this.idleMs = idleMs;
+    this.since = null;
+    this.suspended = false;
+    this.asleep = false;
+  }
+  /**
+   * Called on every uplink tick: whether the ticks may stop now (no context yet, or the context
+   * has been idle for `idleMs` and is now suspended). @param {number} t ms
+   */
+  check(t) {
+    const ctx = this.host.ctx();
+    if (this.host.busy() || ctx && ctx.state !== "running") {
+      this.since = null;
+      return false;
+    }
+    this.since ?? (this.since = t);
+    if (t - this.since < this.idleMs) return false;
+    this.since = null;
+    this.asleep = true;
+    if (ctx) {
+      this.suspended = true;
+      ctx.suspend().catch(() => {
+      });
+    }
+    return true;
+  }
+  /** Before sound or the mic: resume the context if we suspended it; true if the ticks must restart. */
+  async wake() {
+    const ctx = this.host.ctx();
+    const ticks = this.asleep;
+    this.since = null;
+    this.asleep = false;
+    if (this.suspended) {
+      this.suspended = false;
+      if (ctx && ctx.state === "suspended") await ctx.resume().catch(() => {
+      });
+    }
+    return ticks;
+  }
+};
+
+// inbound.js
+var now = () => performance.timeOrigin + performance.now();
+function receive(e, msg, buffers) {
+  e.arrived = now();
+  if (typeof msg?.t === "number") {
+    e.transit.push(e.arrived - msg.t);
+    if (e.transit.length > 400) e.transit.splice(0, 200);
+  }
+  if (msg?.type === TO_BROWSER.BATCH) {
+    for (const item of msg.items ?? []) handle(e, item, buffers);
+  } else if (msg && typeof msg.type === "string") {
+    handle(e, { ...msg, buffer: msg.buffer ?? 0 }, buffers);
+  }
+}
+function handle(e, item, buffers) {
+  e.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
+  if (e.trace.length > 400) e.trace.splice(0, 200);
+  switch (item.type) {
+    case TO_BROWSER.AUDIO: {
+      const view = buffers[item.buffer];
+      if (item.reply === e.cutReply) {
+        e.stats.dropped++;
+      } else if (view) {
+        if (typeof item.reply === "number") e.reply = item.reply;
+        e.markedCut = false;
+        e.play(view, item.rate ?? 24e3, item.seq);
+      }
+      break;
+    }
+    case TO_BROWSER.TRANSCRIPT:
+      if (item.role === "model" && item.reply === e.cutReply) break;
+      e.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
+        replace: !!item.replace,
+        reply: typeof item.reply === "number" ? item.reply : void 0,
+        speaker: typeof item.speaker === "string" ? item.speaker : void 0
+      });
+      break;
+    case TO_BROWSER.INTERRUPTED:
+      e.flush();
+      if (!e.markedCut) e.addMark("interrupted", "info");
+      e.markedCut = true;
+      break;
+    case TO_BROWSER.CUT:
+      if (typeof item.heard === "string") e.markHeard(item.heard);
+      break;
+    case TO_BROWSER.TURN:
+      e.player?.port.postMessage({ type: "drain" });
+      if (typeof item.ttfa_ms === "number") e.addMeta(`first audio after ${(item.ttfa_ms / 1e3).toFixed(2)} s`);
+      e.finishAll();
+      e.emit({ kind: "entries" });
+      break;
+    case TO_BROWSER.TOOL:
+      for (const c of item.calls ?? []) e.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
+      break;
+    case TO_BROWSER.MARK:
+      e.addMark(String(item.text ?? ""), item.tone ?? "info");
+      break;
+    case TO_BROWSER.GROUNDING:
+      e.addSources(item.sources);
+      break;
+    default:
+      break;
+  }
+}
+
 // probe.js
-var FALLBACK = "You can still type messages, or send a recorded file from Python: `await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
+var FALLBACK = "You can still type messages, use the kernel machine's own microphone and speakers (`gl.VoiceWidget(audio=\"kernel\")`, with `pip install 'gemlive-nb[local-audio]'`), or send a recorded file from Python: `await w.session.send_audio(gl.Audio.from_wav('question.wav'))`.";
 function probeEnvironment(g = globalThis) {
   const nav = g.navigator ?? {};
   const loc = g.location ?? {};
@@ -245,42 +360,99 @@ function micErrorText(err, probe) {
   return `The microphone could not be started: ${e.name ?? "Error"}: ${e.message ?? err}`;
 }
 
-// pane.js
-function addText(entries, role, text, final, opts = {}) {
-  const { replace = false, reply } = opts;
-  if (replace) {
-    const mine = entries.filter((e) => e.kind === role && e.reply === reply && reply !== void 0);
-    const last2 = mine[mine.length - 1];
-    if (last2) {
-      for (const e of mine) {
-        if (e !== last2 && e.text) {
-          e.text = "";
-          e.v++;
-        }
-      }
-      last2.text = text;
-      last2.final = final;
-      last2.v++;
+// mic.js
+var Microphone = class {
+  /** @param {MicHost} host */
+  constructor(host) {
+    this.host = host;
+    this.state = "off";
+    this.capture = null;
+    this.stream = null;
+    this.source = null;
+  }
+  /** @param {boolean} on */
+  setTrait(on) {
+    this.host.model.set("mic_on", on);
+    this.host.model.save_changes();
+  }
+  /** Start or stop the microphone to match the `mic_on` trait. */
+  async sync() {
+    const { model, probe } = this.host;
+    if (!model.get("mic_on")) {
+      this.stop();
       return;
     }
-  }
-  let last = null;
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i];
-    if (e.kind === role && !e.final) {
-      last = e;
-      break;
+    if (model.get("audio") === "kernel") {
+      this.state = "live";
+      this.host.emit({ kind: "mic" });
+      return;
+    }
+    if (this.stream || this.state === "starting") return;
+    const blocker = probe.problems[0];
+    if (blocker) {
+      this.host.setError(blocker);
+      this.setTrait(false);
+      return;
+    }
+    this.state = "starting";
+    this.host.emit({ kind: "mic" });
+    try {
+      const ctx = await this.host.audio();
+      const flags = model.get("audio_constraints") ?? {};
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: {
+          echoCancellation: flags.echoCancellation ?? true,
+          noiseSuppression: flags.noiseSuppression ?? true,
+          autoGainControl: flags.autoGainControl ?? true,
+          channelCount: 1
+        }
+      });
+      if (!model.get("mic_on")) {
+        stream.getTracks().forEach((t) => t.stop());
+        this.state = "off";
+        this.host.emit({ kind: "mic" });
+        return;
+      }
+      this.stream = stream;
+      const node = new AudioWorkletNode(ctx, "gemlive-capture", {
+        numberOfInputs: 2,
+        numberOfOutputs: 1,
+        outputChannelCount: [1],
+        processorOptions: { frameMs: model.get("frame_ms"), echo: this.host.echo() }
+      });
+      node.port.onmessage = (e) => {
+        if (e.data?.type === "frames") for (const f of e.data.frames) this.host.onFrame(f);
+        else this.host.onFrame(e.data);
+      };
+      this.source = ctx.createMediaStreamSource(stream);
+      this.source.connect(node, 0, 0);
+      this.host.player()?.connect(node, 0, 1);
+      node.connect(ctx.destination);
+      this.capture = node;
+      const err = model.get("error") ?? "";
+      if (/microphone/i.test(err)) this.host.setError("");
+    } catch (err) {
+      this.state = "off";
+      this.host.setError(micErrorText(err, probe));
+      this.setTrait(false);
+      this.host.emit({ kind: "mic" });
     }
   }
-  if (last) {
-    last.text = replace ? text : last.text + text;
-    last.final = final;
-    if (reply !== void 0) last.reply = reply;
-    last.v++;
-  } else if (text) {
-    entries.push({ kind: role, text, final, v: 0, ...reply !== void 0 ? { reply } : {} });
+  stop() {
+    this.stream?.getTracks().forEach((t) => t.stop());
+    this.source?.disconnect();
+    if (this.capture) {
+      this.host.player()?.disconnect(this.capture);
+      this.capture.disconnect();
+      this.capture.port.onmessage = null;
+    }
+    this.stream = null;
+    this.source = null;
+    this.capture = null;
+    this.state = "off";
+    this.host.emit({ kind: "mic" });
   }
-}
+};
 
 // sources.js
 function httpUrl(uri) {
@@ -319,6 +491,109 @@ function sourceList(sources, doc = document) {
     list.append(item);
   }
   return list;
+}
+
+// pane.js
+function addText(entries, role, text, final, opts = {}) {
+  const { replace = false, reply, speaker } = opts;
+  if (replace) {
+    const mine = entries.filter((e) => e.kind === role && e.reply === reply && reply !== void 0);
+    const last2 = mine[mine.length - 1];
+    if (last2) {
+      for (const e of mine) {
+        if (e !== last2 && e.text) {
+          e.text = "";
+          e.v++;
+        }
+      }
+      last2.text = text;
+      last2.final = final;
+      last2.v++;
+      return;
+    }
+  }
+  let last = null;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e.kind === role && !e.final) {
+      last = e;
+      break;
+    }
+  }
+  if (last && speaker !== void 0 && last.speaker !== speaker) {
+    last.final = true;
+    last.v++;
+    last = null;
+  }
+  if (last) {
+    last.text = replace ? text : last.text + text;
+    last.final = final;
+    if (reply !== void 0) last.reply = reply;
+    last.v++;
+  } else if (text) {
+    entries.push({
+      kind: role,
+      text,
+      final,
+      v: 0,
+      ...reply !== void 0 ? { reply } : {},
+      ...speaker !== void 0 ? { speaker } : {}
+    });
+  }
+}
+function finishAll(entries) {
+  for (const e of entries) {
+    if (!e.final) {
+      e.final = true;
+      e.v++;
+    }
+  }
+}
+function addTyped(entries, text) {
+  finishAll(entries);
+  entries.push({ kind: "user", text, final: true, v: 0 });
+}
+function addMark(entries, text, tone = "info") {
+  finishAll(entries);
+  entries.push({ kind: "mark", text, final: true, v: 0, tone });
+}
+function addMeta(entries, meta) {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e.kind === "model") {
+      e.meta = meta;
+      e.v++;
+      return;
+    }
+    if (e.kind === "user") return;
+  }
+}
+function addSources(entries, sources) {
+  let target = null;
+  for (let i = entries.length - 1; i >= 0 && !target; i--) {
+    const e = entries[i];
+    if (e.kind === "model") target = e;
+    else if (e.kind === "user") break;
+  }
+  if (!target) {
+    target = /** @type {Entry} */
+    { kind: "model", text: "", final: false, v: 0 };
+    entries.push(target);
+  }
+  target.sources = mergeSources(target.sources ?? [], sources);
+  target.v++;
+}
+function markHeard(entries, heard) {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e.kind === "mark" && e.text.startsWith("interrupted")) {
+      const words = heard.trim();
+      e.text = words ? `interrupted after \u201C\u2026${words.slice(-60)}\u201D` : "interrupted before any word was heard";
+      e.v++;
+      return true;
+    }
+  }
+  return false;
 }
 
 // uplink.js
@@ -387,8 +662,105 @@ var PlayedCount = class {
   }
 };
 
+// ticker.js
+var UplinkClock = class {
+  /** @param {AudioEngine} engine the counters, the uplink queue and the comm it ticks for */
+  constructor(engine) {
+    this.engine = engine;
+    this.uplinkMs = BUDGET.UPLINK_MS;
+    this.lastTick = performance.now();
+    this.tickWait = this.uplinkMs;
+    this.lastVoiced = -Infinity;
+    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+  }
+  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
+  mode() {
+    const model = this.engine.model;
+    if (model.get("connected")) return "live";
+    return model.get("status") === "connecting" ? "hold" : "drop";
+  }
+  tick() {
+    const e = this.engine;
+    const t = performance.now();
+    const late = t - this.lastTick - this.tickWait;
+    this.lastTick = t;
+    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
+    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
+    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
+    const played = e.played24k();
+    const report = {};
+    if (played !== e.sentPlayed || e.acks.length) {
+      report.samples = played;
+      report.epoch = e.played.epoch;
+      report.acks = e.acks;
+      e.sentPlayed = played;
+      e.acks = [];
+    }
+    const batch = this.mode() === "live" ? e.uplink.take() : null;
+    const goes = !!batch || "samples" in report;
+    this.syncLevels(goes ? report : null);
+    if (batch) {
+      const { buffer, ...head } = batch;
+      e.send({ type: TO_KERNEL.AUDIO, rate: 16e3, ...head, ...report }, [buffer]);
+      e.stats.framesSent += batch.frames;
+      e.sent.audio++;
+    } else if (goes) {
+      e.send({ type: TO_KERNEL.PLAYED, ...report });
+      e.sent.played++;
+    }
+    if (e.idle.check(t)) this.stop();
+  }
+  /** @param {number} ms wait before the next tick */
+  schedule(ms) {
+    clearTimeout(this.timer);
+    this.tickWait = ms;
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+  /** Tick again now, after a sleep (which is not a late tick). */
+  restart() {
+    this.lastTick = performance.now();
+    this.schedule(0);
+  }
+  stop() {
+    clearTimeout(this.timer);
+  }
+  /** A voiced mic frame: out of a quiet stretch, it goes at the normal cadence, not the quiet one. */
+  voiced() {
+    const t = performance.now();
+    if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
+    this.lastVoiced = t;
+  }
+  /**
+   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
+   * ride on the tick's message if one goes (the kernel sets them).
+   * @param {Record<string, any> | null} carrier
+   */
+  syncLevels(carrier) {
+    const e = this.engine;
+    const t = performance.now();
+    if (t - e.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
+    const levels = [Math.round(e.inputDb), Math.round(e.outputDb)];
+    const echoDb = e.echo?.echo ? Math.round(e.echo.couplingDb) : -100;
+    if (levels[0] === e.sentLevels[0] && levels[1] === e.sentLevels[1] && echoDb === e.sentEchoDb) return;
+    e.lastLevelSync = t;
+    if (carrier) {
+      carrier.levels = levels;
+    } else {
+      e.model.set("input_level", levels[0]);
+      e.model.set("output_level", levels[1]);
+      e.model.save_changes();
+      e.sent.levels++;
+    }
+    e.sentLevels = levels;
+    if (echoDb !== e.sentEchoDb) {
+      e.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
+      e.sentEchoDb = echoDb;
+      e.sent.echo++;
+    }
+  }
+};
+
 // engine.js
-var now = () => performance.timeOrigin + performance.now();
 var blobUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
 var AudioEngine = class {
   /** @param {Model} model */
@@ -398,17 +770,24 @@ var AudioEngine = class {
     this.ctx = null;
     this.starting = null;
     this.player = null;
-    this.capture = null;
-    this.stream = null;
-    this.source = null;
-    this.micState = "off";
+    this.idle = new IdleAudio({ busy: () => this.busy(), ctx: () => this.ctx });
+    this.waking = null;
+    this.mic = new Microphone({
+      model,
+      probe: this.probe,
+      audio: () => this.audio(),
+      player: () => this.player,
+      echo: () => this.echo,
+      setError: (text) => this.setError(text),
+      emit: (event) => this.emit(event),
+      onFrame: (f) => this.onFrame(f)
+    });
     this.entries = [];
     this.listeners = /* @__PURE__ */ new Set();
     this.acks = [];
     this.arrived = void 0;
     this.transit = [];
     this.uplink = new Uplink({ prerollMs: BUDGET.PREROLL_MS, frameMs: model.get("frame_ms") ?? 20 });
-    this.uplinkMs = BUDGET.UPLINK_MS;
     this.sent = { audio: 0, played: 0, levels: 0, echo: 0 };
     this.playedCtx = 0;
     this.played = new PlayedCount(model.get("_session_epoch") ?? 0);
@@ -438,11 +817,14 @@ var AudioEngine = class {
     this.audibleAt = [];
     this.firstFrame = null;
     this.frameLog = [];
-    this.onCustom = (msg, buffers) => this.receive(msg, buffers ?? []);
+    this.onCustom = (msg, buffers) => receive(this, msg, buffers ?? []);
     this.onMic = () => this.syncMic();
     this.onMuted = () => this.player?.port.postMessage({ type: "gain", value: this.gain() });
     this.onConnected = () => {
       if (!this.model.get("connected")) this.flush();
+    };
+    this.onVideoOn = () => {
+      if (!this.model.get("video_on") && this.video.state !== "off") this.video.stop();
     };
     this.onEpoch = () => {
       this.played.restart(this.model.get("_session_epoch") ?? 0);
@@ -452,14 +834,12 @@ var AudioEngine = class {
     model.on("change:mic_on", this.onMic);
     model.on("change:muted", this.onMuted);
     model.on("change:connected", this.onConnected);
+    model.on("change:video_on", this.onVideoOn);
     model.on("change:_session_epoch", this.onEpoch);
     this.wasPlaying = false;
     this.pushed = 0;
     this.pushesTaken = 0;
-    this.lastTick = performance.now();
-    this.tickWait = this.uplinkMs;
-    this.lastVoiced = -Infinity;
-    this.timer = setTimeout(() => this.tick(), this.uplinkMs);
+    this.clock = new UplinkClock(this);
     const { problems, ...probe } = this.probe;
     this.send({ type: TO_KERNEL.READY, probe: { ...probe, problems } });
     if (model.get("mic_on")) this.syncMic();
@@ -480,8 +860,22 @@ var AudioEngine = class {
     this.model.set("error", text);
     this.model.save_changes();
   }
-  /** Create the AudioContext (native rate) and the playback worklet once. */
+  /** Something plays, records, or has not been reported yet: the page is not idle. */
+  busy() {
+    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
+    return this.mic.state !== "off" || this.talking || !this.playbackIdle() || this.acks.length > 0 || this.sentPlayed !== this.played24k() || levels.some((x, i) => x !== this.sentLevels[i]);
+  }
+  /** Resume what idleness stopped (the context, the ticks), once for concurrent callers. */
+  wake() {
+    this.waking ?? (this.waking = this.idle.wake().then((ticks) => {
+      this.waking = null;
+      if (ticks) this.clock.restart();
+    }));
+    return this.waking;
+  }
+  /** Create the AudioContext (native rate) and the playback worklet once; wake it if idle. */
   async audio() {
+    if (this.idle.asleep || this.waking) await this.wake();
     if (this.ctx) {
       if (this.ctx.state === "suspended") await this.ctx.resume().catch(() => {
       });
@@ -539,148 +933,12 @@ var AudioEngine = class {
   played24k() {
     return this.ctx ? this.played.samples24k(this.ctx.sampleRate) : 0;
   }
-  /** Whether the mic's frames go to the kernel, wait for the session, or are discarded. */
-  uplinkMode() {
-    if (this.model.get("connected")) return "live";
-    return this.model.get("status") === "connecting" ? "hold" : "drop";
-  }
-  /**
-   * One uplink tick: pending mic frames as ONE message, with the playback report riding along;
-   * a 'played' message only when no audio goes. The interval adapts to how late ticks come, and
-   * stretches to UPLINK_QUIET_MS once the mic has been silent for QUIET_AFTER_MS (every message
-   * costs the page a kernel busy/idle redraw); a voiced frame brings the next tick forward.
-   */
-  tick() {
-    const t = performance.now();
-    const late = t - this.lastTick - this.tickWait;
-    this.lastTick = t;
-    this.uplinkMs = nextInterval(this.uplinkMs, late, BUDGET.UPLINK_MS, BUDGET.UPLINK_MAX_MS);
-    const quiet = t - this.lastVoiced > BUDGET.QUIET_AFTER_MS;
-    this.schedule(quiet ? Math.max(this.uplinkMs, BUDGET.UPLINK_QUIET_MS) : this.uplinkMs);
-    const played = this.played24k();
-    const report = {};
-    if (played !== this.sentPlayed || this.acks.length) {
-      report.samples = played;
-      report.epoch = this.played.epoch;
-      report.acks = this.acks;
-      this.sentPlayed = played;
-      this.acks = [];
-    }
-    const batch = this.uplinkMode() === "live" ? this.uplink.take() : null;
-    const goes = !!batch || "samples" in report;
-    this.syncLevels(goes ? report : null);
-    if (batch) {
-      const { buffer, ...head } = batch;
-      this.send({ type: TO_KERNEL.AUDIO, rate: 16e3, ...head, ...report }, [buffer]);
-      this.stats.framesSent += batch.frames;
-      this.sent.audio++;
-    } else if (goes) {
-      this.send({ type: TO_KERNEL.PLAYED, ...report });
-      this.sent.played++;
-    }
-  }
-  /** @param {number} ms wait before the next tick */
-  schedule(ms) {
-    clearTimeout(this.timer);
-    this.tickWait = ms;
-    this.timer = setTimeout(() => this.tick(), ms);
-  }
-  /**
-   * Level traits (saved with the notebook) at most every LEVEL_SYNC_MS, only when changed. They
-   * ride on the tick's message if one goes (the kernel sets them): every message of their own
-   * costs the page a kernel busy/idle redraw.
-   * @param {Record<string, any> | null} carrier
-   */
-  syncLevels(carrier) {
-    const t = performance.now();
-    if (t - this.lastLevelSync < BUDGET.LEVEL_SYNC_MS) return;
-    const levels = [Math.round(this.inputDb), Math.round(this.outputDb)];
-    const echoDb = this.echo?.echo ? Math.round(this.echo.couplingDb) : -100;
-    if (levels[0] === this.sentLevels[0] && levels[1] === this.sentLevels[1] && echoDb === this.sentEchoDb) return;
-    this.lastLevelSync = t;
-    if (carrier) {
-      carrier.levels = levels;
-    } else {
-      this.model.set("input_level", levels[0]);
-      this.model.set("output_level", levels[1]);
-      this.model.save_changes();
-      this.sent.levels++;
-    }
-    this.sentLevels = levels;
-    if (echoDb !== this.sentEchoDb) {
-      this.send({ type: TO_KERNEL.ECHO, coupling_db: echoDb });
-      this.sentEchoDb = echoDb;
-      this.sent.echo++;
-    }
-  }
-  /** @param {any} msg @param {DataView[]} buffers */
-  receive(msg, buffers) {
-    this.arrived = now();
-    if (typeof msg?.t === "number") {
-      this.transit.push(this.arrived - msg.t);
-      if (this.transit.length > 400) this.transit.splice(0, 200);
-    }
-    if (msg?.type === TO_BROWSER.BATCH) {
-      for (const item of msg.items ?? []) this.handle(item, buffers);
-    } else if (msg && typeof msg.type === "string") {
-      this.handle({ ...msg, buffer: msg.buffer ?? 0 }, buffers);
-    }
-  }
-  /** @param {any} item @param {DataView[]} buffers */
-  handle(item, buffers) {
-    this.trace.push([now(), item.type, item.seq ?? item.text ?? ""]);
-    if (this.trace.length > 400) this.trace.splice(0, 200);
-    switch (item.type) {
-      case TO_BROWSER.AUDIO: {
-        const view = buffers[item.buffer];
-        if (item.reply === this.cutReply) {
-          this.stats.dropped++;
-        } else if (view) {
-          if (typeof item.reply === "number") this.reply = item.reply;
-          this.markedCut = false;
-          this.play(view, item.rate ?? 24e3, item.seq);
-        }
-        break;
-      }
-      case TO_BROWSER.TRANSCRIPT:
-        if (item.role === "model" && item.reply === this.cutReply) break;
-        this.addText(item.role === "user" ? "user" : "model", item.text ?? "", !!item.final, {
-          replace: !!item.replace,
-          reply: typeof item.reply === "number" ? item.reply : void 0
-        });
-        break;
-      case TO_BROWSER.INTERRUPTED:
-        this.flush();
-        if (!this.markedCut) this.addMark("interrupted", "info");
-        this.markedCut = true;
-        break;
-      case TO_BROWSER.CUT:
-        if (typeof item.heard === "string") this.markHeard(item.heard);
-        break;
-      case TO_BROWSER.TURN:
-        this.player?.port.postMessage({ type: "drain" });
-        if (typeof item.ttfa_ms === "number") this.addMeta(`first audio after ${(item.ttfa_ms / 1e3).toFixed(2)} s`);
-        this.finishAll();
-        this.emit({ kind: "entries" });
-        break;
-      case TO_BROWSER.TOOL:
-        for (const c of item.calls ?? []) this.addMark(`tool call: ${c.name}(${JSON.stringify(c.args ?? {})})`, "info");
-        break;
-      case TO_BROWSER.MARK:
-        this.addMark(String(item.text ?? ""), item.tone ?? "info");
-        break;
-      case TO_BROWSER.GROUNDING:
-        this.addSources(item.sources);
-        break;
-      default:
-        break;
-    }
-  }
   /** @param {DataView} view @param {number} rate @param {number} seq */
   play(view, rate, seq) {
     const arrived = this.arrived ?? now();
     const pcm = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
     this.pushed++;
+    if (this.idle.asleep) void this.wake();
     if (!this.player) {
       this.audio().then(() => this.player?.port.postMessage({ type: "push", pcm, rate }, [pcm]));
     } else {
@@ -709,7 +967,7 @@ var AudioEngine = class {
   /**
    * A transcript delta (see pane.js).
    * @param {'user'|'model'} role @param {string} text @param {boolean} final
-   * @param {{replace?: boolean, reply?: number}} [opts]
+   * @param {{replace?: boolean, reply?: number, speaker?: string}} [opts]
    */
   addText(role, text, final, opts) {
     addText(this.entries, role, text, final, opts);
@@ -717,136 +975,42 @@ var AudioEngine = class {
   }
   /** A message typed in the widget: its own, finished user entry. @param {string} text */
   addTyped(text) {
-    this.finishAll();
-    this.entries.push({ kind: "user", text, final: true, v: 0 });
+    addTyped(this.entries, text);
     this.emit({ kind: "entries" });
   }
   /** @param {string} text @param {string} [tone] */
   addMark(text, tone = "info") {
-    this.finishAll();
-    this.entries.push({ kind: "mark", text, final: true, v: 0, tone });
+    addMark(this.entries, text, tone);
     this.emit({ kind: "entries" });
   }
-  /** A detail under the latest model entry (time to first audio). @param {string} meta */
+  /** @param {string} meta */
   addMeta(meta) {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === "model") {
-        e.meta = meta;
-        e.v++;
-        return;
-      }
-      if (e.kind === "user") return;
-    }
+    addMeta(this.entries, meta);
   }
-  /** Grounding sources under the latest reply (started here if it has no words yet). @param {unknown} sources */
+  /** @param {unknown} sources */
   addSources(sources) {
-    let target = null;
-    for (let i = this.entries.length - 1; i >= 0 && !target; i--) {
-      const e = this.entries[i];
-      if (e.kind === "model") target = e;
-      else if (e.kind === "user") break;
-    }
-    if (!target) {
-      target = /** @type {Entry} */
-      { kind: "model", text: "", final: false, v: 0 };
-      this.entries.push(target);
-    }
-    target.sources = mergeSources(target.sources ?? [], sources);
-    target.v++;
+    addSources(this.entries, sources);
     this.emit({ kind: "entries" });
   }
-  /** The latest 'interrupted' mark says where the reply was cut. @param {string} heard */
+  /** @param {string} heard */
   markHeard(heard) {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i];
-      if (e.kind === "mark" && e.text.startsWith("interrupted")) {
-        const words = heard.trim();
-        e.text = words ? `interrupted after \u201C\u2026${words.slice(-60)}\u201D` : "interrupted before any word was heard";
-        e.v++;
-        this.emit({ kind: "entries" });
-        return;
-      }
-    }
+    if (markHeard(this.entries, heard)) this.emit({ kind: "entries" });
   }
   finishAll() {
-    for (const e of this.entries) {
-      if (!e.final) {
-        e.final = true;
-        e.v++;
-      }
-    }
+    finishAll(this.entries);
   }
   /** Start or stop the microphone to match the `mic_on` trait. */
   async syncMic() {
-    if (!this.model.get("mic_on")) {
-      this.stopMic();
-      return;
-    }
-    if (this.stream || this.micState === "starting") return;
-    const blocker = this.probe.problems[0];
-    if (blocker) {
-      this.setError(blocker);
-      this.model.set("mic_on", false);
-      this.model.save_changes();
-      return;
-    }
-    this.micState = "starting";
-    this.emit({ kind: "mic" });
-    try {
-      const ctx = await this.audio();
-      const flags = this.model.get("audio_constraints") ?? {};
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: {
-          echoCancellation: flags.echoCancellation ?? true,
-          noiseSuppression: flags.noiseSuppression ?? true,
-          autoGainControl: flags.autoGainControl ?? true,
-          channelCount: 1
-        }
-      });
-      if (!this.model.get("mic_on")) {
-        stream.getTracks().forEach((t) => t.stop());
-        this.micState = "off";
-        this.emit({ kind: "mic" });
-        return;
-      }
-      this.stream = stream;
-      const node = new AudioWorkletNode(ctx, "gemlive-capture", {
-        numberOfInputs: 2,
-        numberOfOutputs: 1,
-        outputChannelCount: [1],
-        processorOptions: { frameMs: this.model.get("frame_ms"), echo: this.echo }
-      });
-      node.port.onmessage = (e) => this.onFrame(e.data);
-      this.source = ctx.createMediaStreamSource(stream);
-      this.source.connect(node, 0, 0);
-      this.player?.connect(node, 0, 1);
-      node.connect(ctx.destination);
-      this.capture = node;
-      const err = this.model.get("error") ?? "";
-      if (/microphone/i.test(err)) this.setError("");
-    } catch (err) {
-      this.micState = "off";
-      this.setError(micErrorText(err, this.probe));
-      this.model.set("mic_on", false);
-      this.model.save_changes();
-      this.emit({ kind: "mic" });
-    }
+    await this.mic.sync();
+    if (this.mic.state === "off") this.inputDb = -100;
   }
   stopMic() {
-    this.stream?.getTracks().forEach((t) => t.stop());
-    this.source?.disconnect();
-    if (this.capture) {
-      this.player?.disconnect(this.capture);
-      this.capture.disconnect();
-      this.capture.port.onmessage = null;
-    }
-    this.stream = null;
-    this.source = null;
-    this.capture = null;
-    this.micState = "off";
+    this.mic.stop();
     this.inputDb = -100;
-    this.emit({ kind: "mic" });
+  }
+  /** off | starting | live */
+  get micState() {
+    return this.mic.state;
   }
   /** @param {any} f a frame {seq, pcm, level, echo, playing} or an echo report */
   onFrame(f) {
@@ -857,7 +1021,7 @@ var AudioEngine = class {
     }
     if (this.micState !== "live") {
       this.firstFrame ?? (this.firstFrame = [f.seq, now()]);
-      this.micState = "live";
+      this.mic.state = "live";
       this.emit({ kind: "mic" });
     }
     this.inputDb = f.level;
@@ -867,12 +1031,8 @@ var AudioEngine = class {
     if (this.model.get("push_to_talk") && !this.talking) return;
     const guard = this.model.get("barge_in") ?? "auto";
     const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
-    if (f.level > BUDGET.VOICE_DB && !echo) {
-      const t = performance.now();
-      if (this.tickWait > this.uplinkMs) this.schedule(Math.max(0, this.lastTick + this.uplinkMs - t));
-      this.lastVoiced = t;
-    }
-    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.uplinkMode());
+    if (f.level > BUDGET.VOICE_DB && !echo) this.clock.voiced();
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.clock.mode());
   }
   /** Push-to-talk pressed or released. @param {boolean} down */
   talk(down) {
@@ -887,13 +1047,14 @@ var AudioEngine = class {
     this.emit({ kind: "talk" });
   }
   destroy() {
-    clearTimeout(this.timer);
+    this.clock.stop();
     this.stopMic();
     this.video.stop();
     this.model.off("msg:custom", this.onCustom);
     this.model.off("change:mic_on", this.onMic);
     this.model.off("change:muted", this.onMuted);
     this.model.off("change:connected", this.onConnected);
+    this.model.off("change:video_on", this.onVideoOn);
     this.model.off("change:_session_epoch", this.onEpoch);
     this.player?.disconnect();
     this.ctx?.close().catch(() => {
@@ -910,25 +1071,35 @@ function cueAt(cues, t) {
   });
   return found;
 }
+function speakerName(who) {
+  return who === "User" ? "You" : who === "Model" ? "Gemini" : who;
+}
 function renderReplay(model, el) {
   const audio = document.createElement("audio");
   audio.controls = true;
   audio.className = "gl-replay-audio";
+  audio.setAttribute("aria-label", "Recorded conversation");
   const list = document.createElement("div");
   list.className = "gl-transcript gl-replay-cues";
+  list.setAttribute("role", "group");
+  list.setAttribute("aria-label", "Captions: Enter plays from a caption; arrow keys move between them");
   const root = document.createElement("div");
   root.className = "gl-root gl-replay";
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
   const note = document.createElement("div");
   note.className = "gl-empty";
+  note.setAttribute("role", "status");
   note.textContent = "Loading the recording\u2026";
   root.append(audio, note, list);
   el.replaceChildren(root);
   const cues = model.get("cues") ?? [];
-  const nodes = cues.map(([start, , who, text]) => {
-    const node = document.createElement("div");
-    node.className = `gl-entry ${who === "User" ? "gl-user" : "gl-model"}`;
+  const nodes = cues.map(([start, , who, text], i) => {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.tabIndex = i === 0 ? 0 : -1;
+    node.className = `gl-entry gl-cue ${who === "Model" ? "gl-model" : "gl-user"}`;
     const b = document.createElement("b");
-    b.textContent = `${start.toFixed(1)} s ${who === "User" ? "You" : "Gemini"}: `;
+    b.textContent = `${start.toFixed(1)} s ${speakerName(who)}: `;
     node.append(b, text);
     node.onclick = () => {
       audio.currentTime = start;
@@ -938,12 +1109,29 @@ function renderReplay(model, el) {
     return node;
   });
   list.append(...nodes);
+  list.onkeydown = (e) => {
+    const at = nodes.indexOf(
+      /** @type {any} */
+      document.activeElement
+    );
+    const step = (
+      /** @type {Record<string, number>} */
+      { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[e.key]
+    );
+    if (at < 0 || step === void 0) return;
+    e.preventDefault();
+    const next = nodes[Math.max(0, Math.min(nodes.length - 1, at + step))];
+    for (const n of nodes) n.tabIndex = n === next ? 0 : -1;
+    next.focus();
+  };
   let current = -1;
   audio.ontimeupdate = () => {
     const i = cueAt(cues, audio.currentTime);
     if (i === current) return;
     nodes[current]?.classList.remove("gl-now");
+    nodes[current]?.removeAttribute("aria-current");
     nodes[i]?.classList.add("gl-now");
+    nodes[i]?.setAttribute("aria-current", "true");
     nodes[i]?.scrollIntoView({ block: "nearest" });
     current = i;
   };
@@ -979,6 +1167,30 @@ function h(tag, props = {}, children = []) {
   return node;
 }
 var meterPct = (db) => Math.max(0, Math.min(100, (db + 60) / 60 * 100));
+var KEYS = "Tab moves between the controls; Enter or Space presses a button; with push-to-talk on, hold Space to talk.";
+function meter(cls, name, bar) {
+  const node = h("div", {
+    class: `gl-meter ${cls}`,
+    role: "meter",
+    "aria-label": name,
+    "aria-valuemin": "-60",
+    "aria-valuemax": "0"
+  }, [bar]);
+  meterValue(node, -Infinity);
+  return node;
+}
+function meterValue(node, db) {
+  const v = Math.round(Math.max(-60, Math.min(0, Number.isFinite(db) ? db : -60)));
+  node.setAttribute("aria-valuenow", String(v));
+  node.setAttribute("aria-valuetext", v <= -60 ? "silent" : `${v} dB`);
+}
+function describeVideo(video, connected) {
+  if (video.note) return video.note;
+  if (video.state !== "on") return "";
+  const what = video.kind === "camera" ? "camera" : "screen";
+  if (!connected) return `\xB7 ${what} on, waiting for the connection`;
+  return `\xB7 ${what} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent`;
+}
 function describeState(model) {
   const state = model.get("status") ?? "idle";
   const failed = !!model.get("error");
@@ -1001,21 +1213,42 @@ function renderView(model, el, engine) {
   const preview = h("video", { class: "gl-preview", muted: true, playsInline: true, autoplay: true });
   const videoNote = h("span", { class: "gl-video-note", role: "status" });
   const pttBox = h("input", { type: "checkbox", class: "gl-ptt-box" });
-  const voiceSel = h("select", { class: "gl-voice", title: "Voice" });
-  const langSel = h("select", { class: "gl-language", title: "Language" });
-  const status = h("span", { class: "gl-status-text" });
-  const dot = h("span", { class: "gl-dot" });
+  const voiceSel = h("select", { class: "gl-voice", title: "Voice", "aria-label": "Voice" });
+  const langSel = h("select", { class: "gl-language", title: "Language", "aria-label": "Language" });
+  const status = h("span", { class: "gl-status-text", role: "status" });
+  const dot = h("span", { class: "gl-dot", "aria-hidden": "true" });
   const info = h("span", { class: "gl-info" });
   const inBar = h("div", { class: "gl-bar" });
   const outBar = h("div", { class: "gl-bar" });
-  const transcript = h("div", { class: "gl-transcript", "aria-live": "polite" });
+  const inMeter = meter("gl-in", "Microphone level", inBar);
+  const outMeter = meter("gl-out", "Reply level", outBar);
+  const transcript = h("div", {
+    class: "gl-transcript",
+    role: "log",
+    "aria-live": "polite",
+    "aria-label": "Transcript",
+    tabIndex: 0
+  });
   const empty = h("div", { class: "gl-empty" });
   const error = h("div", { class: "gl-error", role: "alert" });
-  const hint = h("div", { class: "gl-hint" });
+  const hint = h("div", { class: "gl-hint", role: "status" });
   const warn = h("div", { class: "gl-warn", role: "status" });
-  const textIn = h("input", { type: "text", class: "gl-text", placeholder: "Type a message\u2026" });
+  const textIn = h("input", {
+    type: "text",
+    class: "gl-text",
+    placeholder: "Type a message\u2026",
+    "aria-label": "Message to the model"
+  });
   const sendBtn = h("button", { class: "gl-send-btn", type: "button" }, ["Send"]);
-  const root = h("div", { class: "gl-root", tabIndex: 0, "data-lm-suppress-shortcuts": "true" }, [
+  const root = h("div", {
+    class: "gl-root",
+    tabIndex: 0,
+    role: "group",
+    "data-lm-suppress-shortcuts": "true",
+    "aria-label": "Gemini Live voice chat",
+    "aria-keyshortcuts": "Space",
+    title: KEYS
+  }, [
     h("div", { class: "gl-row gl-head" }, [dot, status, videoNote, info]),
     h("div", { class: "gl-row" }, [
       connectBtn,
@@ -1030,10 +1263,10 @@ function renderView(model, el, engine) {
     ]),
     preview,
     h("div", { class: "gl-meters" }, [
-      h("span", { class: "gl-meter-label" }, ["in"]),
-      h("div", { class: "gl-meter gl-in" }, [inBar]),
-      h("span", { class: "gl-meter-label" }, ["out"]),
-      h("div", { class: "gl-meter gl-out" }, [outBar])
+      h("span", { class: "gl-meter-label", "aria-hidden": "true" }, ["in"]),
+      inMeter,
+      h("span", { class: "gl-meter-label", "aria-hidden": "true" }, ["out"]),
+      outMeter
     ]),
     error,
     warn,
@@ -1091,7 +1324,7 @@ function renderView(model, el, engine) {
     }
     if (preview.srcObject !== video.stream) preview.srcObject = video.stream;
     preview.hidden = !video.stream;
-    videoNote.textContent = video.note || (video.state === "on" ? `\xB7 ${video.kind === "camera" ? "camera" : "screen"} on, ${video.framesSent} frame${video.framesSent === 1 ? "" : "s"} sent` : "");
+    videoNote.textContent = describeVideo(video, connected);
     videoNote.classList.toggle("gl-video-error", !!video.note);
     const st = describeState(model);
     status.textContent = st.text;
@@ -1104,7 +1337,7 @@ function renderView(model, el, engine) {
     const echo = engine.echo;
     warn.textContent = echo?.echo && model.get("barge_in") !== "never" ? `The speakers are feeding the mic (echo at ${Math.round(echo.couplingDb)} dB): use headphones. ` + (model.get("barge_in") === "auto" ? "The reply's own echo is ignored, so it will not interrupt itself." : "") : "";
     warn.hidden = !warn.textContent;
-    const problems = engine.probe.problems;
+    const problems = model.get("audio") === "kernel" ? [] : engine.probe.problems;
     if (!hint.dataset.audio) hint.textContent = problems.length && !err ? problems.join(" ") : "";
     hint.hidden = !hint.textContent;
     empty.textContent = engine.entries.length ? "" : connected ? "Press Start mic and talk, or type a message below." : "Press Connect (or Start mic) to talk to the model.";
@@ -1116,7 +1349,8 @@ function renderView(model, el, engine) {
     engine.entries.forEach((e, i) => {
       const old = drawn[i];
       if (old && old.v === e.v && old.final === e.final) return;
-      const label = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const who = e.kind === "user" ? "You" : e.kind === "model" ? "Gemini" : "";
+      const label = who && e.speaker ? `${who} (${e.speaker})` : who;
       const tone = e.kind === "mark" ? ` gl-tone-${e.tone ?? "info"}` : "";
       const node = h("div", { class: `gl-entry gl-${e.kind}${tone}${e.final ? "" : " gl-partial"}` }, [
         label ? h("b", {}, [`${label}: `]) : "",
@@ -1139,6 +1373,7 @@ function renderView(model, el, engine) {
   let frame = 0;
   let drawnIn = -1;
   let drawnOut = -1;
+  let spokenAt = -Infinity;
   const drawLevels = () => {
     frame = 0;
     if (!visible || document.hidden) return;
@@ -1146,13 +1381,19 @@ function renderView(model, el, engine) {
     const b = Math.round(meterPct(engine.outputDb));
     if (a !== drawnIn) inBar.style.transform = `scaleX(${(drawnIn = a) / 100})`;
     if (b !== drawnOut) outBar.style.transform = `scaleX(${(drawnOut = b) / 100})`;
+    const t = performance.now();
+    if (t - spokenAt >= 500) {
+      spokenAt = t;
+      meterValue(inMeter, engine.inputDb);
+      meterValue(outMeter, engine.outputDb);
+    }
   };
   const onEngine = (ev) => {
     if (ev.kind === "entries") drawEntries();
     else if (ev.kind === "levels") frame || (frame = setTimeout(drawLevels, 1e3 / BUDGET.METER_FPS));
     else if (ev.kind === "talk" || ev.kind === "mic" || ev.kind === "echo" || ev.kind === "video") update();
     else if (ev.kind === "suspended" || ev.kind === "audio-state") {
-      const paused = engine.ctx?.state === "suspended";
+      const paused = engine.ctx?.state === "suspended" && !engine.idle.suspended;
       hint.dataset.audio = paused ? "1" : "";
       hint.textContent = paused ? "Sound is paused by the browser: click the widget to enable it." : "";
       update();
@@ -1193,8 +1434,14 @@ function renderView(model, el, engine) {
   };
   talkBtn.onpointerup = () => engine.talk(false);
   talkBtn.onpointercancel = () => engine.talk(false);
+  talkBtn.onkeydown = (e) => {
+    if (e.key === "Enter" && !e.repeat) engine.talk(true);
+  };
+  talkBtn.onkeyup = (e) => {
+    if (e.key === "Enter") engine.talk(false);
+  };
   root.onpointerdown = () => {
-    if (engine.ctx?.state === "suspended") engine.ctx.resume().catch(() => {
+    if (engine.ctx?.state === "suspended" && !engine.idle.suspended) engine.ctx.resume().catch(() => {
     });
   };
   root.onkeydown = (e) => {

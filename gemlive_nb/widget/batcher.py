@@ -86,8 +86,13 @@ class Batcher:
             self._trim_held()
         self._schedule()
 
-    def transcript(self, role: str, text: str, final: bool, replace: bool = False) -> None:
+    def transcript(
+        self, role: str, text: str, final: bool, replace: bool = False, speaker: str | None = None
+    ) -> None:
         """Queue a transcript delta of ``role``; ``final`` ends that role's utterance.
+
+        ``speaker``: the diarization label (``speakerLabel``); the pane shows it, and a delta of
+        another speaker is its own entry.
 
         ``replace``: ``text`` is all the reply's words so far, shown instead of what it showed
         (see :class:`gemlive_nb.conversation.reply_words.ReplyWords`). A delta joins the
@@ -96,7 +101,8 @@ class Batcher:
         # A partial delta is stale once the next one comes: merge into the queued entry.
         for item in reversed(self._items):
             if item["type"] == TO_BROWSER.TRANSCRIPT and item["role"] == role:
-                if not item["final"] and item["reply"] == self.reply:
+                same = item.get("speaker") == speaker
+                if not item["final"] and item["reply"] == self.reply and same:
                     item["text"] = text if replace else item["text"] + text
                     item["final"] = final
                     if replace:
@@ -109,6 +115,8 @@ class Batcher:
         item = {"type": TO_BROWSER.TRANSCRIPT, "role": role, "text": text, "final": final}
         if replace:
             item["replace"] = True
+        if speaker is not None:
+            item["speaker"] = speaker
         self._items.append({**item, "reply": self.reply})
         self._schedule()
 

@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from .state import is_closed
+
 __all__ = ["FrameCounter", "Inbox", "forward", "percentile", "summary"]
 
 
@@ -132,6 +134,6 @@ async def forward(session: Any, inbox: Inbox, failed: Callable[[str, Exception],
             elif kind == "end":
                 await session.activity_end()
         except Exception as exc:
-            if getattr(session, "status", None) == "closed":
+            if is_closed(session):
                 return
             failed(kind, exc)

@@ -41,9 +41,13 @@ from ..secret import Secret, redact
 from ..session import PlaybackCut, SessionStatus, connect
 from .batcher import Batcher
 from .browser_input import BrowserInput
+from .kernel_audio import kernel_audio_for
 from .media import grounding_item
 from .messages import TO_BROWSER
 from .opening import Opening
+from .state import is_closed as _is_closed
+from .state import session_gone
+from .state import ttfa_ms as _ttfa_ms
 from .tasks import Task, cancel, running_loop, spawn
 from .uplink import FrameCounter, Inbox, forward
 
@@ -61,19 +65,6 @@ BARGE_IN_MODES = ("auto", "always", "never")
 
 async def _open_session(config: Any, endpoint: Any, api_key: Secret | None, **fields: Any) -> Any:
     return await connect(config, endpoint=endpoint, api_key=api_key, **fields)  # type: ignore[arg-type]
-
-
-def _is_closed(session: Any) -> bool:
-    return getattr(session, "status", None) == "closed"
-
-
-def _ttfa_ms(session: Any) -> float | None:
-    """The last turn's time to first audio (ms) from the session's recording, if known."""
-    with contextlib.suppress(Exception):
-        turns = session.recording.turns
-        value = turns[-1].metrics.get("latency_first_audio") if turns else None
-        return round(value * 1000) if isinstance(value, (int, float)) else None
-    return None
 
 
 class VoiceWidget(BrowserInput, anywidget.AnyWidget):
@@ -124,6 +115,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         help="getUserMedia flags; turn them off to hear the mic exactly as captured"
     ).tag(sync=True)
     frame_ms = t.Int(20, help="Mic frame length in the capture worklet, 20-40 ms").tag(sync=True)
+    audio = t.Unicode("browser", help="Whose mic and speakers: browser | kernel").tag(sync=True)
     # Sessions attached: the page counts played samples per session, its reports carry this.
     _session_epoch = t.Int(0).tag(sync=True)
 
@@ -140,6 +132,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         barge_in: str = "auto",
         frame_ms: int = 20,
         audio_constraints: dict[str, bool] | None = None,
+        audio: str = "browser",
         **config_fields: Unpack[LiveConfigFields],
     ) -> None:
         fields: dict[str, Any] = dict(config_fields)
@@ -148,6 +141,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         picked = {k: fields.pop(k) for k in ("voice", "language", "model") if k in fields}
         flags = {"echoCancellation": True, "noiseSuppression": True, "autoGainControl": True}
         ui["audio_constraints"] = {**flags, **(audio_constraints or {})}
+        ui["audio"] = audio
         # The loop the session runs on: the kernel's (a cell's) loop, else the first connect()'s.
         # A given session's own loop wins: it may run on a background thread.
         self._loop: asyncio.AbstractEventLoop | None
@@ -162,6 +156,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         self._batcher = Batcher(self._send_batch)
         self._batcher.loop = self._loop
         self._closing = False
+        self._kernel_audio = kernel_audio_for(self, audio)
         super().__init__(
             _uid=uuid.uuid4().hex,
             voices=[{"name": v.name, "style": v.style} for v in VOICES],
@@ -238,8 +233,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             session = await self._opening.join(self._loop or asyncio.get_running_loop(),
                                                self._open, self._attach)  # fmt: skip
         except Exception as exc:
-            self.status = "closed"
-            self.connected = False
+            session_gone(self)
             self.error = redact(f"Could not connect: {exc}", self._api_key)
             raise
         if session is None:
@@ -265,8 +259,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if session is not None:
             with contextlib.suppress(Exception):
                 await session.close()
-        self.connected = False
-        self.status = "closed"
+        session_gone(self)
         self._closing = False
 
     def _attach(self, session: Any) -> None:
@@ -288,11 +281,15 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if ep is not None and hasattr(ep, "describe"):
             self.endpoint = redact(ep.describe(), self._api_key)
         self._batcher.item({"type": TO_BROWSER.MARK, "text": "connected", "tone": "info"})
+        if self._kernel_audio is not None:  # audio="kernel": the kernel's mic and speakers
+            self._kernel_audio.attach(session)
         if note := getattr(session, "modality_note", None):  # the endpoint refused AUDIO+TEXT
             self._batcher.item({"type": TO_BROWSER.MARK, "text": str(note), "tone": "warn"})
 
     def _detach(self) -> Any:
         session, self._session = self._session, None
+        if session is not None and (kernel := getattr(self, "_kernel_audio", None)) is not None:
+            kernel.detach()  # (getattr: close() also runs when __init__ failed)
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -328,11 +325,11 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
 
     def _on_event(self, event: Any) -> None:
         b = self._batcher
-        if isinstance(event, AudioChunk):
+        if isinstance(event, AudioChunk) and self._kernel_audio is None:
             self.chunks_out += 1
             b.audio(event.data, event.rate, time.time())
         elif isinstance(event, InputTranscript):
-            b.transcript("user", event.text, bool(event.finished))
+            b.transcript("user", event.text, bool(event.finished), speaker=event.speaker)
         elif isinstance(event, OutputTranscript):  # each word shows once (see reply_words)
             b.reply_words(event.text, transcribed=True, final=bool(event.finished))
         elif isinstance(event, TextPart) and not event.thought:
@@ -364,6 +361,7 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if state == "reconnecting":
             self._batcher.item({"type": mark, "text": "reconnecting…", "tone": "warn"})
         if state == "closed":
+            session_gone(self)
             code = getattr(event, "code", None)
             detail = getattr(event, "detail", "") or ""
             if code not in (None, 1000) and not self._closing:

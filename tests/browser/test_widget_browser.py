@@ -199,6 +199,8 @@ def test_playback_ran_and_was_reported_to_the_kernel(lab_run: dict) -> None:
     stats = kernel["stats"]
     assert stats["frames_in"] > 50 and stats["frames_missing"] == 0, stats
     assert stats["frames_lost_in_browser"] == 0, stats
+    # gap-free: the playback worklet never ran dry mid-reply (collected above, now asserted)
+    assert lab_run["engine_stats"]["underruns"] == 0, lab_run["engine_stats"]
 
 
 def test_interruption_flushed_playback(lab_run: dict) -> None:

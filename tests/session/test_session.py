@@ -412,8 +412,9 @@ async def test_a_spoken_turn_is_placed_when_it_is_sent(emulator: Emulator) -> No
         assert not inp[:start].any()  # nothing before it, so nothing overlaps
         cues = s.recording.cues()
         cue = [c for c in cues if c[2] == "User"][-1]
-        # the clip's span, up to the reply's cue (cues never overlap)
-        reply_start = [c for c in cues if c[2] == "Model"][-1][0]
+        # the clip's span, up to the reply's first cue (cues never overlap; a reply may have
+        # several sentence-timed cues)
+        reply_start = min(c[0] for c in cues if c[2] == "Model" and c[0] >= cue[0])
         end = min(t1.t_user_start + clip.duration, reply_start)
         assert cue[:2] == pytest.approx((t1.t_user_start, end))
 
