@@ -19,14 +19,14 @@ from ._checks import (
 )
 
 if TYPE_CHECKING:
-    from .live import LiveConfig
+    from ._shape import Settings
 
 
 Declare = Callable[[Callable[..., Any]], Mapping[str, Any]]
 
 
 def build_setup(
-    cfg: LiveConfig, model: str | None, dialect: str, declare_callable: Declare | None = None
+    cfg: Settings, model: str | None, dialect: str, declare_callable: Declare | None = None
 ) -> dict[str, Any]:
     """The ``{"setup": {...}}`` message for ``cfg`` (see :meth:`LiveConfig.to_setup`)."""
     name = cfg.model or (
@@ -123,7 +123,7 @@ def build_setup(
     return {"setup": setup}
 
 
-def _modalities(cfg: LiveConfig, dialect: str) -> list[str]:
+def _modalities(cfg: Settings, dialect: str) -> list[str]:
     modalities = list(cfg.modalities or ())
     # The mixroute proxy sends output transcripts only when "TEXT" is asked for too (its FAQ):
     # ask for both there, or the transcript stays empty.
@@ -155,7 +155,7 @@ def check_declarations(tools: list[dict[str, Any]], model: Model | None) -> None
             )
 
 
-def _wire_tools(cfg: LiveConfig, model: Model | None, declare_fn: Declare) -> list[dict[str, Any]]:
+def _wire_tools(cfg: Settings, model: Model | None, declare_fn: Declare) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     declarations: list[dict[str, Any]] = []
     has_search_dict = any(isinstance(t, dict) and "googleSearch" in t for t in cfg.tools)
