@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 from ..catalog import MODELS, Model
 from ..exceptions import ConfigError
 from ..tools import declare
-from ..tools._specs import _declaration
+from ..tools._specs import wire_declaration
 from ._checks import (
     ACTIVITY_HANDLING,
     MEDIA_RESOLUTION,
     THINKING_LEVELS,
     TURN_COVERAGE,
     InstructionText,
-    _resolve_model,
+    resolve_model,
 )
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def build_setup(
 ) -> dict[str, Any]:
     """The ``{"setup": {...}}`` message for ``cfg`` (see :meth:`LiveConfig.to_setup`)."""
     name = cfg.model or (
-        _resolve_model(model, cfg.allow_unknown_model) if model is not None else None
+        resolve_model(model, cfg.allow_unknown_model) if model is not None else None
     )
     if name is None:
         raise ConfigError(
@@ -165,7 +165,7 @@ def _wire_tools(cfg: Settings, model: Model | None, declare_fn: Declare) -> list
         entries.append({"urlContext": {}})
     for tool in cfg.tools:
         if callable(tool):
-            declarations.append(_declaration(declare_fn(tool)))
+            declarations.append(wire_declaration(declare_fn(tool)))
         elif "name" in tool:
             declarations.append(tool)
         else:
