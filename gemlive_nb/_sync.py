@@ -22,7 +22,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["background_loop", "run_sync"]
+__all__ = ["background_loop", "run_sync", "running_loop"]
 
 T = TypeVar("T")
 
@@ -50,7 +50,8 @@ def background_loop() -> asyncio.AbstractEventLoop:
         return _background
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop running in this thread, or None (the one home of this check)."""
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
@@ -66,7 +67,7 @@ def run_sync(
 
     Without ``loop``: the caller's running loop (nested), else the background loop.
     """
-    current = _running_loop()
+    current = running_loop()
     target = loop or current or background_loop()
     if target is current and current is not None:
         if id(current) not in _nested:
