@@ -42,21 +42,10 @@ def _is_type_checking(node: ast.If) -> bool:
 
 
 def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
-    """Imports at module level (not in functions), ``if TYPE_CHECKING:`` ones included: a
-    type-only circle is still a circle for a reader and a type checker (issue 25)."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    pending: list[ast.stmt] = list(tree.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.append(node)
-        elif isinstance(node, ast.If):
-            pending.extend(node.body + node.orelse)
-        elif isinstance(node, ast.Try):
-            pending.extend(node.body + node.orelse + node.finalbody)
-            for handler in node.handlers:
-                pending.extend(handler.body)
-    return found
+    """Every import statement of a module: at module level, under ``if TYPE_CHECKING:`` and
+    inside functions. A type-only or deferred import that closes a loop is still a circle for
+    a reader and a type checker (issue 25: no import circle at any level)."""
+    return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
 def _import_graph() -> dict[str, set[str]]:
@@ -136,12 +125,18 @@ KNOWN_CIRCLES = [
 
 
 def test_the_graph_reader_sees_type_only_imports() -> None:
-    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n")
-    assert [getattr(n, "module", None) for n in _top_level_imports(tree)] == ["b", "typing"]
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n"
+        "def f():\n    from .c import C\n"
+    )
+    assert sorted(n.module or "" for n in _top_level_imports(tree)) == ["b", "c", "typing"]
     graph = _import_graph()
     # config._wire reads LiveConfig through a protocol, not through a type-only import of live
     assert "gemlive_nb.config._shape" in graph["gemlive_nb.config._wire"]
     assert "gemlive_nb.config.live" not in graph["gemlive_nb.config._wire"]
+    # the rules table's data reads its types from _rules_facts, not from the reader
+    assert "gemlive_nb.protocol._rules_data" in graph["gemlive_nb.protocol.service_rules"]
+    assert "gemlive_nb.protocol.service_rules" not in graph["gemlive_nb.protocol._rules_data"]
 
 
 def test_no_import_circle_among_the_layout_modules() -> None:
