@@ -1,6 +1,7 @@
-"""gl.evaluate of a 3-step spoken scenario over 30 configs vs 1 config, and compare_voices of one
-voice vs the same reply through the google-genai SDK — against a real-time emulator in its own
-process (replies stream at playback speed, like the service; figures are simulated).
+"""gl.evaluation.evaluate of a 3-step spoken scenario over 30 configs vs 1 config, and
+compare_voices of one voice vs the same reply through the google-genai SDK — against a
+real-time emulator in its own process (replies stream at playback speed, like the service;
+figures are simulated).
 
 Prints the wall times and the ratios: 30 configs / 1 config (goal ≤ 1.5×: all 30 sessions run
 at once on a loopback URL) and compare_voices / SDK (goal ≤ 1.2×: a comparison scores from the
@@ -29,12 +30,14 @@ PROMPT = "Say hello in one short sentence."
 REPEATS = 3
 
 
-def scenario() -> gl.Scenario:
+def scenario() -> gl.evaluation.Scenario:
     return (
-        gl.Scenario("bench")
-        .say("What's the weather in Paris?", expect=gl.Expect(interrupted=True))
-        .barge_in("Stop. What about Rome?", after_s=0.5, expect=gl.Expect(mentions=["Rome"]))
-        .type("Thanks!", expect=gl.Expect(tool_called=None))
+        gl.evaluation.Scenario("bench")
+        .say("What's the weather in Paris?", expect=gl.evaluation.Expect(interrupted=True))
+        .barge_in(
+            "Stop. What about Rome?", after_s=0.5, expect=gl.evaluation.Expect(mentions=["Rome"])
+        )
+        .type("Thanks!", expect=gl.evaluation.Expect(tool_called=None))
     )
 
 
@@ -51,8 +54,8 @@ async def best(fn: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
     return out
 
 
-async def evaluate(url: str, voices: list[str]) -> gl.Evaluation:
-    ev = await gl.evaluate(scenario(), {v: {"voice": v} for v in voices}, endpoint=url,
+async def evaluate(url: str, voices: list[str]) -> gl.evaluation.Evaluation:
+    ev = await gl.evaluation.evaluate(scenario(), {v: {"voice": v} for v in voices}, endpoint=url,
                            progress=False)  # fmt: skip
     if not ev.passed:
         raise SystemExit(f"bench failed: {ev.failures[0].reasons}")
@@ -90,8 +93,8 @@ async def sdk_reply(port: int) -> str:
     return said
 
 
-async def compare_one(url: str) -> gl.Comparison:
-    res = await gl.acompare_voices(PROMPT, ["Puck"], endpoint=url, progress=False)
+async def compare_one(url: str) -> gl.compare.Comparison:
+    res = await gl.compare.acompare_voices(PROMPT, ["Puck"], endpoint=url, progress=False)
     if res.errors:
         raise SystemExit(f"bench failed: {res.errors[0].error_text}")
     return res

@@ -13,6 +13,7 @@ Heavy parts (widgets, plots, the emulator) load on first use, so ``import gemliv
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from . import catalog, protocol
@@ -29,89 +30,48 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # what the lazy table below resolves to, spelled out for mypy and Pylance
+    # namespaces (gl.events, gl.config, ...) and IPython's hooks (reachable, not in __all__)
+    from . import compare as compare
+    from . import config as config
+    from . import display as display
+    from . import endpoints as endpoints
+    from . import evaluation as evaluation
+    from . import events as events
+    from . import session as session
+    from . import tools as tools
+    from . import waiting as waiting
     from .audio import Audio
-    from .compare import (
-        Comparison,
-        acompare_grid,
-        acompare_languages,
-        acompare_voices,
-        compare_grid,
-        compare_languages,
-        compare_voices,
-    )
-    from .config import (
-        CompressionConfig,
-        CustomVoice,
-        LiveConfig,
-        TranscriptionOptions,
-        TranslationConfig,
-        VadConfig,
-    )
+    from .compare import compare_languages, compare_voices
+    from .config import LiveConfig
     from .conversation import Recording, Turn
     from .display import (
         plot_latency,
         plot_levels,
         plot_spectrogram,
         plot_waveform,
-        provenance,
         show_transcript,
     )
     from .emulator import Emulator
-    from .endpoints import (
-        Endpoint,
-        create_ephemeral_token,
-        create_ephemeral_token_sync,
-        resolve_endpoint,
-    )
-    from .evaluation import (
-        Evaluation,
-        Expect,
-        Prices,
-        Scenario,
-        evaluate,
-        evaluate_sync,
-        rerun,
-        rerun_sync,
-    )
+    from .endpoints import create_ephemeral_token, create_ephemeral_token_sync
     from .explorer import VoiceExplorer
-    from .magics import load_ipython_extension, unload_ipython_extension
-    from .session import (
-        AudioDropped,
-        LiveSession,
-        PlaybackCut,
-        SessionStats,
-        SessionStatus,
-        connect,
-        connect_sync,
-    )
-    from .tools import ToolRegistry, declare, tool
-    from .waiting import wait_until, wait_until_sync
+    from .magics import load_ipython_extension as load_ipython_extension
+    from .magics import unload_ipython_extension as unload_ipython_extension
+    from .session import LiveSession, connect, connect_sync
+    from .tools import tool
     from .widget import ReplayWidget, VoiceWidget
 
 # public name -> module that defines it (loaded lazily on first attribute access)
 _LAZY: dict[str, str] = {
     "Audio": "audio",
     "LiveConfig": "config",
-    "VadConfig": "config",
-    "CompressionConfig": "config",
-    "CustomVoice": "config",
-    "TranscriptionOptions": "config",
-    "TranslationConfig": "config",
-    "Endpoint": "endpoints",
-    "resolve_endpoint": "endpoints",
-    "create_ephemeral_token": "endpoints",
-    "create_ephemeral_token_sync": "endpoints",
     "connect": "session",
     "connect_sync": "session",
     "LiveSession": "session",
-    "SessionStatus": "session",
-    "SessionStats": "session",
-    "PlaybackCut": "session",
+    "create_ephemeral_token": "endpoints",
+    "create_ephemeral_token_sync": "endpoints",
     "Recording": "conversation",
     "Turn": "conversation",
     "tool": "tools",
-    "declare": "tools",
-    "ToolRegistry": "tools",
     "Emulator": "emulator",
     "VoiceWidget": "widget",
     "VoiceExplorer": "explorer",
@@ -121,23 +81,55 @@ _LAZY: dict[str, str] = {
     "plot_levels": "display",
     "plot_latency": "display",
     "show_transcript": "display",
-    "provenance": "display",
     "compare_voices": "compare",
     "compare_languages": "compare",
+    # IPython's hooks for ``%load_ext gemlive_nb``: attributes, not API (so not in __all__)
+    "load_ipython_extension": "magics",
+    "unload_ipython_extension": "magics",
+}
+
+# Namespaces reachable as ``gl.<name>`` without an import of their own (loaded on first use).
+_NAMESPACES = frozenset(
+    {
+        "compare",
+        "config",
+        "display",
+        "endpoints",
+        "evaluation",
+        "events",
+        "session",
+        "tools",
+        "waiting",
+    }
+)
+
+# Names that moved into their packages: they still work for one release, with a
+# DeprecationWarning naming the new place. old top-level name -> the module that keeps it.
+_MOVED: dict[str, str] = {
+    "AudioDropped": "events",
+    "PlaybackCut": "events",
+    "SessionStatus": "events",
+    "SessionStats": "session",
+    "CompressionConfig": "config",
+    "CustomVoice": "config",
+    "TranscriptionOptions": "config",
+    "TranslationConfig": "config",
+    "VadConfig": "config",
+    "Endpoint": "endpoints",
+    "resolve_endpoint": "endpoints",
+    "ToolRegistry": "tools",
+    "declare": "tools",
+    "wait_until": "waiting",
+    "wait_until_sync": "waiting",
+    "Comparison": "compare",
     "compare_grid": "compare",
     "acompare_voices": "compare",
     "acompare_languages": "compare",
     "acompare_grid": "compare",
-    "AudioDropped": "session",
-    "Comparison": "compare",
-    "load_ipython_extension": "magics",
-    "unload_ipython_extension": "magics",
-    "wait_until": "waiting",
-    "wait_until_sync": "waiting",
-    "Scenario": "evaluation",
-    "Expect": "evaluation",
     "Evaluation": "evaluation",
+    "Expect": "evaluation",
     "Prices": "evaluation",
+    "Scenario": "evaluation",
     "evaluate": "evaluation",
     "evaluate_sync": "evaluation",
     "rerun": "evaluation",
@@ -149,71 +141,53 @@ __all__ = [
     "MODELS",
     "VOICES",
     "Audio",
-    "AudioDropped",
     "AudioError",
-    "Comparison",
-    "CompressionConfig",
     "ConfigError",
-    "CustomVoice",
     "Emulator",
-    "Endpoint",
-    "Evaluation",
-    "Expect",
     "GemliveError",
     "LiveConfig",
     "LiveSession",
-    "PlaybackCut",
-    "Prices",
     "ProtocolError",
     "Recording",
     "ReplayWidget",
-    "Scenario",
     "SessionClosed",
-    "SessionStats",
-    "SessionStatus",
     "ToolError",
-    "ToolRegistry",
-    "TranscriptionOptions",
-    "TranslationConfig",
     "Turn",
     "TurnFailed",
-    "VadConfig",
     "VoiceExplorer",
     "VoiceWidget",
-    "acompare_grid",
-    "acompare_languages",
-    "acompare_voices",
     "catalog",
-    "compare_grid",
     "compare_languages",
     "compare_voices",
     "connect",
     "connect_sync",
     "create_ephemeral_token",
     "create_ephemeral_token_sync",
-    "declare",
-    "evaluate",
-    "evaluate_sync",
-    "load_ipython_extension",
+    "evaluation",
+    "events",
     "plot_latency",
     "plot_levels",
     "plot_spectrogram",
     "plot_waveform",
     "protocol",
-    "provenance",
-    "rerun",
-    "rerun_sync",
-    "resolve_endpoint",
     "show_transcript",
     "tool",
-    "unload_ipython_extension",
-    "wait_until",
-    "wait_until_sync",
 ]
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name's module on first use (keeps ``import gemlive_nb`` fast)."""
+    if name in _NAMESPACES:
+        return importlib.import_module(f".{name}", __name__)
+    moved = _MOVED.get(name)
+    if moved is not None:
+        warnings.warn(
+            f"gemlive_nb.{name} moved to gemlive_nb.{moved}.{name} (use "
+            f"'from gemlive_nb.{moved} import {name}'); the old name goes in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(f".{moved}", __name__), name)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'gemlive_nb' has no attribute {name!r}")
@@ -223,5 +197,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    """Every attribute, the lazily loaded public names included."""
-    return sorted(set(globals()) | set(_LAZY))
+    """Every attribute, the lazily loaded public names and namespaces included."""
+    return sorted(set(globals()) | set(_LAZY) | _NAMESPACES)

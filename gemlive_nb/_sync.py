@@ -51,7 +51,7 @@ def background_loop() -> asyncio.AbstractEventLoop:
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
-    """The loop running in this thread, or None (one home: widgets and session use it)."""
+    """The loop running in this thread, or None (the one home of this check)."""
     try:
         return asyncio.get_running_loop()
     except RuntimeError:

@@ -12,7 +12,7 @@ names the bad value and says how to fix it. No message ever contains an API key:
     │   └── ProtocolTypeError (also TypeError) a message builder got a value of the wrong type
     ├── SessionClosed      (also ConnectionError)  the socket closed; carries `code` and `reason`
     ├── TurnFailed                            a turn ended without a reply (e.g. re-asked too often)
-    ├── WaitTimeout        (also TimeoutError) gl.wait_until gave up; names what it waited for
+    ├── WaitTimeout        (also TimeoutError) wait_until gave up; names what it waited for
     ├── PandasMissing      (also ImportError) a table was asked for and pandas is not installed
     └── ToolError                             a tool could not be declared or dispatched
         └── ToolNameError  (also ConfigError)

@@ -1,13 +1,13 @@
 """VoiceExplorer: hear, see and pick among the 30 voices in one notebook cell (an anywidget).
 
 A grid of voice cards (name and style from the catalog) filtered by style and searched by name.
-Clicking a card plays that voice saying the sentence: the first click generates it (the card
-shows progress), later clicks replay from the browser's cache at once. "Generate all" fills
-every visible card concurrently through :func:`gemlive_nb.acompare_voices` (one failing voice
-shows its error on its card and spoils nothing else). Each generated card shows a small
-waveform, the duration, the speaking rate, the median pitch, the time to first audio and the
-word error rate of its re-transcription; the grid sorts by any of them. Pin cards to play them
-back to back (A/B); blind mode hides the names until you pick a favourite.
+Clicking a card plays that voice saying the sentence: the first click generates it (the card shows
+progress), later clicks replay from the browser's cache at once. "Generate all" fills every visible
+card concurrently through :func:`~gemlive_nb.compare.acompare_voices` (one failing voice shows its
+error on its card and spoils nothing else). Each generated card shows a small waveform, the
+duration, the speaking rate, the median pitch, the time to first audio and the word error rate of
+its re-transcription; the grid sorts by any of them. Pin cards to play them back to back (A/B);
+blind mode hides the names until you pick a favourite.
 
 Audio never goes into widget state (so never into a saved notebook): it travels to the browser
 as custom messages with binary buffers, only when a card is played. Example::

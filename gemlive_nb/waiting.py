@@ -5,9 +5,10 @@ result a second later, a reconnect). Instead of a hand-written ``for``/``sleep``
 the condition itself::
 
     import gemlive_nb as gl
-    turn = await gl.wait_until(lambda: len(s.turns) > 1 and s.turns[1].complete and s.turns[1],
-                               timeout=10, what="the tool's follow-up reply")
-    gl.wait_until_sync(lambda: s.status == "connected", timeout=5)   # in a cell without await
+    from gemlive_nb.waiting import wait_until, wait_until_sync
+    turn = await wait_until(lambda: len(s.turns) > 1 and s.turns[1].complete and s.turns[1],
+                             timeout=10, what="the tool's follow-up reply")
+    wait_until_sync(lambda: s.status == "connected", timeout=5)   # in a cell without await
 
 The predicate is called every ``interval`` seconds on the event loop (so it sees the session's
 state as it changes); it may be a plain function or return an awaitable. The first truthy value it
@@ -73,7 +74,7 @@ async def wait_until(
     condition that became true while the loop was busy is not reported as a timeout; an async
     predicate still running at the deadline is cancelled. Example::
 
-        later = await gl.wait_until(lambda: len(s.turns) == 2 and s.turns[1].complete,
+        later = await gl.waiting.wait_until(lambda: len(s.turns) == 2 and s.turns[1].complete,
                                     timeout=10, what="the second reply")
     """
     _check(predicate, timeout, interval)
@@ -110,7 +111,7 @@ def wait_until_sync(
 
     Example::
 
-        gl.wait_until_sync(lambda: s.status == "connected", timeout=5)
+        gl.waiting.wait_until_sync(lambda: s.status == "connected", timeout=5)
     """
     _check(predicate, timeout, interval)
     return run_sync(wait_until(predicate, timeout, interval, what))

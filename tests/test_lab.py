@@ -52,7 +52,8 @@ def _request(method: str, url: str, payload: object = None) -> tuple[int, bytes]
 # what a notebook cell in that lab sees: this checkout's package, and no key (so the emulator)
 CODE = (
     "import pathlib, gemlive_nb as gl\n"
-    "print(pathlib.Path(gl.__file__).parent, gl.resolve_endpoint().describe().split(' (')[0])"
+    "print(pathlib.Path(gl.__file__).parent, "
+    "gl.endpoints.resolve_endpoint().describe().split(' (')[0])"
 )
 
 

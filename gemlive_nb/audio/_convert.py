@@ -13,7 +13,7 @@ from ..exceptions import AudioError
 SILENCE_DBFS = -120.0
 """Level reported for digital silence (and empty audio) instead of ``-inf``."""
 
-_INT16_SCALE = 32768.0
+INT16_SCALE = 32768.0
 # No real audio runs faster (professional gear stops at 768 kHz); larger is a slip.
 _MAX_RATE = 10_000_000
 
@@ -55,7 +55,7 @@ def array_to_pcm16(samples: np.ndarray) -> bytes:
 
         array_to_pcm16(np.array([0.0, 1.0, -1.0]))    # b'\\x00\\x00\\xff\\x7f\\x00\\x80'
     """
-    arr = _mono(samples, "samples")
+    arr = mono_samples(samples, "samples")
     if arr.dtype != np.int16:
         arr = float_to_int16(arr)
     return arr.astype("<i2", copy=False).tobytes()
@@ -78,7 +78,7 @@ def float_to_int16(x: np.ndarray) -> np.ndarray:
             f"float_to_int16 needs float samples in [-1, 1], got {_describe(arr)}; "
             "convert integers with int16_to_float() or .astype(np.int16) first"
         )
-    scaled = np.nan_to_num(arr.astype(np.float64, copy=False) * _INT16_SCALE)
+    scaled = np.nan_to_num(arr.astype(np.float64, copy=False) * INT16_SCALE)
     return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
 
 
@@ -99,22 +99,22 @@ def int16_to_float(x: np.ndarray) -> np.ndarray:
             f"int16_to_float needs int16 samples, got {_describe(arr)}; "
             "use .astype(np.int16) if the values are already in int16 range"
         )
-    return (arr.astype(np.float32) / np.float32(_INT16_SCALE)).astype(np.float32)
+    return (arr.astype(np.float32) / np.float32(INT16_SCALE)).astype(np.float32)
 
 
-def _is_audio(value: Any) -> bool:
+def is_audio(value: Any) -> bool:
     """An :class:`Audio` value (checked by shape, so this module needs no import of it)."""
     return isinstance(getattr(value, "samples", None), np.ndarray) and hasattr(value, "rate")
 
 
-def _samples_of(value: Any) -> Any:
+def samples_of(value: Any) -> Any:
     """The samples of an Audio value; anything else unchanged."""
-    return value.samples if _is_audio(value) else value
+    return value.samples if is_audio(value) else value
 
 
-def _mono(samples: Any, what: str) -> np.ndarray:
+def mono_samples(samples: Any, what: str) -> np.ndarray:
     """Validate a 1-D int16 or float array (a (n, 1) array is squeezed)."""
-    if _is_audio(samples):
+    if is_audio(samples):
         return samples.samples
     if isinstance(samples, (str, bytes, bytearray, memoryview, dict)) or samples is None:
         hint = " (PCM16 bytes: use pcm16_to_array(data))" if isinstance(samples, bytes) else ""
@@ -137,7 +137,7 @@ def _mono(samples: Any, what: str) -> np.ndarray:
     return arr
 
 
-def _check_rate(rate: Any, what: str = "rate") -> int:
+def check_rate(rate: Any, what: str = "rate") -> int:
     if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, (int, float, np.number)):
         raise AudioError(
             f"{what} must be a positive whole number of Hz, got {rate!r}; e.g. 16000 or 24000"

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import AudioError
-from ._convert import _INT16_SCALE, SILENCE_DBFS, _check_rate, _mono, _samples_of, ms_to_samples
+from ._convert import INT16_SCALE, SILENCE_DBFS, check_rate, mono_samples, ms_to_samples, samples_of
 
 
 def chunk(samples: np.ndarray, size: int, pad: bool = False) -> Iterator[np.ndarray]:
@@ -21,7 +21,7 @@ def chunk(samples: np.ndarray, size: int, pad: bool = False) -> Iterator[np.ndar
         [len(c) for c in chunk(np.zeros(10, np.int16), 4)]             # [4, 4, 2]
         [len(c) for c in chunk(np.zeros(10, np.int16), 4, pad=True)]   # [4, 4, 4]
     """
-    arr = np.asarray(_samples_of(samples))
+    arr = np.asarray(samples_of(samples))
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise AudioError(f"chunk size must be a positive number of samples, got {size!r}")
     for i in range(0, len(arr), size):
@@ -39,7 +39,7 @@ def chunk_ms(samples: np.ndarray, rate: int, ms: float, pad: bool = False) -> It
 
         list(chunk_ms(x_16k, 16000, 20))     # 320-sample pieces, the size the Live API likes
     """
-    rate = _check_rate(rate)
+    rate = check_rate(rate)
     size = ms_to_samples(ms, rate)
     if size < 1:
         raise AudioError(
@@ -53,9 +53,9 @@ def chunk_ms(samples: np.ndarray, rate: int, ms: float, pad: bool = False) -> It
 
 
 def _unit(samples: Any) -> np.ndarray:
-    arr = _mono(samples, "samples")
+    arr = mono_samples(samples, "samples")
     x = arr.astype(np.float64)
-    return x / _INT16_SCALE if arr.dtype == np.int16 else x
+    return x / INT16_SCALE if arr.dtype == np.int16 else x
 
 
 def _db(power: np.ndarray | float) -> np.ndarray:
@@ -94,7 +94,7 @@ def levels(samples: Any, rate: int, window_ms: float = 50) -> np.ndarray:
 
         levels(Audio.tone(440, 1.0, 16000).samples, 16000)    # 20 values near -9.03
     """
-    rate = _check_rate(rate)
+    rate = check_rate(rate)
     x = _unit(samples)
     size = ms_to_samples(window_ms, rate)
     if size < 1:

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..exceptions import AudioError
-from ._convert import _check_rate, _mono
+from ._convert import check_rate, mono_samples
 from ._levels import chunk
 
 _STOPBAND_DB = 80.0  # Kaiser design attenuation; the tests require >= 70 dB measured
@@ -91,8 +91,8 @@ class Resampler:
     """
 
     def __init__(self, from_rate: int, to_rate: int) -> None:
-        self.from_rate = _check_rate(from_rate, "from_rate")
-        self.to_rate = _check_rate(to_rate, "to_rate")
+        self.from_rate = check_rate(from_rate, "from_rate")
+        self.to_rate = check_rate(to_rate, "to_rate")
         self._up, self._down = _ratio(self.from_rate, self.to_rate)
         self._design = _design(self._up, self._down) if self._up != self._down else None
         self._dtype: np.dtype | None = None
@@ -123,7 +123,7 @@ class Resampler:
 
     def process(self, samples: np.ndarray) -> np.ndarray:
         """Resample the next chunk; returns as many output samples as are already determined."""
-        arr = _mono(samples, "chunk")
+        arr = mono_samples(samples, "chunk")
         if self._dtype is None:
             self._dtype = np.dtype(np.int16 if arr.dtype == np.int16 else np.float32)
         elif (arr.dtype == np.int16) != (self._dtype == np.int16):
@@ -229,7 +229,7 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
 
         y = resample(x_48k, 48000, 16000)     # len(y) == ceil(len(x_48k) / 3)
     """
-    arr = _mono(samples, "samples")
+    arr = mono_samples(samples, "samples")
     r = Resampler(from_rate, to_rate)
     # Feeding pieces keeps the float64 working buffer small (cache-resident, no page faults).
     parts = [r.process(piece) for piece in chunk(arr, _FEED)] or [r.process(arr)]

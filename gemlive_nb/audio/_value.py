@@ -14,18 +14,18 @@ import numpy as np
 from ..exceptions import AudioError
 from ._convert import (
     SILENCE_DBFS,
-    _check_rate,
-    _mono,
     array_to_pcm16,
+    check_rate,
     float_to_int16,
     int16_to_float,
+    mono_samples,
     pcm16_to_array,
     sample_count,
     seconds_to_index,
 )
 from ._levels import chunk_ms, peak_dbfs, rms_dbfs
 from ._resampling import resample
-from ._wav import _parse_wav, _read_all, _source_name, write_wav
+from ._wav import parse_wav, read_all, source_name, write_wav
 
 # A player's WAV is stored in the notebook (base64, 4/3 larger): at most this much of it, and
 # longer audio only as a preview at HTML_PREVIEW_RATE. 2 MB holds 42 s at 24 kHz, 125 s at 8 kHz.
@@ -65,11 +65,11 @@ class Audio:
                 f"Audio is mono, got {arr.shape[1]} channels (shape {arr.shape}); "
                 "mix down with samples.mean(axis=1) or take one with samples[:, 0]"
             )
-        arr = _mono(arr, "Audio samples")
+        arr = mono_samples(arr, "Audio samples")
         arr = float_to_int16(arr) if arr.dtype != np.int16 else arr.copy()
         arr.setflags(write=False)
         object.__setattr__(self, "samples", arr)
-        object.__setattr__(self, "rate", _check_rate(self.rate, "Audio rate"))
+        object.__setattr__(self, "rate", check_rate(self.rate, "Audio rate"))
 
     # -- constructors
     @classmethod
@@ -85,13 +85,13 @@ class Audio:
     @classmethod
     def silence(cls, seconds: float, rate: int) -> Audio:
         """Digital silence. Example: ``Audio.silence(0.5, 16000)``."""
-        rate = _check_rate(rate)
+        rate = check_rate(rate)
         return cls(np.zeros(sample_count(seconds, rate), np.int16), rate)
 
     @classmethod
     def tone(cls, freq: float, seconds: float, rate: int, amplitude: float = 0.5) -> Audio:
         """A sine (amplitude relative to full scale). Example: ``Audio.tone(440, 1, 24000)``."""
-        rate = _check_rate(rate)
+        rate = check_rate(rate)
         if not 0 <= freq < rate / 2:
             raise AudioError(
                 f"tone frequency {freq!r:.40} Hz must be in [0, {rate / 2:g}) at {rate} Hz "
@@ -139,7 +139,7 @@ class Audio:
 
     def resample(self, rate: int) -> Audio:
         """The same audio at another rate (see :func:`resample`). Example: ``a.resample(16000)``."""
-        rate = _check_rate(rate)
+        rate = check_rate(rate)
         if rate == self.rate:
             return self
         return Audio(resample(self.samples, self.rate, rate), rate)
@@ -245,7 +245,7 @@ def read_wav(path_or_file: Any, channels: Literal["mix", "first"] = "mix") -> Au
     """
     if channels not in ("mix", "first"):
         raise AudioError(f"channels must be 'mix' or 'first', got {channels!r}")
-    name = _source_name(path_or_file)
-    x, rate = _parse_wav(_read_all(path_or_file, name), name)
+    name = source_name(path_or_file)
+    x, rate = parse_wav(read_all(path_or_file, name), name)
     mono = x.mean(axis=1) if channels == "mix" else x[:, 0]
     return Audio(np.clip(np.rint(mono), -32768, 32767).astype(np.int16), rate)

@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import AudioError
-from ._convert import _INT16_SCALE, _check_rate, _is_audio, float_to_int16
+from ._convert import INT16_SCALE, check_rate, float_to_int16, is_audio
 
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 
 
-def _source_name(src: Any) -> str:
+def source_name(src: Any) -> str:
     if isinstance(src, (str, os.PathLike)):
         return os.fspath(src)
     if isinstance(src, (bytes, bytearray, memoryview)):
@@ -23,7 +23,7 @@ def _source_name(src: Any) -> str:
     return str(getattr(src, "name", "<file object>"))
 
 
-def _read_all(src: Any, name: str) -> bytes:
+def read_all(src: Any, name: str) -> bytes:
     if isinstance(src, (bytes, bytearray, memoryview)):
         return bytes(src)
     if isinstance(src, (str, os.PathLike)):
@@ -42,7 +42,7 @@ def _read_all(src: Any, name: str) -> bytes:
     )
 
 
-def _parse_wav(data: bytes, name: str) -> tuple[np.ndarray, int]:
+def parse_wav(data: bytes, name: str) -> tuple[np.ndarray, int]:
     """-> (float64 samples of shape (n, channels) in [-1, 1] or int16-scaled, rate)."""
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         raise AudioError(
@@ -84,7 +84,7 @@ def _parse_wav(data: bytes, name: str) -> tuple[np.ndarray, int]:
     usable = len(pcm) - len(pcm) % align
     raw = np.frombuffer(pcm[:usable], dtype=np.uint8)
     if tag == _FLOAT:
-        x = np.frombuffer(raw.tobytes(), dtype=f"<f{width}").astype(np.float64) * _INT16_SCALE
+        x = np.frombuffer(raw.tobytes(), dtype=f"<f{width}").astype(np.float64) * INT16_SCALE
     elif bits == 8:
         x = (raw.astype(np.float64) - 128.0) * 256.0
     elif bits == 24:
@@ -107,12 +107,12 @@ def write_wav(path_or_file: Any, samples: Any, rate: int | None = None) -> None:
         write_wav("tone.wav", Audio.tone(440, 1.0, 16000))
         write_wav("stereo.wav", np.stack([left, right], axis=1), 24000)
     """
-    if _is_audio(samples):
+    if is_audio(samples):
         rate = samples.rate if rate is None else rate
         samples = samples.samples
     if rate is None:
         raise AudioError("write_wav needs the sample rate: write_wav(path, samples, rate)")
-    rate = _check_rate(rate)
+    rate = check_rate(rate)
     arr = np.asarray(samples)
     if arr.ndim == 1:
         arr = arr[:, None]

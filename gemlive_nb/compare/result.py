@@ -98,7 +98,8 @@ class ComparisonRow:
         return self.metrics.get(key)
 
 
-def _json_safe(value: Any) -> Any:
+def _saved_form(value: Any) -> Any:
+    """``value`` as saved to JSON: NaN as null, functions by name (one home: json_safe)."""
     return json_safe(value, non_finite="null", other=_name_or_repr)
 
 
@@ -199,7 +200,7 @@ class Comparison:
                 "transcript": r.transcript,
                 "heard": r.heard,
                 "duration_s": r.duration_s,
-                **_json_safe(r.metrics),
+                **_saved_form(r.metrics),
                 "error": r.error_text or None,
             }
             for r in self.rows
@@ -240,7 +241,7 @@ class Comparison:
             "languages": self.languages,
             "wall_s": round(self.wall_s, 3),
             "concurrency": self.concurrency,
-            "settings": _json_safe(self.settings),
+            "settings": _saved_form(self.settings),
             "entries": entries,
         }
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))

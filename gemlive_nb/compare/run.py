@@ -14,7 +14,7 @@ anything runs, so a typo fails at once with a did-you-mean::
     import gemlive_nb as gl
     res = gl.compare_voices("Say hello in one sentence.", voices=["Puck", "Kore", "Charon"])
     res                          # a table: player, waveform, transcript, duration, latency, tokens
-    res = await gl.acompare_languages("Say hello.", languages=["de-DE", "fr-FR"])  # from async code
+    res = await gl.compare.acompare_languages("Say hello.", languages=["de-DE"])  # async code
     for row in res: print(row.voice, row.language, row.audio, row.transcript, row.error)
     res.sort_by("wer")           # clearest first
     res.save("hello/")           # WAVs + manifest.json
@@ -288,7 +288,10 @@ def _with_options(fn: Any) -> Any:
 async def acompare_voices(
     prompt: str, voices: Sequence[str] | None = None, **options: Any
 ) -> Comparison:
-    """Async form of :func:`compare_voices`. Example: ``res = await gl.acompare_voices("Hi")``."""
+    """Async form of :func:`compare_voices`.
+
+    Example: ``res = await gl.compare.acompare_voices("Hi")``.
+    """
     return await _compare(prompt, voices or VOICES.names, None, **options)
 
 
@@ -353,6 +356,6 @@ def compare_grid(
 
     Same options as :func:`compare_voices`. Example::
 
-        gl.compare_grid("Good morning!", ["Puck", "Kore"], ["en-US", "fr-FR"])
+        gl.compare.compare_grid("Good morning!", ["Puck", "Kore"], ["en-US", "fr-FR"])
     """
     return run_sync(acompare_grid(prompt, voices, languages, **options))

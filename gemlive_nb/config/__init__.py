@@ -4,7 +4,8 @@ What lives where: ``live`` (LiveConfig), ``nested`` (VadConfig, CompressionConfi
 (CustomVoice: a speaker id or a replicated voice),
 ``extras`` (TranscriptionOptions, TranslationConfig, safety settings, labels), ``fields``
 (LiveConfigFields, the keyword arguments for signature help), ``_checks`` (value checks and
-enum tables), ``_reading`` (dicts in any shape into fields) and ``_wire`` (the setup message).
+enum tables), ``_reading`` (dicts in any shape into fields), ``_shape`` (Settings, the read-only
+face ``_wire`` and ``_limits`` take) and ``_wire`` (the setup message).
 
 Example::
 

@@ -34,7 +34,7 @@ SENSITIVITY = {"high": "HIGH", "low": "LOW"}
 _LARGEST = 2**63 - 1
 
 
-def _choice(name: str, value: Any, choices: Mapping[str, str], prefix: str = "") -> str | None:
+def check_choice(name: str, value: Any, choices: Mapping[str, str], prefix: str = "") -> str | None:
     """The short name (a key of ``choices``) for a short name or a wire enum value."""
     if value is None:
         return None
@@ -53,7 +53,7 @@ def _choice(name: str, value: Any, choices: Mapping[str, str], prefix: str = "")
     raise _unknown(name, value, list(choices), f"Use one of {options}.")
 
 
-def _number(
+def check_number(
     name: str,
     value: Any,
     lo: float | None = None,
@@ -84,7 +84,7 @@ def _number(
     return value
 
 
-def _flag(name: str, value: Any, *, optional: bool = False) -> bool | None:
+def check_flag(name: str, value: Any, *, optional: bool = False) -> bool | None:
     if value is None and optional:
         return None
     if not isinstance(value, bool):
@@ -92,7 +92,7 @@ def _flag(name: str, value: Any, *, optional: bool = False) -> bool | None:
     return value
 
 
-def _resolve_model(name: Any, allow_unknown: bool) -> str:
+def resolve_model(name: Any, allow_unknown: bool) -> str:
     if not isinstance(name, str) or not name.strip():
         example = "'gemini-live-2.5-flash-native-audio'"
         raise ConfigError(f"model must be a model id such as {example}, not {name!r}")
@@ -105,7 +105,7 @@ def _resolve_model(name: Any, allow_unknown: bool) -> str:
     return MODELS[bare].name  # raises ConfigError with the closest known models
 
 
-def _language_name(code: str) -> str:
+def language_name(code: str) -> str:
     entry = LANGUAGES.get(code)
     if entry is not None:
         return entry.name
@@ -135,7 +135,7 @@ class InstructionText(str):
         return (InstructionText, (str(self), self.wire))
 
 
-def _content_text(value: Any) -> str | None:
+def content_text(value: Any) -> str | None:
     """The text of a system instruction given as a str or a Content dict ``{parts:[{text}]}``."""
     value = _as_mapping(value)
     if value is None or isinstance(value, str):
@@ -181,11 +181,11 @@ def _content_text(value: Any) -> str | None:
     raise ConfigError(f"system_instruction must be a str, not {type(value).__name__}")
 
 
-def _set(obj: object, name: str, value: Any) -> None:
+def set_field(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
 
 
-def _short_repr(obj: Any) -> str:
+def short_repr(obj: Any) -> str:
     """``Name(field=value, …)`` listing only the fields that are set."""
     shown = ", ".join(
         f"{f.name}={getattr(obj, f.name)!r}"

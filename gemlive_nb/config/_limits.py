@@ -11,10 +11,10 @@ from ..protocol import DIALECTS
 from ._wire import check_declarations
 
 if TYPE_CHECKING:
-    from .live import LiveConfig
+    from ._shape import Settings
 
 
-def check_config(cfg: LiveConfig, model: Model | str | None, dialect: str) -> None:
+def check_config(cfg: Settings, model: Model | str | None, dialect: str) -> None:
     """Raise ConfigError for settings ``model`` or the ``dialect`` cannot take."""
     if dialect == "emulator":
         dialect = "google"

@@ -15,25 +15,25 @@ from typing import TYPE_CHECKING, Any
 from ..catalog import MODELS, Model
 from ..exceptions import ConfigError
 from ..tools import declare
-from ..tools._specs import _declaration
+from ..tools._specs import wire_declaration
 from ._checks import (
     ACTIVITY_HANDLING,
     MEDIA_RESOLUTION,
     THINKING_LEVELS,
     TURN_COVERAGE,
     InstructionText,
-    _resolve_model,
+    resolve_model,
 )
 
 if TYPE_CHECKING:
-    from .live import LiveConfig
+    from ._shape import Settings
 
 
 Declare = Callable[[Callable[..., Any]], Mapping[str, Any]]
 
 
 def build_setup(
-    cfg: LiveConfig,
+    cfg: Settings,
     model: str | None,
     dialect: str,
     declare_callable: Declare | None = None,
@@ -58,7 +58,7 @@ def build_setup(
     Example: ``build_setup(LiveConfig(voice="Puck"), "gemini-live-2.5-flash", "google")``.
     """
     name = cfg.model or (
-        _resolve_model(model, cfg.allow_unknown_model) if model is not None else None
+        resolve_model(model, cfg.allow_unknown_model) if model is not None else None
     )
     if name is None:
         raise ConfigError(
@@ -158,7 +158,7 @@ def build_setup(
     return {"setup": setup}
 
 
-def _modalities(cfg: LiveConfig, dialect: str) -> list[str]:
+def _modalities(cfg: Settings, dialect: str) -> list[str]:
     modalities = list(cfg.modalities or ())
     # The mixroute proxy sends output transcripts only when "TEXT" is asked for too (its FAQ):
     # ask for both there, or the transcript stays empty.
@@ -190,7 +190,7 @@ def check_declarations(tools: list[dict[str, Any]], model: Model | None) -> None
             )
 
 
-def _wire_tools(cfg: LiveConfig, model: Model | None, declare_fn: Declare) -> list[dict[str, Any]]:
+def _wire_tools(cfg: Settings, model: Model | None, declare_fn: Declare) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     declarations: list[dict[str, Any]] = []
     has_search_dict = any(isinstance(t, dict) and "googleSearch" in t for t in cfg.tools)
@@ -200,7 +200,7 @@ def _wire_tools(cfg: LiveConfig, model: Model | None, declare_fn: Declare) -> li
         entries.append({"urlContext": {}})
     for tool in cfg.tools:
         if callable(tool):
-            declarations.append(_declaration(declare_fn(tool)))
+            declarations.append(wire_declaration(declare_fn(tool)))
         elif "name" in tool:
             declarations.append(tool)
         else:

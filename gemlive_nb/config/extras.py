@@ -21,7 +21,7 @@ from .._plain import as_mapping as _as_mapping
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
 from ..protocol import normalize_keys, to_camel
-from ._checks import _choice, _flag, _set, _short_repr
+from ._checks import check_choice, check_flag, set_field, short_repr
 
 __all__ = [
     "TRANSCRIPTION_MODES",
@@ -94,19 +94,25 @@ class TranscriptionOptions:
 
     def __post_init__(self) -> None:
         for name in ("language_codes", "custom_vocabulary", "adaptation_phrases"):
-            _set(self, name, _codes(f"transcription.{name}", getattr(self, name)))
+            set_field(self, name, _codes(f"transcription.{name}", getattr(self, name)))
         hints = _as_mapping(self.language_hints)
         if isinstance(hints, Mapping):  # the wire/SDK shape {languageCodes: [...]}
             hints = normalize_keys(dict(hints)).get("languageCodes")
-        _set(self, "language_hints", _codes("transcription.language_hints", hints))
+        set_field(self, "language_hints", _codes("transcription.language_hints", hints))
         auto = _as_mapping(self.language_auto)
         if isinstance(auto, Mapping):  # the wire/SDK shape is an empty message: {} means on
             auto = True
-        _set(self, "language_auto", _flag("transcription.language_auto", auto, optional=True))
+        set_field(
+            self, "language_auto", check_flag("transcription.language_auto", auto, optional=True)
+        )
         for name in ("word_timestamp", "diarization"):
-            _set(self, name, _flag(f"transcription.{name}", getattr(self, name), optional=True))
+            set_field(
+                self, name, check_flag(f"transcription.{name}", getattr(self, name), optional=True)
+            )
         mode = _enum_text(self.mode)
-        _set(self, "mode", _choice("transcription.mode", mode, TRANSCRIPTION_MODES, "mode_"))
+        set_field(
+            self, "mode", check_choice("transcription.mode", mode, TRANSCRIPTION_MODES, "mode_")
+        )
         if self.source_text is not None and not isinstance(self.source_text, str):
             raise ConfigError(f"transcription.source_text must be a str, not {self.source_text!r}")
 
@@ -122,7 +128,7 @@ class TranscriptionOptions:
         elif isinstance(value, Mapping):
             options = cls(**_kwargs(cls, f"key in {name}:", value))
         else:
-            return bool(_flag(name, value))
+            return bool(check_flag(name, value))
         return options if options.to_wire() else True
 
     def to_wire(self) -> dict[str, Any]:
@@ -146,7 +152,7 @@ class TranscriptionOptions:
         return wire
 
     def __repr__(self) -> str:
-        return _short_repr(self)
+        return short_repr(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,9 +175,11 @@ class TranslationConfig:
                 f"translation.target_language_code must be a language code such as 'fr-FR', "
                 f"not {code!r}"
             )
-        _set(self, "target_language_code", code.strip() if code else None)
-        echo = _flag("translation.echo_target_language", self.echo_target_language, optional=True)
-        _set(self, "echo_target_language", echo)
+        set_field(self, "target_language_code", code.strip() if code else None)
+        echo = check_flag(
+            "translation.echo_target_language", self.echo_target_language, optional=True
+        )
+        set_field(self, "echo_target_language", echo)
 
     @classmethod
     def coerce(cls, value: Any) -> TranslationConfig | None:
@@ -197,7 +205,7 @@ class TranslationConfig:
         return wire
 
     def __repr__(self) -> str:
-        return _short_repr(self)
+        return short_repr(self)
 
 
 def check_safety_settings(value: Any) -> tuple[dict[str, str], ...]:

@@ -27,7 +27,7 @@ from ..catalog import normalize_language_code as _normalize_language
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
 from ..protocol import normalize_keys
-from ..tools._specs import _normalize_tools, _tool_label
+from ..tools._specs import normalize_tools, tool_label
 from ._checks import (
     ACTIVITY_HANDLING,
     MEDIA_RESOLUTION,
@@ -35,13 +35,13 @@ from ._checks import (
     THINKING_LEVELS,
     TURN_COVERAGE,
     InstructionText,
-    _choice,
-    _content_text,
-    _flag,
-    _language_name,
-    _number,
-    _resolve_model,
-    _set,
+    check_choice,
+    check_flag,
+    check_number,
+    content_text,
+    language_name,
+    resolve_model,
+    set_field,
 )
 from ._limits import check_config
 from ._reading import collect as _collect
@@ -125,18 +125,18 @@ class LiveConfig:
     allow_unknown_model: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        allow = bool(_flag("allow_unknown_model", self.allow_unknown_model))
+        allow = bool(check_flag("allow_unknown_model", self.allow_unknown_model))
         if self.model is not None:
-            _set(self, "model", _resolve_model(self.model, allow))
+            set_field(self, "model", resolve_model(self.model, allow))
         if self.voice is not None:
             if not isinstance(self.voice, str):
                 raise ConfigError(
                     f"voice must be a voice name such as 'Zephyr', not {self.voice!r}"
                 )
-            _set(self, "voice", VOICES[self.voice].name)
-        _set(self, "custom_voice", CustomVoice.coerce(self.custom_voice))
+            set_field(self, "voice", VOICES[self.voice].name)
+        set_field(self, "custom_voice", CustomVoice.coerce(self.custom_voice))
         if self.language is not None:
-            _set(self, "language", _normalize_language(self.language))
+            set_field(self, "language", _normalize_language(self.language))
         if self.language_code is not None:
             if not isinstance(self.language_code, str) or not self.language_code.strip():
                 raise ConfigError(
@@ -148,55 +148,55 @@ class LiveConfig:
                     "give language= (the kit picks languageCode or the instruction per model) "
                     "or language_code= (speechConfig.languageCode as given), not both"
                 )
-        _set(self, "modalities", self._check_modalities(self.modalities))
-        _set(self, "system_instruction", _content_text(self.system_instruction))
-        _set(self, "temperature", _number("temperature", self.temperature, 0, 2))
-        _set(self, "top_p", _number("top_p", self.top_p, 0, 1))
-        _set(self, "top_k", _number("top_k", self.top_k, 1, integer=True))
-        tokens = _number("max_output_tokens", self.max_output_tokens, 1, integer=True)
-        _set(self, "max_output_tokens", tokens)
-        _set(self, "seed", _number("seed", self.seed, integer=True))
-        tools, search = _normalize_tools(self.tools)
-        _set(self, "tools", tools)
+        set_field(self, "modalities", self._check_modalities(self.modalities))
+        set_field(self, "system_instruction", content_text(self.system_instruction))
+        set_field(self, "temperature", check_number("temperature", self.temperature, 0, 2))
+        set_field(self, "top_p", check_number("top_p", self.top_p, 0, 1))
+        set_field(self, "top_k", check_number("top_k", self.top_k, 1, integer=True))
+        tokens = check_number("max_output_tokens", self.max_output_tokens, 1, integer=True)
+        set_field(self, "max_output_tokens", tokens)
+        set_field(self, "seed", check_number("seed", self.seed, integer=True))
+        tools, search = normalize_tools(self.tools)
+        set_field(self, "tools", tools)
         google_search = self.google_search
         if isinstance(google_search, Mapping) and not google_search:
             google_search = True  # {"googleSearch": {}} spelled as a field
-        _set(self, "google_search", _flag("google_search", google_search) or search)
+        set_field(self, "google_search", check_flag("google_search", google_search) or search)
         for name in ("transcribe_input", "transcribe_output"):
-            _set(self, name, TranscriptionOptions.coerce(getattr(self, name), name))
+            set_field(self, name, TranscriptionOptions.coerce(getattr(self, name), name))
         for name in ("proactive_audio", "affective_dialog", "seed_history", "url_context"):
-            _set(self, name, _flag(name, getattr(self, name)))
-        interim = _flag("interim_timestamps", self.interim_timestamps, optional=True)
-        _set(self, "interim_timestamps", interim)
-        vad_signal = _flag("explicit_vad_signal", self.explicit_vad_signal, optional=True)
-        _set(self, "explicit_vad_signal", vad_signal)
-        _set(self, "translation", TranslationConfig.coerce(self.translation))
-        _set(self, "safety_settings", check_safety_settings(self.safety_settings))
-        _set(self, "labels", check_labels(self.labels))
+            set_field(self, name, check_flag(name, getattr(self, name)))
+        interim = check_flag("interim_timestamps", self.interim_timestamps, optional=True)
+        set_field(self, "interim_timestamps", interim)
+        vad_signal = check_flag("explicit_vad_signal", self.explicit_vad_signal, optional=True)
+        set_field(self, "explicit_vad_signal", vad_signal)
+        set_field(self, "translation", TranslationConfig.coerce(self.translation))
+        set_field(self, "safety_settings", check_safety_settings(self.safety_settings))
+        set_field(self, "labels", check_labels(self.labels))
         vad = VadConfig.coerce(self.vad)
-        _set(self, "vad", vad if vad and vad.to_wire() else None)
+        set_field(self, "vad", vad if vad and vad.to_wire() else None)
         for name, choices, prefix in (
             ("activity_handling", ACTIVITY_HANDLING, ""),
             ("turn_coverage", TURN_COVERAGE, "turn_includes_"),
             ("media_resolution", MEDIA_RESOLUTION, "media_resolution_"),
             ("thinking_level", THINKING_LEVELS, ""),
         ):
-            _set(self, name, _choice(name, getattr(self, name), choices, prefix))
-        _set(self, "resumption", self._check_resumption(self.resumption))
-        transparent = _flag("transparent_resumption", self.transparent_resumption)
+            set_field(self, name, check_choice(name, getattr(self, name), choices, prefix))
+        set_field(self, "resumption", self._check_resumption(self.resumption))
+        transparent = check_flag("transparent_resumption", self.transparent_resumption)
         if transparent and not self.resumption:
             raise ConfigError(
                 "transparent_resumption=True needs session resumption — keep resumption=True "
                 "or drop transparent_resumption"
             )
-        _set(self, "transparent_resumption", transparent)
-        _set(self, "compression", CompressionConfig.coerce(self.compression))
-        budget = _number("thinking_budget", self.thinking_budget, -1, integer=True)
-        _set(self, "thinking_budget", budget)
-        _set(
+        set_field(self, "transparent_resumption", transparent)
+        set_field(self, "compression", CompressionConfig.coerce(self.compression))
+        budget = check_number("thinking_budget", self.thinking_budget, -1, integer=True)
+        set_field(self, "thinking_budget", budget)
+        set_field(
             self,
             "include_thoughts",
-            _flag("include_thoughts", self.include_thoughts, optional=True),
+            check_flag("include_thoughts", self.include_thoughts, optional=True),
         )
         if self.thinking_budget is not None and self.thinking_level is not None:
             raise ConfigError(
@@ -353,7 +353,7 @@ class LiveConfig:
         if not self.language:
             return self.system_instruction
         parts = [self.system_instruction] if self.system_instruction else []
-        parts.append(f"Respond in {_language_name(self.language)}.")
+        parts.append(f"Respond in {language_name(self.language)}.")
         return "\n\n".join(parts)
 
     # ---------------------------------------------------------------- display
@@ -370,7 +370,7 @@ class LiveConfig:
             elif isinstance(value, (VadConfig, CompressionConfig)):
                 value = {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
             elif f.name == "tools":
-                value = [_tool_label(t) if callable(t) else normalize_keys(t) for t in value]
+                value = [tool_label(t) if callable(t) else normalize_keys(t) for t in value]
             elif isinstance(value, InstructionText):
                 value = value.wire
             elif isinstance(value, tuple):
@@ -392,7 +392,7 @@ class LiveConfig:
         parts = []
         for name, value in self._changed():
             if name == "tools":
-                shown = ", ".join(_tool_label(t) for t in value)
+                shown = ", ".join(tool_label(t) for t in value)
                 parts.append(f"tools=[{shown}]")
             else:
                 parts.append(f"{name}={value!r}")

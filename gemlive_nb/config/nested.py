@@ -10,7 +10,7 @@ from .._plain import as_mapping as _as_mapping
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
 from ..protocol import normalize_keys, to_camel
-from ._checks import SENSITIVITY, _choice, _flag, _number, _set, _short_repr
+from ._checks import SENSITIVITY, check_choice, check_flag, check_number, set_field, short_repr
 
 # camelCase key (LiveConfig or wire spelling) -> VadConfig field
 _VAD_KEYS = {
@@ -43,12 +43,14 @@ class VadConfig:
     silence_duration_ms: int | None = None
 
     def __post_init__(self) -> None:
-        _set(self, "disabled", _flag("vad.disabled", self.disabled, optional=True))
+        set_field(self, "disabled", check_flag("vad.disabled", self.disabled, optional=True))
         for name, prefix in (("start", "start_sensitivity_"), ("end", "end_sensitivity_")):
             attr = f"{name}_sensitivity"
-            _set(self, attr, _choice(f"vad.{attr}", getattr(self, attr), SENSITIVITY, prefix))
+            set_field(
+                self, attr, check_choice(f"vad.{attr}", getattr(self, attr), SENSITIVITY, prefix)
+            )
         for attr in ("prefix_padding_ms", "silence_duration_ms"):
-            _set(self, attr, _number(f"vad.{attr}", getattr(self, attr), 0, integer=True))
+            set_field(self, attr, check_number(f"vad.{attr}", getattr(self, attr), 0, integer=True))
 
     @classmethod
     def coerce(cls, value: Any) -> VadConfig | None:
@@ -75,7 +77,7 @@ class VadConfig:
         raise ConfigError(f"vad must be a VadConfig, a dict or a bool, not {value!r}")
 
     def __repr__(self) -> str:
-        return _short_repr(self)
+        return short_repr(self)
 
     def to_wire(self) -> dict[str, Any]:
         """``automaticActivityDetection`` in camelCase, unset fields left out."""
@@ -112,18 +114,20 @@ class CompressionConfig:
     sliding_window: bool = True
 
     def __post_init__(self) -> None:
-        _set(self, "sliding_window", _flag("compression.sliding_window", self.sliding_window))
+        set_field(
+            self, "sliding_window", check_flag("compression.sliding_window", self.sliding_window)
+        )
         if self.target_tokens is not None and not self.sliding_window:
             raise ConfigError("compression.target_tokens needs the sliding window — drop one")
-        trigger = _number("compression.trigger_tokens", self.trigger_tokens, 1, integer=True)
-        target = _number("compression.target_tokens", self.target_tokens, 1, integer=True)
+        trigger = check_number("compression.trigger_tokens", self.trigger_tokens, 1, integer=True)
+        target = check_number("compression.target_tokens", self.target_tokens, 1, integer=True)
         if trigger is not None and target is not None and target >= trigger:
             raise ConfigError(
                 f"compression.target_tokens={target} must be below trigger_tokens={trigger} "
                 f"— for example target_tokens={trigger // 2}"
             )
-        _set(self, "trigger_tokens", trigger)
-        _set(self, "target_tokens", target)
+        set_field(self, "trigger_tokens", trigger)
+        set_field(self, "target_tokens", target)
 
     @classmethod
     def coerce(cls, value: Any) -> CompressionConfig | None:
@@ -162,7 +166,7 @@ class CompressionConfig:
         raise ConfigError(f"compression must be True, a CompressionConfig or a dict, not {value!r}")
 
     def __repr__(self) -> str:
-        return _short_repr(self)
+        return short_repr(self)
 
     def to_wire(self) -> dict[str, Any]:
         """``contextWindowCompression`` in camelCase."""

@@ -27,7 +27,7 @@ from .._plain import as_mapping as _as_mapping
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError, ProtocolError
 from ..protocol import decode_b64, normalize_keys
-from ._checks import _set
+from ._checks import set_field
 
 __all__ = ["GEMINI_API_ONLY", "CustomVoice"]
 
@@ -77,18 +77,18 @@ class CustomVoice:
     has_signature: bool = False
 
     def __post_init__(self) -> None:
-        _set(self, "speaker", _text("voice", self.speaker))
-        _set(self, "mime_type", _text("mime_type", self.mime_type))
-        _set(self, "consent_signature", _text("signature", self.consent_signature))
+        set_field(self, "speaker", _text("voice", self.speaker))
+        set_field(self, "mime_type", _text("mime_type", self.mime_type))
+        set_field(self, "consent_signature", _text("signature", self.consent_signature))
         for name in ("voice_sample_audio", "consent_audio"):
-            _set(self, name, _audio(name, getattr(self, name)))
+            set_field(self, name, _audio(name, getattr(self, name)))
         if self.consent_signature is not None:
-            _set(self, "has_signature", True)
+            set_field(self, "has_signature", True)
         if self.has_signature or any(
             getattr(self, n) is not None
             for n in ("mime_type", "voice_sample_audio", "consent_audio")
         ):
-            _set(self, "replicated", True)
+            set_field(self, "replicated", True)
 
     @classmethod
     def coerce(cls, value: Any) -> CustomVoice | None:

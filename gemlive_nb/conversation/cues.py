@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 from ..protocol import OUTPUT_RATE
 
 if TYPE_CHECKING:
-    from .recording import Recording
     from .turn import Turn
 
 __all__ = ["LINE_CHARS", "MAX_CUE_S", "cues", "note_input_piece", "note_reply_piece", "srt", "vtt"]
@@ -237,14 +236,14 @@ def _boundary(word: str) -> bool:
     return bool(_SENTENCE_END.search(word) or _CLAUSE_END.search(word))
 
 
-def cues(rec: Recording) -> list[Cue]:
+def cues(turns: Sequence[Turn]) -> list[Cue]:
     """Subtitle cues ``(start, end, speaker, text)`` for the user and the model, in time order.
 
     Cues never overlap (a cue that would run into the next one ends where the next starts), last
     at most 7 s and hold at most two lines; see the module docstring for how words are timed.
     """
     raw: list[Cue] = []
-    for turn in rec.turns:
+    for turn in turns:
         if turn.user:
             raw += _group(_user_words(turn))
         if turn.transcript:
@@ -271,19 +270,19 @@ def stamp(seconds: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
-def srt(rec: Recording) -> str:
+def srt(turns: Sequence[Turn]) -> str:
     """The transcript as SubRip subtitles."""
     blocks = [
         f"{i}\n{stamp(a, ',')} --> {stamp(b, ',')}\n{who}: {text.strip()}\n"
-        for i, (a, b, who, text) in enumerate(cues(rec), 1)
+        for i, (a, b, who, text) in enumerate(cues(turns), 1)
     ]
     return "\n".join(blocks)
 
 
-def vtt(rec: Recording) -> str:
+def vtt(turns: Sequence[Turn]) -> str:
     """The transcript as WebVTT subtitles."""
     blocks = [
         f"{stamp(a, '.')} --> {stamp(b, '.')}\n<v {who}>{text.strip()}\n"
-        for a, b, who, text in cues(rec)
+        for a, b, who, text in cues(turns)
     ]
     return "WEBVTT\n\n" + "\n".join(blocks)

@@ -107,15 +107,15 @@ class Recording:
 
     def cues(self) -> list[tuple[float, float, str, str]]:
         """Subtitle cues ``(start, end, speaker, text)`` for the user and the model."""
-        return _cues.cues(self)
+        return _cues.cues(self.turns)
 
     def srt(self) -> str:
         """The transcript as SubRip subtitles."""
-        return _cues.srt(self)
+        return _cues.srt(self.turns)
 
     def vtt(self) -> str:
         """The transcript as WebVTT subtitles."""
-        return _cues.vtt(self)
+        return _cues.vtt(self.turns)
 
     @property
     def cost(self) -> float | None:

@@ -6,7 +6,7 @@ import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -17,10 +17,32 @@ from ..secret import redact
 from .track import Track
 from .turn import Turn
 
-if TYPE_CHECKING:
-    from .recording import Recording
-
 __all__ = ["load", "save"]
+
+
+class Stored(Protocol):
+    """What :func:`save` reads and :func:`load` fills of a :class:`~.recording.Recording`."""
+
+    meta: dict[str, Any]
+    record: bool | str
+    events: list[dict[str, Any]]
+    frames: list[dict[str, Any]] | None
+    input: Track
+    secrets: Callable[[], tuple[Any, ...]]
+
+    @property
+    def turns(self) -> list[Turn]: ...
+    @property
+    def output(self) -> Any: ...
+    @property
+    def duration(self) -> float: ...
+    def stereo(self) -> np.ndarray: ...
+    def srt(self) -> str: ...
+    def vtt(self) -> str: ...
+    def usage_dict(self) -> dict[str, Any]: ...
+
+
+S = TypeVar("S", bound=Stored)
 
 _FORMAT = 1
 # Largest file load() reads (a saved hour of events is a few MB; frames.jsonl more): a bigger
@@ -38,7 +60,7 @@ def _json_line(value: Any, hide: Callable[[str], str]) -> str:
     return hide(line) + "\n"
 
 
-def save(rec: Recording, directory: str | Path) -> Path:
+def save(rec: Stored, directory: str | Path) -> Path:
     """Write ``rec`` into ``directory``; see :meth:`Recording.save`."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
@@ -79,7 +101,7 @@ def save(rec: Recording, directory: str | Path) -> Path:
     return d
 
 
-def load(cls: type[Recording], directory: str | Path) -> Recording:
+def load(cls: Callable[..., S], directory: str | Path) -> S:
     """Read a recording written by :func:`save`; see :meth:`Recording.load`."""
     if not isinstance(directory, (str, Path)):
         raise TypeError(f"directory must be a str or Path, not {type(directory).__name__}")

@@ -9,17 +9,35 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .grounding import grounding_html
-
-if TYPE_CHECKING:
-    from .turn import Turn
 
 __all__ = ["turn_html"]
 
 
-def turn_html(turn: Turn) -> str:
+class _Drawn(Protocol):
+    """What :func:`turn_html` reads of a :class:`~gemlive_nb.conversation.Turn`."""
+
+    index: int
+    interrupted: bool
+    tool_calls: list[dict[str, Any]]
+    tool_results: list[dict[str, Any]]
+    grounding: Any
+
+    @property
+    def metrics(self) -> dict[str, Any]: ...
+    @property
+    def user(self) -> str | None: ...
+    @property
+    def transcript(self) -> str: ...
+    @property
+    def audio(self) -> Any: ...
+    @property
+    def audio_out_s(self) -> float: ...
+
+
+def turn_html(turn: _Drawn) -> str:
     """The turn as an HTML block: a table of user, model and tools, grounding, the player."""
     m = turn.metrics
     rows = [
@@ -48,7 +66,7 @@ def turn_html(turn: Turn) -> str:
     )
 
 
-def _result_of(turn: Turn, call: dict[str, Any]) -> Any:
+def _result_of(turn: _Drawn, call: dict[str, Any]) -> Any:
     for r in turn.tool_results:
         if r.get("id") == call.get("id") and r.get("name") == call.get("name"):
             return r.get("response")

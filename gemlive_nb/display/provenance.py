@@ -6,8 +6,8 @@ model time), counts tokens with its own formula, and its built-in voice re-trans
 :func:`provenance` names the source of a session, recording, endpoint or emulator, so a notebook
 or a plot title can say which kind of number it shows. Example::
 
-    gl.provenance(s)                  # 'local emulator — timing and tokens are simulated'
-    gl.provenance("google")           # 'Gemini Live service — measured'
+    gl.display.provenance(s)                  # 'local emulator — timing and tokens are simulated'
+    gl.display.provenance("google")           # 'Gemini Live service — measured'
 """
 
 from __future__ import annotations
@@ -50,6 +50,6 @@ def provenance(source: Any = None) -> str:
 
     :data:`SIMULATED_LABEL` for an emulator, :data:`MEASURED_LABEL` otherwise. Example::
 
-        ax.set_title(f"Time to first audio ({gl.provenance(s.recording)})")
+        ax.set_title(f"Time to first audio ({gl.display.provenance(s.recording)})")
     """
     return SIMULATED_LABEL if is_simulated(source) else MEASURED_LABEL

@@ -108,11 +108,6 @@ class Listener:
         self.partial_at = 0  # where the last partial transcription was taken
         self.partial_busy = False
 
-    @property
-    def cfg(self) -> SessionSetup | None:
-        """The session's setup (None before it came)."""
-        return self.session.cfg
-
     def configure(self, cfg: SessionSetup) -> None:
         """Set up the VAD for the session's setup (none when automatic detection is off)."""
         if not cfg.aad_disabled:
@@ -163,7 +158,7 @@ class Listener:
             return
         start = self.fed
         self.fed += len(x)
-        if self.cfg is not None and self.cfg.aad_disabled:
+        if self.session.cfg is not None and self.session.cfg.aad_disabled:
             if self.manual_active:
                 self.chunks.append((start, x))
                 while self.chunks and self.fed - self.chunks[0][0] > MAX_UTTERANCE:
@@ -187,7 +182,7 @@ class Listener:
             if ev.kind == "start":
                 self.speech_start = ev.sample_offset
                 playing = self.turns.is_playing()  # (see .orders)
-                if self.cfg is not None and self.cfg.interrupts and playing:
+                if self.session.cfg is not None and self.session.cfg.interrupts and playing:
                     self.session.spawn(self.turns.interrupt())
             elif ev.kind == "end" and self.speech_start is not None:
                 self.utterance_end(ev.sample_offset)
@@ -223,7 +218,7 @@ class Listener:
 
         The service streams input transcription in pieces during the utterance.
         """
-        cfg = self.cfg
+        cfg = self.session.cfg
         if cfg is None or not cfg.input_transcription or self.partial_busy:
             return
         if self.hub.partials_running >= self.hub.max_partials:
@@ -263,9 +258,9 @@ class Listener:
             self.hub.partials_running -= 1
 
     async def _transcribe(self, samples: np.ndarray) -> str:
-        assert self.cfg is not None
+        assert self.session.cfg is not None
         try:
-            text = await self.hub.transcribe(samples, self.cfg.language)
+            text = await self.hub.transcribe(samples, self.session.cfg.language)
         except Exception:  # a recogniser failure must not end the session
             log.exception("transcription failed")
             text = ""
@@ -276,19 +271,21 @@ class Listener:
             await self._answer_utterance(n, samples)
 
     async def _answer_utterance(self, n: int, samples: np.ndarray) -> None:
-        assert self.cfg is not None
+        assert self.session.cfg is not None
         seconds = len(samples) / INPUT_RATE
         text = await self._transcribe(samples)
         heard = self.heard.pop(n, "")
         if self.session.closed:
             return
-        if self.cfg.input_transcription and (text or heard):
+        if self.session.cfg.input_transcription and (text or heard):
             # the rest of the utterance, marked finished so clients can tell utterances apart
             # (not by 2.5, and its end may come late, inside the reply: see .orders)
             rest = _continuation(heard, text)
             orders = self.session.draw_orders()
             end = {"finished": True} if orders.input_finished else {}
-            late = orders.late_input_piece and not self.cfg.proactive_audio  # it may not reply
+            late = (
+                orders.late_input_piece and not self.session.cfg.proactive_audio
+            )  # it may not reply
             split = late_split(rest) if late else None
             if split is not None:
                 rest, tail = split
@@ -299,6 +296,6 @@ class Listener:
             )
         self.session.add("user", text, seconds)
         self.session.turn_in["audio"] += audio_tokens(seconds)
-        if self.cfg.proactive_audio and text and not addressed(text):
+        if self.session.cfg.proactive_audio and text and not addressed(text):
             return  # a proactive model may stay silent on speech not meant for it
         self.turns.start_reply(text or f"[speech {seconds:.1f} s]")

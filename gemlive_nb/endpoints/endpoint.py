@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
 from ..protocol import DIALECTS
 from ..secret import HIDDEN_VALUE, REDACTED, Secret, is_secret_param, looks_like_secret, redact_url
-
-if TYPE_CHECKING:
-    from .vertex import TokenSource
 
 __all__ = [
     "API_VERSIONS",
@@ -33,6 +30,7 @@ __all__ = [
     "KINDS",
     "MIXROUTE_HOST",
     "Endpoint",
+    "TokenSource",
     "as_secret",
     "google_path",
     "mixroute_path",
@@ -48,6 +46,20 @@ KINDS = ("google", "mixroute", "ephemeral", "vertex", "custom", "emulator")
 AUTHS = ("x-goog-api-key", "bearer", "token", "none", "query")
 API_VERSIONS = ("v1beta", "v1alpha", "v1", "v1beta1")
 _WS_SCHEMES = ("ws", "wss")
+
+
+class TokenSource(Protocol):
+    """Where a Vertex endpoint gets its OAuth token each time it connects."""
+
+    quota_project: str | None
+
+    def token(self) -> Secret:
+        """A currently valid access token (refreshed when needed; may block briefly)."""
+        ...
+
+    def issued(self) -> list[Secret]:
+        """The tokens handed out so far (the newest few), for redacting text."""
+        ...
 
 
 def google_path(api_version: str, constrained: bool = False) -> str:

@@ -67,7 +67,7 @@ def _env_key(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[Secret | N
     return None, None
 
 
-def _bare_model(model: str | None) -> str | None:
+def _checked_model(model: str | None) -> str | None:
     if model is None:
         return None
     if not isinstance(model, str) or not model.strip():
@@ -245,7 +245,7 @@ def resolve_endpoint(
     """
     env: Mapping[str, str] = os.environ if environ is None else environ
     key = as_secret(api_key)
-    model = _bare_model(model)
+    model = _checked_model(model)
     api_version = _check_version(api_version)
     try:
         resolved = _resolve(endpoint, key, model, api_version, env, (project, location))

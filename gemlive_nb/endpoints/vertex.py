@@ -19,13 +19,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..catalog import MODELS_TABLE
 from ..exceptions import ConfigError
 from ..secret import HIDDEN_VALUE, Secret, looks_like_secret
-from .endpoint import Endpoint, vertex_path
+from .endpoint import Endpoint, TokenSource, vertex_path
 
 __all__ = [
     "LOCATION_ENV",
@@ -49,20 +49,6 @@ _LOCATION = re.compile(r"[a-z0-9-]+")
 _GOOGLE_SUFFIX = ".googleapis.com"
 _EXTRA_HINT = "pip install 'gemlive_nb[vertex]'"
 DEFAULT_VERTEX_MODEL = next(m.name for m in MODELS_TABLE if "vertex" in m.endpoints and m.current)
-
-
-class TokenSource(Protocol):
-    """Where a Vertex endpoint gets its OAuth token each time it connects."""
-
-    quota_project: str | None
-
-    def token(self) -> Secret:
-        """A currently valid access token (refreshed when needed; may block briefly)."""
-        ...
-
-    def issued(self) -> list[Secret]:
-        """The tokens handed out so far (the newest few), for redacting text."""
-        ...
 
 
 class AdcTokens:

@@ -11,9 +11,10 @@ What lives here:
 
 Example::
 
-    sc = gl.Scenario("weather").say("What's the weather in Paris?",
-                                    expect=gl.Expect(mentions=["Paris"]))
-    ev = await gl.evaluate(sc, configs={"Puck": {"voice": "Puck"}, "Kore": {"voice": "Kore"}})
+    sc = gl.evaluation.Scenario("weather").say("What's the weather in Paris?",
+                                    expect=gl.evaluation.Expect(mentions=["Paris"]))
+    configs = {"Puck": {"voice": "Puck"}, "Kore": {"voice": "Kore"}}
+    ev = await gl.evaluation.evaluate(sc, configs=configs)
     ev.passed, ev.to_pandas()
 """
 
@@ -56,7 +57,7 @@ async def evaluate(scenario: Scenario, configs: Any = None, **options: Any) -> E
     session, as for :func:`gemlive_nb.connect`: past it the session ends and the steps left
     show why). Example::
 
-        ev = await gl.evaluate(sc, configs={"Puck": {"voice": "Puck"}})
+        ev = await gl.evaluation.evaluate(sc, configs={"Puck": {"voice": "Puck"}})
         ev                      # a grid: config × step
     """
     from .runner import aevaluate
@@ -75,7 +76,7 @@ async def rerun(recording: Any, changes: Any = None, **options: Any) -> Evaluati
     ``recording`` is a Recording or a directory it was saved in. ``.diff()`` of the result
     gives, per turn, transcript, latency, tokens and cost before and after. Example::
 
-        ev2 = await gl.rerun(s.recording, {"voice": "Kore"}); ev2.diff()
+        ev2 = await gl.evaluation.rerun(s.recording, {"voice": "Kore"}); ev2.diff()
     """
     from .rerunning import arerun
 

@@ -2,7 +2,7 @@
 
 Every field given becomes one check; a failed check says what was expected and what came::
 
-    e = gl.Expect(mentions=["Paris"], max_latency_s=3, tool_called=None)
+    e = gl.evaluation.Expect(mentions=["Paris"], max_latency_s=3, tool_called=None)
     [c.reason for c in e.evaluate(observed) if not c.ok]
     # ["expected a mention of 'Paris'; the reply said: 'Sure. Here is a short answer about Rome.'"]
 
@@ -113,9 +113,9 @@ class Expect:
 
     Example::
 
-    gl.Expect(mentions=["Rome"], not_mentions=["Paris"], max_latency_s=2.5)
-    gl.Expect(tool_called={"name": "get_weather", "args": {"city": "Paris"}})
-    gl.Expect(check=lambda turn: turn.audio_out_s < 10 or "reply longer than 10 s")
+    gl.evaluation.Expect(mentions=["Rome"], not_mentions=["Paris"], max_latency_s=2.5)
+    gl.evaluation.Expect(tool_called={"name": "get_weather", "args": {"city": "Paris"}})
+    gl.evaluation.Expect(check=lambda turn: turn.audio_out_s < 10 or "reply longer than 10 s")
     """
 
     def __init__(

@@ -4,7 +4,7 @@ Prices change. The default table (:func:`default_prices`) is dated and names whe
 come from; pass your own :class:`Prices` for your contract, region or a newer price list::
 
     rates = {"text_in": 0.5, "audio_in": 3, "text_out": 2, "audio_out": 12}
-    prices = gl.Prices({"my-model": rates}, as_of="2026-12-01", source="our contract")
+    prices = gl.evaluation.Prices({"my-model": rates}, as_of="2026-12-01", source="our contract")
     prices.cost(turn.usage, "my-model")       # USD, or None when the model has no price
     turn.cost, s.recording.cost               # with the default table
 
@@ -36,7 +36,7 @@ SOURCE = (
     "rates are as last published there for the 2.5 Flash native-audio Live models (text rates "
     "$0.50 in / $2.00 out agree with a third-party listing, getmaxim.ai); the 2.0 Flash Live "
     "rates were quoted by a Google forum answer (discuss.ai.google.dev, 'Pricing and usages "
-    "for S2S models'). Prices change: pass your own gl.Prices."
+    "for S2S models'). Prices change: pass your own gl.evaluation.Prices."
 )
 
 _FIELDS = ("text_in", "audio_in", "text_out", "audio_out")
@@ -101,7 +101,7 @@ class Prices:
     ``as_of`` (a date) and ``source`` say where the numbers come from; prices change, so the
     default table is a starting point, not a bill. Example::
 
-        prices = gl.Prices({"gemini-2.5-flash-native-audio-preview-12-2025":
+        prices = gl.evaluation.Prices({"gemini-2.5-flash-native-audio-preview-12-2025":
                             {"text_in": 0.5, "audio_in": 3, "text_out": 2, "audio_out": 12}},
                            as_of="2026-12-01", source="ai.google.dev/gemini-api/docs/pricing")
         prices.cost(turn.usage, turn.model)
@@ -193,5 +193,5 @@ def check_prices(prices: Any) -> Prices:
     if isinstance(prices, Mapping):
         return Prices(prices)
     raise ConfigError(
-        f"prices must be a gl.Prices or a dict of model -> prices, not {prices!r:.60}"
+        f"prices must be a gl.evaluation.Prices or a dict of model -> prices, not {prices!r:.60}"
     )

@@ -5,7 +5,7 @@ from the recording's input audio (or, when the recording kept no audio, its inpu
 spoken by the kit's offline voice). The new run's :meth:`~.result.Evaluation.diff` sets each
 turn's transcript, latency, tokens and cost beside the recording's::
 
-    ev2 = await gl.rerun("run1/", {"voice": "Kore"})    # a Recording or a saved directory
+    ev2 = await gl.evaluation.rerun("run1/", {"voice": "Kore"})  # a Recording or a saved dir
     ev2.diff()
 """
 
@@ -78,7 +78,8 @@ async def arerun(
     """Run ``recording``'s user side again with its config changed by ``changes``.
 
     The session settings are the recording's (model, voice, language) with ``changes`` applied;
-    ``options`` go to :func:`~gemlive_nb.evaluate` (``endpoint``, ``api_key``, ``timeout``...).
+    ``options`` go to :func:`~gemlive_nb.evaluation.evaluate` (``endpoint``, ``api_key``,
+    ``timeout``...).
     """
     rec = recording if isinstance(recording, Recording) else Recording.load(Path(recording))
     if changes is not None and not isinstance(changes, Mapping):

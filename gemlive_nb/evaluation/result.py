@@ -5,8 +5,8 @@
     ev.passed                  # every expectation held
     ev.failures                # the StepResults that failed, each with its reasons
     ev.to_pandas()             # one row per config × step
-    ev.save("ev/"); gl.Evaluation.load("ev/")
-    ev.diff()                  # after gl.rerun: per turn, before/after
+    ev.save("ev/"); gl.evaluation.Evaluation.load("ev/")
+    ev.diff()                  # after gl.evaluation.rerun: per turn, before/after
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class StepResult:
 
 
 class Evaluation:
-    """The result of :func:`gemlive_nb.evaluate` (or :func:`gemlive_nb.rerun`).
+    """The result of :func:`~gemlive_nb.evaluation.evaluate` (or :func:`~.rerun`).
 
     ``rows`` holds a :class:`StepResult` per config × step, config by config. In a notebook
     it shows as a grid (config × step) with players, transcripts, pass/fail with reasons and
@@ -181,11 +181,13 @@ class Evaluation:
     def diff(self) -> Any:
         """Per turn, before (the recording) and after (this run): transcript, latency, tokens.
 
-        Only for evaluations made by :func:`gemlive_nb.rerun`. A DataFrame when pandas is
+        Only for evaluations made by :func:`gemlive_nb.evaluation.rerun`. A DataFrame when pandas is
         installed, else a list of dicts.
         """
         if self.baseline is None:
-            raise ConfigError("diff() compares a rerun with its recording: make one with gl.rerun")
+            raise ConfigError(
+                "diff() compares a rerun with its recording: make one with gl.evaluation.rerun"
+            )
         after = [r for r in self.rows if r.step.replies]
         rows = []
         for i, before in enumerate(self.baseline):

@@ -306,7 +306,7 @@ async def aevaluate(
 ) -> Evaluation:
     """Run ``scenario`` once per config, concurrently; see :func:`evaluate`."""
     if not isinstance(scenario, Scenario):
-        raise ConfigError(f"evaluate takes a gl.Scenario, not {type(scenario).__name__}")
+        raise ConfigError(f"evaluate takes a gl.evaluation.Scenario, not {type(scenario).__name__}")
     if not any(s.replies for s in scenario):
         raise ConfigError(f"scenario {scenario.name!r} has no say/type/barge_in step to answer")
     if concurrency is not None and (

@@ -4,11 +4,12 @@ Build one by chaining; each spoken step is spoken by the kit's offline voice (th
 speech the emulator answers with, so a scenario runs with no microphone) and streamed in real
 time, like a microphone::
 
-    sc = (gl.Scenario("weather")
-          .say("What's the weather in Paris?", expect=gl.Expect(mentions=["Paris"]))
+    sc = (gl.evaluation.Scenario("weather")
+          .say("What's the weather in Paris?", expect=gl.evaluation.Expect(mentions=["Paris"]))
           .pause(1.0)
-          .barge_in("Stop. What about Rome?", after_s=1.0, expect=gl.Expect(mentions=["Rome"]))
-          .type("Thanks!", expect=gl.Expect(tool_called=None)))
+          .barge_in("Stop. What about Rome?", after_s=1.0,
+                    expect=gl.evaluation.Expect(mentions=["Rome"]))
+          .type("Thanks!", expect=gl.evaluation.Expect(tool_called=None)))
     len(sc), sc.steps[2].kind           # (4, 'barge_in')
 
 ``say`` takes text, an :class:`~gemlive_nb.Audio` or a WAV path; ``voice``/``language`` choose
@@ -99,7 +100,9 @@ def _expect(expect: Any) -> Expect | None:
         return expect
     if isinstance(expect, Mapping):
         return Expect(**expect)
-    raise ConfigError(f"expect= takes a gl.Expect(...) or a dict of its fields, not {expect!r:.60}")
+    raise ConfigError(
+        f"expect= takes a gl.evaluation.Expect(...) or a dict of its fields, not {expect!r:.60}"
+    )
 
 
 def _utterance(what: str | Audio | os.PathLike[str]) -> tuple[str, Audio | None]:
@@ -120,7 +123,8 @@ class Scenario:
 
     Example::
 
-        sc = gl.Scenario("greeting").say("Hello!", expect=gl.Expect(mentions=["help"]))
+        expect = gl.evaluation.Expect(mentions=["help"])
+        sc = gl.evaluation.Scenario("greeting").say("Hello!", expect=expect)
     """
 
     def __init__(self, name: str) -> None:

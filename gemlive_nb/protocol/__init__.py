@@ -10,7 +10,8 @@ What lives where: ``constants`` (rates, dialects, the tool-name rule, close code
 home), ``client`` (message builders), ``events`` and ``usage`` (typed server events),
 ``_codec`` (key casing, base64, JSON text), ``_parse`` (frames into events) and ``_content``
 (``serverContent`` into events, and the table of known server fields), ``service_rules`` (what
-the service takes from each model, with sources and dated regimes; its data in ``_rules_data``).
+the service takes from each model, with sources and dated regimes; its data in ``_rules_data``,
+its types in ``_rules_facts``).
 """
 
 from __future__ import annotations

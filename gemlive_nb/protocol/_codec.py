@@ -127,33 +127,33 @@ def dumps(message: dict[str, Any]) -> str:
 # --- typed readers of server fields: each names the path of a bad value in its ProtocolError
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _obj(value: Any, path: str) -> dict[str, Any]:
+def as_object(value: Any, path: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ProtocolError(f"{path} must be an object, got {_kind(value)}")
+        raise ProtocolError(f"{path} must be an object, got {kind_of(value)}")
     return value
 
 
-def _list(value: Any, path: str) -> list[Any]:
+def as_list(value: Any, path: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ProtocolError(f"{path} must be a list, got {_kind(value)}")
+        raise ProtocolError(f"{path} must be a list, got {kind_of(value)}")
     return value
 
 
-def _opt_str(value: Any, path: str) -> str | None:
+def opt_str(value: Any, path: str) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise ProtocolError(f"{path} must be a string, got {_kind(value)}")
+        raise ProtocolError(f"{path} must be a string, got {kind_of(value)}")
     return value
 
 
-def _flag(value: Any, path: str) -> bool:
+def as_flag(value: Any, path: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
@@ -161,14 +161,14 @@ def _flag(value: Any, path: str) -> bool:
     return value
 
 
-def _opt_flag(value: Any, path: str) -> bool | None:
-    return None if value is None else _flag(value, path)
+def opt_flag(value: Any, path: str) -> bool | None:
+    return None if value is None else as_flag(value, path)
 
 
-_INT64_MAX = 2**63 - 1
+INT64_MAX = 2**63 - 1
 
 
-def _count(value: Any, path: str) -> int | None:
+def as_count(value: Any, path: str) -> int | None:
     """A token count: int, integral float or decimal string (int64 in proto3 JSON)."""
     if value is None:
         return None
@@ -178,6 +178,6 @@ def _count(value: Any, path: str) -> int | None:
     decimal_text = isinstance(value, str) and value.strip().isdecimal() and len(value) < 20
     if integral_float or decimal_text:
         value = int(value)
-    if not isinstance(value, int) or not 0 <= value <= _INT64_MAX:
+    if not isinstance(value, int) or not 0 <= value <= INT64_MAX:
         raise ProtocolError(f"{path} must be a non-negative count, got {value!r:.40}")
     return value

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ProtocolError
-from ._codec import _INT64_MAX, _count, _flag, _list, _obj, _opt_flag, _opt_str, decode_b64
+from ._codec import INT64_MAX, as_count, as_flag, as_list, as_object, decode_b64, opt_flag, opt_str
 from .constants import OUTPUT_RATE
 from .events import (
     AudioChunk,
@@ -140,11 +140,11 @@ def wire_seconds(value: Any, path: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, dict):
-        seconds = _count(value.get("seconds", 0), f"{path}.seconds") or 0
-        nanos = _count(value.get("nanos", 0), f"{path}.nanos") or 0
+        seconds = as_count(value.get("seconds", 0), f"{path}.seconds") or 0
+        nanos = as_count(value.get("nanos", 0), f"{path}.nanos") or 0
         return seconds + nanos / 1e9
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 0 <= value <= _INT64_MAX and math.isfinite(value):
+        if 0 <= value <= INT64_MAX and math.isfinite(value):
             return float(value)
     elif isinstance(value, str):
         match = _DURATION_RE.fullmatch(value)
@@ -169,8 +169,8 @@ _PCM_MIME_PREFIXES = ("audio/pcm", "audio/l16")
 
 
 def _part_inline(value: Any, part: dict[str, Any], path: str) -> Event:
-    blob = _obj(value, path)
-    mime = _opt_str(blob.get("mimeType"), f"{path}.mimeType") or ""
+    blob = as_object(value, path)
+    mime = opt_str(blob.get("mimeType"), f"{path}.mimeType") or ""
     data = decode_b64(blob.get("data") or "", f"{path}.data")
     extra = unread(part, READ["inlinePart"])
     if mime.lower().startswith(_PCM_MIME_PREFIXES):
@@ -180,15 +180,15 @@ def _part_inline(value: Any, part: dict[str, Any], path: str) -> Event:
 
 
 def _part_text(value: Any, part: dict[str, Any], path: str) -> Event:
-    text = _opt_str(value, path) or ""
-    thought = _flag(part.get("thought"), path.rpartition(".")[0] + ".thought")
+    text = opt_str(value, path) or ""
+    thought = as_flag(part.get("thought"), path.rpartition(".")[0] + ".thought")
     return TextPart(text, thought, raw=part, extra=unread(part, READ["textPart"]))
 
 
 def _part_code(kind: str) -> Callable[[Any, dict[str, Any], str], Event]:
     def handler(value: Any, part: dict[str, Any], path: str) -> Event:
         # CodePart models only its kind: the code or result and any sibling reach ``extra``
-        return CodePart(kind, raw=_obj(value, path), extra=unread(part, {}))
+        return CodePart(kind, raw=as_object(value, path), extra=unread(part, {}))
 
     return handler
 
@@ -206,10 +206,10 @@ _ContentHandler = Callable[[Any, dict[str, Any], str], Events]
 
 def _model_turn(value: Any, content: dict[str, Any], path: str) -> Events:
     events: Events = []
-    turn = _obj(value, path)
-    for i, part in enumerate(_list(turn.get("parts"), f"{path}.parts")):
+    turn = as_object(value, path)
+    for i, part in enumerate(as_list(turn.get("parts"), f"{path}.parts")):
         where = f"{path}.parts[{i}]"
-        part = _obj(part, where)
+        part = as_object(part, where)
         key = next((k for k in part if k in _PART_HANDLERS), None)
         if key is not None:
             events.append(_PART_HANDLERS[key](part[key], part, f"{where}.{key}"))
@@ -225,11 +225,11 @@ def _model_turn(value: Any, content: dict[str, Any], path: str) -> Events:
 
 def _words(value: Any, path: str) -> tuple[Word, ...]:
     words = []
-    for i, item in enumerate(_list(value, path)):
-        w = _obj(item, f"{path}[{i}]")
+    for i, item in enumerate(as_list(value, path)):
+        w = as_object(item, f"{path}[{i}]")
         words.append(
             Word(
-                _opt_str(w.get("word"), f"{path}[{i}].word") or "",
+                opt_str(w.get("word"), f"{path}[{i}].word") or "",
                 wire_seconds(w.get("startOffset"), f"{path}[{i}].startOffset"),
                 wire_seconds(w.get("endOffset"), f"{path}[{i}].endOffset"),
             )
@@ -239,13 +239,13 @@ def _words(value: Any, path: str) -> tuple[Word, ...]:
 
 def _transcript(cls: type[Transcript]) -> _ContentHandler:
     def handler(value: Any, content: dict[str, Any], path: str) -> Events:
-        t = _obj(value, path)
+        t = as_object(value, path)
         return [
             cls(
-                _opt_str(t.get("text"), f"{path}.text") or "",
-                _opt_flag(t.get("finished"), f"{path}.finished"),
-                language_code=_opt_str(t.get("languageCode"), f"{path}.languageCode"),
-                speaker=_opt_str(t.get("speakerLabel"), f"{path}.speakerLabel"),
+                opt_str(t.get("text"), f"{path}.text") or "",
+                opt_flag(t.get("finished"), f"{path}.finished"),
+                language_code=opt_str(t.get("languageCode"), f"{path}.languageCode"),
+                speaker=opt_str(t.get("speakerLabel"), f"{path}.speakerLabel"),
                 words=_words(t.get("words"), f"{path}.words"),
                 start=wire_seconds(t.get("startOffset"), f"{path}.startOffset"),
                 end=wire_seconds(t.get("endOffset"), f"{path}.endOffset"),
@@ -259,48 +259,48 @@ def _transcript(cls: type[Transcript]) -> _ContentHandler:
 
 def _flag_event(cls: type[Event]) -> _ContentHandler:
     def handler(value: Any, content: dict[str, Any], path: str) -> Events:
-        return [cls(raw=content)] if _flag(value, path) else []
+        return [cls(raw=content)] if as_flag(value, path) else []
 
     return handler
 
 
 def _turn_complete(value: Any, content: dict[str, Any], path: str) -> Events:
-    if not _flag(value, path):
+    if not as_flag(value, path):
         return []
-    reason = _opt_str(content.get("turnCompleteReason"), "serverContent.turnCompleteReason")
+    reason = opt_str(content.get("turnCompleteReason"), "serverContent.turnCompleteReason")
     return [TurnComplete(reason, raw=content)]
 
 
 def _turn_complete_reason(value: Any, content: dict[str, Any], path: str) -> Events:
-    reason = _opt_str(value, path)
+    reason = opt_str(value, path)
     if not reason or content.get("turnComplete") is True:
         return []  # said on the TurnComplete event itself
     return [TurnCompleteReason(reason, raw=content)]
 
 
 def _interaction_status(value: Any, content: dict[str, Any], path: str) -> Events:
-    status = _opt_str(value, path)
+    status = opt_str(value, path)
     return [InteractionStatus(status, raw=content)] if status else []
 
 
 def _strings(value: Any, path: str) -> tuple[str, ...]:
-    items = _list(value, path)
+    items = as_list(value, path)
     for i, q in enumerate(items):
-        _opt_str(q, f"{path}[{i}]")
+        opt_str(q, f"{path}[{i}]")
     return tuple(q for q in items if q is not None)
 
 
 def _grounding_sources(g: dict[str, Any], path: str) -> tuple[GroundingSource, ...]:
     sources = []
-    for i, chunk in enumerate(_list(g.get("groundingChunks"), f"{path}.groundingChunks")):
+    for i, chunk in enumerate(as_list(g.get("groundingChunks"), f"{path}.groundingChunks")):
         where = f"{path}.groundingChunks[{i}]"
-        for key, source in _obj(chunk, where).items():  # web | retrievedContext | maps | image
+        for key, source in as_object(chunk, where).items():  # web | retrievedContext | maps | image
             if isinstance(source, dict):
                 sources.append(
                     GroundingSource(
-                        _opt_str(source.get("title"), f"{where}.{key}.title"),
-                        _opt_str(source.get("uri"), f"{where}.{key}.uri"),
-                        _opt_str(source.get("domain"), f"{where}.{key}.domain"),
+                        opt_str(source.get("title"), f"{where}.{key}.title"),
+                        opt_str(source.get("uri"), f"{where}.{key}.uri"),
+                        opt_str(source.get("domain"), f"{where}.{key}.domain"),
                         key,
                     )
                 )
@@ -310,12 +310,12 @@ def _grounding_sources(g: dict[str, Any], path: str) -> tuple[GroundingSource, .
 
 def _grounding_supports(g: dict[str, Any], path: str) -> tuple[GroundingSupport, ...]:
     supports = []
-    for i, item in enumerate(_list(g.get("groundingSupports"), f"{path}.groundingSupports")):
+    for i, item in enumerate(as_list(g.get("groundingSupports"), f"{path}.groundingSupports")):
         where = f"{path}.groundingSupports[{i}]"
-        s = _obj(item, where)
-        segment = _obj(s.get("segment"), f"{where}.segment")
-        indices = _list(s.get("groundingChunkIndices"), f"{where}.groundingChunkIndices")
-        scores = _list(s.get("confidenceScores"), f"{where}.confidenceScores")
+        s = as_object(item, where)
+        segment = as_object(s.get("segment"), f"{where}.segment")
+        indices = as_list(s.get("groundingChunkIndices"), f"{where}.groundingChunkIndices")
+        scores = as_list(s.get("confidenceScores"), f"{where}.confidenceScores")
         if not all(isinstance(x, int) and not isinstance(x, bool) for x in indices):
             raise ProtocolError(f"{where}.groundingChunkIndices must hold integers")
         if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in scores):
@@ -326,7 +326,7 @@ def _grounding_supports(g: dict[str, Any], path: str) -> tuple[GroundingSupport,
                 raise ProtocolError(f"{where}.segment.{name} must be an integer")
         supports.append(
             GroundingSupport(
-                _opt_str(segment.get("text"), f"{where}.segment.text"),
+                opt_str(segment.get("text"), f"{where}.segment.text"),
                 start,
                 end,
                 tuple(indices),
@@ -337,14 +337,14 @@ def _grounding_supports(g: dict[str, Any], path: str) -> tuple[GroundingSupport,
 
 
 def _grounding(value: Any, content: dict[str, Any], path: str) -> Events:
-    g = _obj(value, path)
-    entry = _obj(g.get("searchEntryPoint"), f"{path}.searchEntryPoint")
+    g = as_object(value, path)
+    entry = as_object(g.get("searchEntryPoint"), f"{path}.searchEntryPoint")
     return [
         GroundingMetadata(
             _grounding_sources(g, path),
             _strings(g.get("webSearchQueries"), f"{path}.webSearchQueries"),
             _grounding_supports(g, path),
-            _opt_str(entry.get("renderedContent"), f"{path}.searchEntryPoint.renderedContent"),
+            opt_str(entry.get("renderedContent"), f"{path}.searchEntryPoint.renderedContent"),
             _strings(g.get("retrievalQueries"), f"{path}.retrievalQueries"),
             _strings(g.get("imageSearchQueries"), f"{path}.imageSearchQueries"),
             raw=g,
@@ -354,14 +354,14 @@ def _grounding(value: Any, content: dict[str, Any], path: str) -> Events:
 
 
 def _url_context(value: Any, content: dict[str, Any], path: str) -> Events:
-    body = _obj(value, path)
+    body = as_object(value, path)
     urls = []
-    for i, item in enumerate(_list(body.get("urlMetadata"), f"{path}.urlMetadata")):
-        u = _obj(item, f"{path}.urlMetadata[{i}]")
+    for i, item in enumerate(as_list(body.get("urlMetadata"), f"{path}.urlMetadata")):
+        u = as_object(item, f"{path}.urlMetadata[{i}]")
         urls.append(
             UrlStatus(
-                _opt_str(u.get("retrievedUrl"), f"{path}.urlMetadata[{i}].retrievedUrl"),
-                _opt_str(u.get("urlRetrievalStatus"), f"{path}.urlMetadata[{i}].status"),
+                opt_str(u.get("retrievedUrl"), f"{path}.urlMetadata[{i}].retrievedUrl"),
+                opt_str(u.get("urlRetrievalStatus"), f"{path}.urlMetadata[{i}].status"),
             )
         )
     return [
@@ -394,7 +394,7 @@ _CLOSING = ("turnCompleteReason", "turnComplete")
 
 def server_content(value: Any, path: str) -> Events:
     """The events of one ``serverContent`` object, in the order the service means them."""
-    content = _obj(value, path)
+    content = as_object(value, path)
     events: Events = []
     for key, handler in _CONTENT_HANDLERS.items():
         if key in content and key not in _CLOSING:

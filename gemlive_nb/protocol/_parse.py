@@ -9,17 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ProtocolError
-from ._codec import (
-    _count,
-    _flag,
-    _kind,
-    _list,
-    _obj,
-    _opt_flag,
-    _opt_str,
-    decode_b64,
-    normalize_keys,
-)
+
+# public helpers of the private _codec, under short local names (this file's call sites unchanged)
+from ._codec import as_count as _count
+from ._codec import as_flag as _flag
+from ._codec import as_list as _list
+from ._codec import as_object as _obj
+from ._codec import decode_b64, normalize_keys
+from ._codec import kind_of as _kind
+from ._codec import opt_flag as _opt_flag
+from ._codec import opt_str as _opt_str
 from ._content import READ, Spec, server_content, unread, wire_seconds
 from .constants import CLIENT_MESSAGE_TYPES
 from .events import (

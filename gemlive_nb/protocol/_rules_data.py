@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .constants import INPUT_RATE, MODALITY_REFUSAL, OUTPUT_RATE
-from .service_rules import (
+from ._rules_facts import (
     AUDIO_SESSION_S,
     CONNECTION_LIFETIME_S,
     INVALID,
@@ -27,6 +26,7 @@ from .service_rules import (
     ModelRules,
     Refusal,
 )
+from .constants import INPUT_RATE, MODALITY_REFUSAL, OUTPUT_RATE
 
 __all__ = ["GLOBAL_FACTS", "MODEL_RULES"]
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import ProtocolError
-from ._codec import _count, _list, _obj, _opt_str, normalize_keys
+from ._codec import as_count, as_list, as_object, normalize_keys, opt_str
 from ._content import Spec, unread
 from .constants import DIALECTS
 from .events import Event
@@ -80,12 +80,12 @@ def _details(value: Any, path: str) -> dict[str, int]:
     if isinstance(value, dict):
         for key, n in value.items():
             name = key[: -len("Tokens")] if key.endswith("Tokens") else key
-            out[name.lower()] = out.get(name.lower(), 0) + (_count(n, f"{path}.{key}") or 0)
+            out[name.lower()] = out.get(name.lower(), 0) + (as_count(n, f"{path}.{key}") or 0)
         return out
-    for i, item in enumerate(_list(value, path)):
-        item = _obj(item, f"{path}[{i}]")
-        modality = _opt_str(item.get("modality"), f"{path}[{i}].modality") or "unspecified"
-        n = _count(item.get("tokenCount"), f"{path}[{i}].tokenCount") or 0  # proto3 omits 0
+    for i, item in enumerate(as_list(value, path)):
+        item = as_object(item, f"{path}[{i}]")
+        modality = opt_str(item.get("modality"), f"{path}[{i}].modality") or "unspecified"
+        n = as_count(item.get("tokenCount"), f"{path}[{i}].tokenCount") or 0  # proto3 omits 0
         out[modality.lower()] = out.get(modality.lower(), 0) + n
     return out
 
@@ -131,16 +131,16 @@ class Usage(Event):
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: str = "usageMetadata") -> Usage:
         """Read a ``usageMetadata`` object in any dialect and either key casing."""
-        d = normalize_keys(_obj(data, path))
+        d = normalize_keys(as_object(data, path))
         values: dict[str, Any] = {}
         for name, keys in _USAGE_COUNTS:
             key = next((k for k in keys if k in d), None)
-            values[name] = None if key is None else _count(d[key], f"{path}.{key}")
+            values[name] = None if key is None else as_count(d[key], f"{path}.{key}")
         for name, keys in _USAGE_DETAILS:
             key = next((k for k in keys if k in d), None)
             values[name] = {} if key is None else _details(d[key], f"{path}.{key}")
         for name, key in _USAGE_LABELS:
-            values[name] = _opt_str(d.get(key), f"{path}.{key}")
+            values[name] = opt_str(d.get(key), f"{path}.{key}")
         dialect = "mixroute" if _MIXROUTE_KEYS & d.keys() else "google"
         if dialect == "google" and _VERTEX_KEYS & d.keys():
             dialect = "vertex"

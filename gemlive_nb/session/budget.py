@@ -31,7 +31,7 @@ class Budget:
         if model is not None and self.prices.for_model(model) is None:
             raise ConfigError(
                 f"budget_usd needs the price of model {model!r}, which the price table lacks "
-                f"(it has {self.prices.models}); pass prices=gl.Prices({{{model!r}: "
+                f"(it has {self.prices.models}); pass prices=gl.evaluation.Prices({{{model!r}: "
                 "{'text_in': …, 'audio_in': …, 'text_out': …, 'audio_out': …}})"
             )
 

@@ -149,7 +149,7 @@ def _indent_of(lines: list[str], name: str) -> int:
 _SCALARS: dict[Any, str] = {str: "STRING", int: "INTEGER", float: "NUMBER", bool: "BOOLEAN"}
 
 
-def _is_dataclass_like(tp: Any) -> bool:
+def is_dataclass_like(tp: Any) -> bool:
     return inspect.isclass(tp) and (
         dataclasses.is_dataclass(tp) or (issubclass(tp, tuple) and hasattr(tp, "_fields"))
     )
@@ -207,7 +207,7 @@ def schema_for(tp: Any, where: str = "parameter") -> dict[str, Any]:
             "properties": {k: schema_for(v, f"{where}.{k}") for k, v in hints.items()},
             "required": sorted(getattr(tp, "__required_keys__", hints)),
         }
-    if _is_dataclass_like(tp):
+    if is_dataclass_like(tp):
         hints = typing.get_type_hints(tp)
         props = {k: schema_for(v, f"{where}.{k}") for k, v in hints.items()}
         if dataclasses.is_dataclass(tp):

@@ -14,7 +14,7 @@ from typing import Any
 
 from .._plain import json_safe
 from ..exceptions import ToolError
-from ._declare import ToolSpec, _is_dataclass_like, declare, spec_of, tool_name
+from ._declare import ToolSpec, declare, is_dataclass_like, spec_of, tool_name
 
 log = logging.getLogger("gemlive_nb.tools")
 
@@ -82,7 +82,7 @@ def _coerce(value: Any, tp: Any) -> Any:
             item = args[0] if args else Any
             items = [_coerce(v, item) for v in value]
             return origin(items) if origin is not list else items
-        if isinstance(value, dict) and _is_dataclass_like(tp):
+        if isinstance(value, dict) and is_dataclass_like(tp):
             hints = typing.get_type_hints(tp)
             return tp(**{k: _coerce(v, hints.get(k, Any)) for k, v in value.items()})
     except (TypeError, ValueError, KeyError):

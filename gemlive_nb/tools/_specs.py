@@ -21,7 +21,7 @@ DECLARATION_KEYS = (
 )  # fmt: skip
 
 
-def _declaration(raw: Any) -> dict[str, Any]:
+def wire_declaration(raw: Any) -> dict[str, Any]:
     """A validated function declaration in camelCase (schemas and property names untouched)."""
     raw = _as_mapping(raw)
     if not isinstance(raw, Mapping):
@@ -62,7 +62,7 @@ def _declaration(raw: Any) -> dict[str, Any]:
     return decl
 
 
-def _normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
+def normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
     """(callables, declarations and tool dicts, whether a plain googleSearch tool was given)."""
     if tools is None:
         return (), False
@@ -81,7 +81,7 @@ def _normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
             items.append(item)
         elif isinstance(item, Mapping):
             if "name" in item:
-                items.append(_declaration(item))
+                items.append(wire_declaration(item))
                 continue
             for kind, body in normalize_keys(dict(item)).items():
                 if kind == "functionDeclarations":
@@ -89,7 +89,7 @@ def _normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
                         raise ConfigError(
                             f"functionDeclarations must be a list of dicts, not {body!r:.40}"
                         )
-                    items.extend(_declaration(d) for d in body or [])
+                    items.extend(wire_declaration(d) for d in body or [])
                 elif kind == "googleSearch" and not body:
                     search = True
                 elif kind in TOOL_KINDS:
@@ -117,7 +117,7 @@ def _normalize_tools(tools: Any) -> tuple[tuple[Any, ...], bool]:
     return (*builtin, *functions), search
 
 
-def _tool_label(tool: Any) -> str:
+def tool_label(tool: Any) -> str:
     if callable(tool):
         return getattr(tool, "__name__", repr(tool))
     if "name" in tool:

@@ -14,17 +14,11 @@ import concurrent.futures
 from collections.abc import Coroutine
 from typing import Any
 
+from .._sync import running_loop
+
 __all__ = ["Task", "cancel", "running_loop", "spawn"]
 
 Task = asyncio.Future[Any] | concurrent.futures.Future[Any]
-
-
-def running_loop() -> asyncio.AbstractEventLoop | None:
-    """The loop running in this thread, or None."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def spawn(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any]) -> Task:

@@ -246,7 +246,7 @@ async def test_a_spoken_turn_ends_when_the_client_stops_sending_audio(tmp_path: 
             for _ in range(3):
                 await s.send_audio(np.zeros(1600, np.int16))
             turns = s.recording.turns
-            await gl.wait_until(lambda: turns and turns[0].status == "answered", timeout=10)
+            await gl.waiting.wait_until(lambda: turns and turns[0].status == "answered", timeout=10)
         assert emu.wait_closed(1).close_code is None
     assert (turns[0].input_transcript, turns[0].output_transcript) == ("Hi there.", "Hello!")
 

@@ -213,9 +213,9 @@ def test_breathy_and_raspy_voices_are_less_periodic(speech: BuiltinSpeech) -> No
 def test_every_rule_and_inventory_names_known_phones() -> None:
     def known(p):
         return (
-            synth.languages._is_vowel(p)
-            or p in synth.languages._CONSONANTS
-            or p in synth.languages._AFFRICATES
+            synth.languages.is_vowel(p)
+            or p in synth.languages.CONSONANTS
+            or p in synth.languages.AFFRICATES
         )
 
     for code in [lang.code for lang in LANGUAGES] + ["sw", "el"]:

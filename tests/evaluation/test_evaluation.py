@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import gemlive_nb as gl
+from gemlive_nb import evaluation as gle
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.evaluation.expectations import Observed
 from gemlive_nb.evaluation.pricing import default_prices
@@ -25,13 +26,13 @@ def live_emulator() -> Iterator[Emulator]:
         yield emu
 
 
-def _scenario(wrong: bool = False) -> gl.Scenario:
+def _scenario(wrong: bool = False) -> gle.Scenario:
     return (
-        gl.Scenario("weather")
-        .say("What's the weather in Paris?", expect=gl.Expect(interrupted=True, max_latency_s=5))
+        gle.Scenario("weather")
+        .say("What's the weather in Paris?", expect=gle.Expect(interrupted=True, max_latency_s=5))
         .barge_in("Stop. What about Rome?", after_s=0.5,
-                  expect=gl.Expect(mentions=["Rome"], language="en-US", interrupted=False))
-        .type("Thanks!", expect=gl.Expect(tool_called=None,
+                  expect=gle.Expect(mentions=["Rome"], language="en-US", interrupted=False))
+        .type("Thanks!", expect=gle.Expect(tool_called=None,
                                           mentions=["Berlin"] if wrong else None))
     )  # fmt: skip
 
@@ -41,7 +42,7 @@ def test_three_steps_across_three_voices_give_nine_rows_every_expectation_evalua
 ) -> None:
     sc = _scenario()
     configs = {v: {"voice": v} for v in VOICES}
-    ev = asyncio.run(gl.evaluate(sc, configs, endpoint=live_emulator.url, progress=False))
+    ev = asyncio.run(gle.evaluate(sc, configs, endpoint=live_emulator.url, progress=False))
     assert len(ev) == 9 and ev.concurrency == 3 and ev.simulated
     assert ev.checks == 3 * (2 + 3 + 1)
     assert ev.passed, [r.reasons for r in ev.failures]
@@ -56,7 +57,7 @@ def test_three_steps_across_three_voices_give_nine_rows_every_expectation_evalua
                                 "tokens", "cost_usd"} <= set(frame.columns)  # fmt: skip
     html = ev._repr_html_()
     assert "<audio" in html and "✓ passed" in html and "simulated" in html
-    back = gl.Evaluation.load(ev.save(tmp_path / "ev"))
+    back = gle.Evaluation.load(ev.save(tmp_path / "ev"))
     assert back.records() == ev.records() and back.passed
     assert back["Kore", 2].audio == ev["Kore", 2].audio
 
@@ -64,7 +65,7 @@ def test_three_steps_across_three_voices_give_nine_rows_every_expectation_evalua
 def test_a_wrong_expectation_fails_with_what_was_expected_and_what_came(
     live_emulator: Emulator,
 ) -> None:
-    ev = gl.evaluate_sync(_scenario(wrong=True), {"Puck": {"voice": "Puck"}},
+    ev = gle.evaluate_sync(_scenario(wrong=True), {"Puck": {"voice": "Puck"}},
                           endpoint=live_emulator.url, progress=False)  # fmt: skip
     assert not ev.passed
     (failed,) = ev.failures
@@ -88,7 +89,7 @@ def test_rerun_of_a_saved_recording_with_another_voice_gives_a_per_turn_diff(
     loaded = gl.Recording.load(tmp_path / "rec")
     assert [t.cost for t in loaded.turns] == [t.cost for t in rec.turns]
     assert loaded.cost == pytest.approx(rec.cost) and rec.cost > 0
-    ev = gl.rerun_sync(tmp_path / "rec", {"voice": "Kore"}, endpoint=live_emulator.url,
+    ev = gle.rerun_sync(tmp_path / "rec", {"voice": "Kore"}, endpoint=live_emulator.url,
                        progress=False)  # fmt: skip
     assert ev.configs == {"voice=Kore": {"voice": "Kore"}}
     diff = ev.diff()
@@ -106,7 +107,7 @@ def test_cost_is_tokens_times_prices_per_modality_checked_by_hand() -> None:
         prompt_details={"text": 1000, "audio": 2000}, response_details={"audio": 500},
         thoughts_tokens=0,
     )  # fmt: skip
-    prices = gl.Prices({"m": {"text_in": 0.5, "audio_in": 3, "text_out": 2, "audio_out": 12}})
+    prices = gle.Prices({"m": {"text_in": 0.5, "audio_in": 3, "text_out": 2, "audio_out": 12}})
     # text in: 1000 + 500 undetailed prompt tokens; audio in 2000; audio out 500 + 100 undetailed
     expected = (1500 * 0.5 + 2000 * 3 + 600 * 12) / 1e6
     assert prices.cost(usage, "m") == pytest.approx(expected) == pytest.approx(0.01395)
@@ -121,15 +122,15 @@ def test_cost_is_tokens_times_prices_per_modality_checked_by_hand() -> None:
 
 def test_bad_prices_and_expectations_say_what_to_pass() -> None:
     with pytest.raises(ConfigError, match="audio_out"):
-        gl.Prices({"m": {"text_in": 1, "audio_in": 1, "text_out": 1}})
+        gle.Prices({"m": {"text_in": 1, "audio_in": 1, "text_out": 1}})
     with pytest.raises(ConfigError, match="-1"):
-        gl.Prices({"m": {"text_in": -1, "audio_in": 1, "text_out": 1, "audio_out": 1}})
+        gle.Prices({"m": {"text_in": -1, "audio_in": 1, "text_out": 1, "audio_out": 1}})
     with pytest.raises(ConfigError, match="regex"):
-        gl.Expect(regex="(")
+        gle.Expect(regex="(")
     with pytest.raises(ConfigError, match="tool_called"):
-        gl.Expect(tool_called=3)
+        gle.Expect(tool_called=3)
     with pytest.raises(ConfigError, match="barge_in"):
-        gl.Scenario("x").barge_in("Stop")
+        gle.Scenario("x").barge_in("Stop")
     with pytest.raises(ConfigError, match="budget_usd"):
         gl.connect_sync(budget_usd=-1, endpoint="ws://127.0.0.1:9")
     with pytest.raises(ConfigError, match=r"model 'gemini-3.1-flash-live-preview'.*prices="):
@@ -141,12 +142,12 @@ def test_each_expectation_field_checks_what_came() -> None:
     calls = [{"name": "get_weather", "args": {"city": "Paris"}}]
     seen = Observed(transcript="Hier ist eine kurze Antwort zu Paris.", language="de",
                     latency_s=1.5, wer=0.2, tool_calls=calls)  # fmt: skip
-    ok = gl.Expect(mentions="Paris", not_mentions=["Rome"], regex=r"kurze\s+Antwort",
+    ok = gle.Expect(mentions="Paris", not_mentions=["Rome"], regex=r"kurze\s+Antwort",
                    language="de-DE", tool_called=("get_weather", {"city": "paris"}),
                    max_latency_s=2, max_wer=0.25, interrupted=False,
                    check=lambda turn: True)  # fmt: skip
     assert [c.ok for c in ok.evaluate(seen)] == [True] * 9
-    bad = gl.Expect(language="fr", tool_called={"name": "get_weather", "args": {"city": "Rome"}},
+    bad = gle.Expect(language="fr", tool_called={"name": "get_weather", "args": {"city": "Rome"}},
                     max_latency_s=1, max_wer=0.1, check=lambda turn: "too long")  # fmt: skip
     reasons = [c.reason for c in bad.evaluate(seen)]
     assert reasons == [
@@ -156,7 +157,7 @@ def test_each_expectation_field_checks_what_came() -> None:
         "expected a word error rate of at most 10%; it was 20%",
         "too long",
     ]
-    assert gl.Expect(tool_called=None).evaluate(seen)[0].reason == (
+    assert gle.Expect(tool_called=None).evaluate(seen)[0].reason == (
         "expected no tool call; got ['get_weather']"
     )
 
@@ -168,7 +169,7 @@ def test_a_budget_ends_the_session_cleanly_and_keeps_the_recording(
         async with gl.connect(endpoint=live_emulator.url, budget_usd=0.0002) as s:
             turn = await s.ask("Hello there, tell me about Paris.")
             assert turn.status == "answered" and turn.cost > 0.0002
-            await gl.wait_until(lambda: s.status == "closed", timeout=5)
+            await gl.waiting.wait_until(lambda: s.status == "closed", timeout=5)
             with pytest.raises(SessionClosed, match=r"budget_usd=0.0002 reached"):
                 await s.ask("And Rome?")
             assert s.recording.turns[0] is turn and "Paris" in turn.transcript
@@ -188,13 +189,13 @@ def test_a_fixed_tool_result_answers_instead_of_the_tool(live_emulator: Emulator
         return turn.tool_results[0]["response"] == {"temp_c": 99} or "the tool itself answered"
 
     sc = (
-        gl.Scenario("tools")
+        gle.Scenario("tools")
         .tool_result("get_weather", {"temp_c": 99})
         .type("What's the weather in Paris?",
-              expect=gl.Expect(tool_called={"name": "get_weather", "args": {"city": "Paris"}},
+              expect=gle.Expect(tool_called={"name": "get_weather", "args": {"city": "Paris"}},
                                mentions=["99"], check=hot))
     )  # fmt: skip
-    ev = gl.evaluate_sync(sc, {"tools": {"tools": [get_weather]}}, endpoint=live_emulator.url,
+    ev = gle.evaluate_sync(sc, {"tools": {"tools": [get_weather]}}, endpoint=live_emulator.url,
                           progress=False)  # fmt: skip
     assert ev.passed, [r.reasons for r in ev.failures]
     assert [r.status for r in ev] == ["done", "passed"]
@@ -207,8 +208,8 @@ def test_say_takes_a_wav_file_and_streams_it_like_a_microphone(
 
     path = tmp_path / "question.wav"
     speak("Tell me about the moon.", "Kore", "en-US").to_wav(path)
-    sc = gl.Scenario("wav").say(path, expect=gl.Expect(mentions=["moon"]))
-    ev = gl.evaluate_sync(sc, endpoint=live_emulator.url, progress=False)
+    sc = gle.Scenario("wav").say(path, expect=gle.Expect(mentions=["moon"]))
+    ev = gle.evaluate_sync(sc, endpoint=live_emulator.url, progress=False)
     assert ev.passed, [r.reasons for r in ev.failures]
     row = ev["default", 1]
     assert row.turn.source == "speech" and row.user == "Tell me about the moon."
@@ -216,20 +217,20 @@ def test_say_takes_a_wav_file_and_streams_it_like_a_microphone(
 
 
 def test_cancelling_an_evaluation_closes_its_sessions(live_emulator: Emulator) -> None:
-    sc = gl.Scenario("long").say("Tell me a long story about the sea.").pause(30)
+    sc = gle.Scenario("long").say("Tell me a long story about the sea.").pause(30)
 
     async def go() -> None:
         before = len(live_emulator.sessions)
         configs = {v: {"voice": v} for v in VOICES}
-        run = gl.evaluate(sc, configs, endpoint=live_emulator.url, progress=False)
+        run = gle.evaluate(sc, configs, endpoint=live_emulator.url, progress=False)
         task = asyncio.ensure_future(run)
         mine = lambda: live_emulator.sessions[before:]  # noqa: E731
-        await gl.wait_until(lambda: len(mine()) == 3 and all(r.turns for r in mine()),
+        await gl.waiting.wait_until(lambda: len(mine()) == 3 and all(r.turns for r in mine()),
                             timeout=60, what="three sessions to answer")  # fmt: skip
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        await gl.wait_until(
+        await gl.waiting.wait_until(
             lambda: all(r.ended is not None for r in mine()), timeout=10,
             what="every session of the cancelled evaluation to close",
         )  # fmt: skip
@@ -245,23 +246,23 @@ def test_the_issue_example_on_the_default_endpoint_cuts_the_first_reply(
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "MIXROUTE_API_KEY", "GEMLIVE_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
     sc = (
-        gl.Scenario("weather")
-        .say("What's the weather in Paris?", expect=gl.Expect(interrupted=True))
+        gle.Scenario("weather")
+        .say("What's the weather in Paris?", expect=gle.Expect(interrupted=True))
         .pause(1.0)
-        .barge_in("Stop. What about Rome?", after_s=1.0, expect=gl.Expect(mentions=["Rome"]))
+        .barge_in("Stop. What about Rome?", after_s=1.0, expect=gle.Expect(mentions=["Rome"]))
     )  # fmt: skip
-    ev = gl.evaluate_sync(sc, {"Puck": {"voice": "Puck"}}, progress=False)
+    ev = gle.evaluate_sync(sc, {"Puck": {"voice": "Puck"}}, progress=False)
     assert ev.passed and ev.simulated, [r.reasons for r in ev.failures]
 
 
 def test_max_wer_has_the_reply_re_transcribed_by_a_second_session(live_emulator: Emulator) -> None:
-    sc = gl.Scenario("clear").type("Tell me about the sea.", expect=gl.Expect(max_wer=0.0))
+    sc = gle.Scenario("clear").type("Tell me about the sea.", expect=gle.Expect(max_wer=0.0))
     before = len(live_emulator.sessions)
-    ev = gl.evaluate_sync(sc, endpoint=live_emulator.url, progress=False)
+    ev = gle.evaluate_sync(sc, endpoint=live_emulator.url, progress=False)
     row = ev["default", 1]
     assert ev.passed and row.wer == 0.0 and row.retranscribed == row.transcript
     assert len(live_emulator.sessions) - before == 2  # the reply, then its re-transcription
-    plain = gl.evaluate_sync(gl.Scenario("plain").type("Tell me about the sea."),
+    plain = gle.evaluate_sync(gle.Scenario("plain").type("Tell me about the sea."),
                              endpoint=live_emulator.url, progress=False)  # fmt: skip
     assert plain["default", 1].wer is None and plain["default", 1].status == "done"
 
@@ -272,12 +273,14 @@ def test_rerun_streams_the_recorded_speech_again(live_emulator: Emulator, tmp_pa
     async def record() -> gl.Recording:
         async with gl.connect(endpoint=live_emulator.url, voice="Puck") as s:
             await s.stream_audio(speak("Tell me about the moon.", "Zephyr", "en-US"), end=True)
-            await gl.wait_until(lambda: s.turns and s.turns[0].status != "pending", timeout=30)
+            await gl.waiting.wait_until(
+                lambda: s.turns and s.turns[0].status != "pending", timeout=30
+            )
             return s.recording
 
     rec = asyncio.run(record())
     assert rec.turns[0].source == "speech" and rec.turns[0].status == "answered"
-    ev = gl.rerun_sync(rec.save(tmp_path / "spoken"), {"voice": "Kore"},
+    ev = gle.rerun_sync(rec.save(tmp_path / "spoken"), {"voice": "Kore"},
                        endpoint=live_emulator.url, progress=False)  # fmt: skip
     (row,) = ev.rows
     assert row.step.kind == "say" and row.turn.source == "speech"
@@ -302,12 +305,12 @@ def test_spoken_steps_use_the_offline_voice_without_loading_the_emulator_server(
 
 def test_a_session_that_ends_mid_scenario_keeps_the_steps_that_ended() -> None:
     sc = (
-        gl.Scenario("drop")
-        .type("Tell me about the sea.", expect=gl.Expect(mentions=["sea"]))
-        .type("And the mountains?", expect=gl.Expect(mentions=["mountains"]))
+        gle.Scenario("drop")
+        .type("Tell me about the sea.", expect=gle.Expect(mentions=["sea"]))
+        .type("And the mountains?", expect=gle.Expect(mentions=["mountains"]))
     )
     with Emulator(speech="builtin") as emu:
-        ev = gl.evaluate_sync(sc, endpoint=emu.url, progress=False, budget_usd=0.0002)
+        ev = gle.evaluate_sync(sc, endpoint=emu.url, progress=False, budget_usd=0.0002)
     first, second = ev.rows
     assert first.status == "passed" and "sea" in first.transcript
     assert second.status == "error" and "budget_usd=0.0002 reached" in (second.error or "")

@@ -236,7 +236,7 @@ def test_notebook_runs_offline(title: str, offline: dict[str, Run]) -> None:
     # every figure or table of emulator timing, tokens or WER says so beside it
     assert not unlabelled_measures(run.book), (
         f"{title}: cells {unlabelled_measures(run.book)} show timing, tokens or WER without "
-        f"{SIMULATED_LABEL!r} (print gl.provenance(session) in the cell)"
+        f"{SIMULATED_LABEL!r} (print gl.display.provenance(session) in the cell)"
     )
     size = len(nbformat.writes(run.book).encode())
     assert size < MAX_EXECUTED_BYTES, f"{title} weighs {size / 1e6:.2f} MB executed (max 1 MB)"

@@ -1,4 +1,4 @@
-"""gl.wait_until / gl.wait_until_sync: the one documented wait helper the tutorials use."""
+"""gl.waiting.wait_until / wait_until_sync: the one documented wait helper the tutorials use."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from gemlive_nb.waiting import WaitTimeout
 async def test_returns_the_first_truthy_value_once_it_appears() -> None:
     box: list[str] = []
     asyncio.get_running_loop().call_later(0.1, box.append, "reply")
-    got = await gl.wait_until(lambda: box and box[0], timeout=10, interval=0.01)
+    got = await gl.waiting.wait_until(lambda: box and box[0], timeout=10, interval=0.01)
     assert got == "reply"
 
 
@@ -26,7 +26,7 @@ async def test_a_condition_already_true_returns_without_sleeping() -> None:
         calls.append(1)
         return 42
 
-    assert await gl.wait_until(ready, timeout=0.001) == 42
+    assert await gl.waiting.wait_until(ready, timeout=0.001) == 42
     assert calls == [1]
 
 
@@ -37,13 +37,15 @@ async def test_awaitable_predicates_are_awaited() -> None:
         state["n"] += 1
         return state["n"] >= 3
 
-    assert await gl.wait_until(count, timeout=10, interval=0.001) is True
+    assert await gl.waiting.wait_until(count, timeout=10, interval=0.001) is True
     assert state["n"] == 3
 
 
 async def test_timeout_names_what_was_awaited_and_the_last_value() -> None:
     with pytest.raises(WaitTimeout) as info:
-        await gl.wait_until(lambda: [], timeout=0.05, interval=0.01, what="the second reply")
+        await gl.waiting.wait_until(
+            lambda: [], timeout=0.05, interval=0.01, what="the second reply"
+        )
     err = info.value
     assert isinstance(err, gl.GemliveError) and isinstance(err, TimeoutError)
     assert err.what == "the second reply" and err.timeout == 0.05 and err.last == []
@@ -53,13 +55,13 @@ async def test_timeout_names_what_was_awaited_and_the_last_value() -> None:
 async def test_without_what_the_error_quotes_the_lambda_or_the_function_name() -> None:
     turns: list[int] = []
     with pytest.raises(WaitTimeout, match=r"for lambda: len\(turns\) > 1"):
-        await gl.wait_until(lambda: len(turns) > 1, timeout=0.02, interval=0.01)
+        await gl.waiting.wait_until(lambda: len(turns) > 1, timeout=0.02, interval=0.01)
 
     def reconnected() -> bool:
         return False
 
     with pytest.raises(WaitTimeout, match="for reconnected,"):
-        await gl.wait_until(reconnected, timeout=0.02, interval=0.01)
+        await gl.waiting.wait_until(reconnected, timeout=0.02, interval=0.01)
 
 
 async def test_checks_once_more_at_the_deadline() -> None:
@@ -72,14 +74,14 @@ async def test_checks_once_more_at_the_deadline() -> None:
     loop = asyncio.get_running_loop()
     loop.call_soon(block_then_set)
     # the very long interval means the only check after the first is the one at the deadline
-    assert await gl.wait_until(flag.is_set, timeout=0.05, interval=60) is True
+    assert await gl.waiting.wait_until(flag.is_set, timeout=0.05, interval=60) is True
 
 
 async def test_the_sleep_never_overshoots_the_deadline_by_an_interval() -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
     with pytest.raises(WaitTimeout):
-        await gl.wait_until(lambda: False, timeout=0.05, interval=30)
+        await gl.waiting.wait_until(lambda: False, timeout=0.05, interval=30)
     assert loop.time() - started < 5  # bounded by the timeout, not the 30 s interval
 
 
@@ -96,17 +98,17 @@ async def test_the_sleep_never_overshoots_the_deadline_by_an_interval() -> None:
 async def test_bad_arguments_name_the_value(kwargs: dict, message: str) -> None:
     args = {"predicate": lambda: True, **kwargs}
     with pytest.raises(gl.ConfigError, match=message):
-        await gl.wait_until(**args)
+        await gl.waiting.wait_until(**args)
     with pytest.raises(gl.ConfigError, match=message):
-        gl.wait_until_sync(**args)
+        gl.waiting.wait_until_sync(**args)
 
 
 def test_sync_wrapper_without_a_loop_waits_on_the_background_loop() -> None:
     box: list[int] = []
     threading.Timer(0.05, box.append, (7,)).start()
-    assert gl.wait_until_sync(lambda: box and box[0], timeout=10, interval=0.01) == 7
+    assert gl.waiting.wait_until_sync(lambda: box and box[0], timeout=10, interval=0.01) == 7
     with pytest.raises(WaitTimeout, match=r"waited 0\.02 s for nothing"):
-        gl.wait_until_sync(lambda: None, timeout=0.02, interval=0.01, what="nothing")
+        gl.waiting.wait_until_sync(lambda: None, timeout=0.02, interval=0.01, what="nothing")
 
 
 def test_the_error_survives_pickling() -> None:
@@ -130,7 +132,7 @@ async def test_a_slow_async_predicate_is_cut_at_the_deadline() -> None:
     handle = asyncio.get_running_loop().call_later(3, released.set)
     try:
         with pytest.raises(WaitTimeout, match="slow"):
-            await gl.wait_until(slow, timeout=0.1, interval=0.01)
+            await gl.waiting.wait_until(slow, timeout=0.1, interval=0.01)
         assert cancelled == [True] and not released.is_set()
     finally:
         handle.cancel()

@@ -42,20 +42,10 @@ def _is_type_checking(node: ast.If) -> bool:
 
 
 def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
-    """Imports that run when the module loads (not in functions, not under TYPE_CHECKING)."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    pending: list[ast.stmt] = list(tree.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.append(node)
-        elif isinstance(node, ast.If) and not _is_type_checking(node):
-            pending.extend(node.body + node.orelse)
-        elif isinstance(node, ast.Try):
-            pending.extend(node.body + node.orelse + node.finalbody)
-            for handler in node.handlers:
-                pending.extend(handler.body)
-    return found
+    """Every import statement of a module: at module level, under ``if TYPE_CHECKING:`` and
+    inside functions. A type-only or deferred import that closes a loop is still a circle for
+    a reader and a type checker (issue 25: no import circle at any level)."""
+    return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
 def _import_graph() -> dict[str, set[str]]:
@@ -123,12 +113,32 @@ def test_the_graph_reader_sees_a_circle_when_there_is_one() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
+# Circles still open on this branch, each being removed by the helper named beside it in the same
+# wave of issue 25; the integrator drops an entry once that helper's branch is merged.
+KNOWN_CIRCLES: list[list[str]] = []
+
+
+def test_the_graph_reader_sees_type_only_imports() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n"
+        "def f():\n    from .c import C\n"
+    )
+    assert sorted(n.module or "" for n in _top_level_imports(tree)) == ["b", "c", "typing"]
+    graph = _import_graph()
+    # config._wire reads LiveConfig through a protocol, not through a type-only import of live
+    assert "gemlive_nb.config._shape" in graph["gemlive_nb.config._wire"]
+    assert "gemlive_nb.config.live" not in graph["gemlive_nb.config._wire"]
+    # the rules table's data reads its types from _rules_facts, not from the reader
+    assert "gemlive_nb.protocol._rules_data" in graph["gemlive_nb.protocol.service_rules"]
+    assert "gemlive_nb.protocol.service_rules" not in graph["gemlive_nb.protocol._rules_data"]
+
+
 def test_no_import_circle_among_the_layout_modules() -> None:
     graph = _import_graph()
     assert "gemlive_nb.protocol._parse" in graph["gemlive_nb.protocol"]
     assert "gemlive_nb.protocol.events" in graph["gemlive_nb.protocol._parse"]
     circles = [c for c in _cycles(graph) if any(_owned(m) for m in c)]
-    assert circles == []
+    assert sorted(circles) == sorted(KNOWN_CIRCLES)
 
 
 @pytest.mark.parametrize("part", [p for p in OWNED if p != "__init__"])
@@ -160,7 +170,7 @@ def test_type_checkers_see_every_lazy_name() -> None:
             for stmt in node.body:
                 if isinstance(stmt, ast.ImportFrom):
                     checked |= {a.asname or a.name for a in stmt.names}
-    assert checked == set(gemlive_nb._LAZY)
+    assert checked == set(gemlive_nb._LAZY) | gemlive_nb._NAMESPACES
 
 
 # --- one home per concept -------------------------------------------------------------------
@@ -201,3 +211,110 @@ def test_tool_name_errors_are_config_and_tool_errors() -> None:
         protocol.check_tool_name("2fast")
     assert isinstance(info.value, ConfigError) and isinstance(info.value, ToolError)
     assert "'2fast'" in str(info.value)
+
+
+# --- private names stay private --------------------------------------------------------------
+
+
+def _private_imports(tree: ast.Module) -> list[str]:
+    """Names starting with one ``_`` that ``tree`` imports from another module."""
+    return [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+
+
+def test_the_private_import_reader_sees_one() -> None:
+    tree = ast.parse("from ._codec import _obj, dumps\nfrom .x import __version__\n")
+    assert _private_imports(tree) == ["_obj"]
+
+
+def test_few_private_names_cross_a_file() -> None:
+    """A helper another file needs gets a public name in its private module (httpx's way).
+
+    Issue 25 found 86 cross-file imports of ``_private`` names; at most 10 may remain.
+    """
+    found = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for name in _private_imports(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert len(found) <= 10, found
+
+
+# --- one home per helper: no function re-implemented in another module ------------------------
+
+# One-home helpers: each is defined (under this name, with or without a leading "_") in exactly
+# one module; everyone else imports it.
+ONE_HOME = ("running_loop", "bare_model", "json_safe", "as_mapping", "unknown_name_error")
+# Copies still present on this branch, with who removes them; the integrator drops each entry
+# once that is merged.
+KNOWN_COPIES: set[tuple[str, str]] = set()
+
+
+def _functions(path: Path) -> list[tuple[str, str]]:
+    """(name without leading "_", AST-normalized signature and body) of every function that
+    does something (stubs such as a Protocol's ``...`` are left out)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = [
+            stmt
+            for stmt in node.body
+            if not isinstance(stmt, ast.Pass)
+            and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        ]  # docstrings and stubs are not the helper
+        if body:
+            shape = ast.dump(ast.Module(body=body, type_ignores=[]), annotate_fields=False)
+            out.append((node.name.lstrip("_"), ast.dump(node.args) + shape))
+    return out
+
+
+def _copies(files: dict[str, Path]) -> set[tuple[str, str]]:
+    """(helper, file) for every function whose name and body another module repeats, and for
+    every home of a ONE_HOME helper that has more than one. Dunder methods (``__len__``,
+    ``_repr_html_``) are protocol, not helpers, so they may repeat."""
+    homes: dict[tuple[str, str], set[str]] = {}
+    named: dict[str, set[str]] = {}
+    for where, path in files.items():
+        for name, shape in _functions(path):
+            if name.endswith("_"):
+                continue
+            homes.setdefault((name, shape), set()).add(where)
+            if name in ONE_HOME:
+                named.setdefault(name, set()).add(where)
+    found = {(name, w) for (name, _), where in homes.items() if len(where) > 1 for w in where}
+    found |= {(name, w) for name, where in named.items() if len(where) > 1 for w in where}
+    return found
+
+
+def test_the_copy_finder_catches_a_reimplemented_helper(tmp_path: Path) -> None:
+    loop = "def {}():\n    {}\n    try:\n        return get_running_loop()\n"
+    loop += "    except RuntimeError:\n        return None\n"
+    (tmp_path / "a.py").write_text(loop.format("running_loop", '"""The loop."""'))
+    (tmp_path / "b.py").write_text(loop.format("_running_loop", "pass"))  # same, underscored
+    (tmp_path / "c.py").write_text("def clip(x):\n    return min(x, 1)\n")
+    (tmp_path / "d.py").write_text("def _clip(x):\n    '''Doc.'''\n    return min(x, 1)\n")
+    (tmp_path / "e.py").write_text("def clip(x):\n    return max(x, 1)\n")  # another body
+    (tmp_path / "f.py").write_text("def bare_model(m):\n    return m.split('/')[-1]\n")
+    (tmp_path / "g.py").write_text("def _bare_model(m):\n    return m.rpartition('/')[2]\n")
+    for stub in ("h.py", "i.py"):  # protocol methods and stubs may repeat
+        (tmp_path / stub).write_text("def __len__(s):\n    return 0\ndef token(s):\n    ...\n")
+    assert _copies({p.name: p for p in tmp_path.glob("*.py")}) == {
+        ("running_loop", "a.py"), ("running_loop", "b.py"),  # same body
+        ("clip", "c.py"), ("clip", "d.py"),  # same body; e.py's differs
+        ("bare_model", "f.py"), ("bare_model", "g.py"),  # a one-home name, any body
+    }  # fmt: skip
+
+
+def test_no_helper_is_reimplemented_in_another_module() -> None:
+    copies = _copies({str(p.relative_to(PACKAGE)): p for p in PACKAGE.rglob("*.py")})
+    assert copies >= KNOWN_COPIES  # gone? then drop the entry from KNOWN_COPIES
+    known = {name for name, _ in KNOWN_COPIES}
+    assert sorted(c for c in copies if c[0] not in known) == []
+    for name in known:  # the known copy and its one home, nothing more
+        assert len([w for n, w in copies if n == name]) == 2, sorted(copies)

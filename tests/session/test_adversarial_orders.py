@@ -48,7 +48,7 @@ def _speech16k(text: str) -> np.ndarray:
 
 def _connect(emu: Emulator, family: str, **options: Any) -> Any:
     if family == "vertex":
-        endpoint = gl.resolve_endpoint(
+        endpoint = gl.endpoints.resolve_endpoint(
             "vertex", project="p", location="us-central1", api_key=OAUTH, environ={}
         ).with_url(emu.url)
         return gl.connect(endpoint=endpoint, tools=[get_weather], **options)

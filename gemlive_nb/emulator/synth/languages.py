@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .voices import _crc
+from .voices import crc
 
 # Phones: symbol -> (kind, F1, F2, F3, duration ms). Kinds: V vowel, P voiceless stop, B voiced
 # stop, F voiceless fricative, Z voiced fricative, N nasal, L liquid, G glide, T tap, Q glottal.
 # Fricatives/stops store their noise band centre (Hz) in place of F3.
 
-_VOWELS = {
+VOWELS = {
     "i": (280, 2250, 2890), "I": (400, 1920, 2560), "e": (400, 2100, 2700),
     "E": (550, 1770, 2490), "ae": (690, 1660, 2490), "a": (750, 1350, 2500),
     "A": (730, 1090, 2440), "O": (570, 840, 2410), "o": (450, 800, 2400),
@@ -21,7 +21,7 @@ _VOWELS = {
     "@": (500, 1450, 2500), "y": (280, 1750, 2150), "2": (380, 1550, 2250),
     "9": (550, 1450, 2400), "1": (320, 1500, 2450), "M": (330, 1300, 2450),
 }  # fmt: skip
-_CONSONANTS = {
+CONSONANTS = {
     # stops: (kind, locus F1, locus F2, burst centre, closure ms)
     "p": ("P", 300, 900, 1200, 60), "t": ("P", 300, 1700, 4000, 55),
     "k": ("P", 300, 2000, 2300, 60), "b": ("B", 250, 900, 1200, 50),
@@ -45,11 +45,12 @@ _CONSONANTS = {
     "j": ("G", 280, 2200, 3000, 45), "w": ("G", 300, 700, 2300, 45),
     "?": ("Q", 300, 1500, 2500, 45),
 }  # fmt: skip
-_AFFRICATES = {"tS": ("t", "S"), "dZ": ("d", "Z"), "ts": ("t", "s"), "dz": ("d", "z")}
+AFFRICATES = {"tS": ("t", "S"), "dZ": ("d", "Z"), "ts": ("t", "s"), "dz": ("d", "z")}
 
 
-def _is_vowel(phone: str) -> bool:
-    return phone.rstrip(":~") in _VOWELS
+def is_vowel(phone: str) -> bool:
+    """Whether ``phone`` is a vowel (length and nasal marks ignored)."""
+    return phone.rstrip(":~") in VOWELS
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ def _profile(
     )
 
 
-_LANGS: dict[str, LanguageProfile] = {
+LANGS: dict[str, LanguageProfile] = {
     "en": _profile(
         "a=ae e=E i=I o=A u=V y=i ee=i ea=i oo=u ou=a_U ow=o_U ai=e_I ay=e_I oa=o_U igh=a_I "
         "e$= es$=z ed$=d er=@_r er$=@ or=O_r ar=A_r ir=@_r ur=@_r th=D ce=s_E ci=s_I cy=s_i "
@@ -236,13 +237,13 @@ _LANGS: dict[str, LanguageProfile] = {
         nuclei="a a: i i: M u e E o O @",
     ),
 }  # fmt: skip
-_LANGS["en-in"] = _profile(
-    {**{k: v for k, v in _LANGS["en"].rules.items() if k not in _BASE_RULES}, "t": "rt",
+LANGS["en-in"] = _profile(
+    {**{k: v for k, v in LANGS["en"].rules.items() if k not in _BASE_RULES}, "t": "rt",
      "d": "rd", "th": "t_h", "w": "v", "v": "v", "r": "4", "o": "o", "a": "a"},
     rhythm="syllable", stress="penult", rate=1.08, shift=(1.0, 1.0, 0.96),
 )  # fmt: skip
-_LANGS["mr"] = _LANGS["hi"]
-_LANGS["ta"] = _profile(
+LANGS["mr"] = LANGS["hi"]
+LANGS["ta"] = _profile(
     "t=rt d=rd zh=r l=l a=a",
     rhythm="syllable",
     stress="first",
@@ -251,7 +252,7 @@ _LANGS["ta"] = _profile(
     onsets="k tS J rt N t n p m j r l v rd",
     nuclei="a a: i i: u u: e e: o o:",
 )
-_LANGS["te"] = _profile(
+LANGS["te"] = _profile(
     "t=rt d=rd",
     rhythm="syllable",
     stress="first",
@@ -260,7 +261,7 @@ _LANGS["te"] = _profile(
     onsets="k g tS dZ rt rd t d n p b m j r l v S s h",
     nuclei="a a: i i: u u: e e: o o:",
 )
-_LANGS["bn"] = _profile(
+LANGS["bn"] = _profile(
     "a=O aa=a: t=rt d=rd th=t_h dh=d_h sh=S s=S",
     rhythm="syllable",
     stress="first",
@@ -278,13 +279,13 @@ def language_profile(code: str) -> LanguageProfile:
     """
     base = code.split("-")[0].lower()
     for key in (code.lower(), base):
-        if key in _LANGS:
-            return _LANGS[key]
-    h = _crc("lang" + base)
+        if key in LANGS:
+            return LANGS[key]
+    h = crc("lang" + base)
     prof = _profile(
         rate=0.95 + (h % 20) / 100,
         shift=(1.0, 0.95 + (h >> 8) % 10 / 100, 1.0),
         stress=("penult", "first", "last")[h % 3],
     )
-    _LANGS[base] = prof
+    LANGS[base] = prof
     return prof

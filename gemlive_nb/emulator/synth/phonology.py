@@ -6,19 +6,19 @@ import unicodedata
 from dataclasses import dataclass
 
 from .languages import (
-    _AFFRICATES,
-    _CONSONANTS,
-    _LANGS,
+    AFFRICATES,
+    CONSONANTS,
+    LANGS,
     LanguageProfile,
-    _is_vowel,
+    is_vowel,
     language_profile,
 )
-from .text_channel import _MAX_PHRASE_CHARS, _new_sentence
-from .voices import _crc
+from .text_channel import MAX_PHRASE_CHARS, new_sentence
+from .voices import crc
 
 # Text -> phrases of syllables
 
-_PAUSES = {",": 0.16, "、": 0.16, "，": 0.16, ";": 0.24, ":": 0.22, "；": 0.24, "：": 0.22,
+PAUSES = {",": 0.16, "、": 0.16, "，": 0.16, ";": 0.24, ":": 0.22, "；": 0.24, "：": 0.22,
            ".": 0.36, "。": 0.36, "!": 0.36, "！": 0.36, "?": 0.36, "？": 0.36, "\n": 0.36,
            "…": 0.36, "—": 0.18, "–": 0.18, "(": 0.12, ")": 0.12}  # fmt: skip
 _CYRILLIC = dict(
@@ -67,22 +67,26 @@ _THAI_VOWELS = {0x0E30: "a", 0x0E31: "a", 0x0E32: "a:", 0x0E33: "a_m", 0x0E34: "
 
 
 @dataclass
-class _Syllable:
+class Syllable:
+    """One syllable's phones, stress and tone."""
+
     phones: list[str]
     stressed: bool = False
     tone: int = -1  # index into the language's tones, -1 = none
 
 
 @dataclass
-class _Phrase:
+class Phrase:
+    """A stretch of text between pauses, as syllables, and the punctuation that ended it."""
+
     text: str
-    syllables: list[_Syllable]
+    syllables: list[Syllable]
     end: str  # the punctuation that closed it ('' if none)
 
 
 def _hashed_syllable(key: str, prof: LanguageProfile) -> list[str]:
     """A deterministic consonant+vowel syllable of the language for an unknown character."""
-    h = _crc(key)
+    h = crc(key)
     onset = prof.onsets[h % len(prof.onsets)].split("_")
     nucleus = prof.nuclei[(h >> 8) % len(prof.nuclei)].split("_")
     return onset + nucleus
@@ -94,11 +98,11 @@ def _script_phones(ch: str) -> list[str] | None:
     if 0x3041 <= cp <= 0x30F6:  # kana
         idx = (cp - 0x3041) % 0x60
         ro = _KANA[idx] if idx < len(_KANA) else "a"
-        return ["?"] if ro == "Q" else _latin_phones(ro, _LANGS["ja"])
+        return ["?"] if ro == "Q" else _latin_phones(ro, LANGS["ja"])
     if 0xAC00 <= cp <= 0xD7A3:  # hangul syllable = initial + vowel + final
         s = cp - 0xAC00
         ro = _HANGUL_L[s // 588] + _HANGUL_V[(s % 588) // 28] + _HANGUL_T[s % 28]
-        return _latin_phones(ro.replace("_", ""), _LANGS["ko"])
+        return _latin_phones(ro.replace("_", ""), LANGS["ko"])
     for block in _BRAHMI_BLOCKS:
         if block <= cp < block + 0x80:
             off = cp - block
@@ -227,26 +231,22 @@ _OFFGLIDES = frozenset("I U i u y".split())  # a vowel after another forms a dip
 
 def _syllabify(phones: list[str], prof: LanguageProfile) -> list[list[str]]:
     """Split phones into syllables: consonants before a vowel start its syllable."""
-    phones = [p for p in phones if p in _CONSONANTS or p in _AFFRICATES or _is_vowel(p)]
+    phones = [p for p in phones if p in CONSONANTS or p in AFFRICATES or is_vowel(p)]
     if prof.epenthesis:  # no clusters: a vowel after consonants not followed by a vowel
         fixed: list[str] = []
         for i, p in enumerate(phones):
             fixed.append(p)
             nxt = phones[i + 1] if i + 1 < len(phones) else None
-            if (
-                not _is_vowel(p)
-                and p not in ("n", "N", "?")
-                and (nxt is None or not _is_vowel(nxt))
-            ):
+            if not is_vowel(p) and p not in ("n", "N", "?") and (nxt is None or not is_vowel(nxt)):
                 fixed.append(prof.epenthesis)
         phones = fixed
     syllables: list[list[str]] = []
     current: list[str] = []
     for p in phones:
-        glide = p.rstrip(":~") in _OFFGLIDES and current and _is_vowel(current[-1])
-        if _is_vowel(p) and any(_is_vowel(q) for q in current) and not glide:
+        glide = p.rstrip(":~") in _OFFGLIDES and current and is_vowel(current[-1])
+        if is_vowel(p) and any(is_vowel(q) for q in current) and not glide:
             split = len(current)
-            while split > 0 and not _is_vowel(current[split - 1]):
+            while split > 0 and not is_vowel(current[split - 1]):
                 split -= 1
             onset = current[split:]
             keep = current[:split]
@@ -256,12 +256,12 @@ def _syllabify(phones: list[str], prof: LanguageProfile) -> list[list[str]]:
             current = onset
         current.append(p)
     if current:
-        if syllables and not any(_is_vowel(q) for q in current):
+        if syllables and not any(is_vowel(q) for q in current):
             syllables[-1].extend(current)
         else:
             syllables.append(current)
     # a word of consonants only ('k', 'hmm') still gets a vowel to be heard on
-    return [s if any(_is_vowel(q) for q in s) else [*s, "@"] for s in syllables if s]
+    return [s if any(is_vowel(q) for q in s) else [*s, "@"] for s in syllables if s]
 
 
 def _split_phrases(text: str) -> list[tuple[str, str]]:
@@ -269,11 +269,11 @@ def _split_phrases(text: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     start = 0
     for i, ch in enumerate(text):
-        if ch in _PAUSES:
+        if ch in PAUSES:
             nxt = text[i + 1] if i + 1 < len(text) else " "
             if ch in ".:," and nxt.isalnum():  # 3.5, 10:30, 1,000 stay in one phrase
                 continue
-            if _new_sentence(ch, nxt):  # "Hi!Bye": the reader would take Bye for another clip's
+            if new_sentence(ch, nxt):  # "Hi!Bye": the reader would take Bye for another clip's
                 continue
             pieces.append((text[start : i + 1], ch))
             start = i + 1
@@ -285,10 +285,10 @@ def _split_phrases(text: str) -> list[tuple[str, str]]:
 def _limit(piece: str, end: str) -> list[tuple[str, str]]:
     """Split an over-long phrase (at spaces when it has them) so each part's message fits."""
     parts: list[tuple[str, str]] = []
-    while len(piece) > _MAX_PHRASE_CHARS:
-        cut = piece.rfind(" ", 1, _MAX_PHRASE_CHARS)
-        cut = cut if cut > 0 else _MAX_PHRASE_CHARS
-        if _new_sentence(piece[:cut], piece[cut:]):  # as in _split_phrases: not before "Bye"
+    while len(piece) > MAX_PHRASE_CHARS:
+        cut = piece.rfind(" ", 1, MAX_PHRASE_CHARS)
+        cut = cut if cut > 0 else MAX_PHRASE_CHARS
+        if new_sentence(piece[:cut], piece[cut:]):  # as in _split_phrases: not before "Bye"
             cut -= 1
         parts.append((piece[:cut], ""))
         piece = piece[cut:]
@@ -296,15 +296,15 @@ def _limit(piece: str, end: str) -> list[tuple[str, str]]:
     return parts
 
 
-def parse(text: str, language: str) -> list[_Phrase]:
+def parse(text: str, language: str) -> list[Phrase]:
     """Text -> phrases of syllables (with stress and tones) in the given language."""
     lang = language.split("-")[0].lower()
     prof = language_profile(language)
-    phrases: list[_Phrase] = []
+    phrases: list[Phrase] = []
     pending = ""
     vietnamese = lang == "vi" and bool(_VI_LETTERS.intersection(unicodedata.normalize("NFD", text)))
     for piece, end in _split_phrases(text):
-        syllables: list[_Syllable] = []
+        syllables: list[Syllable] = []
         for word in piece.split():
             word_clean = "".join(
                 c for c in word if c.isalnum() or unicodedata.category(c)[0] == "M"
@@ -312,13 +312,13 @@ def parse(text: str, language: str) -> list[_Phrase]:
             if not word_clean:
                 continue
             phones, marks = _word_phones(word_clean, prof, lang)
-            sylls = [_Syllable(s) for s in _syllabify(phones, prof)]
+            sylls = [Syllable(s) for s in _syllabify(phones, prof)]
             if not sylls:
                 continue
             _mark_word(sylls, word_clean, marks, prof, lang, vietnamese)
             syllables += sylls
         if syllables:
-            phrases.append(_Phrase(pending + piece, syllables, end))
+            phrases.append(Phrase(pending + piece, syllables, end))
             pending = ""
         elif phrases:  # bare punctuation joins the phrase before it (its text is kept)
             phrases[-1].text += piece
@@ -328,7 +328,7 @@ def parse(text: str, language: str) -> list[_Phrase]:
 
 
 def _mark_word(
-    sylls: list[_Syllable],
+    sylls: list[Syllable],
     word: str,
     marks: list[int],
     prof: LanguageProfile,
@@ -336,7 +336,7 @@ def _mark_word(
     marked: bool = False,
 ) -> None:
     n = len(sylls)
-    h = _crc(lang + word)
+    h = crc(lang + word)
     stress = {"first": 0, "penult": max(0, n - 2), "last": n - 1, "hash": h % n}.get(prof.stress)
     if stress is not None and n > 0:
         sylls[stress].stressed = True
@@ -349,4 +349,4 @@ def _mark_word(
             if marked:  # Vietnamese spelling: the diacritics give the tones, none = level
                 s.tone = marks[i] if i < len(marks) else 0
             else:
-                s.tone = _crc(f"{i}|{lang}{word}") % len(prof.tones)
+                s.tone = crc(f"{i}|{lang}{word}") % len(prof.tones)

@@ -9,32 +9,32 @@ import numpy as np
 
 from ..cache import BoundedCache
 from .languages import LanguageProfile, language_profile
-from .phonology import _Syllable, parse
+from .phonology import Syllable, parse
 from .text_channel import embed_text
-from .tracks import _AV, _NB, _SYL, _VOWEL_AV, _segments, _smooth
+from .tracks import AV, NB, SYL, VOWEL_AV, segments, smooth
 from .voices import (
-    _BAND_EDGE_HZ,
-    _HOP,
-    _NFFT,
-    _PEAK,
-    _SPEECH_TOP_HZ,
-    _VOICES,
-    _WIN,
     AF_GAIN,
     AH_GAIN,
+    BAND_EDGE_HZ,
+    HOP,
+    NFFT,
+    PEAK,
     RATE,
+    SPEECH_TOP_HZ,
+    VOICE_PARAMS,
+    WIN,
     VoiceParams,
-    _crc,
+    crc,
 )
 
 # Rendering
 
 
-_WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(_WIN) / _WIN)).astype(np.float32)
-_FREQS = np.fft.rfftfreq(_NFFT, 1 / RATE).astype(np.float32)
-_VOICE_BINS = int(_BAND_EDGE_HZ[1] / (RATE / _NFFT)) + 2  # bins above are silent
+_WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(WIN) / WIN)).astype(np.float32)
+_FREQS = np.fft.rfftfreq(NFFT, 1 / RATE).astype(np.float32)
+_VOICE_BINS = int(BAND_EDGE_HZ[1] / (RATE / NFFT)) + 2  # bins above are silent
 _LOWPASS = np.where(
-    _FREQS < _SPEECH_TOP_HZ, 1.0, np.exp(-(((_FREQS - _SPEECH_TOP_HZ) / 300.0) ** 2))
+    _FREQS < SPEECH_TOP_HZ, 1.0, np.exp(-(((_FREQS - SPEECH_TOP_HZ) / 300.0) ** 2))
 ).astype(np.float32)
 
 
@@ -43,7 +43,7 @@ def _pitch_track(
     syl_index: np.ndarray,
     syl_pos: np.ndarray,
     phrase_pos: np.ndarray,
-    sylls: list[_Syllable],
+    sylls: list[Syllable],
     syl_info: list[tuple[int, str, int, int]],
     prof: LanguageProfile,
     voice: VoiceParams,
@@ -90,7 +90,7 @@ def _glottal(
     f0_frames: np.ndarray, n: int, voice: VoiceParams, rng: np.random.Generator
 ) -> np.ndarray:
     """Glottal flow derivative pulses at the per-frame pitch; jitter, shimmer, subharmonics."""
-    t_frames = np.arange(len(f0_frames)) * _HOP
+    t_frames = np.arange(len(f0_frames)) * HOP
     f0 = np.interp(np.arange(n), t_frames, f0_frames)
     phase = np.cumsum(f0 / RATE)
     cycles = int(phase[-1]) + 2
@@ -114,20 +114,20 @@ def _glottal(
 
 
 def _spectra(x: np.ndarray, n_frames: int) -> np.ndarray:
-    """Spectra of windowed frames centred every _HOP samples (zero-padded to _NFFT)."""
-    padded = np.concatenate([np.zeros(_WIN // 2, np.float32), x, np.zeros(_WIN, np.float32)])
-    view = np.lib.stride_tricks.sliding_window_view(padded, _WIN)[::_HOP][:n_frames]
-    return np.fft.rfft(view * _WINDOW, n=_NFFT)
+    """Spectra of windowed frames centred every HOP samples (zero-padded to NFFT)."""
+    padded = np.concatenate([np.zeros(WIN // 2, np.float32), x, np.zeros(WIN, np.float32)])
+    view = np.lib.stride_tricks.sliding_window_view(padded, WIN)[::HOP][:n_frames]
+    return np.fft.rfft(view * _WINDOW, n=NFFT)
 
 
 def _overlap_add(frames: np.ndarray, n: int) -> np.ndarray:
     n_frames = frames.shape[0]
-    blocks = frames.reshape(n_frames, _NFFT // _HOP, _HOP)
-    out = np.zeros((n_frames + _NFFT // _HOP, _HOP), np.float32)
-    for j in range(_NFFT // _HOP):
+    blocks = frames.reshape(n_frames, NFFT // HOP, HOP)
+    out = np.zeros((n_frames + NFFT // HOP, HOP), np.float32)
+    for j in range(NFFT // HOP):
         out[j : j + n_frames] += blocks[:, j]
-    flat = out.reshape(-1) / (_WIN / (2 * _HOP))
-    return flat[_WIN // 2 : _WIN // 2 + n]
+    flat = out.reshape(-1) / (WIN / (2 * HOP))
+    return flat[WIN // 2 : WIN // 2 + n]
 
 
 def _fast_size(n: int) -> int:
@@ -149,7 +149,7 @@ def _band_limit(y: np.ndarray) -> np.ndarray:
     size = _fast_size(max(1024, y.size))
     spec = np.fft.rfft(y, n=size)
     freqs = np.arange(spec.size) * (RATE / size)
-    edge = np.clip((freqs - _BAND_EDGE_HZ[0]) / (_BAND_EDGE_HZ[1] - _BAND_EDGE_HZ[0]), 0, 1)
+    edge = np.clip((freqs - BAND_EDGE_HZ[0]) / (BAND_EDGE_HZ[1] - BAND_EDGE_HZ[0]), 0, 1)
     spec *= 0.5 + 0.5 * np.cos(np.pi * edge)
     return np.fft.irfft(spec, n=size)[: y.size].astype(np.float32)
 
@@ -157,21 +157,21 @@ def _band_limit(y: np.ndarray) -> np.ndarray:
 def _render(text: str, voice: str, language: str) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     """Float samples in [-1, 1] and the (start, end, text) sample span of each phrase."""
     prof = language_profile(language)
-    vp = _VOICES[voice]
-    rng = np.random.default_rng(_crc(f"{voice}|{language}|{text}"))
+    vp = VOICE_PARAMS[voice]
+    rng = np.random.default_rng(crc(f"{voice}|{language}|{text}"))
     phrases = parse(text, language)
     sylls = [s for ph in phrases for s in ph.syllables]
     if not sylls:
         return np.zeros(0, np.float32), []
-    durs, rows, syl_info = _segments(phrases, prof, vp)
-    ends = np.round(np.cumsum(durs) * RATE / _HOP).astype(np.int64)
+    durs, rows, syl_info = segments(phrases, prof, vp)
+    ends = np.round(np.cumsum(durs) * RATE / HOP).astype(np.int64)
     counts = np.diff(np.concatenate([[0], ends]))
     n_frames = int(ends[-1])
     track = np.repeat(rows, counts, axis=0)
-    n = n_frames * _HOP
+    n = n_frames * HOP
 
     # syllable position (0..1) and phrase position per frame, before smoothing
-    syl_index = track[:, _SYL].astype(np.int64)
+    syl_index = track[:, SYL].astype(np.int64)
     frame_no = np.arange(n_frames)
     syl_first = np.full(len(sylls) + 1, n_frames, np.int64)
     syl_last = np.zeros(len(sylls) + 1, np.int64)
@@ -196,8 +196,8 @@ def _render(text: str, voice: str, language: str) -> tuple[np.ndarray, list[tupl
     )
 
     f0 = _pitch_track(n_frames, syl_index, syl_pos, phrase_pos, sylls, syl_info, prof, vp, rng)
-    formants = _smooth(track[:, :3], 7) * np.array(prof.shift) * vp.formant_scale
-    amps = _smooth(track[:, _AV : _NB + 1], 3)
+    formants = smooth(track[:, :3], 7) * np.array(prof.shift) * vp.formant_scale
+    amps = smooth(track[:, AV : NB + 1], 3)
     av, ah, af, nf, nb = (amps[:, i : i + 1].astype(np.float32) for i in range(5))
     ah = ah + vp.breathiness * av
     av = av * (1 - 0.5 * vp.breathiness)
@@ -226,23 +226,23 @@ def _render(text: str, voice: str, language: str) -> tuple[np.ndarray, list[tupl
     spec = np.zeros((n_frames, _FREQS.size), np.complex64)
     spec[:, :_VOICE_BINS] = _spectra(src, n_frames)[:, :_VOICE_BINS] * voiced_h
     spec[:, :_VOICE_BINS] += _spectra(noise, n_frames)[:, :_VOICE_BINS] * noise_h
-    y = _band_limit(_overlap_add(np.fft.irfft(spec, n=_NFFT).astype(np.float32), n))
+    y = _band_limit(_overlap_add(np.fft.irfft(spec, n=NFFT).astype(np.float32), n))
 
     peak = float(np.max(np.abs(y))) or 1.0
-    y *= _PEAK / peak
+    y *= PEAK / peak
     fade = min(len(y) // 2, 120)
     ramp = np.linspace(0, 1, fade, dtype=np.float32)
     y[:fade] *= ramp
     y[len(y) - fade :] *= ramp[::-1]
 
     # each phrase's text rides on its vowels: a VAD surely hears from the first to the last
-    vowel = track[:, _AV] >= _VOWEL_AV
+    vowel = track[:, AV] >= VOWEL_AV
     v_first = np.full(len(phrases), n_frames, np.int64)
     v_last = np.zeros(len(phrases), np.int64)
     np.minimum.at(v_first, phrase_of[vowel], frame_no[vowel])
     np.maximum.at(v_last, phrase_of[vowel], frame_no[vowel])
     spans = [
-        (int(v_first[pi]) * _HOP, int(v_last[pi] + 1) * _HOP, phrase.text)
+        (int(v_first[pi]) * HOP, int(v_last[pi] + 1) * HOP, phrase.text)
         for pi, phrase in enumerate(phrases)
         if v_first[pi] < n_frames
     ]

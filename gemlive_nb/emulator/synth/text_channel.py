@@ -7,7 +7,7 @@ import zlib
 
 import numpy as np
 
-from .voices import _PEAK, RATE
+from .voices import PEAK, RATE
 
 # The text band: each phrase's text as 10 ms tones (17 frequencies, 100 Hz apart, 5.4-7.0 kHz,
 # inside the pass band of a 16 kHz signal). A symbol is a nibble sent as the step from the previous
@@ -22,8 +22,8 @@ _SYMBOL_S = 0.010
 _PREAMBLE = 3
 _MSG_LEAD_S = 0.03  # after the phrase's first vowel starts (where any VAD has started)
 _MSG_TAIL_S = 0.02  # before its last vowel ends
-_TONE_LEVEL = _PEAK * 10 ** (-40 / 20)  # 40 dB under the voice's peak
-_MAX_PHRASE_CHARS = 60  # keeps every message under 255 bytes
+_TONE_LEVEL = PEAK * 10 ** (-40 / 20)  # 40 dB under the voice's peak
+MAX_PHRASE_CHARS = 60  # keeps every message under 255 bytes
 _READ_RATE = 16000
 
 
@@ -179,11 +179,11 @@ def decode_text(samples: np.ndarray, rate: int) -> str:
         if b - a >= (_PREAMBLE + 6) * step:
             text = _read_region(power, purity, a, b, step)
             if text:
-                out += " " + text if _new_sentence(out, text) else text
+                out += " " + text if new_sentence(out, text) else text
     return out.strip()
 
 
-def _new_sentence(before: str, text: str) -> bool:
+def new_sentence(before: str, text: str) -> bool:
     """Whether ``text`` starts a sentence of another clip after ``before``.
 
     A phrase of the same clip carries its own leading space, one from a clip spoken after it does

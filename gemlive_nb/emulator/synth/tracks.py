@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .languages import _AFFRICATES, _CONSONANTS, _VOWELS, LanguageProfile, _is_vowel
-from .phonology import _PAUSES, _Phrase
+from .languages import AFFRICATES, CONSONANTS, VOWELS, LanguageProfile, is_vowel
+from .phonology import PAUSES, Phrase
 from .text_channel import message_seconds
 from .voices import VoiceParams
 
 # Phrases -> parameter tracks
 
 # columns of the segment table
-_F1, _F2, _F3, _AV, _AH, _AF, _NF, _NB, _SYL, _PHR = range(10)
-_VOWEL_AV = 0.7  # vowels are voiced at least this much (nasalised ones 0.75), consonants less
+_F1, _F2, _F3, AV, _AH, _AF, _NF, NB, SYL, _PHR = range(10)
+VOWEL_AV = 0.7  # vowels are voiced at least this much (nasalised ones 0.75), consonants less
 
 
-def _segments(
-    phrases: list[_Phrase], prof: LanguageProfile, voice: VoiceParams
+def segments(
+    phrases: list[Phrase], prof: LanguageProfile, voice: VoiceParams
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, int, int]]]:
     """Segment table (durations in seconds, parameter rows) plus syllable/phrase bookkeeping.
 
@@ -46,7 +46,7 @@ def _segments(
             if si == count - 1:
                 target *= 1.35
             _syllable_segments(syl.phones, target, reduce, sid, pi, durs, rows)
-        vowels = [k for k in range(first_seg, len(durs)) if rows[k][_AV] >= _VOWEL_AV]
+        vowels = [k for k in range(first_seg, len(durs)) if rows[k][AV] >= VOWEL_AV]
         if vowels:  # slow a dense phrase down until its text fits between its first/last vowel
             spoken = sum(durs[vowels[0] : vowels[-1] + 1])
             need = message_seconds(phrase.text)
@@ -54,7 +54,7 @@ def _segments(
                 durs[first_seg:] = [d * need / spoken for d in durs[first_seg:]]
         last = not any(ph.syllables for ph in phrases[pi + 1 :])
         if count and not last:
-            pause = _PAUSES.get(phrase.end, 0.0)
+            pause = PAUSES.get(phrase.end, 0.0)
             if pause:
                 durs.append(pause / voice.rate)
                 rows.append([*rows[-1][:3], 0, 0, 0, 3000, 800, -1, pi])
@@ -75,25 +75,25 @@ def _syllable_segments(
     consonant_time = 0.0
     expanded: list[str] = []
     for p in phones:
-        expanded.extend(_AFFRICATES.get(p, (p,)))
-    vowels = [p for p in expanded if _is_vowel(p)]
+        expanded.extend(AFFRICATES.get(p, (p,)))
+    vowels = [p for p in expanded if is_vowel(p)]
     for p in expanded:
-        if not _is_vowel(p):
-            consonant_time += _CONSONANTS[p][4] / 1000
+        if not is_vowel(p):
+            consonant_time += CONSONANTS[p][4] / 1000
     vowel_time = max(0.05, target - 0.75 * consonant_time)
     per_vowel = vowel_time / max(1, len(vowels))
-    nucleus = _VOWELS[vowels[0].rstrip(":~")] if vowels else (500, 1500, 2500)
+    nucleus = VOWELS[vowels[0].rstrip(":~")] if vowels else (500, 1500, 2500)
     for i, p in enumerate(expanded):
-        if _is_vowel(p):
-            f = np.array(_VOWELS[p.rstrip(":~")], dtype=float)
+        if is_vowel(p):
+            f = np.array(VOWELS[p.rstrip(":~")], dtype=float)
             if reduce:
-                f = f * (1 - reduce) + np.array(_VOWELS["@"]) * reduce
+                f = f * (1 - reduce) + np.array(VOWELS["@"]) * reduce
             length = per_vowel * (1.5 if p.endswith(":") else 1.0)
             nasal = 0.25 if p.endswith("~") else 0.0
             durs.append(length)
             rows.append([f[0], f[1], f[2], 1.0 - nasal, 0.0, 0.0, 3000, 800, sid, pi])
             continue
-        kind, l1, l2, centre, ms = _CONSONANTS[p]
+        kind, l1, l2, centre, ms = CONSONANTS[p]
         dur = ms / 1000
         after = expanded[i + 1] if i + 1 < len(expanded) else None
         aspirated = after == "h" and kind == "P"
@@ -126,7 +126,7 @@ def _syllable_segments(
             rows.append([l1, l2, centre, amp, 0, 0, 3000, 800, sid, pi])
 
 
-def _smooth(track: np.ndarray, width: int) -> np.ndarray:
+def smooth(track: np.ndarray, width: int) -> np.ndarray:
     """Moving average over `width` frames along axis 0 (edges held)."""
     if width <= 1:
         return track

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from ...catalog import VOICES
 
 RATE = 24000
-_HOP = 128  # 5.33 ms frames, hann windows overlapping by half
-_WIN = 256
-_NFFT = 512  # room after each window for the (causal) resonators' ringing
-_PEAK = 0.6  # about -4.4 dBFS
-_SPEECH_TOP_HZ = 4400.0  # the voice rolls off above this, leaving the text band clean
-_BAND_EDGE_HZ = (4700.0, 5250.0)  # the whole voice fades out over this range
+HOP = 128  # 5.33 ms frames, hann windows overlapping by half
+WIN = 256
+NFFT = 512  # room after each window for the (causal) resonators' ringing
+PEAK = 0.6  # about -4.4 dBFS
+SPEECH_TOP_HZ = 4400.0  # the voice rolls off above this, leaving the text band clean
+BAND_EDGE_HZ = (4700.0, 5250.0)  # the whole voice fades out over this range
 AH_GAIN = 5.0  # aspiration/breath noise through the formants, relative to voicing
 AF_GAIN = 1.0  # frication noise bands
 
@@ -78,13 +78,14 @@ _STYLE = {
 }
 
 
-def _crc(text: str) -> int:
+def crc(text: str) -> int:
+    """A stable 32-bit hash of ``text`` (the same on every run, unlike ``hash``)."""
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
 def _spread(names: list[str], lo: float, hi: float, salt: str) -> dict[str, float]:
     """Geometrically spaced values over [lo, hi], given to names in a fixed pseudo-random order."""
-    order = sorted(names, key=lambda n: _crc(salt + n))
+    order = sorted(names, key=lambda n: crc(salt + n))
     return _even(order, lo, hi)
 
 
@@ -102,7 +103,7 @@ def _build_voices() -> dict[str, VoiceParams]:
     for group, lo, hi in ((male, 85.0, 150.0), (female, 165.0, 255.0)):
         # a hashed rank nudged by the style (Excited higher, Mature lower), then evenly spaced so
         # that no two voices share a pitch
-        order = sorted(group, key=lambda n: (_crc("f0" + n) % 1000) / 1000 + 0.35 * styles[n][0])
+        order = sorted(group, key=lambda n: (crc("f0" + n) % 1000) / 1000 + 0.35 * styles[n][0])
         pitch.update(_even(order, lo, hi))
     tract = {**_spread(male, 0.92, 1.04, "vt"), **_spread(female, 1.10, 1.24, "vt")}
     for voice in VOICES:
@@ -111,7 +112,7 @@ def _build_voices() -> dict[str, VoiceParams]:
         params[voice.name] = VoiceParams(
             f0=round(pitch[voice.name], 1),
             formant_scale=round(tract[voice.name], 3),
-            rate=round(rate * (0.97 + 0.06 * (_crc("rate" + voice.name) % 1000) / 1000), 3),
+            rate=round(rate * (0.97 + 0.06 * (crc("rate" + voice.name) % 1000) / 1000), 3),
             breathiness=breath,
             jitter=0.03 if raspy else 0.004,
             shimmer=0.14 if raspy else 0.03,
@@ -122,9 +123,9 @@ def _build_voices() -> dict[str, VoiceParams]:
     return params
 
 
-_VOICES = _build_voices()
+VOICE_PARAMS = _build_voices()
 
 
 def voice_params(name: str) -> VoiceParams:
     """The synthesis parameters of a catalog voice (case-insensitive; ConfigError if unknown)."""
-    return _VOICES[VOICES[name].name]
+    return VOICE_PARAMS[VOICES[name].name]
