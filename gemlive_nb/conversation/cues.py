@@ -33,7 +33,16 @@ from ..protocol import OUTPUT_RATE
 if TYPE_CHECKING:
     from .turn import Turn
 
-__all__ = ["LINE_CHARS", "MAX_CUE_S", "cues", "note_input_piece", "note_reply_piece", "srt", "vtt"]
+__all__ = [
+    "LINE_CHARS",
+    "MAX_CUE_S",
+    "cues",
+    "new_sentence",
+    "note_input_piece",
+    "note_reply_piece",
+    "srt",
+    "vtt",
+]
 
 Cue = tuple[float, float, str, str]
 MAX_CUE_S = 7.0  # longest cue (subtitle guidelines: 1–7 s on screen)
@@ -52,6 +61,16 @@ class _Word:
     start: float
     end: float
     speaker: str
+
+
+def new_sentence(before: str, delta: str, spaced: bool = False) -> bool:
+    """A whole sentence followed by one starting with a capital letter (a new utterance).
+
+    Without a space, unless ``spaced`` (the utterance's reply has started: a late piece goes on
+    mid-sentence, a new utterance starts a sentence).
+    """
+    start = delta.lstrip() if spaced else delta
+    return bool(_SENTENCE_END.search(before.rstrip())) and start[:1].isupper()
 
 
 def note_reply_piece(turn: Turn, event: Any) -> None:

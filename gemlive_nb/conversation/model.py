@@ -39,13 +39,13 @@ Rules the states encode (the orders they follow: :mod:`gemlive_nb.protocol.gramm
   ``interrupted``, activity start or end, or a whole sentence followed by a delta starting a new
   one (with no space; once its reply has started, also after a space). A new utterance goes to
   the oldest open turn still waiting for words (a clip, or a turn a reply opened), else opens one.
+- Proactive audio (``proactive``): the model may send nothing for speech not meant for it
+  (grammar ``turn.ignored``); a reply that starts while later utterances are open answers the
+  latest, and heard speech before it still waiting ends as ``no_reply``.
 - A turn gets ``no_reply`` (or ``answered``/``interrupted`` if it had output but the
   ``turnComplete`` never came) when the server has been quiet for ``quiet_s`` (default
   :data:`QUIET_S`) since its input ended; a clip without speech closes after
   :data:`NO_SPEECH_QUIET_S`, or at once when the next utterance is sent.
-
-Methods return what changed — turns that ended, ``(turn, kept_samples)`` cuts — and the
-caller (:class:`~.recording.Recording`) keeps the timeline.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import protocol as p
+from .cues import new_sentence
 from .grounding import grounding_record
 from .latency import SpeechDating, SpeechSpan
 from .state import TurnState
@@ -69,24 +70,13 @@ QUIET_S = 10.0
 NO_SPEECH_QUIET_S = 2.0
 # How often one turn is asked again after reconnects (goAway, drops) before it fails.
 MAX_REASKS = 2
-_SENTENCE_END = (".", "!", "?")
-
-
-def _new_sentence(before: str, delta: str, spaced: bool = False) -> bool:
-    """A whole sentence followed by one starting with a capital letter.
-
-    Without a space, unless ``spaced`` (the utterance's reply has started: a late piece goes on
-    mid-sentence, a new utterance starts a sentence).
-    """
-    start = delta.lstrip() if spaced else delta
-    return before.rstrip().endswith(_SENTENCE_END) and start[:1].isupper()
 
 
 class Conversation:
     """The state machine of the module docstring (the states: :class:`~.state.TurnState`).
 
-    ``speech_span(after, before)`` gives the ``(start, end)`` of the last stretch of user speech
-    ending in ``(after, before]`` (from a voice-activity detector over the input), or None.
+    ``speech_span(after, before)``: ``(start, end)`` of the last user speech ending in ``(after,
+    before]`` (a VAD over the input), or None. ``proactive``: ``LiveConfig.proactive_audio``.
     """
 
     def __init__(
@@ -94,7 +84,9 @@ class Conversation:
         speech_span: SpeechSpan | None = None,
         quiet_s: float = QUIET_S,
         max_reasks: int = MAX_REASKS,
+        proactive: bool = False,
     ) -> None:
+        self.proactive = proactive
         self.turns: list[Turn] = []
         self.open: deque[Turn] = deque()  # oldest first
         self.quiet_s = quiet_s
@@ -169,7 +161,7 @@ class Conversation:
             turn is None
             or not turn.state.is_open
             or turn.index in self._tool_closed
-            or _new_sentence(turn.input_transcript, text, spaced=turn.has_output)
+            or new_sentence(turn.input_transcript, text, spaced=turn.has_output)
         ):
             turn = self._utterance = self._spoken_turn(t)
         turn.input_transcript += text
@@ -197,18 +189,18 @@ class Conversation:
     def reply_turn(self, t: float) -> Turn:
         """The turn reply output at ``t`` belongs to (closing cut turns ahead of it)."""
         self._last_server_t = t
-        if len(self.open) != 1 and not self._settle(t):
+        if len(self.open) != 1 and not self._settle(t, passed_over=True):
             return self.begin(t, source="speech")
         head = self.open[0]
         self._tool_closed.discard(head.index)  # Vertex: the tool turn's spoken answer
         self._maybe_cut.discard(head.index)
         return head
 
-    def _settle(self, t: float) -> bool:
+    def _settle(self, t: float, passed_over: bool = False) -> bool:
         """End the turns ahead of the next that are done; False when no turn is open.
 
         Done: a clip without speech, a tool turn closed with nothing said (what comes now is
-        the next utterance's).
+        the next utterance's); when a reply starts (``passed_over``), speech it stayed silent on.
         """
         while len(self.open) > 1:
             head = self.open[0]
@@ -216,9 +208,17 @@ class Conversation:
                 self._end(head, TurnState.NO_REPLY, t)
             elif head.index in self._tool_closed:
                 self._end(head, TurnState.ANSWERED, t)
+            elif passed_over and self._ignored(head):
+                self._end(head, TurnState.NO_REPLY, t)
             else:
                 break
         return bool(self.open)
+
+    def _ignored(self, head: Turn) -> bool:
+        """Proactive audio: heard speech, unanswered, with a later utterance open (module doc)."""
+        fresh = head.state is TurnState.PENDING and not head.has_output and not head.tool_calls
+        heard = self.proactive and head.source == "speech" and bool(head.input_transcript)
+        return fresh and heard and head.index not in self._maybe_cut and head is not self._utterance
 
     def output_started(self, turn: Turn, t: float) -> None:
         """The first reply audio of ``turn`` arrived: date the end of the user's speech."""

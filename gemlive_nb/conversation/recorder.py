@@ -74,7 +74,7 @@ class Recorder:
     """Writes one session's :class:`Recording` (see the module docstring).
 
     ``on_turn_end(turn)`` is called whenever a turn ends, whatever ended it (an event, the
-    quiet period, a failure, the next utterance).
+    quiet period, a failure, the next utterance). ``proactive``: the model may stay silent.
     """
 
     def __init__(
@@ -84,9 +84,10 @@ class Recorder:
         record: bool | str = True,
         quiet_s: float = QUIET_S,
         max_reply_s: float = MAX_REPLY_S,
+        proactive: bool = False,
     ) -> None:
         self.speech = SpeechSpans(INPUT_RATE)
-        self.conversation = Conversation(self.speech.last_span, quiet_s=quiet_s)
+        self.conversation = Conversation(self.speech.last_span, quiet_s, proactive=proactive)
         self.conversation.on_end = self._on_end
         self.conversation.on_begin = self._on_begin
         self.recording = Recording(

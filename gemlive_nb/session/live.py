@@ -97,7 +97,7 @@ class LiveSession:
         self.tools = ToolRegistry(config.tools, timeout=tool_timeout)
         meta = {"endpoint": endpoint.describe(), "model": model, "voice": config.voice,
                 "language": config.language, "dialect": endpoint.dialect}  # fmt: skip
-        self._recorder = Recorder(meta=meta, record=record)
+        self._recorder = Recorder(meta=meta, record=record, proactive=config.proactive_audio)
         self.recording = self._recorder.recording  # users read it; the session writes it
         if record_frames:
             self.recording.frames = []
