@@ -217,8 +217,7 @@ class Conversation:
     def _ignored(self, head: Turn) -> bool:
         """Proactive audio: heard speech, unanswered, with a later utterance open (module doc)."""
         fresh = head.state is TurnState.PENDING and not head.has_output and not head.tool_calls
-        heard = self.proactive and head.source == "speech" and bool(head.input_transcript)
-        return fresh and heard and head.index not in self._maybe_cut and head is not self._utterance
+        return fresh and self.proactive and head.source == "speech" and bool(head.input_transcript)
 
     def output_started(self, turn: Turn, t: float) -> None:
         """The first reply audio of ``turn`` arrived: date the end of the user's speech."""

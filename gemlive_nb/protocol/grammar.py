@@ -31,14 +31,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = [
-    "FAMILIES",
-    "PRODUCTIONS",
-    "Grammar",
-    "Step",
-    "Utterance",
-    "productions",
-]
+__all__ = ["FAMILIES", "PRODUCTIONS", "Grammar", "Step", "Utterance", "productions"]
 
 FAMILIES = ("2.5", "3.1", "vertex")
 _ALL, _25, _31, _V = (
@@ -56,6 +49,8 @@ PRODUCTIONS: dict[str, tuple[frozenset[str], str]] = {
     # what the server does about one utterance
     "turn.reply": (_ALL, f"{_P} §3 typical order; [test_text_in_audio_out_turn]"),
     "turn.no_reply": (_ALL, "unverified: speech heard, never answered; ends by the quiet period"),
+    # proactive audio (2.5): nothing at all, then the next reply (a turnComplete first: unverified)
+    "turn.ignored": (_25 | _V, "SDK ProactivityConfig; Vertex proactive-audio: 'No response'"),
     "turn.barge_before_audio": (_ALL, f"{_P} §3 barge-in: interrupted, turnComplete"),
     "turn.barge_mid_reply": (_ALL, f"{_P} §5 interruption: only what was sent stays"),
     "turn.barge_after_generation_complete": (_ALL, f"{_P} addendum: barge-in order"),
@@ -143,12 +138,12 @@ def _pieces(text: str, rng: random.Random, unspaced: bool) -> list[str]:
 class Grammar:
     """Generates conversations of ``family`` from a seed (see the module docstring)."""
 
-    def __init__(self, family: str = "2.5", seed: int = 0) -> None:
+    def __init__(self, family: str = "2.5", seed: int = 0, proactive: bool = False) -> None:
         if family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
         self.family = family
         self.rng = random.Random(seed)
-        self._ok = set(productions(family))
+        self._ok = set(productions(family)) - (set() if proactive else {"turn.ignored"})
         self._steps: list[Step] = []
         self._held: list[str] = []  # the late piece of the user's words, if one
 
@@ -192,10 +187,13 @@ class Grammar:
         for k, u in enumerate(script):
             options = ["reply", "reply", "tool", "tool_silent_end", "tool_vertex_double_close"]
             if u.kind == "spoken":
-                options.append("no_reply")
+                options += ["no_reply", "ignored"]
             if k + 1 < len(script):
                 options += [*_BARGES_ALL]
-            shapes.append(self.rng.choice([o for o in options if f"turn.{o}" in self._ok]))
+            shape = self.rng.choice([o for o in options if f"turn.{o}" in self._ok])
+            if shape == "barge_before_audio" and shapes[-1:] == ["ignored"]:
+                shapes[-1] = "no_reply"  # a cut before any reply: no client can tell whose
+            shapes.append(shape)
         return shapes
 
     def _input_mode(self, script: list[Utterance], shapes: list[str], k: int) -> str:
@@ -204,7 +202,8 @@ class Grammar:
         # Unseen words cannot be told apart (transcription stays on for those): a reply to
         # them from the continuation of a tool turn; an unanswered utterance from none; a cut
         # before any reply from one of newer typed text waiting.
-        unseen = (k > 0 and shapes[k - 1] == "tool_silent_end") or shapes[k] == "no_reply"
+        after = shapes[k - 1] if k > 0 else ""
+        unseen = after in ("tool_silent_end", "ignored") or shapes[k] in ("no_reply", "ignored")
         typed_next = k + 1 < len(script) and script[k + 1].kind == "typed"
         unseen = unseen or (shapes[k] == "barge_before_audio" and typed_next)
         if not unseen and self._can("input.off", 0.2):
@@ -334,6 +333,9 @@ class Grammar:
 
     def _turn_no_reply(self, k: int, u: Utterance, barge: tuple | None) -> None:
         self._steps.append(Step("quiet", k, "turn.no_reply", seconds=_SILENCE_S))
+
+    def _turn_ignored(self, k: int, u: Utterance, barge: tuple | None) -> None:
+        pass  # proactive audio: nothing at all (the note step names the production)
 
     def _turn_barge_before_audio(self, k: int, u: Utterance, barge: tuple) -> None:
         self._cut(k, barge, "barge_before_audio")

@@ -6,7 +6,8 @@ utterance gets exactly one turn, in order; every reply (audio samples carry the 
 number, transcripts its name) and its usage stay with it; heard audio ≤ received; nothing lost.
 500 conversations per run (all three families), and every production of the grammar is hit.
 The test runs generated conversations through the real parser, so a failure names the family
-and seed: ``Grammar(family, seed).conversation(script(random.Random(seed)))`` replays it.
+and seed: ``Grammar(family, seed, proactive).conversation(script(random.Random(seed)))``
+replays it (``proactive``: proactive audio, on in every other round of the three families).
 """
 
 from __future__ import annotations
@@ -66,9 +67,11 @@ class Expected:
     heard: int | None = None  # what the player played of it before a cut after turnComplete
 
 
-def play(steps: list[Step], script_: list[Utterance]) -> tuple[Recorder, list[Expected]]:
+def play(
+    steps: list[Step], script_: list[Utterance], proactive: bool = False
+) -> tuple[Recorder, list[Expected]]:
     clock = Clock()
-    rec = Recorder(clock=clock)
+    rec = Recorder(clock=clock, proactive=proactive)
     exp = [Expected() for _ in script_]
     for step in steps:
         clock.t += 0.001
@@ -122,9 +125,8 @@ def check(rec: Recorder, exp: list[Expected], script_: list[Utterance], label: s
         else:
             assert turn.input_transcript == e.words, where
         shape = e.shape.removeprefix("turn.")
-        status = (
-            "interrupted" if shape in _CUT else "no_reply" if shape == "no_reply" else "answered"
-        )
+        silent = shape in ("no_reply", "ignored")
+        status = "interrupted" if shape in _CUT else "no_reply" if silent else "answered"
         assert turn.status == status, where
         # every reply stays with its utterance, nothing lost
         assert set(turn.audio.samples.tolist()) <= {k + 1}, where
@@ -149,12 +151,13 @@ def test_every_grammar_order_keeps_each_reply_with_its_utterance() -> None:
     hits: Counter[str] = Counter()
     for i in range(CONVERSATIONS):
         family = FAMILIES[i % len(FAMILIES)]
+        proactive = (i // len(FAMILIES)) % 2 == 1  # LiveConfig(proactive_audio=True): every other
         rng = random.Random(i)
         utterances = script(rng)
-        steps = Grammar(family, seed=i).conversation(utterances)
+        steps = Grammar(family, seed=i, proactive=proactive).conversation(utterances)
         hits.update(s.production for s in steps if s.production)
-        rec, exp = play(steps, utterances)
-        check(rec, exp, utterances, f"family={family} seed={i}")
+        rec, exp = play(steps, utterances, proactive)
+        check(rec, exp, utterances, f"family={family} seed={i} proactive={proactive}")
     every = productions()
     print(f"\ngrammar coverage over {CONVERSATIONS} conversations:")
     for name in every:

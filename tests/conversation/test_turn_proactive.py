@@ -61,11 +61,12 @@ def test_the_reply_after_an_ignored_remark_goes_to_the_question() -> None:
 
 
 def test_a_typed_question_after_an_ignored_spoken_remark_gets_its_reply() -> None:
-    rec = _remark_then_question(True, typed_question=True)
-    assert [t.status for t in rec.turns] == ["no_reply", "answered"]
-    assert rec.turns[1].user_text == "What time is it in Tokyo?"
-    assert rec.turns[1].output_transcript == "It is nine in Tokyo."
-    assert rec.open_turns == []
+    for finished in (True, False):
+        rec = _remark_then_question(finished, typed_question=True)
+        assert [t.status for t in rec.turns] == ["no_reply", "answered"], finished
+        assert rec.turns[1].user_text == "What time is it in Tokyo?"
+        assert rec.turns[1].output_transcript == "It is nine in Tokyo."
+        assert rec.open_turns == []
 
 
 def test_two_ignored_remarks_then_a_question() -> None:
