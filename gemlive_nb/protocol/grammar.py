@@ -183,7 +183,7 @@ class Grammar:
         return self._steps
 
     def _shapes(self, script: list[Utterance]) -> list[str]:
-        shapes = []
+        shapes: list[str] = []
         for k, u in enumerate(script):
             options = ["reply", "reply", "tool", "tool_silent_end", "tool_vertex_double_close"]
             if u.kind == "spoken":
