@@ -48,6 +48,30 @@ export const TO_KERNEL = Object.freeze({
   VIDEO: "video",
 });
 
+/** VoiceExplorer: kernel -> browser. */
+export const EXPLORER_TO_BROWSER = Object.freeze({
+  /** {voice, text, language, rate, request, error?}: a card's PCM16, one buffer */
+  AUDIO: "audio",
+});
+
+/** VoiceExplorer: browser -> kernel. */
+export const EXPLORER_TO_KERNEL = Object.freeze({
+  /** {voice, request}: play a voice card (generated first if needed) */
+  PLAY: "play",
+  /** {voices}: generate the samples of these voices */
+  GENERATE: "generate",
+  /** {voice}: toggle a voice's favourite star */
+  FAVOURITE: "favourite",
+});
+
+/** Sample rates (Hz): defaults and the mic range. */
+export const RATES = Object.freeze({
+  MIC: 16000,
+  REPLY: 24000,
+  MIC_MIN: 8000,
+  MIC_MAX: 48000,
+});
+
 /** Message budget and cadences. */
 export const BUDGET = Object.freeze({
   MAX_MESSAGES_PER_S: 25,
