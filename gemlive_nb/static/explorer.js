@@ -1,4 +1,4 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 39b4def0b6584cd84a802c8492c2e93d3c1582c39257f8c5b02e2527a1006c67
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 9b2baf1df0d8883a73405bf840cb9109dfb231186669d48c6a5bf285cc419a1d
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
@@ -32,7 +32,7 @@ var TO_BROWSER = Object.freeze({
 var TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
   READY: "ready",
-  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer */
+  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer; rate: the PCM's, RATES.MIC_MIN..MIC_MAX (the kernel resamples it to 16 kHz) */
   AUDIO: "audio",
   /** {samples, epoch, acks, levels?}: playback progress when no mic audio is going; samples played in the session numbered epoch (_session_epoch) */
   PLAYED: "played",

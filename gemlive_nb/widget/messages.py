@@ -53,7 +53,8 @@ _TO_KERNEL = {
     "READY": ("ready", "{probe}: a view is up; probe describes the browser environment"),
     "AUDIO": (
         "audio",
-        "{seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer",
+        "{seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer; "
+        "rate: the PCM's, RATES.MIC_MIN..MIC_MAX (the kernel resamples it to 16 kHz)",
     ),
     "PLAYED": (
         "played",
