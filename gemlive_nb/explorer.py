@@ -39,6 +39,7 @@ from .catalog import DEFAULT_LANGUAGE, LANGUAGES, VOICES, normalize_language_cod
 from .compare import Comparison, ComparisonRow, acompare_voices, default_concurrency
 from .config import LiveConfig
 from .exceptions import ConfigError, GemliveError
+from .widget.messages import EXPLORER_TO_BROWSER, EXPLORER_TO_KERNEL
 
 __all__ = ["READ_ALOUD_INSTRUCTION", "VoiceExplorer", "prompt_for"]
 
@@ -323,15 +324,15 @@ class VoiceExplorer(anywidget.AnyWidget):
             return
         kind, voice = content.get("kind"), content.get("voice")
         try:
-            if kind == "play" and isinstance(voice, str):
+            if kind == EXPLORER_TO_KERNEL.PLAY and isinstance(voice, str):
                 self._schedule(self._play(voice, content.get("request")))
-            elif kind == "generate":
+            elif kind == EXPLORER_TO_KERNEL.GENERATE:
                 names = content.get("voices")
                 if isinstance(names, list) and all(isinstance(n, str) for n in names):
                     self._schedule(
                         self._reported(self.agenerate([n for n in names if n in self.voices]))
                     )
-            elif kind == "favourite" and isinstance(voice, str):
+            elif kind == EXPLORER_TO_KERNEL.FAVOURITE and isinstance(voice, str):
                 self.pick(voice)
         except ConfigError as e:
             self.status = str(e)
@@ -345,8 +346,8 @@ class VoiceExplorer(anywidget.AnyWidget):
 
     async def _play(self, voice: str, request: Any) -> None:
         key = self._key
-        base = {"kind": "audio", "voice": voice, "text": key[0], "language": key[1],
-                "request": request}  # fmt: skip
+        base = {"kind": EXPLORER_TO_BROWSER.AUDIO, "voice": voice, "text": key[0],
+                "language": key[1], "request": request}  # fmt: skip
         try:
             if voice not in self.voices:
                 raise ConfigError(

@@ -1,13 +1,16 @@
 // @ts-check
 // The capture pipeline, free of Web Audio so Node can test it: float blocks at the device
-// rate -> band-limited resampling to 16 kHz -> PCM16 frames of a fixed duration, numbered.
+// rate -> band-limited resampling to RATES.MIC (16 kHz) -> PCM16 frames of a fixed duration,
+// numbered, each naming its rate (the kernel resamples whatever rate it is told).
 
 import { Resampler, floatToPcm16, rmsDb } from "./dsp.js";
+import { RATES } from "./messages.js";
 
 /**
  * @typedef {object} CaptureFrame
  * @property {number} seq frame number, from 0
  * @property {Int16Array} pcm PCM16 samples at `rate`
+ * @property {number} rate the samples' rate (Hz)
  * @property {number} level RMS level of the frame in dBFS
  */
 
@@ -17,7 +20,7 @@ export class CaptureFramer {
    * @param {{outRate?: number, frameMs?: number}} [options]
    */
   constructor(inRate, options = {}) {
-    this.outRate = options.outRate ?? 16000;
+    this.outRate = options.outRate ?? RATES.MIC;
     this.frameMs = Math.min(40, Math.max(20, options.frameMs ?? 20));
     this.frameSize = Math.round((this.outRate * this.frameMs) / 1000);
     this.resampler = new Resampler(inRate, this.outRate);
@@ -42,7 +45,8 @@ export class CaptureFramer {
       this.fill += n;
       i += n;
       if (this.fill === this.frameSize) {
-        frames.push({ seq: this.seq++, pcm: floatToPcm16(this.frame), level: rmsDb(this.frame) });
+        const pcm = floatToPcm16(this.frame);
+        frames.push({ seq: this.seq++, pcm, rate: this.outRate, level: rmsDb(this.frame) });
         this.fill = 0;
       }
     }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CaptureFramer } from "./capture-core.js";
+import { RATES } from "./messages.js";
 
 test("frames are 20 ms of 16 kHz PCM16, numbered in order", () => {
   const f = new CaptureFramer(44100);
@@ -44,4 +45,12 @@ test("reset drops the partial frame but keeps numbering", () => {
   // 730 samples in, minus the filter's look-ahead: two whole frames, numbered from 0.
   const more = f.push(new Float32Array(400));
   assert.deepEqual(more.map((fr) => fr.seq), [0, 1]);
+});
+
+test("each frame names its rate: RATES.MIC by default, the framer's outRate otherwise", () => {
+  const block = new Float32Array(4800).fill(0.1);
+  const plain = new CaptureFramer(48000).push(block);
+  assert.ok(plain.length > 0 && plain.every((fr) => fr.rate === RATES.MIC));
+  const wide = new CaptureFramer(48000, { outRate: 24000 }).push(block);
+  assert.ok(wide.length > 0 && wide.every((fr) => fr.rate === 24000 && fr.pcm.length === 480));
 });

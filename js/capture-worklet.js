@@ -1,6 +1,6 @@
 // @ts-check
 // AudioWorklet processor "gemlive-capture": runs at the context's native rate, resamples to
-// 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, level, echo,
+// 16 kHz, converts to PCM16 and posts numbered 20-40 ms frames ({seq, pcm, rate, level, echo,
 // playing}), BATCH_MS of them per message ({type:'frames', frames}; the first one at once).
 // Input 0 is the mic, input 1 what the playback worklet plays: an EchoMeter correlates the two
 // (reported as {type:'echo', ...} twice a second), starting from the path measured while the
@@ -19,7 +19,7 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
     super();
     this.framer = new CaptureFramer(G.sampleRate, { frameMs: options.processorOptions?.frameMs });
     this.echo = new EchoMeter(G.sampleRate, { prior: options.processorOptions?.echo });
-    /** @type {EchoGate<{seq: number, pcm: ArrayBufferLike, level: number, playing: boolean}>} */
+    /** @type {EchoGate<{seq: number, pcm: ArrayBufferLike, rate: number, level: number, playing: boolean}>} */
     this.gate = new EchoGate(this.echo);
     this.batch = new FrameBatch(this.framer.frameMs);
     this.blocks = 0;
@@ -38,7 +38,8 @@ class CaptureProcessor extends G.AudioWorkletProcessor {
       const playing = this.echo.playing();
       for (const f of this.framer.push(channel)) {
         // the gate lets frames go once the echo meter can judge them; the batch posts them
-        for (const out of this.gate.push({ seq: f.seq, pcm: f.pcm.buffer, level: f.level, playing })) {
+        const frame = { seq: f.seq, pcm: f.pcm.buffer, rate: f.rate, level: f.level, playing };
+        for (const out of this.gate.push(frame)) {
           const ready = this.batch.add(out);
           if (ready) this.port.postMessage({ type: "frames", frames: ready }, ready.map((x) => x.pcm));
         }

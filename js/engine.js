@@ -321,7 +321,7 @@ export class AudioEngine {
     return this.mic.state;
   }
 
-  /** @param {any} f a frame {seq, pcm, level, echo, playing} or an echo report */
+  /** @param {any} f a frame {seq, pcm, rate, level, echo, playing} or an echo report */
   onFrame(f) {
     if (f.type === "echo") {
       this.echo = f;
@@ -341,7 +341,7 @@ export class AudioEngine {
     const guard = this.model.get("barge_in") ?? "auto";
     const echo = guard === "never" ? !!f.playing : guard === "auto" ? !!f.echo : false;
     if (f.level > BUDGET.VOICE_DB && !echo) this.clock.voiced();
-    this.uplink.push({ seq: f.seq, pcm: f.pcm, t: now(), echo }, this.clock.mode());
+    this.uplink.push({ seq: f.seq, pcm: f.pcm, rate: f.rate, t: now(), echo }, this.clock.mode());
   }
 
   /** Push-to-talk pressed or released. @param {boolean} down */

@@ -1,9 +1,11 @@
 // @ts-check
 // The VoiceExplorer front end (anywidget): a grid of voice cards you click to hear.
 // State (cards, filters, favourites) is in the model; audio never is: the kernel sends it as a
-// custom message {kind:'audio', voice, text, language, rate, request} with one PCM16 buffer,
-// only when a card is played, and this file keeps it in memory to replay at once.
+// custom message {kind: EXPLORER_TO_BROWSER.AUDIO, voice, text, language, rate, request} with one
+// PCM16 buffer, only when a card is played, and this file keeps it in memory to replay at once.
+// The kinds come from the generated table (messages.js).
 import { pcm16ToFloat } from "./dsp.js";
+import { EXPLORER_TO_BROWSER, EXPLORER_TO_KERNEL } from "./messages.js";
 import { gridMove, KEYS, SORTS, shuffled, visibleVoices } from "./voice-grid.js";
 
 export { gridMove, KEYS, SORTS, shuffled, visibleVoices };
@@ -208,7 +210,7 @@ class Explorer {
       star.setAttribute("aria-pressed", String(fav));
       star.addEventListener("click", (e) => {
         e.stopPropagation();
-        this.model.send({ kind: "favourite", voice: v.name });
+        this.model.send({ kind: EXPLORER_TO_KERNEL.FAVOURITE, voice: v.name });
       });
       head.append(pin, star);
       card.append(head, el("div", "gx-style-tag", blind ? "style hidden" : v.style));
@@ -266,7 +268,7 @@ class Explorer {
   generateVisible() {
     const cards = this.model.get("cards");
     const names = this.shown().map((v) => v.name).filter((n) => (cards[n] ?? {}).status !== "ready");
-    if (names.length) this.model.send({ kind: "generate", voices: names });
+    if (names.length) this.model.send({ kind: EXPLORER_TO_KERNEL.GENERATE, voices: names });
   }
 
   key(/** @type {string} */ voice) {
@@ -280,13 +282,13 @@ class Explorer {
     if (have) return Promise.resolve(have);
     return new Promise((resolve) => {
       this.waiting.set(key, resolve);
-      this.model.send({ kind: "play", voice, request: ++this.request });
+      this.model.send({ kind: EXPLORER_TO_KERNEL.PLAY, voice, request: ++this.request });
     });
   }
 
   /** @param {any} msg @param {DataView[]} buffers */
   receive(msg, buffers) {
-    if (!msg || msg.kind !== "audio") return;
+    if (!msg || msg.kind !== EXPLORER_TO_BROWSER.AUDIO) return;
     const key = `${msg.voice}\u0000${msg.text}\u0000${msg.language}`;
     const resolve = this.waiting.get(key);
     this.waiting.delete(key);

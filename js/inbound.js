@@ -3,7 +3,7 @@
 // transcript deltas, interruptions and cuts, turn ends, tool calls, marks and grounding sources
 // to the pane. A batch (TO_BROWSER.BATCH) carries several items and their audio buffers.
 
-import { TO_BROWSER } from "./messages.js";
+import { RATES, TO_BROWSER } from "./messages.js";
 
 /** @typedef {import("./engine.js").AudioEngine} AudioEngine */
 
@@ -37,7 +37,7 @@ export function handle(e, item, buffers) {
       } else if (view) {
         if (typeof item.reply === "number") e.reply = item.reply;
         e.markedCut = false;
-        e.play(view, item.rate ?? 24000, item.seq);
+        e.play(view, item.rate ?? RATES.REPLY, item.seq);
       }
       break;
     }

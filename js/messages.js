@@ -30,7 +30,7 @@ export const TO_BROWSER = Object.freeze({
 export const TO_KERNEL = Object.freeze({
   /** {probe}: a view is up; probe describes the browser environment */
   READY: "ready",
-  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer */
+  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer; rate: the PCM's, RATES.MIC_MIN..MIC_MAX (the kernel resamples it to 16 kHz) */
   AUDIO: "audio",
   /** {samples, epoch, acks, levels?}: playback progress when no mic audio is going; samples played in the session numbered epoch (_session_epoch) */
   PLAYED: "played",
@@ -46,6 +46,30 @@ export const TO_KERNEL = Object.freeze({
   ECHO: "echo",
   /** {mime, source}: one camera or screen frame (JPEG), one buffer */
   VIDEO: "video",
+});
+
+/** VoiceExplorer: kernel -> browser. */
+export const EXPLORER_TO_BROWSER = Object.freeze({
+  /** {voice, text, language, rate, request, error?}: a card's PCM16, one buffer */
+  AUDIO: "audio",
+});
+
+/** VoiceExplorer: browser -> kernel. */
+export const EXPLORER_TO_KERNEL = Object.freeze({
+  /** {voice, request}: play a voice card (generated first if needed) */
+  PLAY: "play",
+  /** {voices}: generate the samples of these voices */
+  GENERATE: "generate",
+  /** {voice}: toggle a voice's favourite star */
+  FAVOURITE: "favourite",
+});
+
+/** Sample rates (Hz): defaults and the mic range. */
+export const RATES = Object.freeze({
+  MIC: 16000,
+  REPLY: 24000,
+  MIC_MIN: 8000,
+  MIC_MAX: 48000,
 });
 
 /** Message budget and cadences. */

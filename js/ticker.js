@@ -53,7 +53,7 @@ export class UplinkClock {
     this.syncLevels(goes ? report : null);
     if (batch) {
       const { buffer, ...head } = batch;
-      e.send({ type: TO_KERNEL.AUDIO, rate: 16000, ...head, ...report }, [buffer]);
+      e.send({ type: TO_KERNEL.AUDIO, ...head, ...report }, [buffer]); // head names the PCM's rate
       e.stats.framesSent += batch.frames;
       e.sent.audio++;
     } else if (goes) {

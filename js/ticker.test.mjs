@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TO_KERNEL } from "./messages.js";
+import { RATES, TO_KERNEL } from "./messages.js";
 import { UplinkClock } from "./ticker.js";
 import { PlayedCount, Uplink } from "./uplink.js";
 
@@ -44,9 +44,21 @@ test("the uplink tick's playback report names the session it counts for (_sessio
   engine.sentPlayed = -1;
   engine.played.update(48000 + 24000);
   traits.connected = true;
-  engine.uplink.push({ seq: 0, pcm: new Int16Array(320).buffer, t: 1000 }, "live");
+  engine.uplink.push({ seq: 0, pcm: new Int16Array(320).buffer, rate: RATES.MIC, t: 1000 }, "live");
   clock.tick();
   const last = sent.at(-1) ?? {};
   assert.equal(last.type, TO_KERNEL.AUDIO);
   assert.deepEqual([last.samples, last.epoch], [12000, 4]);
+});
+
+test("a mic message declares its PCM's actual rate, not a fixed 16 kHz", () => {
+  const { engine, sent, traits } = fakeEngine(1);
+  const clock = new UplinkClock(/** @type {any} */ (engine));
+  clock.stop();
+  traits.connected = true;
+  engine.uplink.push({ seq: 0, pcm: new Int16Array(960).buffer, rate: 48000, t: 1000 }, "live");
+  clock.tick();
+  const last = sent.at(-1) ?? {};
+  assert.equal(last.type, TO_KERNEL.AUDIO);
+  assert.equal(last.rate, 48000);
 });

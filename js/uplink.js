@@ -3,18 +3,23 @@
 // from the capture worklet wait here and leave together, one message per uplink tick, however
 // many piled up (a late tick sends one bigger batch, never a queue of small ones). Before the
 // session is up, frames are held up to `prerollMs` (the oldest dropped and counted as lost), so
-// words said while connecting are not lost; while idle they are discarded.
+// words said while connecting are not lost; while idle they are discarded. A batch holds frames
+// of one rate and names it (a frame at another rate waits for the next batch).
+
+import { RATES } from "./messages.js";
 
 /**
  * @typedef {object} Frame
  * @property {number} seq frame number from the capture worklet
- * @property {ArrayBuffer} pcm PCM16 at 16 kHz
+ * @property {ArrayBuffer} pcm PCM16 at `rate`
+ * @property {number} rate the PCM's sample rate (Hz)
  * @property {number} t wall-clock ms when the worklet posted it
  * @property {boolean} [echo] the frame is the reply's own echo (sent as silence)
  *
  * @typedef {object} Batch
  * @property {number} seq the first frame's number
  * @property {number} frames how many frames the buffer holds
+ * @property {number} rate the frames' sample rate (Hz)
  * @property {number} t the oldest frame's time (capture -> kernel latency)
  * @property {number} lost frames dropped here so far (over the pre-roll bound)
  * @property {ArrayBuffer} buffer the frames' PCM16, concatenated
@@ -45,11 +50,14 @@ export class Uplink {
     }
   }
 
-  /** Everything pending as one batch (null if nothing is). @returns {Batch | null} */
+  /** The pending frames at the first one's rate, as one batch (null if none). @returns {Batch | null} */
   take() {
-    const frames = this.pending;
-    if (!frames.length) return null;
-    this.pending = [];
+    if (!this.pending.length) return null;
+    const rate = this.pending[0].rate;
+    let n = 1;
+    while (n < this.pending.length && this.pending[n].rate === rate) n++;
+    const frames = this.pending.slice(0, n);
+    this.pending = this.pending.slice(n);
     let bytes = 0;
     for (const f of frames) bytes += f.pcm.byteLength;
     const out = new Uint8Array(bytes);
@@ -60,7 +68,8 @@ export class Uplink {
       else this.echoFrames++;
       at += f.pcm.byteLength;
     }
-    return { seq: frames[0].seq, frames: frames.length, t: frames[0].t, lost: this.lost, buffer: out.buffer };
+    const first = frames[0];
+    return { seq: first.seq, frames: frames.length, rate, t: first.t, lost: this.lost, buffer: out.buffer };
   }
 }
 
@@ -75,7 +84,7 @@ export function nextInterval(current, lateMs, baseMs, maxMs) {
 }
 
 /**
- * Samples played in the current session, in the kernel's 24 kHz unit. The playback worklet
+ * Samples played in the current session, in the kernel's unit (RATES.REPLY: 24 kHz). The playback worklet
  * counts every sample it ever rendered; the kernel wants them per session, so the count
  * restarts whenever the kernel attaches a new session (its `_session_epoch` trait), and every
  * report names the epoch it counts for (the kernel ignores a late one about an earlier session).
@@ -99,8 +108,8 @@ export class PlayedCount {
     this.base = this.total;
   }
 
-  /** Played in this session, at 24 kHz. @param {number} contextRate */
+  /** Played in this session, at RATES.REPLY (24 kHz). @param {number} contextRate */
   samples24k(contextRate) {
-    return Math.round(((this.total - this.base) * 24000) / contextRate);
+    return Math.round(((this.total - this.base) * RATES.REPLY) / contextRate);
   }
 }

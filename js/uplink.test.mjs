@@ -1,9 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { RATES } from "./messages.js";
 import { PlayedCount, Uplink, nextInterval } from "./uplink.js";
 
-/** @param {number} seq @param {number} value */
-const frame = (seq, value = seq) => ({ seq, pcm: new Int16Array(320).fill(value).buffer, t: 1000 + 20 * seq });
+/** @param {number} seq @param {number} value @param {number} rate */
+const frame = (seq, value = seq, rate = RATES.MIC) => ({
+  seq,
+  pcm: new Int16Array(320).fill(value).buffer,
+  rate,
+  t: 1000 + 20 * seq,
+});
 
 test("Uplink sends everything pending as one batch, in order, numbered by its first frame", () => {
   const u = new Uplink({ prerollMs: 3000, frameMs: 20 });
@@ -13,9 +19,24 @@ test("Uplink sends everything pending as one batch, in order, numbered by its fi
   assert.equal(b.seq, 0);
   assert.equal(b.frames, 7);
   assert.equal(b.t, 1000);
+  assert.equal(b.rate, RATES.MIC);
   const pcm = new Int16Array(b.buffer);
   assert.equal(pcm.length, 7 * 320);
   for (let s = 0; s < 7; s++) assert.equal(pcm[s * 320], s);
+  assert.equal(u.take(), null);
+});
+
+test("Uplink never joins frames of different rates: each batch names its frames' rate", () => {
+  const u = new Uplink({ prerollMs: 3000, frameMs: 20 });
+  u.push(frame(0, 1, 48000), "live");
+  u.push(frame(1, 2, 48000), "live");
+  u.push(frame(2, 3, 16000), "live");
+  const a = u.take();
+  const b = u.take();
+  assert.ok(a && b);
+  assert.deepEqual([a.seq, a.frames, a.rate], [0, 2, 48000]);
+  assert.deepEqual([b.seq, b.frames, b.rate], [2, 1, 16000]);
+  assert.deepEqual(Array.from(new Int16Array(b.buffer).subarray(0, 2)), [3, 3]);
   assert.equal(u.take(), null);
 });
 

@@ -1,10 +1,90 @@
-// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 798aaad68ed761a222583fba1a12f2b0bc1ae5dee7be9137f2a06b05c7b77967
+// gemlive_nb widget bundle, built from js/ by js/build.mjs. source-sha256: 9b2baf1df0d8883a73405bf840cb9109dfb231186669d48c6a5bf285cc419a1d
 // dsp.js
 function pcm16ToFloat(input) {
   const out = new Float32Array(input.length);
   for (let i = 0; i < input.length; i++) out[i] = input[i] / 32768;
   return out;
 }
+
+// messages.js
+var TO_BROWSER = Object.freeze({
+  /** {t, items}: coalesced items, sent at most once per interval */
+  BATCH: "batch",
+  /** {seq, rate, reply, buffer}: reply PCM16, buffer: index */
+  AUDIO: "audio",
+  /** {role, text, final, reply, replace?}: deltas, merged per role+reply; replace: text is the reply's words so far (its transcription came after its text parts) */
+  TRANSCRIPT: "transcript",
+  /** {}: the model was interrupted, drop queued playback */
+  INTERRUPTED: "interrupted",
+  /** {heard}: a barge-in cut the reply; heard = the words that were played */
+  CUT: "cut",
+  /** {reason, ttfa_ms}: the reply ended; ttfa_ms = time to first audio */
+  TURN: "turn",
+  /** {calls}: the model called notebook functions */
+  TOOL: "tool",
+  /** {text, tone}: a note in the transcript (tone: info | warn | error) */
+  MARK: "mark",
+  /** {}: ReplayWidget's WAV (both sides), one buffer */
+  REPLAY_AUDIO: "replay_audio",
+  /** {sources: [{title, uri}]}: the reply's sources (http/https only) */
+  GROUNDING: "grounding"
+});
+var TO_KERNEL = Object.freeze({
+  /** {probe}: a view is up; probe describes the browser environment */
+  READY: "ready",
+  /** {seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer; rate: the PCM's, RATES.MIC_MIN..MIC_MAX (the kernel resamples it to 16 kHz) */
+  AUDIO: "audio",
+  /** {samples, epoch, acks, levels?}: playback progress when no mic audio is going; samples played in the session numbered epoch (_session_epoch) */
+  PLAYED: "played",
+  /** {}: the Connect (or Mic) button asks for a session */
+  CONNECT: "connect",
+  /** {}: the Disconnect button */
+  DISCONNECT: "disconnect",
+  /** {text}: a typed message */
+  TEXT: "text",
+  /** {state}: push-to-talk start | end */
+  ACTIVITY: "activity",
+  /** {coupling_db}: how loud the played reply comes back through the mic */
+  ECHO: "echo",
+  /** {mime, source}: one camera or screen frame (JPEG), one buffer */
+  VIDEO: "video"
+});
+var EXPLORER_TO_BROWSER = Object.freeze({
+  /** {voice, text, language, rate, request, error?}: a card's PCM16, one buffer */
+  AUDIO: "audio"
+});
+var EXPLORER_TO_KERNEL = Object.freeze({
+  /** {voice, request}: play a voice card (generated first if needed) */
+  PLAY: "play",
+  /** {voices}: generate the samples of these voices */
+  GENERATE: "generate",
+  /** {voice}: toggle a voice's favourite star */
+  FAVOURITE: "favourite"
+});
+var RATES = Object.freeze({
+  MIC: 16e3,
+  REPLY: 24e3,
+  MIC_MIN: 8e3,
+  MIC_MAX: 48e3
+});
+var BUDGET = Object.freeze({
+  MAX_MESSAGES_PER_S: 25,
+  FLUSH_MS: 40,
+  GATHER_MS: 4,
+  FLUSH_MAX_MS: 250,
+  LAG_HIGH_MS: 120,
+  UPLINK_MS: 100,
+  UPLINK_MAX_MS: 240,
+  UPLINK_QUIET_MS: 250,
+  QUIET_AFTER_MS: 1500,
+  VOICE_DB: -50,
+  LEVEL_SYNC_MS: 1e3,
+  METER_FPS: 15,
+  PREROLL_MS: 3e3,
+  VIDEO_FRAME_MS: 1e3,
+  VIDEO_MAX_SIDE: 768,
+  VIDEO_JPEG_QUALITY: 0.7
+});
 
 // voice-grid.js
 var KEYS = "Arrow keys move between voices, Enter or Space plays, P pins, F favourites.";
@@ -267,7 +347,7 @@ var Explorer = class {
       star.setAttribute("aria-pressed", String(fav));
       star.addEventListener("click", (e) => {
         e.stopPropagation();
-        this.model.send({ kind: "favourite", voice: v.name });
+        this.model.send({ kind: EXPLORER_TO_KERNEL.FAVOURITE, voice: v.name });
       });
       head.append(pin, star);
       card.append(head, el("div", "gx-style-tag", blind ? "style hidden" : v.style));
@@ -323,7 +403,7 @@ var Explorer = class {
   generateVisible() {
     const cards = this.model.get("cards");
     const names = this.shown().map((v) => v.name).filter((n) => (cards[n] ?? {}).status !== "ready");
-    if (names.length) this.model.send({ kind: "generate", voices: names });
+    if (names.length) this.model.send({ kind: EXPLORER_TO_KERNEL.GENERATE, voices: names });
   }
   key(voice) {
     return `${voice}\0${this.model.get("text")}\0${this.model.get("language")}`;
@@ -335,12 +415,12 @@ var Explorer = class {
     if (have) return Promise.resolve(have);
     return new Promise((resolve) => {
       this.waiting.set(key, resolve);
-      this.model.send({ kind: "play", voice, request: ++this.request });
+      this.model.send({ kind: EXPLORER_TO_KERNEL.PLAY, voice, request: ++this.request });
     });
   }
   /** @param {any} msg @param {DataView[]} buffers */
   receive(msg, buffers) {
-    if (!msg || msg.kind !== "audio") return;
+    if (!msg || msg.kind !== EXPLORER_TO_BROWSER.AUDIO) return;
     const key = `${msg.voice}\0${msg.text}\0${msg.language}`;
     const resolve = this.waiting.get(key);
     this.waiting.delete(key);

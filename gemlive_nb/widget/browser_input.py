@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import ProtocolError
 from .media import video_frame
 from .messages import TO_KERNEL
 from .tasks import running_loop
-from .uplink import summary
+from .uplink import mic_rate, summary
 
 if TYPE_CHECKING:
     import asyncio
@@ -63,6 +64,7 @@ class BrowserInput:
         _session_epoch: int
         probe: dict[str, Any]
         endpoint: str
+        error: str
         echo_db: float
         input_level: float
         output_level: float
@@ -121,9 +123,16 @@ class BrowserInput:
         if not buffers:
             return
         data = buffers[0]
-        self._frames.batch(content.get("seq"), content.get("frames"), len(data),
+        frames = content.get("frames")
+        self._frames.batch(content.get("seq"), frames, len(data),
                            content.get("t"), content.get("lost"))  # fmt: skip
-        self._enqueue("audio", data)
+        try:
+            rate = mic_rate(content.get("rate"))
+        except ProtocolError as exc:  # counted and shown; the message's other parts still count
+            self._frames.refuse(frames)
+            self.error = str(exc)
+            return
+        self._enqueue("audio", (data, rate))
 
     def _on_played(self, content: dict[str, Any]) -> None:
         levels = content.get("levels")
@@ -161,7 +170,8 @@ class BrowserInput:
     def stats(self) -> dict[str, Any]:
         """Counters, message rates and latencies (ms, p50/p95) measured by this widget.
 
-        ``frames_missing``: mic frames whose numbers never reached the kernel;
+        ``frames_missing``: mic frames whose numbers never reached the kernel; ``frames_bad``:
+        frames refused because their message declared a rate outside ``RATES.MIC_MIN..MIC_MAX``;
         ``frames_lost_in_browser``: frames the page dropped (over ``BUDGET.PREROLL_MS`` held
         before the session was up). ``capture_to_kernel``: the oldest frame of a batch leaving
         the capture worklet → its message handled here. ``reply_to_scheduled``: a reply chunk
@@ -175,6 +185,7 @@ class BrowserInput:
             "frames_in": f.frames_in,
             "frames_missing": f.frames_missing,
             "frames_lost_in_browser": f.frames_lost_in_browser,
+            "frames_bad": f.frames_bad,
             "bytes_in": f.bytes_in,
             "chunks_out": self.chunks_out,
             "messages_to_browser": self._batcher.messages,

@@ -1,4 +1,4 @@
-"""The widget's comm messages: every kind and the budget, defined once for Python and JS.
+"""The widgets' comm messages: every kind, the rates and the budget, once for Python and JS.
 
 ``js/messages.js`` is generated from this module (``python -m gemlive_nb.widget.messages``
 rewrites it; ``tests/widget/test_widget_messages.py`` checks it is current), so the kernel and
@@ -6,6 +6,9 @@ the browser cannot disagree on a name or a limit. Example::
 
     from gemlive_nb.widget.messages import TO_BROWSER
     {"type": TO_BROWSER.BATCH, "items": [{"type": TO_BROWSER.MARK, "text": "connected"}]}
+
+:data:`EXPLORER_TO_BROWSER` / :data:`EXPLORER_TO_KERNEL` are the VoiceExplorer's kinds (its
+messages carry ``kind``, not ``type``).
 """
 
 from __future__ import annotations
@@ -16,8 +19,17 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..images import MAX_SIDE
+from ..protocol import INPUT_RATE, OUTPUT_RATE
 
-__all__ = ["BUDGET", "TO_BROWSER", "TO_KERNEL", "render_js"]
+__all__ = [
+    "BUDGET",
+    "EXPLORER_TO_BROWSER",
+    "EXPLORER_TO_KERNEL",
+    "RATES",
+    "TO_BROWSER",
+    "TO_KERNEL",
+    "render_js",
+]
 
 # Kernel -> browser: one ``batch`` message per flush carries items of the other kinds.
 _TO_BROWSER = {
@@ -41,7 +53,8 @@ _TO_KERNEL = {
     "READY": ("ready", "{probe}: a view is up; probe describes the browser environment"),
     "AUDIO": (
         "audio",
-        "{seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer",
+        "{seq, frames, rate, t, lost, samples?, epoch?, acks?, levels?}: mic frames, one buffer; "
+        "rate: the PCM's, RATES.MIC_MIN..MIC_MAX (the kernel resamples it to 16 kHz)",
     ),
     "PLAYED": (
         "played",
@@ -55,6 +68,33 @@ _TO_KERNEL = {
     "ECHO": ("echo", "{coupling_db}: how loud the played reply comes back through the mic"),
     "VIDEO": ("video", "{mime, source}: one camera or screen frame (JPEG), one buffer"),
 }
+
+# VoiceExplorer (gemlive_nb/explorer.py <-> js/explorer.js): kernel -> browser ...
+_EXPLORER_TO_BROWSER = {
+    "AUDIO": (
+        "audio",
+        "{voice, text, language, rate, request, error?}: a card's PCM16, one buffer",
+    ),
+}
+# ... and browser -> kernel.
+_EXPLORER_TO_KERNEL = {
+    "PLAY": ("play", "{voice, request}: play a voice card (generated first if needed)"),
+    "GENERATE": ("generate", "{voices}: generate the samples of these voices"),
+    "FAVOURITE": ("favourite", "{voice}: toggle a voice's favourite star"),
+}
+
+# Sample rates (Hz) of the PCM16 the page sends and plays. Every audio message names its rate;
+# these are the defaults and the range the kernel accepts for mic audio.
+RATES = SimpleNamespace(
+    # the capture worklet resamples the mic to this (the service's native input rate)
+    MIC=INPUT_RATE,
+    # reply audio without a rate is at the service's output rate
+    REPLY=OUTPUT_RATE,
+    # a mic message's rate outside this range is refused: 8 kHz (telephone) to 48 kHz (the
+    # usual AudioContext rates) covers every real capture; anything else is a bug in the page
+    MIC_MIN=8000,
+    MIC_MAX=48000,
+)
 
 # The message budget (per direction, steady state) and the cadences that keep under it.
 BUDGET = SimpleNamespace(
@@ -91,6 +131,8 @@ BUDGET = SimpleNamespace(
 
 TO_BROWSER = SimpleNamespace(**{k: v for k, (v, _) in _TO_BROWSER.items()})
 TO_KERNEL = SimpleNamespace(**{k: v for k, (v, _) in _TO_KERNEL.items()})
+EXPLORER_TO_BROWSER = SimpleNamespace(**{k: v for k, (v, _) in _EXPLORER_TO_BROWSER.items()})
+EXPLORER_TO_KERNEL = SimpleNamespace(**{k: v for k, (v, _) in _EXPLORER_TO_KERNEL.items()})
 
 JS_PATH = Path(__file__).resolve().parents[2] / "js" / "messages.js"
 
@@ -117,6 +159,11 @@ def render_js() -> str:
         head
         + _js_object("TO_BROWSER", _TO_BROWSER, "Kernel -> browser message kinds.")
         + _js_object("TO_KERNEL", _TO_KERNEL, "Browser -> kernel message kinds.")
+        + _js_object(
+            "EXPLORER_TO_BROWSER", _EXPLORER_TO_BROWSER, "VoiceExplorer: kernel -> browser."
+        )
+        + _js_object("EXPLORER_TO_KERNEL", _EXPLORER_TO_KERNEL, "VoiceExplorer: browser -> kernel.")
+        + _js_object("RATES", vars(RATES), "Sample rates (Hz): defaults and the mic range.")
         + _js_object("BUDGET", vars(BUDGET), "Message budget and cadences.")
     )
 

@@ -3,11 +3,12 @@
 The capture worklet numbers every 20-40 ms frame from 0; the browser sends frames in batches
 (``{type:'audio', seq, frames, lost}`` with one buffer), :class:`FrameCounter` checks the
 numbers arrive without gaps and keeps the latency figures, and :class:`Inbox` hands input to the
-session in order, joining consecutive audio so a slow session sees one larger chunk rather than
-a growing queue of small ones. Example::
+session in order, joining consecutive audio at the same rate so a slow session sees one larger
+chunk rather than a growing queue of small ones. Example::
 
     counter = FrameCounter(); counter.batch(seq=0, frames=3, nbytes=1920, sent_ms=t)
-    inbox = Inbox(); inbox.put("audio", pcm); kind, value = await inbox.get()
+    inbox = Inbox(); inbox.put("audio", (pcm, mic_rate(16000)))
+    kind, value = await inbox.get()
 """
 
 from __future__ import annotations
@@ -18,9 +19,26 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from ..exceptions import ProtocolError
+from .messages import RATES
 from .state import is_closed
 
-__all__ = ["FrameCounter", "Inbox", "forward", "percentile", "summary"]
+__all__ = ["FrameCounter", "Inbox", "forward", "mic_rate", "percentile", "summary"]
+
+
+def mic_rate(value: Any) -> int:
+    """The sample rate a mic message declares, if the kit takes it; else a ProtocolError.
+
+    Example: ``mic_rate(48000)`` → ``48000``; ``mic_rate("16k")`` raises naming ``'16k'``.
+    """
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if is_int and RATES.MIC_MIN <= value <= RATES.MIC_MAX:
+        return int(value)
+    raise ProtocolError(
+        f"mic audio declared rate {value!r:.40}; it must be a whole number of Hz from "
+        f"{RATES.MIC_MIN} to {RATES.MIC_MAX} (the page sends its PCM's rate, e.g. "
+        f"{RATES.MIC}): the frames were dropped, reload the page's widget"
+    )
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -43,6 +61,11 @@ def summary(values: Any) -> dict[str, Any]:
     return {"n": len(data), "p50": percentile(data, 50), "p95": percentile(data, 95)}
 
 
+def _frame_count(frames: Any) -> int:
+    """The frames a batch says it holds (1 when it does not say)."""
+    return frames if isinstance(frames, int) and frames > 0 else 1
+
+
 class FrameCounter:
     """Frames received, frames missing between the numbers, frames the browser dropped."""
 
@@ -50,6 +73,7 @@ class FrameCounter:
         self.frames_in = 0
         self.frames_missing = 0
         self.frames_lost_in_browser = 0
+        self.frames_bad = 0  # frames refused (a message with a bad rate)
         self.bytes_in = 0
         self.messages = 0
         self.capture_ms: deque[float] = deque(maxlen=5000)
@@ -72,7 +96,7 @@ class FrameCounter:
         restarts the numbering (the mic went off and on). ``sent_ms`` (the browser's clock, ms)
         gives the capture latency; ``lost`` is the browser's own count of dropped frames.
         """
-        n = frames if isinstance(frames, int) and frames > 0 else 1
+        n = _frame_count(frames)
         if isinstance(sent_ms, (int, float)):
             self.capture_ms.append(time.time() * 1000 - sent_ms)
         if isinstance(seq, int):
@@ -86,9 +110,16 @@ class FrameCounter:
         self.frames_in += n
         self.bytes_in += nbytes
 
+    def refuse(self, frames: Any) -> None:
+        """Count a batch of ``frames`` (already counted in) refused for a bad rate."""
+        self.frames_bad += _frame_count(frames)
+
 
 class Inbox:
-    """FIFO of ``(kind, value)`` for the session; consecutive ``audio`` values are joined."""
+    """FIFO of ``(kind, value)`` for the session; consecutive ``audio`` values are joined.
+
+    An ``audio`` value is ``(pcm, rate)``; only audio at the same rate is joined.
+    """
 
     def __init__(self) -> None:
         self._items: deque[tuple[str, Any]] = deque()
@@ -99,9 +130,10 @@ class Inbox:
         return len(self._items)
 
     def put(self, kind: str, value: Any) -> None:
-        """Queue ``value`` of ``kind``; audio right after queued audio is joined onto it."""
-        if kind == "audio" and self._items and self._items[-1][0] == "audio":
-            self._items[-1] = ("audio", self._items[-1][1] + value)
+        """Queue ``value`` of ``kind``; audio right after queued audio at its rate is joined."""
+        last = self._items[-1] if self._items else None
+        if kind == "audio" and last is not None and last[0] == "audio" and last[1][1] == value[1]:
+            self._items[-1] = ("audio", (last[1][0] + value[0], value[1]))
             self.merged += 1
         else:
             self._items.append((kind, value))
@@ -124,7 +156,8 @@ async def forward(session: Any, inbox: Inbox, failed: Callable[[str, Exception],
         kind, value = await inbox.get()
         try:
             if kind == "audio":
-                await session.send_audio(value)
+                pcm, rate = value
+                await session.send_audio(pcm, rate=rate)  # resampled to 16 kHz there
             elif kind == "video":
                 await session.send_video(*value)
             elif kind == "text":

@@ -45,7 +45,8 @@ class FakeSession:
         for cb in list(self.callbacks):
             cb(event)
 
-    async def send_audio(self, pcm: bytes) -> None:
+    async def send_audio(self, pcm: bytes, rate: int = 16000) -> None:
+        assert rate == 16000, rate  # these tests' pages send 16 kHz
         self.sent.append(("audio", pcm))
 
     async def send_text(self, text: str) -> None:
@@ -271,16 +272,16 @@ async def test_batched_frames_are_counted_one_by_one_with_browser_losses() -> No
     w, _ = make(s)
     browser(w, {"type": "ready"})
     pcm = b"\1\0" * 320 * 3
-    browser(w, {"type": "audio", "seq": 10, "frames": 3, "lost": 0}, [pcm])
+    browser(w, {"type": "audio", "seq": 10, "rate": 16000, "frames": 3, "lost": 0}, [pcm])
     await settle()  # the session takes it before the next batch comes
-    browser(w, {"type": "audio", "seq": 13, "frames": 3, "lost": 0}, [pcm])
-    browser(w, {"type": "audio", "seq": 20, "frames": 3, "lost": 2}, [pcm])
+    browser(w, {"type": "audio", "seq": 13, "rate": 16000, "frames": 3, "lost": 0}, [pcm])
+    browser(w, {"type": "audio", "seq": 20, "rate": 16000, "frames": 3, "lost": 2}, [pcm])
     await settle()
     st = w.stats()
     assert (st["frames_in"], st["frames_missing"], st["frames_lost_in_browser"]) == (9, 4, 2)
     assert s.sent == [("audio", pcm), ("audio", pcm + pcm)]
     browser(w, {"type": "ready"})  # a reloaded page numbers from 0 again: no gap
-    browser(w, {"type": "audio", "seq": 0, "frames": 1}, [pcm])
+    browser(w, {"type": "audio", "seq": 0, "rate": 16000, "frames": 1}, [pcm])
     assert w.stats()["frames_missing"] == 4
 
 
@@ -288,14 +289,20 @@ async def test_played_reports_ride_on_audio_messages() -> None:
     s = FakeSession()
     w, _ = make(s)
     browser(w, {"type": "ready"})
-    browser(w, {"type": "audio", "seq": 0, "frames": 1, "samples": 2400, "acks": []}, [b"\0\0"])
+    browser(
+        w,
+        {"type": "audio", "seq": 0, "rate": 16000, "frames": 1, "samples": 2400, "acks": []},
+        [b"\0\0"],
+    )
     assert s.played == [2400] and w.played_samples == 2400
 
 
 async def test_levels_ride_on_audio_and_played_messages_and_odd_ones_are_ignored() -> None:
     w, _ = make(FakeSession())
     browser(w, {"type": "ready"})
-    browser(w, {"type": "audio", "seq": 0, "frames": 1, "levels": [-23, -100]}, [b"\0\0"])
+    browser(
+        w, {"type": "audio", "seq": 0, "rate": 16000, "frames": 1, "levels": [-23, -100]}, [b"\0\0"]
+    )
     assert (w.input_level, w.output_level) == (-23.0, -100.0)
     browser(w, {"type": "played", "samples": 10, "levels": [-40.5, -12]})
     assert (w.input_level, w.output_level) == (-40.5, -12.0)
@@ -429,9 +436,9 @@ async def test_comm_messages_from_a_subshell_thread_run_on_the_session_loop() ->
     loops: list[asyncio.AbstractEventLoop] = []
     send = s.send_audio
 
-    async def record(pcm: bytes) -> None:
+    async def record(pcm: bytes, rate: int = 16000) -> None:
         loops.append(asyncio.get_running_loop())
-        await send(pcm)
+        await send(pcm, rate)
 
     s.send_audio = record  # type: ignore[method-assign]
 
@@ -463,9 +470,9 @@ def test_a_session_on_a_background_loop_needs_no_running_loop_here() -> None:
         seen: list[asyncio.AbstractEventLoop] = []
         send = s.send_audio
 
-        async def record(pcm: bytes) -> None:
+        async def record(pcm: bytes, rate: int = 16000) -> None:
             seen.append(asyncio.get_running_loop())
-            await send(pcm)
+            await send(pcm, rate)
 
         s.send_audio = record  # type: ignore[method-assign]
         w, out = make(s)  # no running loop in this thread

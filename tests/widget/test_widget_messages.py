@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 from waiting import wait_until
 
+from gemlive_nb.protocol import INPUT_RATE, OUTPUT_RATE
 from gemlive_nb.widget import messages
 from gemlive_nb.widget.batcher import Batcher
-from gemlive_nb.widget.messages import BUDGET, TO_BROWSER, TO_KERNEL
+from gemlive_nb.widget.messages import (
+    BUDGET,
+    EXPLORER_TO_BROWSER,
+    EXPLORER_TO_KERNEL,
+    RATES,
+    TO_BROWSER,
+    TO_KERNEL,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +40,25 @@ def test_every_kind_is_distinct_and_used_by_the_front_end() -> None:
         assert f"TO_BROWSER.{name}" in js, f"the page never handles {name}"
     for name in vars(TO_KERNEL):
         assert f"TO_KERNEL.{name}" in js, f"the page never sends {name}"
+
+
+def test_the_explorer_kinds_come_from_the_table_on_both_sides() -> None:
+    py = (ROOT / "gemlive_nb" / "explorer.py").read_text()
+    js = (ROOT / "js" / "explorer.js").read_text()
+    for table, side in ((EXPLORER_TO_KERNEL, "EXPLORER_TO_KERNEL"),
+                        (EXPLORER_TO_BROWSER, "EXPLORER_TO_BROWSER")):  # fmt: skip
+        for name in vars(table):
+            assert f"{side}.{name}" in py and f"{side}.{name}" in js, f"{side}.{name} unused"
+    # no kind written by hand: `kind == "play"`, `"kind": "audio"`, `kind: "generate"`
+    assert not re.search(r'\bkind"?\s*(?:==|!==|===|:)\s*"', py + js)
+
+
+def test_the_page_takes_its_rates_from_the_table() -> None:
+    assert (RATES.MIC, RATES.REPLY) == (INPUT_RATE, OUTPUT_RATE)
+    assert RATES.MIC_MIN <= RATES.MIC <= RATES.MIC_MAX
+    for path in (ROOT / "js").glob("*.js"):
+        if path.name != "messages.js":
+            assert not re.search(r"\b(16000|24000)\b", path.read_text()), f"{path.name}: a rate"
 
 
 def test_the_cadences_keep_each_direction_under_the_budget() -> None:
