@@ -21,15 +21,65 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from ._sync import run_sync
 from .exceptions import ConfigError, WaitTimeout
 
-__all__ = ["WaitTimeout", "wait_until", "wait_until_sync"]
+__all__ = ["WaitTimeout", "gather_all", "wait_for", "wait_until", "wait_until_sync"]
 
 T = TypeVar("T")
+
+
+async def wait_for(aw: Awaitable[T], timeout: float | None) -> T:
+    """``aw``'s result within ``timeout`` s (``asyncio.TimeoutError`` after); never eats a cancel.
+
+    ``asyncio.wait_for`` before Python 3.12 returns the result when the awaited thing finished
+    in the same loop step as the caller was cancelled, so the cancel is lost and the caller
+    runs on (python/cpython#86296). Here a cancel always propagates; ``aw`` is cancelled and
+    awaited first. Example: ``turn = await wait_for(s.wait_turn(t, None), 5)``.
+    """
+    task = asyncio.ensure_future(aw)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        raise
+    if not done:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        raise asyncio.TimeoutError
+    return task.result()
+
+
+async def gather_all(aws: Iterable[Awaitable[T]]) -> list[T]:
+    """Run ``aws`` at once; their results in order. Cancelled or failed: all end first.
+
+    ``asyncio.gather`` raises as soon as one of them is cancelled or fails, leaving the others
+    running (still closing their sessions, or not cancelled at all). Here every one is
+    cancelled once and awaited before the cancel or error goes on, so a cancelled caller
+    leaves nothing open. Example: ``rows = await gather_all(run(c) for c in configs)``.
+    """
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    if not tasks:
+        return []
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:
+        for task in tasks:  # once each: a second cancel would cut a part's own cleanup short
+            task.cancel()
+        await asyncio.wait(tasks)
+        raise
+    if pending:  # one failed: stop the others
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            task.result()  # raises the failure
+    return [task.result() for task in tasks]
 
 
 def _describe(predicate: Callable[[], Any]) -> str:

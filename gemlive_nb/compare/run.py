@@ -33,6 +33,7 @@ from .._sync import run_sync
 from ..catalog import LANGUAGES, VOICES, normalize_language_code
 from ..config import LiveConfig
 from ..exceptions import ConfigError, GemliveError
+from ..waiting import wait_for
 from .language import guess_language
 from .limits import SERVICE_CONCURRENCY, cost_notice, default_concurrency, is_local_endpoint
 from .result import Comparison, ComparisonRow
@@ -120,7 +121,7 @@ async def retranscribe(
             turn = await session.ask(audio)
             return turn.input_transcript.strip()
 
-    return await asyncio.wait_for(go(), timeout)
+    return await wait_for(go(), timeout)
 
 
 def _scores(turn: Turn, heard: str | None, spoken: str | None = None) -> dict[str, Any]:
@@ -161,7 +162,7 @@ async def _ask_one(
                 _SPOKEN[id(turn)] = codes[0]
             return turn
 
-    return await asyncio.wait_for(go(), timeout)
+    return await wait_for(go(), timeout)
 
 
 async def _retranscribe(

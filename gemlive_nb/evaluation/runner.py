@@ -34,6 +34,7 @@ from ..compare.ui import Progress
 from ..config import LiveConfig
 from ..exceptions import ConfigError, GemliveError
 from ..protocol import INPUT_RATE, OUTPUT_RATE
+from ..waiting import gather_all
 from .expectations import Check, Observed
 from .pricing import Prices, check_prices
 from .result import Evaluation, StepResult
@@ -332,7 +333,7 @@ async def aevaluate(
 
     started = time.perf_counter()
     try:
-        per_config = await asyncio.gather(*(one(n, c) for n, c in cfgs.items()))
+        per_config = await gather_all(one(n, c) for n, c in cfgs.items())
     finally:
         bar.close()
     rows = [r for rows in per_config for r in sorted(rows, key=lambda r: r.index)]

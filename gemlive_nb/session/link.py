@@ -28,6 +28,7 @@ from ..endpoints import Endpoint, LinkPlan
 from ..exceptions import ConfigError, SessionClosed
 from ..secret import Secret, redact
 from ..tools import declare
+from ..waiting import wait_for
 from . import wire
 from .closes import CloseCode, close_hint
 from .events import SessionStatus
@@ -198,7 +199,7 @@ class Link:
             wire.abort(ws)  # stalled: the close frame could not get through anyway
         elif ws is not None:
             try:
-                await asyncio.wait_for(ws.close(), self.ws_options["close_timeout"])
+                await wait_for(ws.close(), self.ws_options["close_timeout"])
             except Exception:  # a stalled or broken socket: don't wait for the handshake
                 wire.abort(ws)
 
@@ -260,7 +261,7 @@ class Link:
             frame = p.dumps(plan.setup)
             self._recorder.keep_frame("send", frame)
             await ws.send(frame)
-            await asyncio.wait_for(self._setup_complete(ws), self.ws_options["open_timeout"])
+            await wait_for(self._setup_complete(ws), self.ws_options["open_timeout"])
         except ConnectionClosed:
             code, reason = self._close_info(ws)
             self._recorder.keep_close(code, reason)
@@ -270,6 +271,9 @@ class Link:
             reason = "no setupComplete from the server"
             hint = "check the endpoint URL and the model"
             raise SessionClosed(CloseCode.ABNORMAL, reason, hint) from None
+        except BaseException:  # cancelled during setup: no one will close this socket later
+            wire.abort(ws)
+            raise
         return ws
 
     async def _setup_complete(self, ws: Any) -> None:

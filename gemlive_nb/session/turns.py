@@ -15,6 +15,7 @@ from typing import Any
 
 from ..conversation import Recorder, Turn
 from ..exceptions import SessionClosed, TurnFailed
+from ..waiting import wait_for
 
 __all__ = ["Frames", "TurnBook"]
 
@@ -90,7 +91,7 @@ class TurnBook:
             # a waiter that timed out may never look again: don't warn about its exception
             fut.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
-            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+            return await wait_for(asyncio.shield(fut), timeout)
         except asyncio.TimeoutError:
             raise TimeoutError(
                 f"turn {turn.index} got no turnComplete within {timeout} s — pass a longer "

@@ -227,3 +227,20 @@ async def test_link_reads_then_reconnects_and_resumes_after_a_1011() -> None:
     assert frames == ["one", "two"] and resumed == ["a close (1011 boom)"]
     assert [s.state for s in statuses] == ["connecting", "connected", "reconnecting", "connected"]
     assert statuses[2].code == 1011 and machine.failures == 1
+
+
+async def test_a_cancel_that_comes_as_the_turn_ends_is_not_swallowed() -> None:
+    """The waiting task was cancelled: it must stop, even if its turn ended in the same step.
+
+    ``asyncio.wait_for`` on Python 3.11 returns the result then, dropping the cancel; an
+    evaluation whose turns had just ended kept running its next steps after being cancelled.
+    """
+    rec = Recorder()
+    book = TurnBook(rec, FakeSender())
+    turn = await book.send_turn("Hi", "ask", source="typed")
+    waiting = asyncio.ensure_future(book.wait(turn, 5, None))
+    await asyncio.sleep(0)
+    book.ended(turn)  # the reply's turnComplete and the cancel arrive in one loop step
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
