@@ -33,7 +33,7 @@ from .._sync import run_sync
 from ..catalog import LANGUAGES, VOICES, normalize_language_code
 from ..config import LiveConfig
 from ..exceptions import ConfigError, GemliveError
-from ..waiting import wait_for
+from ..waiting import gather_all, wait_for
 from .language import guess_language
 from .limits import SERVICE_CONCURRENCY, cost_notice, default_concurrency, is_local_endpoint
 from .result import Comparison, ComparisonRow
@@ -247,7 +247,7 @@ async def _compare(
 
     started = time.perf_counter()
     try:
-        rows = await asyncio.gather(*(run(c, cfg) for c, cfg in zip(entries, configs, strict=True)))
+        rows = await gather_all(run(c, cfg) for c, cfg in zip(entries, configs, strict=True))
     finally:
         bar.close()
 
