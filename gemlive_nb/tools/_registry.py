@@ -14,6 +14,7 @@ from typing import Any
 
 from .._plain import json_safe
 from ..exceptions import ToolError
+from ..waiting import wait_for
 from ._declare import ToolSpec, declare, is_dataclass_like, spec_of, tool_name
 
 log = logging.getLogger("gemlive_nb.tools")
@@ -202,7 +203,7 @@ class ToolRegistry:
             }, []
         try:
             kwargs = self._arguments(fn, call.args or {})
-            result = await asyncio.wait_for(self._invoke(fn, kwargs), self.timeout)
+            result = await wait_for(self._invoke(fn, kwargs), self.timeout)
             if isinstance(result, ToolResult):
                 return wrap_result(result.response), result.parts()
             return wrap_result(result), []
