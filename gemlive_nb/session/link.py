@@ -14,6 +14,7 @@ the current plan's secrets. Example::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +90,9 @@ class Link:
         self._hooks = hooks
         self._failed: SessionClosed | None = None
         self._drain: asyncio.Task[None] | None = None
+        self._holding = False  # goAway, no turn open: new frames wait for the next socket
+        self._idle = asyncio.Event()  # set when holding begins
+        self._handle_current = asyncio.Event()  # mirrors machine.handle_current
 
     # ------------------------------------------------------------------ redaction
 
@@ -138,6 +142,7 @@ class Link:
                         actions = self.machine.open_failed(e)
                         break
                     self.ws = ws
+                    self._holding = False
                     had_context = any(t.status != "pending" for t in self._recorder.turns)
                     actions = self.machine.opened(had_context)  # Resume, Announce
                     connected = True
@@ -157,6 +162,7 @@ class Link:
                 return
             code, reason = self._close_info(ws)
             self.ws = None
+            self._cancel_drain()  # a goAway leave of that socket is moot now
             if not await self._follow(self.machine.socket_closed(code, reason)):
                 return
 
@@ -174,22 +180,76 @@ class Link:
         reason = f"the session stopped reading the server ({cause})"
         self._hooks.on_finish(SessionClosed(CloseCode.INTERNAL_ERROR, reason))
 
+    def writable(self) -> Any:
+        """The socket new frames go to now: None while reconnecting or leaving on goAway."""
+        return None if self._holding else self.ws
+
     def goaway(self, time_left: float) -> None:
         """The server sent goAway: leave at the next turn boundary (or before the deadline)."""
         for action in self.machine.goaway(time_left):
             if isinstance(action, Drain):
-                self._drain = asyncio.ensure_future(self._leave_after(action.wait_s))
+                self._idle.clear()
+                self._drain = asyncio.ensure_future(self._leave_after(action))
+                self._hold_if_idle()
 
-    async def _leave_after(self, wait_s: float) -> None:
+    def turn_closed(self) -> None:
+        """A turn ended (however): the newest handle predates it; a goAway leave may begin."""
+        self.machine.turn_closed()
+        self._handle_current.clear()
+        self._hold_if_idle()
+
+    def resumption_update(self, handle: str | None, resumable: bool) -> None:
+        """The server sent a resumption handle."""
+        self.machine.resumption_update(handle, resumable)
+        if self.machine.handle_current:
+            self._handle_current.set()
+
+    async def resumption_handle(self, timeout: float | None) -> str:
+        """The newest handle, once it covers every ended turn (or after ``timeout`` s).
+
+        See :meth:`~gemlive_nb.session.LiveSession.resumption_handle`.
+        """
+        if not self.machine.resumption:
+            raise ConfigError("resumption_handle() needs resumption: connect with resumption=True")
+        if not self.machine.handle_current:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await wait_for(self._handle_current.wait(), timeout)
+        handle = self.machine.handle
+        if handle is None:
+            raise TimeoutError(f"the server sent no resumption handle within {timeout} s")
+        if not self.machine.handle_current:
+            log.warning("no resumption handle came after the last turn within %s s; the "
+                        "newest may not cover it", timeout)  # fmt: skip
+        return handle
+
+    def _hold_if_idle(self) -> None:
+        # called in the same step that ends a turn, before its ask() wakes: the next turn
+        # cannot slip onto the socket that is going away
+        if self._drain is not None and not self._holding and not self._recorder.open_turns:
+            self._holding = True
+            self._idle.set()
+
+    async def _leave_after(self, drain: Drain) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait_s
-        while self._recorder.open_turns and loop.time() < deadline:
-            await asyncio.sleep(0.02)
+        deadline = loop.time() + drain.wait_s
+        with contextlib.suppress(asyncio.TimeoutError):
+            await wait_for(self._idle.wait(), drain.wait_s)
+        self._holding = True  # turns still open at the deadline are asked again
+        if drain.handle_wait_s and not self.machine.handle_current:
+            left = min(drain.handle_wait_s, deadline - loop.time())
+            with contextlib.suppress(asyncio.TimeoutError):
+                await wait_for(self._handle_current.wait(), max(0.0, left))
+        self._drain = None
         for action in self.machine.leave():
             ws = self.ws
             if isinstance(action, Leave) and ws is not None:
                 log.info("goAway: reconnecting with the newest resumption handle")
                 await ws.close(action.code, action.reason)
+
+    def _cancel_drain(self) -> None:
+        if self._drain is not None:
+            self._drain.cancel()
+            self._drain = None
 
     async def close(self) -> None:
         """Stop retrying and close the socket (abort it when stalled)."""
@@ -206,8 +266,7 @@ class Link:
     def stop(self) -> None:
         """The session ended: no goAway leave is pending any more."""
         self.machine.closed()
-        if self._drain is not None:
-            self._drain.cancel()
+        self._cancel_drain()
 
     # ------------------------------------------------------------------ one connection
 

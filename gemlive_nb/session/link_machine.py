@@ -12,7 +12,9 @@ the package docstring of :mod:`gemlive_nb.session`):
 - any other close is retried with exponential backoff (``backoff_s * 2**(failures-1)``); after
   ``max_failures`` consecutive failures the session gives up; a turn that ends resets the count;
 - goAway: leave the socket once the open turns end, at most ``min(2 s, timeLeft/2)`` before
-  the deadline, and reconnect at once (no backoff, not a failure) with the newest handle;
+  the deadline, and reconnect at once (no backoff, not a failure) with the newest handle; from
+  the moment no turn is open, new frames wait for the next connection, and the leave waits (at
+  most ``HANDLE_WAIT_S``) for a handle sent after the last turn ended, so the turn is not lost;
 - a handle the server no longer knows ("session not found") is forgotten: a fresh session.
 
 Example::
@@ -32,6 +34,7 @@ from ..exceptions import SessionClosed
 from .closes import SESSION_GONE, CloseCode, close_hint, fatal
 
 __all__ = [
+    "HANDLE_WAIT_S",
     "Action",
     "Announce",
     "Drain",
@@ -44,6 +47,12 @@ __all__ = [
     "Resume",
     "Warn",
 ]
+
+
+# The service sends sessionResumptionUpdate between turns (PROTOCOL.md §3 step 5; the emulator
+# right after turnComplete; pydantic-ai's 3.1 cassette of Aug 2026 mid-turn, after a tool
+# response): a handle newer than the last turn's end is waited for this long at most.
+HANDLE_WAIT_S = 1.0
 
 
 class LinkStatus(str, Enum):
@@ -101,9 +110,14 @@ class Resume:
 
 @dataclass(frozen=True)
 class Drain:
-    """goAway: wait until no turn is open, at most ``wait_s`` seconds, then call ``leave()``."""
+    """goAway: wait until no turn is open (then hold new frames), at most ``wait_s`` seconds.
+
+    Then up to ``handle_wait_s`` more (within ``wait_s``) for a handle covering every ended
+    turn (:attr:`LinkMachine.handle_current`); then call ``leave()``.
+    """
 
     wait_s: float
+    handle_wait_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,13 @@ class LinkMachine:
         self._planned = False  # the next close is ours (goAway)
         self._draining = False
         self._last = (0, "", False)  # the close being recovered from: code, reason, planned
+        self._turns_ended = 0
+        self._handle_at = 0  # how many turns had ended when the newest handle came
+
+    @property
+    def handle_current(self) -> bool:
+        """A handle came after the last turn ended: resuming with it loses no turn."""
+        return self.handle is not None and self._handle_at == self._turns_ended
 
     # ------------------------------------------------------------------ events
 
@@ -210,7 +231,8 @@ class LinkMachine:
         if self._draining or self.closing or self.status is not LinkStatus.CONNECTED:
             return []
         self._draining = True
-        return [Drain(max(0.0, time_left - min(2.0, time_left / 2)))]
+        wait_s = max(0.0, time_left - min(2.0, time_left / 2))
+        return [Drain(wait_s, min(HANDLE_WAIT_S, wait_s) if self.resumption else 0.0)]
 
     def leave(self) -> list[Action]:
         """The goAway wait is over: close this socket, then reconnect at once."""
@@ -223,10 +245,15 @@ class LinkMachine:
         """A turn completed: the connection works, the failure count starts again."""
         self.failures = 0
 
+    def turn_closed(self) -> None:
+        """A turn ended, however (completed, failed, abandoned): the newest handle predates it."""
+        self._turns_ended += 1
+
     def resumption_update(self, handle: str | None, resumable: bool) -> None:
         """The server sent a resumption handle (kept only when resumable)."""
         if resumable and handle:
             self.handle = handle
+            self._handle_at = self._turns_ended
 
     def close(self) -> None:
         """The user closes the session: no more retries."""

@@ -119,8 +119,8 @@ class LiveSession:
                           hooks, lambda frame: self._receiver.on_frame(frame))  # fmt: skip
         self.recording.secrets = self._link.secrets  # never saved
         self._sender = Sender(Outbox(max_queued_audio_s), self._recorder,
-                              lambda: self._link.ws, self._refusal, self._emit)  # fmt: skip
-        self._turns = TurnBook(self._recorder, self._sender)
+                              self._link.writable, self._refusal, self._emit)  # fmt: skip
+        self._turns = TurnBook(self._recorder, self._sender, self._link.turn_closed)
         self._recorder.on_turn_end = self._turns.ended
         self._runner = ToolRunner(self.tools, self._recorder, self.send_tool_response, auto_tools)
         self._receiver = Receiver(self._recorder, self._runner, self._link, self._emit,
@@ -311,6 +311,17 @@ class LiveSession:
         """:meth:`ask` for a cell or script that doesn't ``await`` (see gemlive_nb._sync)."""
         return run_sync(self.ask(prompt, timeout), loop=self._loop)
 
+    async def resumption_handle(self, timeout: float | None = 5.0) -> str:
+        """The handle that continues this conversation later: after a kernel restart, elsewhere.
+
+        Waits up to ``timeout`` s for the server's handle sent after the last ended turn (the
+        service sends them between turns); on timeout the newest, with a warning. Example::
+
+            handle = await s.resumption_handle()       # save it; later, in a new kernel:
+            async with gl.connect(resumption=handle) as s2: ...
+        """
+        return await self._link.resumption_handle(timeout)
+
     async def send_turns(self, turns: Iterable[Any], turn_complete: bool = True) -> Turn | None:
         """Send several turns at once (``clientContent``); see :meth:`.Content.send_turns`."""
         return await self._content.send_turns(turns, turn_complete)
@@ -355,19 +366,9 @@ class LiveSession:
     @property
     def stats(self) -> SessionStats:
         """A snapshot of the counters."""
-        box, sender = self._sender.outbox, self._sender
-        return SessionStats(
-            audio_chunks_sent=sender.audio_chunks,
-            audio_seconds_sent=round(sender.audio_s, 6),
-            dropped_audio_chunks=box.dropped_chunks,
-            dropped_audio_seconds=round(box.dropped_s, 6),
-            queued_audio_seconds=round(box.audio_s, 6),
-            peak_queued_audio_seconds=round(box.peak_audio_s, 6),
-            audio_seconds_received=round(self._receiver.received_audio_s, 6),
-            messages_received=self._receiver.received,
-            reconnects=self._link.machine.reconnects,
-            turns=len(self.recording.turns),
-        )
+        return SessionStats(**self._sender.counters(), **self._receiver.counters(),
+                            reconnects=self._link.machine.reconnects,
+                            turns=len(self.recording.turns))  # fmt: skip
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop | None:

@@ -48,6 +48,13 @@ class Receiver:
         self._emit = emit
         self._on_usage = on_usage
 
+    def counters(self) -> dict[str, Any]:
+        """The incoming counters of :class:`~.events.SessionStats`."""
+        return dict(
+            audio_seconds_received=round(self.received_audio_s, 6),
+            messages_received=self.received,
+        )
+
     def on_frame(self, frame: str | bytes) -> None:
         """One server frame; nothing in it may stop the reader (bad parts become error events)."""
         self.received += 1
@@ -77,7 +84,7 @@ class Receiver:
             if event.rate > 0:
                 self.received_audio_s += event.duration
         elif isinstance(event, p.SessionResumptionUpdate):
-            self._link.machine.resumption_update(event.handle, event.resumable)
+            self._link.resumption_update(event.handle, event.resumable)
         elif isinstance(event, p.GoAway):
             self._link.goaway(event.time_left)
         elif isinstance(event, p.ToolCallCancellation):

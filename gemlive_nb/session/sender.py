@@ -80,6 +80,10 @@ class Outbox:
             self._ready.clear()
             await self._ready.wait()
 
+    def holds(self, frame: str) -> bool:
+        """``frame`` waits in the queue (it has not gone out)."""
+        return any(item[0] == frame for item in self._items)
+
     def discard(self, frames: set[str]) -> int:
         """Remove queued frames equal to any of ``frames`` (they are re-sent another way).
 
@@ -144,6 +148,18 @@ class Sender:
         self._emit = emit
         self._dropped_reported = float("-inf")
 
+    def counters(self) -> dict[str, Any]:
+        """The outgoing counters of :class:`~.events.SessionStats`."""
+        box = self.outbox
+        return dict(
+            audio_chunks_sent=self.audio_chunks,
+            audio_seconds_sent=round(self.audio_s, 6),
+            dropped_audio_chunks=box.dropped_chunks,
+            dropped_audio_seconds=round(box.dropped_s, 6),
+            queued_audio_seconds=round(box.audio_s, 6),
+            peak_queued_audio_seconds=round(box.peak_audio_s, 6),
+        )
+
     def count_audio(self, chunks: int, seconds: float) -> None:
         """Count microphone audio sent (``stats``)."""
         self.audio_chunks += chunks
@@ -163,6 +179,10 @@ class Sender:
         box.put(frame, audio_s)
         if box.dropped_chunks != dropped:
             self._report_dropped()
+
+    def holds(self, frame: str) -> bool:
+        """``frame`` still waits to go out."""
+        return self.outbox.holds(frame)
 
     def put_first(self, frames: list[tuple[str, float]]) -> None:
         """Send ``frames`` before anything queued (a re-asked turn; each frame goes once)."""

@@ -11,6 +11,7 @@ connection can ask it again on the next one; ``ask()`` waits on a future per tur
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from ..conversation import Recorder, Turn
@@ -23,11 +24,17 @@ Frames = list[tuple[str, float]]
 
 
 class TurnBook:
-    """Open turns' frames to re-send, history not yet sent with a turn, waiters per turn."""
+    """Open turns' frames to re-send, history not yet sent with a turn, waiters per turn.
 
-    def __init__(self, recorder: Recorder, sender: Any) -> None:
+    ``on_ended()`` runs when a turn ends, before its waiter wakes (the link's goAway hold).
+    """
+
+    def __init__(
+        self, recorder: Recorder, sender: Any, on_ended: Callable[[], None] = lambda: None
+    ) -> None:
         self._recorder = recorder
         self._sender = sender  # its ``send`` is looked up on each call
+        self._on_ended = on_ended  # after each turn's end, its waiter not yet awake
         self._resend: dict[int, Frames] = {}
         self._history: Frames = []
         self._waiters: dict[int, asyncio.Future[Turn]] = {}
@@ -55,6 +62,7 @@ class TurnBook:
     def ended(self, turn: Turn) -> None:
         """``turn`` ended (any status): forget its frames, wake its waiter."""
         self._resend.pop(turn.index, None)
+        self._on_ended()
         fut = self._waiters.pop(turn.index, None)
         if fut is not None and not fut.done():
             if turn.status == "failed":
@@ -66,11 +74,15 @@ class TurnBook:
         """The frames to send first on a new connection: each open turn asked again.
 
         A turn that cannot be re-sent (streamed microphone audio) is abandoned; each turn is
-        asked again at most ``MAX_REASKS`` times (the recording decides).
+        asked again at most ``MAX_REASKS`` times (the recording decides). A turn none of whose
+        frames went out (held while the old connection was leaving) is not asked again: it
+        goes out once, in its place.
         """
         frames: Frames = []
         for turn in self._recorder.open_turns:
             resend = self._resend.get(turn.index)
+            if resend and all(self._sender.holds(frame) for frame, _ in resend):
+                continue
             if resend is None:
                 self._recorder.abandon_turn(turn)
             elif self._recorder.retry_turn(turn, cause):

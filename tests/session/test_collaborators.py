@@ -44,6 +44,9 @@ class FakeSender:
     async def send(self, frame: str, audio_s: float = 0.0) -> None:
         self.sent.append(frame)
 
+    def holds(self, frame: str) -> bool:
+        return False  # every frame went out at once
+
 
 def test_the_session_mro_holds_no_other_class_of_the_package() -> None:
     ours = [c for c in LiveSession.__mro__ if c.__module__.startswith("gemlive_nb")]
@@ -146,6 +149,9 @@ class FakeLink:
 
     def goaway(self, time_left: float) -> None:
         self.goaways.append(time_left)
+
+    def resumption_update(self, handle: str | None, resumable: bool) -> None:
+        self.machine.resumption_update(handle, resumable)
 
 
 def test_receiver_routes_events_and_survives_bad_frames() -> None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from gemlive_nb.exceptions import SessionClosed
 from gemlive_nb.session.closes import CloseCode
 from gemlive_nb.session.link_machine import (
+    HANDLE_WAIT_S,
     Announce,
     Drain,
     Finish,
@@ -90,7 +91,7 @@ def test_1008_aborted_is_retried() -> None:
 def test_goaway_drains_then_leaves_and_reconnects_at_once_without_counting_a_failure() -> None:
     m = connected(resumption=True)
     m.resumption_update("h2", resumable=True)
-    assert m.goaway(10.0) == [Drain(8.0)]
+    assert m.goaway(10.0) == [Drain(8.0, HANDLE_WAIT_S)]
     assert m.goaway(10.0) == []  # one leave per connection
     assert m.leave() == [Leave(CloseCode.NORMAL, "goAway: reconnecting")]
     actions = m.socket_closed(1000, "goAway: reconnecting")
@@ -100,7 +101,31 @@ def test_goaway_drains_then_leaves_and_reconnects_at_once_without_counting_a_fai
     ]  # no KeepClose: our own close is not part of a cassette
     assert m.failures == 0 and m.handle == "h2"
     assert m.opened(had_context=True)[0] == Resume("goAway")
-    assert m.goaway(1.0) == [Drain(0.5)]  # a new connection may get its own goAway
+    assert m.goaway(1.0) == [Drain(0.5, 0.5)]  # a new connection may get its own goAway
+
+
+def test_goaway_without_resumption_waits_for_no_handle() -> None:
+    assert connected(resumption=False).goaway(10.0) == [Drain(8.0, 0.0)]
+
+
+def test_a_handle_is_current_until_a_turn_ends_after_it() -> None:
+    """The leave on goAway waits for a handle newer than the last turn's end (the service
+    sends it between turns), so the reconnect does not forget that turn."""
+    m = connected(resumption=True)
+    assert not m.handle_current  # no handle yet
+    m.resumption_update("h1", resumable=True)
+    assert m.handle_current
+    m.turn_closed()
+    assert not m.handle_current and m.handle == "h1"  # h1 predates the turn
+    m.resumption_update(None, resumable=False)  # mid-reply: not resumable now
+    assert not m.handle_current and m.handle == "h1"
+    m.resumption_update("h2", resumable=True)
+    assert m.handle_current and m.handle == "h2"
+
+
+def test_a_handle_given_to_connect_is_current_from_the_start() -> None:
+    m = LinkMachine("x", resumption=True, handle="saved")
+    assert m.handle_current
 
 
 def test_give_up_after_max_failures_names_the_count() -> None:
