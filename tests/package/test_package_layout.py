@@ -28,7 +28,7 @@ OWNED = tuple(
 # Pure data tables may be longer than the 400-line rule (wire_schema.py is generated from the
 # google-genai SDK's types by ``python -m gemlive_nb.emulator.schema_gen``).
 DATA_TABLES = {"catalog.py", "wire_schema.py"}
-MAX_LINES = 420
+MAX_LINES = 400
 # The widget's front end, held to the same rule (js/messages.js is generated, and small).
 JS = PACKAGE.parent / "js"
 
