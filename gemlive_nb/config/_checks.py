@@ -92,6 +92,39 @@ def check_flag(name: str, value: Any, *, optional: bool = False) -> bool | None:
     return value
 
 
+def check_modalities(value: Any) -> tuple[str, ...] | None:
+    """The response modalities as upper-case names, each once, from a name, enum or list."""
+    if value is None:
+        return None
+    if isinstance(value, str) or hasattr(value, "value"):  # one name, or one enum member
+        items = [value]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+    else:
+        raise ConfigError(f"modalities must be 'AUDIO', 'TEXT' or a list of them, not {value!r}")
+    out = []
+    for item in items:
+        name = str(getattr(item, "value", item)).strip().upper()
+        if name not in MODALITIES:
+            raise _unknown("modality", item, list(MODALITIES), "Use 'AUDIO' or 'TEXT'.")
+        if name not in out:
+            out.append(name)
+    if not out:
+        raise ConfigError("modalities is empty — use ('AUDIO',) or ('TEXT',)")
+    return tuple(out)
+
+
+def check_resumption(value: Any) -> bool | str:
+    """Session resumption: on, off, or a handle to resume (a non-blank str)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() or True
+    raise ConfigError(f"resumption must be True, False or a resumption handle (str), not {value!r}")
+
+
 def resolve_model(name: Any, allow_unknown: bool) -> str:
     if not isinstance(name, str) or not name.strip():
         example = "'gemini-live-2.5-flash-native-audio'"

@@ -24,20 +24,20 @@ from typing import Any
 from .._plain import as_mapping as _as_mapping
 from ..catalog import DEFAULT_VOICE, VOICES, Model
 from ..catalog import normalize_language_code as _normalize_language
-from ..catalog import unknown_name_error as _unknown
 from ..exceptions import ConfigError
 from ..protocol import normalize_keys
 from ..tools._specs import normalize_tools, tool_label
 from ._checks import (
     ACTIVITY_HANDLING,
     MEDIA_RESOLUTION,
-    MODALITIES,
     THINKING_LEVELS,
     TURN_COVERAGE,
     InstructionText,
     check_choice,
     check_flag,
+    check_modalities,
     check_number,
+    check_resumption,
     content_text,
     language_name,
     resolve_model,
@@ -148,7 +148,7 @@ class LiveConfig:
                     "give language= (the kit picks languageCode or the instruction per model) "
                     "or language_code= (speechConfig.languageCode as given), not both"
                 )
-        set_field(self, "modalities", self._check_modalities(self.modalities))
+        set_field(self, "modalities", check_modalities(self.modalities))
         set_field(self, "system_instruction", content_text(self.system_instruction))
         set_field(self, "temperature", check_number("temperature", self.temperature, 0, 2))
         set_field(self, "top_p", check_number("top_p", self.top_p, 0, 1))
@@ -182,7 +182,7 @@ class LiveConfig:
             ("thinking_level", THINKING_LEVELS, ""),
         ):
             set_field(self, name, check_choice(name, getattr(self, name), choices, prefix))
-        set_field(self, "resumption", self._check_resumption(self.resumption))
+        set_field(self, "resumption", check_resumption(self.resumption))
         transparent = check_flag("transparent_resumption", self.transparent_resumption)
         if transparent and not self.resumption:
             raise ConfigError(
@@ -202,41 +202,6 @@ class LiveConfig:
             raise ConfigError(
                 "give thinking_budget (2.5 models) or thinking_level (3.x models), not both"
             )
-
-    @staticmethod
-    def _check_modalities(value: Any) -> tuple[str, ...] | None:
-        if value is None:
-            return None
-        if isinstance(value, str) or hasattr(value, "value"):  # one name, or one enum member
-            items = [value]
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            items = list(value)
-        else:
-            raise ConfigError(
-                f"modalities must be 'AUDIO', 'TEXT' or a list of them, not {value!r}"
-            )
-        out = []
-        for item in items:
-            name = str(getattr(item, "value", item)).strip().upper()
-            if name not in MODALITIES:
-                raise _unknown("modality", item, list(MODALITIES), "Use 'AUDIO' or 'TEXT'.")
-            if name not in out:
-                out.append(name)
-        if not out:
-            raise ConfigError("modalities is empty — use ('AUDIO',) or ('TEXT',)")
-        return tuple(out)
-
-    @staticmethod
-    def _check_resumption(value: Any) -> bool | str:
-        if isinstance(value, bool):
-            return value
-        if value is None:
-            return False
-        if isinstance(value, str):
-            return value.strip() or True
-        raise ConfigError(
-            f"resumption must be True, False or a resumption handle (str), not {value!r}"
-        )
 
     # ---------------------------------------------------------------- constructors
 

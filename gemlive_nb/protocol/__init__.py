@@ -8,8 +8,9 @@ One namespace for all of it (PROTOCOL.md §2–§3, §7). Example::
 
 What lives where: ``constants`` (rates, dialects, the tool-name rule, close codes — their one
 home), ``client`` (message builders), ``events`` and ``usage`` (typed server events),
-``_codec`` (key casing, base64, JSON text), ``_parse`` (frames into events) and ``_content``
-(``serverContent`` into events, and the table of known server fields), ``service_rules`` (what
+``_codec`` (key casing, base64, JSON text, typed field readers), ``_parse`` (frames into
+events), ``_content`` (``serverContent`` into events), ``_known`` (what is read of each server
+object, and the rest kept as ``extra``), ``service_rules`` (what
 the service takes from each model, with sources and dated regimes; its data in ``_rules_data``,
 its types in ``_rules_facts``).
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from ..exceptions import ProtocolError, ProtocolTypeError
 from ._codec import decode_b64, dumps, encode_b64, normalize_keys, to_camel
-from ._content import KNOWN_FIELDS
+from ._known import KNOWN_FIELDS
 from ._parse import Events, parse_client_message, parse_server_message
 from .client import (
     FunctionResponse,

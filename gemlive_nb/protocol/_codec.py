@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import math
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -181,3 +182,24 @@ def as_count(value: Any, path: str) -> int | None:
     if not isinstance(value, int) or not 0 <= value <= INT64_MAX:
         raise ProtocolError(f"{path} must be a non-negative count, got {value!r:.40}")
     return value
+
+
+_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
+
+
+def wire_seconds(value: Any, path: str) -> float | None:
+    """Seconds from a proto Duration (``"9.5s"``, a number, ``{seconds, nanos}``) or None."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        seconds = as_count(value.get("seconds", 0), f"{path}.seconds") or 0
+        nanos = as_count(value.get("nanos", 0), f"{path}.nanos") or 0
+        return seconds + nanos / 1e9
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 <= value <= INT64_MAX and math.isfinite(value):
+            return float(value)
+    elif isinstance(value, str):
+        match = _DURATION_RE.fullmatch(value)
+        if match:
+            return float(match.group(1))
+    raise ProtocolError(f"{path} must be a duration like '9.5s', got {value!r:.40}")

@@ -1,19 +1,18 @@
 """Reading ``serverContent`` (PROTOCOL.md §3): the model's turn, transcripts, grounding, status.
 
-``KNOWN_FIELDS`` names, per wire object, the fields this version reads; anything else on an
-object is kept on its event as ``extra`` (and ``raw``), and an unknown ``serverContent`` key
+What is read of each object is in :mod:`._known` (``KNOWN_FIELDS``, ``READ``); anything else on
+an object is kept on its event as ``extra`` (and ``raw``), and an unknown ``serverContent`` key
 becomes an :class:`~gemlive_nb.protocol.Unknown` event — nothing the service sends is dropped.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import ProtocolError
-from ._codec import INT64_MAX, as_count, as_flag, as_list, as_object, decode_b64, opt_flag, opt_str
+from ._codec import as_flag, as_list, as_object, decode_b64, opt_flag, opt_str, wire_seconds
+from ._known import KNOWN_FIELDS, READ, extra_fields, unread
 from .constants import OUTPUT_RATE
 from .events import (
     AudioChunk,
@@ -40,117 +39,7 @@ from .events import (
     Word,
 )
 
-__all__ = ["KNOWN_FIELDS", "READ", "extra_fields", "server_content", "unread", "wire_seconds"]
-
-# wire object -> the camelCase fields this version reads (the SDK's names; tests/protocol
-# checks these against google-genai's types so a new server field cannot slip by unnoticed)
-KNOWN_FIELDS: dict[str, frozenset[str]] = {
-    "serverContent": frozenset({
-        "modelTurn", "turnComplete", "interrupted", "groundingMetadata", "generationComplete",
-        "inputTranscription", "outputTranscription", "urlContextMetadata", "turnCompleteReason",
-        "waitingForInput", "interimInputTranscription", "interactionStatus",
-    }),
-    "transcription": frozenset({
-        "text", "finished", "languageCode", "speakerLabel", "words", "startOffset", "endOffset",
-    }),
-    "word": frozenset({"word", "startOffset", "endOffset"}),
-    "groundingMetadata": frozenset({
-        "imageSearchQueries", "groundingChunks", "groundingSupports", "retrievalMetadata",
-        "searchEntryPoint", "webSearchQueries", "googleMapsWidgetContextToken",
-        "retrievalQueries", "sourceFlaggingUris",
-    }),
-    "urlContextMetadata": frozenset({"urlMetadata"}),
-}  # fmt: skip
-
-
-def extra_fields(obj: dict[str, Any], kind: str) -> dict[str, Any]:
-    """The entries of ``obj`` that ``KNOWN_FIELDS[kind]`` does not name."""
-    known = KNOWN_FIELDS[kind]
-    return {k: v for k, v in obj.items() if k not in known}
-
-
-# What each event reads of its wire object, at every depth: a key maps to the spec of its
-# value (applied to each item of a list), or to None when the value is read whole. ``unread``
-# keeps everything else, in the wire's own shape, as the event's ``extra`` — so a field this
-# version does not model (``thoughtSignature`` beside a part's text, a word's ``confidence``)
-# reaches ``events.jsonl`` as the service sent it.
-Spec = dict[str, "Spec | None"]
-_WORD: Spec = {"word": None, "startOffset": None, "endOffset": None}
-_SOURCE: Spec = {"title": None, "uri": None, "domain": None}
-READ: dict[str, Spec] = {
-    "transcription": {**dict.fromkeys(KNOWN_FIELDS["transcription"]), "words": _WORD},
-    "textPart": {"text": None, "thought": None},
-    "inlinePart": {"inlineData": {"mimeType": None, "data": None}},
-    "groundingMetadata": {
-        "groundingChunks": dict.fromkeys(("web", "retrievedContext", "maps", "image"), _SOURCE),
-        "groundingSupports": {
-            "segment": {"text": None, "startIndex": None, "endIndex": None},
-            "groundingChunkIndices": None,
-            "confidenceScores": None,
-        },
-        "searchEntryPoint": {"renderedContent": None},
-        "webSearchQueries": None,
-        "retrievalQueries": None,
-        "imageSearchQueries": None,
-    },
-    "urlContextMetadata": {"urlMetadata": {"retrievedUrl": None, "urlRetrievalStatus": None}},
-    "setupComplete": {"sessionId": None, "voiceConsentSignature": {"signature": None}},
-    "toolCall": {
-        "functionCalls": dict.fromkeys(("id", "name", "args", "partialArgs", "willContinue"))
-    },
-    "toolCallCancellation": {"ids": None},
-    "goAway": {"timeLeft": None},
-    "sessionResumptionUpdate": dict.fromkeys(
-        ("newHandle", "resumable", "lastConsumedClientMessageIndex")
-    ),
-}
-
-
-def unread(value: Any, spec: Spec | None) -> Any:
-    """The parts of ``value`` that ``spec`` does not read, in the same shape (see ``READ``).
-
-    Example::
-
-        unread({"text": "Hi", "thoughtSignature": "c2ln"}, READ["textPart"])
-        # {'thoughtSignature': 'c2ln'}
-    """
-    if spec is None:
-        return {}
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if key not in spec:
-                out[key] = item
-            else:
-                rest = unread(item, spec[key])
-                if rest:
-                    out[key] = rest
-        return out
-    if isinstance(value, list):
-        items = [unread(item, spec) for item in value]
-        return items if any(items) else []
-    return {}  # a scalar where an object may stand (a signature as a plain string): read
-
-
-_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*")
-
-
-def wire_seconds(value: Any, path: str) -> float | None:
-    """Seconds from a proto Duration (``"9.5s"``, a number, ``{seconds, nanos}``) or None."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        seconds = as_count(value.get("seconds", 0), f"{path}.seconds") or 0
-        nanos = as_count(value.get("nanos", 0), f"{path}.nanos") or 0
-        return seconds + nanos / 1e9
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 0 <= value <= INT64_MAX and math.isfinite(value):
-            return float(value)
-    elif isinstance(value, str):
-        match = _DURATION_RE.fullmatch(value)
-        if match:
-            return float(match.group(1))
-    raise ProtocolError(f"{path} must be a duration like '9.5s', got {value!r:.40}")
+__all__ = ["server_content"]
 
 
 def _audio_rate(mime_type: str, path: str) -> int:

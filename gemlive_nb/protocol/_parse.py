@@ -15,11 +15,12 @@ from ._codec import as_count as _count
 from ._codec import as_flag as _flag
 from ._codec import as_list as _list
 from ._codec import as_object as _obj
-from ._codec import decode_b64, normalize_keys
+from ._codec import decode_b64, normalize_keys, wire_seconds
 from ._codec import kind_of as _kind
 from ._codec import opt_flag as _opt_flag
 from ._codec import opt_str as _opt_str
-from ._content import READ, Spec, server_content, unread, wire_seconds
+from ._content import server_content
+from ._known import READ, Spec, unread
 from .constants import CLIENT_MESSAGE_TYPES
 from .events import (
     AudioChunk,

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..exceptions import ProtocolError
 from ._codec import as_count, as_list, as_object, normalize_keys, opt_str
-from ._content import Spec, unread
+from ._known import Spec, unread
 from .constants import DIALECTS
 from .events import Event
 

@@ -1,10 +1,12 @@
 """VoiceWidget: talk to Gemini Live from a notebook cell, through the browser's mic and speakers.
 
-Modules: :mod:`.voice_widget` (the widget and its session wiring), :mod:`.browser_input`
-(browser → kernel messages and the widget's stats), :mod:`.batcher` (kernel → browser
-coalescing), :mod:`.uplink` (browser → kernel frames and inbox), :mod:`.messages` (the message
-kinds and budget shared with ``js/``), :mod:`.tasks` (running on the session's loop),
-:mod:`.replay` (:class:`ReplayWidget`: a recorded conversation played back).
+Modules: :mod:`.voice_widget` (the widget: its traits, its session and the dispatch of the
+page's messages), and the collaborators it owns: :mod:`.browser_input` (the page's input checked,
+counted and queued, and the stats), :mod:`.downlink` (session events → the page's items),
+:mod:`.batcher` (kernel → browser coalescing), :mod:`.opening` (opening one session at a time),
+:mod:`.kernel_audio` (the kernel's mic and speakers); :mod:`.uplink` (frame counter and inbox),
+:mod:`.messages` (the message kinds and budget shared with ``js/``), :mod:`.tasks` (running on
+the session's loop), :mod:`.replay` (:class:`ReplayWidget`: a recorded conversation played back).
 
 Example::
 

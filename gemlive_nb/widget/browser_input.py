@@ -1,174 +1,167 @@
-"""Browser → kernel: the widget's custom messages, and the stats measured on the way.
+"""Browser → kernel input: mic and camera frames checked, counted and queued for the session.
 
-:class:`BrowserInput` is a mixin of :class:`~gemlive_nb.widget.VoiceWidget`. It handles the
-messages the page sends (mic and camera frames, playback acks, Connect/Disconnect, typed text,
-push-to-talk activity, echo measurements), hopping to the session's loop when the comm handler
-runs on another thread, and queues the input for the session's pump. It also keeps the frame
-counters and latency samples that :meth:`BrowserInput.stats` reports.
+:class:`BrowserInput` is a collaborator the :class:`~gemlive_nb.widget.VoiceWidget` owns. The
+widget keeps the traits and dispatches the page's messages (one table of kinds,
+:data:`~gemlive_nb.widget.messages.TO_KERNEL`); this object does the input's work with its own
+state: it checks each mic message's declared rate and each camera frame, counts frames end to
+end (:class:`~gemlive_nb.widget.uplink.FrameCounter`), queues the input in the session's
+:class:`~gemlive_nb.widget.uplink.Inbox`, reads playback reports (levels, played samples, and the
+acks that give reply latency) and summarises what it measured. Example::
+
+    inp = BrowserInput(batcher)              # the batcher's sent/received stamps meet the acks
+    inbox = inp.open()                       # a session is up: its pump reads this inbox
+    inp.audio({"seq": 0, "frames": 1, "rate": 16000}, [pcm])   # counted, then queued
+    inp.played({"samples": 480, "acks": [[seq, t]]}, epoch=1)  # Played(levels=None, samples=480)
+    inp.stats(chunks_out=0, played_samples=0, echo_db=-100.0)["frames_in"]   # 1
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from ..exceptions import ProtocolError
+from .batcher import Batcher
 from .media import video_frame
-from .messages import TO_KERNEL
-from .tasks import running_loop
-from .uplink import mic_rate, summary
+from .uplink import FrameCounter, Inbox, mic_rate, per_second, summary
 
-if TYPE_CHECKING:
-    import asyncio
-    import contextlib
+__all__ = ["BrowserInput", "Played"]
 
-    from .batcher import Batcher
-    from .tasks import Task
-    from .uplink import FrameCounter, Inbox
-
-__all__ = ["BrowserInput"]
+# latency samples kept: the newest half survives when the list is full
+_MAX_SAMPLES = 5000
 
 
-def _is_db(value: Any) -> bool:
-    """A level in dBFS as the page reports it: a finite number, not a bool."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and -1e3 < value < 1e3
+def level_db(value: Any) -> float | None:
+    """A level in dBFS as the page reports it (a finite number, not a bool), else None."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and -1e3 < value < 1e3
+    return float(value) if ok else None
 
 
-def _rate(times: Any, window: float = 5.0) -> float:
-    """Messages per second over the last ``window`` seconds of ``times`` (monotonic stamps)."""
-    now = time.monotonic()
-    recent = [x for x in times if now - x <= window]
-    return round(len(recent) / window, 1)
+@dataclass(frozen=True)
+class Played:
+    """What a playback report says, checked.
+
+    ``levels``: ``(in, out)`` dBFS; ``samples``: played in the current session. Each is None
+    where the report has none that counts.
+    """
+
+    levels: tuple[float, float] | None = None
+    samples: int | None = None
 
 
 class BrowserInput:
-    """Mixin handling the browser's messages to the kernel, and the widget's stats.
+    """The page's input on its way to the session, and the figures measured on the way.
 
-    The widget that mixes it in provides the attributes declared below (its loop, batcher,
-    frame counter, session, inbox and traits) and registers :meth:`_on_custom` with
-    ``on_msg``.
+    ``batcher``: the kernel → browser :class:`~gemlive_nb.widget.batcher.Batcher`, whose
+    per-chunk send and receipt times the page's acks are matched against (each ack is read once).
     """
 
-    if TYPE_CHECKING:
-        _loop: asyncio.AbstractEventLoop | None
-        _batcher: Batcher
-        _frames: FrameCounter
-        _session: Any
-        _inbox: Inbox | None
-        _reply_ms: list[float]
-        _arrive_ms: list[float]
-        _held_ms: list[float]
-        chunks_out: int
-        played_samples: int
-        _session_epoch: int
-        probe: dict[str, Any]
-        endpoint: str
-        error: str
-        echo_db: float
-        input_level: float
-        output_level: float
-        hold_sync: Callable[[], contextlib.AbstractContextManager[None]]
-        _describe_endpoint: Callable[[], str]
-        _spawn: Callable[[Any], Task]
-        _connect_quietly: Callable[[], Coroutine[Any, Any, None]]
-        disconnect: Callable[[], Coroutine[Any, Any, None]]
+    def __init__(self, batcher: Batcher) -> None:
+        self._batcher = batcher
+        self.frames = FrameCounter()
+        self.inbox: Inbox | None = None  # the attached session's; None: input is not queued
+        self.reply_ms: list[float] = []  # reply chunk received -> scheduled in the page
+        self.arrive_ms: list[float] = []  # ... -> its message reached the page
+        self.held_ms: list[float] = []  # ... -> its message left the kernel
 
-    def _on_custom(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
-        # ipykernel 7 with a subshell-aware front end (JupyterLab 4.4+) runs comm handlers on a
-        # subshell thread with its own loop: hop to the session's loop, copying the buffers.
-        data = [bytes(b) for b in buffers or ()]
-        loop = self._loop
-        if loop is not None and not loop.is_closed() and running_loop() is not loop:
-            loop.call_soon_threadsafe(self._dispatch, content, data)
-            return
-        self._dispatch(content, data)
+    # ------------------------------------------------------------------ the session's inbox
 
-    def _dispatch(self, content: dict[str, Any], buffers: list[bytes]) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        self._frames.message()
-        if kind == TO_KERNEL.AUDIO:
-            self._on_frames(content, buffers)
-            self._on_played(content)
-        elif kind == TO_KERNEL.VIDEO:
-            frame = video_frame(content, buffers)
-            if frame is not None:
-                self._enqueue("video", frame)
-        elif kind == TO_KERNEL.PLAYED:
-            self._on_played(content)
-        elif kind == TO_KERNEL.READY:
-            self._frames.restart()
-            if isinstance(content.get("probe"), dict):
-                self.probe = content["probe"]
-            if self._session is None:  # an emulator started since construction shows up now
-                self.endpoint = self._describe_endpoint() or self.endpoint
-            self._batcher.open()
-        elif kind == TO_KERNEL.CONNECT:
-            if self._session is None:
-                self._spawn(self._connect_quietly())
-        elif kind == TO_KERNEL.DISCONNECT:
-            self._spawn(self.disconnect())
-        elif kind == TO_KERNEL.TEXT and isinstance(content.get("text"), str):
-            self._enqueue("text", content["text"])
-        elif kind == TO_KERNEL.ACTIVITY and content.get("state") in ("start", "end"):
-            self._enqueue(content["state"], None)
-        elif kind == TO_KERNEL.ECHO and _is_db(content.get("coupling_db")):
-            self.echo_db = float(content["coupling_db"])
+    def open(self) -> Inbox:
+        """A fresh inbox for a new session (the widget's pump forwards it)."""
+        self.inbox = Inbox()
+        return self.inbox
 
-    def _enqueue(self, kind: str, value: Any) -> None:
-        if self._inbox is not None:
-            self._inbox.put(kind, value)
+    def close(self) -> None:
+        """The session is gone: input from now on is not queued."""
+        self.inbox = None
 
-    def _on_frames(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+    def put(self, kind: str, value: Any) -> None:
+        """Queue ``(kind, value)`` for the session, if there is one."""
+        if self.inbox is not None:
+            self.inbox.put(kind, value)
+
+    # ------------------------------------------------------------------ messages
+
+    def message(self) -> None:
+        """Count one message from the page."""
+        self.frames.message()
+
+    def restart(self) -> None:
+        """A (re)loaded page numbers its mic frames from 0."""
+        self.frames.restart()
+
+    def audio(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        """Count a mic message's frames and queue its PCM at the rate it declares.
+
+        A rate outside ``RATES.MIC_MIN..MIC_MAX`` raises :class:`ProtocolError` naming it; its
+        frames are counted as refused and nothing is queued.
+        """
         if not buffers:
             return
         data = buffers[0]
         frames = content.get("frames")
-        self._frames.batch(content.get("seq"), frames, len(data),
-                           content.get("t"), content.get("lost"))  # fmt: skip
+        self.frames.batch(content.get("seq"), frames, len(data),
+                          content.get("t"), content.get("lost"))  # fmt: skip
         try:
             rate = mic_rate(content.get("rate"))
-        except ProtocolError as exc:  # counted and shown; the message's other parts still count
-            self._frames.refuse(frames)
-            self.error = str(exc)
-            return
-        self._enqueue("audio", (data, rate))
+        except ProtocolError:
+            self.frames.refuse(frames)
+            raise
+        self.put("audio", (data, rate))
 
-    def _on_played(self, content: dict[str, Any]) -> None:
+    def video(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        """Queue a camera/screen frame if it is a JPEG or PNG buffer."""
+        frame = video_frame(content, buffers)
+        if frame is not None:
+            self.put("video", frame)
+
+    def text(self, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        """Queue a typed message (the message has no buffers)."""
+        if isinstance(content.get("text"), str):
+            self.put("text", content["text"])
+
+    def activity(self, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        """Queue a push-to-talk ``start`` or ``end`` (the message has no buffers)."""
+        if content.get("state") in ("start", "end"):
+            self.put(content["state"], None)
+
+    def played(self, content: dict[str, Any], epoch: int) -> Played:
+        """Read a playback report (it rides on mic messages too) and take its acks' latency.
+
+        ``epoch``: the current session's number; samples reported for another are stale.
+        """
         levels = content.get("levels")
-        if isinstance(levels, list) and len(levels) == 2 and all(_is_db(v) for v in levels):
-            with self.hold_sync():  # one update message for both traits
-                self.input_level, self.output_level = float(levels[0]), float(levels[1])
+        pair = None
+        if isinstance(levels, list) and len(levels) == 2:
+            got = (level_db(levels[0]), level_db(levels[1]))
+            pair = (got[0], got[1]) if got[0] is not None and got[1] is not None else None
         samples = content.get("samples")
-        # counted per session: a report about an earlier one (another epoch) is stale
-        current = content.get("epoch", self._session_epoch) == self._session_epoch
-        if isinstance(samples, int) and not isinstance(samples, bool) and samples >= 0 and current:
-            self.played_samples = samples
-            if self._session is not None:
-                self._session.report_playback(samples)
+        current = content.get("epoch", epoch) == epoch
+        ok = isinstance(samples, int) and not isinstance(samples, bool) and samples >= 0
+        self._acks(content.get("acks") or ())
+        return Played(pair, samples if ok and current else None)
+
+    def _acks(self, acks: Any) -> None:
         b = self._batcher
-        for ack in content.get("acks") or ():
+        for ack in acks:
             # [seq, scheduled_ms, arrived_ms]: wall-clock times in the browser
             if not (isinstance(ack, list) and len(ack) >= 2):
                 continue
             received, sent = b.received_at.pop(ack[0], None), b.sent_at.pop(ack[0], None)
-            if received is not None and isinstance(ack[1], (int, float)):
-                self._keep(self._reply_ms, ack[1] - received * 1000)
+            if received is None or not isinstance(ack[1], (int, float)):
+                continue
+            _keep(self.reply_ms, ack[1] - received * 1000)
+            if sent is not None:
+                _keep(self.held_ms, (sent - received) * 1000)
+            if len(ack) > 2 and isinstance(ack[2], (int, float)):
+                _keep(self.arrive_ms, ack[2] - received * 1000)
                 if sent is not None:
-                    self._keep(self._held_ms, (sent - received) * 1000)
-                if len(ack) > 2 and isinstance(ack[2], (int, float)):
-                    self._keep(self._arrive_ms, ack[2] - received * 1000)
-                    if sent is not None:
-                        b.lag(ack[2] - sent * 1000)
+                    b.lag(ack[2] - sent * 1000)
 
-    @staticmethod
-    def _keep(values: list[float], value: float) -> None:
-        values.append(value)
-        if len(values) > 5000:
-            del values[:2500]
+    # ------------------------------------------------------------------ figures
 
-    def stats(self) -> dict[str, Any]:
-        """Counters, message rates and latencies (ms, p50/p95) measured by this widget.
+    def stats(self, *, chunks_out: int, played_samples: int, echo_db: float) -> dict[str, Any]:
+        """Counters, message rates and latencies (ms, p50/p95), with the widget's own figures.
 
         ``frames_missing``: mic frames whose numbers never reached the kernel; ``frames_bad``:
         frames refused because their message declared a rate outside ``RATES.MIC_MIN..MIC_MAX``;
@@ -177,28 +170,34 @@ class BrowserInput:
         the capture worklet → its message handled here. ``reply_to_scheduled``: a reply chunk
         received from the session → handed to the playback worklet; ``reply_to_browser`` the
         part until the message reached the widget's JavaScript, and ``reply_held`` the part the
-        kernel held it to batch it with others. ``messages_per_s``: each
-        direction over the last 5 s.
+        kernel held it to batch it with others. ``messages_per_s``: each direction over the
+        last 5 s.
         """
-        f = self._frames
+        f, b = self.frames, self._batcher
         return {
             "frames_in": f.frames_in,
             "frames_missing": f.frames_missing,
             "frames_lost_in_browser": f.frames_lost_in_browser,
             "frames_bad": f.frames_bad,
             "bytes_in": f.bytes_in,
-            "chunks_out": self.chunks_out,
-            "messages_to_browser": self._batcher.messages,
+            "chunks_out": chunks_out,
+            "messages_to_browser": b.messages,
             "messages_from_browser": f.messages,
             "messages_per_s": {
-                "to_browser": _rate(self._batcher.sent_times),
-                "from_browser": _rate(f.times),
+                "to_browser": per_second(b.sent_times),
+                "from_browser": per_second(f.times),
             },
-            "flush_interval_ms": round(self._batcher.interval * 1000),
-            "played_samples": self.played_samples,
-            "echo_db": self.echo_db,
+            "flush_interval_ms": round(b.interval * 1000),
+            "played_samples": played_samples,
+            "echo_db": echo_db,
             "capture_to_kernel": summary(f.capture_ms),
-            "reply_to_scheduled": summary(self._reply_ms),
-            "reply_to_browser": summary(self._arrive_ms),
-            "reply_held": summary(self._held_ms),
+            "reply_to_scheduled": summary(self.reply_ms),
+            "reply_to_browser": summary(self.arrive_ms),
+            "reply_held": summary(self.held_ms),
         }
+
+
+def _keep(values: list[float], value: float) -> None:
+    values.append(value)
+    if len(values) > _MAX_SAMPLES:
+        del values[: _MAX_SAMPLES // 2]

@@ -11,7 +11,9 @@ records and plays it through :class:`~gemlive_nb.session.local_audio.LocalAudio`
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from ..exceptions import ConfigError
@@ -21,28 +23,35 @@ __all__ = ["AUDIO_PATHS", "KernelAudio", "kernel_audio_for"]
 
 AUDIO_PATHS = ("browser", "kernel")
 
+Spawn = Callable[[Coroutine[Any, Any, Any]], Any]
 
-def kernel_audio_for(widget: Any, audio: str) -> KernelAudio | None:
+
+def kernel_audio_for(
+    audio: str, loop: Callable[[], asyncio.AbstractEventLoop | None], spawn: Spawn
+) -> KernelAudio | None:
     """The widget's kernel audio when ``audio == "kernel"``; None for the browser's."""
     if audio not in AUDIO_PATHS:
         raise ConfigError(f"audio must be 'browser' or 'kernel', not {audio!r}")
-    return KernelAudio(widget) if audio == "kernel" else None
+    return KernelAudio(loop, spawn) if audio == "kernel" else None
 
 
 class KernelAudio:
-    """Starts and stops the kernel's mic and speakers with the widget's session and ``mic_on``."""
+    """Starts and stops the kernel's mic and speakers with the widget's session and ``mic_on``.
 
-    def __init__(self, widget: Any) -> None:
-        self.widget = widget
+    ``loop()``: the loop the session runs on; ``spawn(coro)`` runs a coroutine there.
+    """
+
+    def __init__(self, loop: Callable[[], asyncio.AbstractEventLoop | None], spawn: Spawn) -> None:
+        self._loop = loop
+        self._spawn = spawn
         self._sd = local_audio.load_sounddevice()  # a missing extra fails here, clearly
         self.local: local_audio.LocalAudio | None = None
-        widget.observe(self._on_mic, names="mic_on")
 
-    def attach(self, session: Any) -> None:
+    def attach(self, session: Any, mic_on: bool) -> None:
         """A session is up: play its replies; record if the mic is on."""
-        self.local = local_audio.LocalAudio(session, sd=self._sd, loop=self.widget._loop)
+        self.local = local_audio.LocalAudio(session, sd=self._sd, loop=self._loop())
         self.local.start()
-        if self.widget.mic_on:
+        if mic_on:
             self.local.start_mic()
 
     def detach(self) -> None:
@@ -51,12 +60,13 @@ class KernelAudio:
         if local is not None:
             local.stop_mic()
             with contextlib.suppress(RuntimeError):  # no loop left to finish on: nothing to do
-                self.widget._spawn(local.stop())
+                self._spawn(local.stop())
 
-    def _on_mic(self, change: dict[str, Any]) -> None:
+    def mic(self, on: bool) -> None:
+        """The widget's ``mic_on`` changed: record or stop (once a session is attached)."""
         if self.local is None:
             return  # attach() starts it once connected
-        if change["new"]:
+        if on:
             self.local.start_mic()
         else:
             self.local.stop_mic()

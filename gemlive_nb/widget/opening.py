@@ -8,18 +8,73 @@ closed at once instead of streaming the mic. Example::
     opening = Opening()
     session = await opening.join(loop, lambda: connect(...), attach)   # None when abandoned
     opening.abandon(loop)
+
+:class:`Recipe` keeps what the widget opens its sessions with (config, endpoint, key: never in
+a trait) and describes the endpoint without the key::
+
+    recipe = Recipe(None, "google", Secret(key), {"tools": [f]})
+    recipe.describe("")                                   # 'Google AI (…)', no key in it
+    connect(recipe.config, endpoint=recipe.endpoint, api_key=recipe.api_key,
+            **recipe.fields(voice="Puck", language="", model="", push_to_talk=False))
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..endpoints import resolve_endpoint
+from ..secret import Secret, redact
 from .tasks import Task, cancel, spawn
 
-__all__ = ["Opening"]
+__all__ = ["Opening", "Recipe"]
+
+logger = logging.getLogger(__name__)
+
+
+class Recipe:
+    """What a widget opens its sessions with (never shown in a trait).
+
+    ``config``, ``endpoint``, ``api_key`` and the LiveConfig ``extra`` fields, as
+    :func:`gemlive_nb.connect` takes them.
+    """
+
+    def __init__(
+        self, config: Any, endpoint: Any, api_key: Secret | None, extra: dict[str, Any]
+    ) -> None:
+        self.config = config
+        self.endpoint = endpoint
+        self.api_key = api_key
+        self.extra = extra
+
+    def redact(self, text: str) -> str:
+        """``text`` without the key."""
+        return redact(text, self.api_key)
+
+    def describe(self, model: str) -> str:
+        """Where a session for ``model`` goes, without the key; "" while it cannot resolve."""
+        try:
+            ep = resolve_endpoint(self.endpoint, api_key=self.api_key, model=model or None)
+            return self.redact(ep.describe())
+        except Exception as exc:  # an unusable endpoint shows up when connecting
+            logger.debug("endpoint not resolved yet: %s", type(exc).__name__)
+            return ""
+
+    def fields(
+        self, *, voice: str, language: str, model: str, push_to_talk: bool
+    ) -> dict[str, Any]:
+        """The LiveConfig fields with the pickers' choices (push-to-talk turns the VAD off)."""
+        fields = {**self.extra, "voice": voice}
+        if language:
+            fields["language"] = language
+        if model:
+            fields["model"] = model
+        if push_to_talk and "vad" not in fields:
+            fields["vad"] = {"disabled": True}
+        return fields
 
 
 class Opening:

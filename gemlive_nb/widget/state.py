@@ -7,6 +7,7 @@ tracks when it sees ``mic_on``/``video_on`` turn false. A reconnect in progress 
 frames wait for the session (the page says so). Example::
 
     session_gone(widget)     # status 'closed', connected/mic_on/video_on False
+    closed_error(1011, "Internal error occurred.")  # 'Connection closed with code 1011: ...'
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-__all__ = ["is_closed", "session_gone", "ttfa_ms"]
+__all__ = ["closed_error", "is_closed", "session_gone", "ttfa_ms"]
 
 
 def is_closed(session: Any) -> bool:
@@ -37,3 +38,12 @@ def session_gone(widget: Any) -> None:
     widget.status = "closed"
     widget.mic_on = False
     widget.video_on = False
+
+
+def closed_error(code: int | None, detail: str) -> str | None:
+    """What the widget shows for a close with ``code``: None for a normal one (no code, 1000)."""
+    if code in (None, 1000):
+        return None
+    if f"code {code}" in detail:  # the session's text already names the code
+        return detail[:1].upper() + detail[1:]
+    return f"Connection closed with code {code}" + (f": {detail}" if detail else "")

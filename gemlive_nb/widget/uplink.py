@@ -23,7 +23,15 @@ from ..exceptions import ProtocolError
 from .messages import RATES
 from .state import is_closed
 
-__all__ = ["FrameCounter", "Inbox", "forward", "mic_rate", "percentile", "summary"]
+__all__ = [
+    "FrameCounter",
+    "Inbox",
+    "forward",
+    "mic_rate",
+    "per_second",
+    "percentile",
+    "summary",
+]
 
 
 def mic_rate(value: Any) -> int:
@@ -59,6 +67,15 @@ def summary(values: Any) -> dict[str, Any]:
     """
     data = list(values)
     return {"n": len(data), "p50": percentile(data, 50), "p95": percentile(data, 95)}
+
+
+def per_second(times: Any, window: float = 5.0) -> float:
+    """Events per second over the last ``window`` seconds of ``times`` (monotonic stamps).
+
+    Example: ``per_second([time.monotonic()] * 10)`` → ``2.0``
+    """
+    now = time.monotonic()
+    return round(len([x for x in times if now - x <= window]) / window, 1)
 
 
 def _frame_count(frames: Any) -> int:

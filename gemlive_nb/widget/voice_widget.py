@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -25,31 +23,18 @@ import anywidget
 import traitlets as t
 
 from ..catalog import DEFAULT_VOICE, LANGUAGES, VOICES, normalize_language_code
-from ..endpoints import resolve_endpoint
-from ..exceptions import ConfigError, SessionClosed
-from ..protocol import (
-    AudioChunk,
-    GroundingMetadata,
-    InputTranscript,
-    Interrupted,
-    OutputTranscript,
-    TextPart,
-    ToolCall,
-    TurnComplete,
-)
-from ..secret import Secret, redact
-from ..session import PlaybackCut, SessionStatus, connect
+from ..exceptions import ConfigError, ProtocolError, SessionClosed
+from ..secret import Secret
+from ..session import SessionStatus, connect
 from .batcher import Batcher
-from .browser_input import BrowserInput
+from .browser_input import BrowserInput, level_db
+from .downlink import Downlink
 from .kernel_audio import kernel_audio_for
-from .media import grounding_item
-from .messages import TO_BROWSER
-from .opening import Opening
-from .state import is_closed as _is_closed
-from .state import session_gone
-from .state import ttfa_ms as _ttfa_ms
-from .tasks import Task, cancel, running_loop, spawn
-from .uplink import FrameCounter, Inbox, forward
+from .messages import TO_KERNEL
+from .opening import Opening, Recipe
+from .state import closed_error, is_closed, session_gone, ttfa_ms
+from .tasks import Task, TaskSet, on_loop, running_loop
+from .uplink import forward
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -58,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["VoiceWidget"]
 
-logger = logging.getLogger(__name__)
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 BARGE_IN_MODES = ("auto", "always", "never")
 
@@ -67,7 +51,10 @@ async def _open_session(config: Any, endpoint: Any, api_key: Secret | None, **fi
     return await connect(config, endpoint=endpoint, api_key=api_key, **fields)  # type: ignore[arg-type]
 
 
-class VoiceWidget(BrowserInput, anywidget.AnyWidget):
+Handler = Callable[[dict[str, Any], list[bytes]], None]
+
+
+class VoiceWidget(anywidget.AnyWidget):
     """A voice console for Gemini Live: mic, speaker, pickers, meters and a live transcript.
 
     ``session``: an open :class:`LiveSession` to drive (the widget then owns it: Disconnect
@@ -148,15 +135,30 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         self._loop = getattr(session, "loop", None) or running_loop()
         # Set before the traits so that close() (also run by __del__) works even if they fail.
         self._session: Any = None
-        self._tasks: set[Task] = set()
+        self._tasks = TaskSet(lambda: self._loop, self._task_failed)
         self._unsubscribe: Callable[[], None] | None = None
-        self._inbox: Inbox | None = None
         self._pump_task: Task | None = None
         self._opening = Opening()
         self._batcher = Batcher(self._send_batch)
         self._batcher.loop = self._loop
         self._closing = False
-        self._kernel_audio = kernel_audio_for(self, audio)
+        self._input = BrowserInput(self._batcher)  # the page's input: checked, counted, queued
+        self._kernel_audio = kernel_audio_for(audio, lambda: self._loop, self._tasks.spawn)
+        if (kernel := self._kernel_audio) is not None:  # the kernel's mic follows mic_on
+            self.observe(lambda change: kernel.mic(change["new"]), names="mic_on")
+        self._downlink = Downlink(self._batcher, reply_audio=self._kernel_audio is None,
+                                  ttfa=lambda: ttfa_ms(self._session))  # fmt: skip
+        self._handlers: dict[str, Handler] = {  # TO_KERNEL kind -> its handler
+            TO_KERNEL.READY: self._on_ready,
+            TO_KERNEL.AUDIO: self._on_audio,
+            TO_KERNEL.VIDEO: self._input.video,
+            TO_KERNEL.PLAYED: self._on_played,
+            TO_KERNEL.CONNECT: self._on_connect,
+            TO_KERNEL.DISCONNECT: self._on_disconnect,
+            TO_KERNEL.TEXT: self._input.text,
+            TO_KERNEL.ACTIVITY: self._input.activity,
+            TO_KERNEL.ECHO: self._on_echo,
+        }
         super().__init__(
             _uid=uuid.uuid4().hex,
             voices=[{"name": v.name, "style": v.style} for v in VOICES],
@@ -166,18 +168,11 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         for name, value in picked.items():
             if value is not None:
                 setattr(self, name, value)
-        self._config = config
-        self._endpoint_arg = endpoint
-        self._api_key = Secret(api_key) if isinstance(api_key, str) else api_key
-        self._config_fields = fields
-        self._frames = FrameCounter()
-        self._reply_ms: list[float] = []
-        self._arrive_ms: list[float] = []
-        self._held_ms: list[float] = []
-        self.chunks_out = 0
+        key = Secret(api_key) if isinstance(api_key, str) else api_key
+        self._recipe = Recipe(config, endpoint, key, fields)
         self.played_samples = 0
         self.probe: dict[str, Any] = {}
-        self.endpoint = self._describe_endpoint()
+        self.endpoint = self._recipe.describe(self.model)
         self.on_msg(self._on_custom)
         if session is not None:
             self._attach(session)
@@ -199,16 +194,6 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         if not 20 <= value <= 40:
             raise ConfigError(f"frame_ms must be between 20 and 40 ms, got {value!r}")
         return value
-
-    def _describe_endpoint(self) -> str:
-        try:
-            ep = resolve_endpoint(
-                self._endpoint_arg, api_key=self._api_key, model=self.model or None
-            )
-            return redact(ep.describe(), self._api_key)
-        except Exception as exc:  # an unusable endpoint shows up when connecting
-            logger.debug("endpoint not resolved yet: %s", type(exc).__name__)
-            return ""
 
     # ------------------------------------------------------------------ session
 
@@ -234,22 +219,17 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
                                                self._open, self._attach)  # fmt: skip
         except Exception as exc:
             session_gone(self)
-            self.error = redact(f"Could not connect: {exc}", self._api_key)
+            self.error = self._recipe.redact(f"Could not connect: {exc}")
             raise
         if session is None:
             raise SessionClosed(1000, "disconnected (or the widget closed) while connecting")
         return session
 
     async def _open(self) -> Any:
-        fields = dict(self._config_fields)
-        fields["voice"] = self.voice
-        if self.language:
-            fields["language"] = self.language
-        if self.model:
-            fields["model"] = self.model
-        if self.push_to_talk and "vad" not in fields:
-            fields["vad"] = {"disabled": True}
-        return await _open_session(self._config, self._endpoint_arg, self._api_key, **fields)
+        r = self._recipe
+        fields = r.fields(voice=self.voice, language=self.language, model=self.model,
+                          push_to_talk=self.push_to_talk)  # fmt: skip
+        return await _open_session(r.config, r.endpoint, r.api_key, **fields)
 
     async def disconnect(self) -> None:
         """Stop streaming and close the session (a normal end: no error is shown)."""
@@ -266,10 +246,10 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         self._session = session
         self.played_samples = 0  # the page counts this session's from 0 (a new epoch)
         self._session_epoch += 1
-        self._inbox = Inbox()
-        self._pump_task = self._spawn(forward(session, self._inbox, self._send_failed))
+        inbox = self._input.open()
+        self._pump_task = self._tasks.spawn(forward(session, inbox, self._send_failed))
         self._unsubscribe = session.subscribe(self._on_event)
-        closed = _is_closed(session)
+        closed = is_closed(session)
         self.connected = not closed
         self.status = "closed" if closed else "connected"
         cfg = getattr(session, "config", None)
@@ -279,12 +259,12 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             self.model = cfg.model or getattr(getattr(session, "endpoint", None), "model", "")
         ep = getattr(session, "endpoint", None)
         if ep is not None and hasattr(ep, "describe"):
-            self.endpoint = redact(ep.describe(), self._api_key)
-        self._batcher.item({"type": TO_BROWSER.MARK, "text": "connected", "tone": "info"})
+            self.endpoint = self._recipe.redact(ep.describe())
+        self._downlink.mark("connected")
         if self._kernel_audio is not None:  # audio="kernel": the kernel's mic and speakers
-            self._kernel_audio.attach(session)
+            self._kernel_audio.attach(session, self.mic_on)
         if note := getattr(session, "modality_note", None):  # the endpoint refused AUDIO+TEXT
-            self._batcher.item({"type": TO_BROWSER.MARK, "text": str(note), "tone": "warn"})
+            self._downlink.mark(str(note), "warn")
 
     def _detach(self) -> Any:
         session, self._session = self._session, None
@@ -294,91 +274,116 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
             self._unsubscribe()
             self._unsubscribe = None
         if self._pump_task is not None:
-            self._cancel(self._pump_task)
+            self._tasks.cancel(self._pump_task)
             self._pump_task = None
-        self._inbox = None
+        self._input.close()
         if session is not None:
             # Queued reply audio is stale once the session is gone; the browser flushes its own
             # playback when `connected` turns false (no "interrupted": nothing was cut off).
             self._batcher.drop_audio()
         return session
 
-    def _spawn(self, coro: Any) -> Task:
-        task = spawn(self._loop or asyncio.get_running_loop(), coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _cancel(self, task: Task) -> None:
-        cancel(self._loop, task)
-
-    def _task_done(self, task: Task) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            self.error = redact(f"{type(exc).__name__}: {exc}", self._api_key)
+    def _task_failed(self, exc: BaseException) -> None:
+        self.error = self._recipe.redact(f"{type(exc).__name__}: {exc}")
 
     def _send_failed(self, kind: str, exc: Exception) -> None:
-        self.error = redact(f"Sending {kind} failed: {exc}", self._api_key)
+        self.error = self._recipe.redact(f"Sending {kind} failed: {exc}")
 
     # ------------------------------------------------------------------ events -> browser
 
     def _on_event(self, event: Any) -> None:
-        b = self._batcher
-        if isinstance(event, AudioChunk) and self._kernel_audio is None:
-            self.chunks_out += 1
-            b.audio(event.data, event.rate, time.time())
-        elif isinstance(event, InputTranscript):
-            b.transcript("user", event.text, bool(event.finished), speaker=event.speaker)
-        elif isinstance(event, OutputTranscript):  # each word shows once (see reply_words)
-            b.reply_words(event.text, transcribed=True, final=bool(event.finished))
-        elif isinstance(event, TextPart) and not event.thought:
-            b.reply_words(event.text, transcribed=False, final=False)
-        elif isinstance(event, Interrupted):
-            b.interrupt()
-        elif isinstance(event, PlaybackCut):
-            heard = getattr(event, "transcript", None)
-            b.item({"type": TO_BROWSER.CUT, "heard": heard if isinstance(heard, str) else None,
-                    "played_samples": event.played_samples})  # fmt: skip
-        elif isinstance(event, TurnComplete):
-            ttfa = _ttfa_ms(self._session)
-            b.item({"type": TO_BROWSER.TURN, "reason": event.reason, "ttfa_ms": ttfa})
-        elif isinstance(event, ToolCall):
-            calls = [{"id": c.id, "name": c.name, "args": c.args} for c in event.calls]
-            b.item({"type": TO_BROWSER.TOOL, "calls": calls})
-        elif isinstance(event, GroundingMetadata):
-            item = grounding_item(event)
-            if item is not None:
-                b.item(item)
-        elif isinstance(event, SessionStatus):
+        if isinstance(event, SessionStatus):
             self._on_status(event)
+        else:
+            self._downlink.event(event)
 
     def _on_status(self, event: Any) -> None:
         state = event.state
         self.status = state
         self.connected = state == "connected"
-        mark = TO_BROWSER.MARK
         if state == "reconnecting":
-            self._batcher.item({"type": mark, "text": "reconnecting…", "tone": "warn"})
+            self._downlink.mark("reconnecting…", "warn")
         if state == "closed":
             session_gone(self)
             code = getattr(event, "code", None)
-            detail = getattr(event, "detail", "") or ""
-            if code not in (None, 1000) and not self._closing:
-                if f"code {code}" in detail:  # the session's text already names the code
-                    text = detail[:1].upper() + detail[1:]
-                else:
-                    text = f"Connection closed with code {code}" + (f": {detail}" if detail else "")
-                self.error = redact(text, self._api_key)
-                self._batcher.item({"type": mark, "text": f"closed ({code})", "tone": "error"})
+            text = closed_error(code, getattr(event, "detail", "") or "")
+            if text is not None and not self._closing:
+                self.error = self._recipe.redact(text)
+                self._downlink.mark(f"closed ({code})", "error")
             else:
-                self._batcher.item({"type": mark, "text": "disconnected", "tone": "info"})
+                self._downlink.mark("disconnected")
             if self._session is not None:
                 self._detach()
+
+    # ------------------------------------------------------------------ browser -> kernel
+
+    def _on_custom(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
+        # ipykernel 7 with a subshell-aware front end (JupyterLab 4.4+) runs comm handlers on a
+        # subshell thread with its own loop: hop to the session's loop, copying the buffers.
+        on_loop(self._loop, self._dispatch, content, [bytes(b) for b in buffers or ()])
+
+    def _dispatch(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        self._input.message()
+        handler = self._handlers.get(kind) if isinstance(kind, str) else None
+        if handler is not None:
+            handler(content, buffers)
+
+    def _on_ready(self, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        self._input.restart()
+        if isinstance(content.get("probe"), dict):
+            self.probe = content["probe"]
+        if self._session is None:  # an emulator started since construction shows up now
+            self.endpoint = self._recipe.describe(self.model) or self.endpoint
+        self._batcher.open()
+
+    def _on_audio(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        try:
+            self._input.audio(content, buffers)
+        except ProtocolError as exc:  # counted and shown; the message's other parts still count
+            self.error = str(exc)
+        self._on_played(content, buffers)
+
+    def _on_played(self, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        report = self._input.played(content, self._session_epoch)
+        if report.levels is not None:
+            with self.hold_sync():  # one update message for both traits
+                self.input_level, self.output_level = report.levels
+        if report.samples is not None:
+            self.played_samples = report.samples
+            if self._session is not None:
+                self._session.report_playback(report.samples)
+
+    def _on_connect(self, _content: dict[str, Any], _buffers: list[bytes]) -> None:
+        if self._session is None:
+            self._tasks.spawn(self._connect_quietly())
+
+    def _on_disconnect(self, _content: dict[str, Any], _buffers: list[bytes]) -> None:
+        self._tasks.spawn(self.disconnect())
+
+    def _on_echo(self, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        coupling = level_db(content.get("coupling_db"))
+        if coupling is not None:
+            self.echo_db = coupling
 
     async def _connect_quietly(self) -> None:
         with contextlib.suppress(Exception):  # the error is in the widget already
             await self.connect()
+
+    # ------------------------------------------------------------------ figures
+
+    @property
+    def chunks_out(self) -> int:
+        """Reply audio chunks sent to the page."""
+        return self._downlink.chunks_out
+
+    def stats(self) -> dict[str, Any]:
+        """Counters, message rates and latencies (ms, p50/p95) measured by this widget.
+
+        Each figure is explained at :meth:`~gemlive_nb.widget.browser_input.BrowserInput.stats`.
+        """
+        return self._input.stats(chunks_out=self.chunks_out, played_samples=self.played_samples,
+                                 echo_db=self.echo_db)  # fmt: skip
 
     def _send_batch(self, content: dict[str, Any], buffers: list[bytes]) -> None:
         self.send(content, buffers=buffers)
@@ -388,9 +393,8 @@ class VoiceWidget(BrowserInput, anywidget.AnyWidget):
         self._opening.abandon(self._loop)
         session = self._detach()
         self._batcher.close()
-        for task in list(self._tasks):
-            self._cancel(task)
+        self._tasks.cancel_all()
         loop = self._loop
         if session is not None and loop is not None and loop.is_running():
-            self._spawn(session.close())
+            self._tasks.spawn(session.close())
         super().close()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import pkgutil
 import re
 from pathlib import Path
 
@@ -22,9 +25,12 @@ OWNED = tuple(
         | {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     )
 )
-# Pure data tables may be longer than the ~400-line rule (wire_schema.py is generated from the
+# Pure data tables may be longer than the 400-line rule (wire_schema.py is generated from the
 # google-genai SDK's types by ``python -m gemlive_nb.emulator.schema_gen``).
 DATA_TABLES = {"catalog.py", "wire_schema.py"}
+MAX_LINES = 400
+# The widget's front end, held to the same rule (js/messages.js is generated, and small).
+JS = PACKAGE.parent / "js"
 
 
 def _module_name(path: Path) -> str:
@@ -149,7 +155,15 @@ def test_layout_modules_stay_small(part: str) -> None:
         if path.name in DATA_TABLES:
             continue
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        assert lines <= 420, f"{path.relative_to(PACKAGE)} has {lines} lines; split it"
+        assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it"
+
+
+def test_front_end_modules_stay_small() -> None:
+    modules = sorted(p for p in JS.iterdir() if p.suffix in (".js", ".mjs"))
+    assert len(modules) > 10 and (JS / "engine.js") in modules
+    for path in modules:
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= MAX_LINES, f"js/{path.name} has {lines} lines; split it"
 
 
 def test_each_package_init_says_what_lives_there() -> None:
@@ -318,3 +332,75 @@ def test_no_helper_is_reimplemented_in_another_module() -> None:
     assert sorted(c for c in copies if c[0] not in known) == []
     for name in known:  # the known copy and its one home, nothing more
         assert len([w for n, w in copies if n == name]) == 2, sorted(copies)
+
+
+# --- composition: no class assembled from another module's parts ---------------------------
+
+# Real inheritance across modules, each a documented "is a": an exception family, an event
+# family, and a base class with a documented subclass contract. Anything else is a mixin that
+# shares ``self`` across files (issue 25): own a collaborator instead.
+REAL_INHERITANCE = {
+    ("gemlive_nb.compare.result._LoadedError", "gemlive_nb.exceptions.GemliveError"),
+    ("gemlive_nb.protocol.usage.Usage", "gemlive_nb.protocol.events.Event"),
+    # VadSettings: the detectors' shared settings; its docstring gives the subclass contract
+    ("gemlive_nb.emulator.vad_silero.SileroVad", "gemlive_nb.emulator.vad.VadSettings"),
+}
+# Mixins still present on this branch, in another helper's files; the integrator drops each entry
+# once its owner turns it into a collaborator.
+KNOWN_MIXINS = {
+    ("gemlive_nb.emulator.server.Emulator", "gemlive_nb.emulator.addresses.Addresses"),
+}
+
+
+def _name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _cross_module_bases(classes: list[type]) -> set[tuple[str, str]]:
+    """(class, ancestor) for every ancestor of the package defined in another module."""
+    return {
+        (_name(cls), _name(base))
+        for cls in classes
+        for base in cls.__mro__[1:]
+        if base.__module__.startswith("gemlive_nb") and base.__module__ != cls.__module__
+    }
+
+
+def _package_classes() -> list[type]:
+    classes: dict[str, type] = {}
+    for info in pkgutil.walk_packages(gemlive_nb.__path__, "gemlive_nb."):
+        if info.name.rpartition(".")[2] == "__main__":
+            continue
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                classes[_name(cls)] = cls
+    return list(classes.values())
+
+
+def test_the_base_reader_sees_a_mixin_from_another_module() -> None:
+    from gemlive_nb.exceptions import GemliveError
+    from gemlive_nb.widget.batcher import Batcher
+
+    mixed = type("Mixed", (Batcher, object), {"__module__": "gemlive_nb.elsewhere"})
+    local = type("Local", (), {"__module__": "gemlive_nb.widget.batcher"})
+    error = type("Failed", (GemliveError,), {"__module__": "gemlive_nb.elsewhere"})
+    assert _cross_module_bases([mixed, local, error]) == {
+        ("gemlive_nb.elsewhere.Mixed", "gemlive_nb.widget.batcher.Batcher"),
+        ("gemlive_nb.elsewhere.Failed", "gemlive_nb.exceptions.GemliveError"),
+    }
+
+
+def test_no_class_is_assembled_from_another_modules_mixin() -> None:
+    classes = _package_classes()
+    assert len(classes) > 100
+    found = _cross_module_bases(classes)
+    assert found >= KNOWN_MIXINS  # gone? then drop the entry from KNOWN_MIXINS
+    assert sorted(found - REAL_INHERITANCE - KNOWN_MIXINS) == []
+
+
+def test_the_widget_mro_holds_no_other_class_of_the_package() -> None:
+    from gemlive_nb.widget import ReplayWidget, VoiceWidget
+
+    for widget in (VoiceWidget, ReplayWidget):
+        assert [c for c in widget.__mro__ if c.__module__.startswith("gemlive_nb")] == [widget]

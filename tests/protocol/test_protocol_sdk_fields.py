@@ -63,7 +63,7 @@ def test_every_sdk_server_field_is_read(sdk_type: type) -> None:
             missing.append(camel)
     assert not missing, (
         f"{sdk_type.__name__} has fields gemlive_nb does not read: {missing} — give them a typed "
-        "event field (protocol/_content.py KNOWN_FIELDS) or a reason in NOT_APPLICABLE"
+        "event field (protocol/_known.py KNOWN_FIELDS) or a reason in NOT_APPLICABLE"
     )
 
 

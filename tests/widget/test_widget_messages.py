@@ -42,6 +42,17 @@ def test_every_kind_is_distinct_and_used_by_the_front_end() -> None:
         assert f"TO_KERNEL.{name}" in js, f"the page never sends {name}"
 
 
+def test_the_widget_handles_every_browser_kind_in_one_table() -> None:
+    from gemlive_nb.widget import VoiceWidget
+
+    w = VoiceWidget()
+    try:
+        assert sorted(w._handlers) == sorted(vars(TO_KERNEL).values())
+        assert all(callable(h) for h in w._handlers.values())
+    finally:
+        w.close()
+
+
 def test_the_explorer_kinds_come_from_the_table_on_both_sides() -> None:
     py = (ROOT / "gemlive_nb" / "explorer.py").read_text()
     js = (ROOT / "js" / "explorer.js").read_text()
