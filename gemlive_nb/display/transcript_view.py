@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..conversation.reply_words import reply_words
+from ..exceptions import ConfigError
 
 __all__ = ["Entry", "Transcript", "show_transcript"]
 
@@ -256,5 +257,17 @@ def show_transcript(x: Any) -> Transcript:
     """
     if hasattr(x, "turns") and hasattr(x, "events"):
         return Transcript(recording_entries(x))
+    if hasattr(x, "recording") and hasattr(x.recording, "turns"):  # a LiveSession, a Recorder
+        return Transcript(recording_entries(x.recording))
     turns = x if isinstance(x, (list, tuple)) else [x]
+    for turn in turns:
+        if not any(hasattr(turn, name) for name in _TURN_FIELDS):
+            raise ConfigError(
+                f"show_transcript takes a Turn, a Recording (session.recording) or a list of "
+                f"turns, not {type(turn).__name__} {turn!r:.60}"
+            )
     return Transcript([e for turn in turns for e in turn_entries(turn)])
+
+
+# what makes an object a turn here (a Turn, or a turn-shaped stand-in)
+_TURN_FIELDS = ("user_text", "input_transcript", "output_transcript", "transcript", "tool_calls")

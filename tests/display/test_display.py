@@ -23,7 +23,7 @@ from gemlive_nb.display import (
     waveform_svg,
 )
 from gemlive_nb.display.spectrum import stft_db
-from gemlive_nb.exceptions import AudioError
+from gemlive_nb.exceptions import AudioError, ConfigError
 
 RATE = 24_000
 
@@ -332,3 +332,16 @@ def test_plot_latency_labels_an_emulator_recording_as_simulated():
         ax = plot_latency(rec)
         assert (SIMULATED_LABEL in ax.get_xlabel()) is labelled, ax.get_xlabel()
         plt.close(ax.figure)
+
+
+def test_show_transcript_of_something_else_names_what_it_takes() -> None:
+    with pytest.raises(ConfigError, match=r"takes a Turn, a Recording .* not dict"):
+        show_transcript({"text": "hi"})
+    with pytest.raises(ConfigError, match="not int"):
+        show_transcript([tool_turn(), 3])
+
+
+def test_show_transcript_of_a_session_or_recorder_shows_its_recording() -> None:
+    rec = Recorder()
+    turn = rec.begin_turn(user_text="Hello there")
+    assert "Hello there" in str(show_transcript(rec)) and turn.index == 0
