@@ -1,6 +1,7 @@
-"""Where a running :class:`~gemlive_nb.emulator.Emulator` can be reached, and how to trust it.
+"""Where an emulator can be reached, and how to trust it: :class:`Address`.
 
-Example::
+The :class:`~gemlive_nb.emulator.Emulator` owns one and tells it when the server is bound and
+when it stops; the emulator's ``url``, ``ca_file``, ``sdk_http_options()``... read it. Example::
 
     with Emulator(tls=True) as emu:
         emu.url                 # 'wss://127.0.0.1:PORT'
@@ -10,27 +11,77 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any
+import ssl
+from typing import TYPE_CHECKING
 
 from ..exceptions import ConfigError
-from .tls import Certificates
+from .tls import Certificates, make_certificates
 
-__all__ = ["Addresses"]
+if TYPE_CHECKING:
+    from google.genai.types import HttpOptions
+
+__all__ = ["Address"]
 
 
-class Addresses:
-    """URLs of the emulator's endpoints and what a client needs to trust its certificate."""
+class Address:
+    """The host, the port (the bound one once the server runs), TLS and its certificates.
 
-    host: str
-    tls: bool
-    certificates: Certificates | None
-    _port: int
-    _thread: Any
+    Example::
+
+        address = Address("127.0.0.1", 0)
+        address.bound(9000)
+        address.url                      # 'ws://127.0.0.1:9000'
+        address.proxy_url("gemini-x")    # 'ws://127.0.0.1:9000/v1beta/models/gemini-x/liveStream'
+    """
+
+    def __init__(self, host: str, port: int = 0, *, tls: bool = False) -> None:
+        self.host = host
+        self.tls = bool(tls)
+        self._port = port
+        self._certificates: Certificates | None = None
+        self._serving = False
+
+    # ------------------------------------------------------------------ what the server tells it
+
+    def server_context(self) -> ssl.SSLContext | None:
+        """The server's SSL context (None without TLS), making the certificate once per start.
+
+        Blocking (it generates a key): call it off the event loop.
+        """
+        if not self.tls:
+            return None
+        if self._certificates is None:
+            self._certificates = make_certificates(self.host)
+        return self._certificates.server_context()
+
+    def bound(self, port: int) -> None:
+        """The server listens on ``port``: the URLs name it from now on."""
+        self._port = port
+        self._serving = True
+
+    def released(self) -> None:
+        """The server stopped: the certificate's key goes with it (the port stays readable)."""
+        self._serving = False
+        if self._certificates is not None:
+            self._certificates.remove()
+            self._certificates = None
+
+    # ------------------------------------------------------------------ what clients read
+
+    @property
+    def serving(self) -> bool:
+        """True between :meth:`bound` and :meth:`released`."""
+        return self._serving
 
     @property
     def port(self) -> int:
-        """The bound port (known once started)."""
+        """The bound port (the requested one, 0 for any, until bound)."""
         return self._port
+
+    @property
+    def certificates(self) -> Certificates | None:
+        """The certificate files while a TLS server runs, else None."""
+        return self._certificates
 
     @property
     def url(self) -> str:
@@ -45,13 +96,13 @@ class Addresses:
     @property
     def ca_file(self) -> str | None:
         """With ``tls=True``, the PEM file of the CA that signed this emulator's certificate."""
-        return self.certificates.ca_file if self.certificates else None
+        return self._certificates.ca_file if self._certificates else None
 
-    def ssl_context(self) -> Any:
+    def ssl_context(self) -> ssl.SSLContext | None:
         """A client :class:`ssl.SSLContext` trusting this emulator (None without TLS)."""
-        return self.certificates.client_context() if self.certificates else None
+        return self._certificates.client_context() if self._certificates else None
 
-    def sdk_http_options(self, api_version: str = "v1beta") -> Any:
+    def sdk_http_options(self, api_version: str = "v1beta") -> HttpOptions:
         """The ``google.genai.types.HttpOptions`` that point an unmodified SDK client here.
 
         Needs ``tls=True`` (the SDK always dials ``wss://``). google-genai is imported only here.
@@ -68,7 +119,7 @@ class Addresses:
                 "the google-genai SDK dials wss:// only: start the emulator with "
                 "Emulator(tls=True) (or --tls) to use sdk_http_options()"
             )
-        if not self._thread:
+        if not self._serving:
             raise ConfigError("start the emulator first (emu.start() or `with Emulator(...)`)")
         return types.HttpOptions(
             base_url=self.google_base_url,

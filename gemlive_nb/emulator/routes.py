@@ -15,20 +15,26 @@ name the address the emulator bound (so a DNS-rebinding page cannot reach it eit
     route("//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent")
     # ('google', None)
     refusal({"Host": "evil.example:9000"}, "127.0.0.1", 9000, ())   # 'Forbidden: Host ...'
+
+:class:`Gate` applies these rules to one emulator's requests.
 """
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import re
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..secret import REDACTED, SECRET_HEADERS, is_secret_param
+from ..secret import REDACTED, SECRET_HEADERS, Secret, is_secret_param
+from .addresses import Address
 from .setup import close_reason
 
 __all__ = [
     "AUTH_FAILED",
+    "Gate",
     "credentials",
     "redacted_headers",
     "redacted_path",
@@ -151,3 +157,46 @@ def refusal(headers: Any, host: str, port: int, allowed_origins: tuple[str, ...]
     if given is not None and not _host_ok(given, host):
         return f"Forbidden: Host {given} is not this emulator's address ({host}:{port})\n"
     return None
+
+
+class Gate:
+    """Who may use one emulator: the answer before the upgrade, and the key check after it.
+
+    Example::
+
+        gate = Gate(Address("127.0.0.1", 9000), allow_origins=(), api_key=Secret("k"))
+        gate.authorised(request)    # True when the request carries the key "k"
+    """
+
+    def __init__(
+        self, address: Address, allow_origins: tuple[str, ...], api_key: Secret | None
+    ) -> None:
+        self.address = address
+        self.allow_origins = allow_origins
+        self.api_key = api_key
+
+    def process_request(self, connection: Any, request: Any) -> Any:
+        """Answer a request before the upgrade: refuse it (403/404), or None to go on.
+
+        Plain HTTP endpoints (such as a REST route) are answered here, before the Live check.
+        """
+        address = self.address
+        refused = refusal(request.headers, address.host, address.port, self.allow_origins)
+        if refused is not None:
+            return connection.respond(HTTPStatus.FORBIDDEN, refused)
+        if route(request.path) is None:
+            return connection.respond(
+                HTTPStatus.NOT_FOUND, "Not Found: no Live API endpoint here\n"
+            )
+        return None
+
+    def authorised(self, request: Any) -> bool:
+        """Whether a (websockets) request carries the emulator's key (always, when it has none).
+
+        A wrong key is still upgraded: the server reads the setup, then closes 1008.
+        """
+        if self.api_key is None:
+            return True
+        want = self.api_key.reveal().encode()
+        found = credentials(request.path, request.headers)
+        return any(hmac.compare_digest(c.encode(), want) for c in found)

@@ -1,4 +1,4 @@
-"""The emulator's WebSocket server: routing, authentication, session records, its own thread.
+"""The emulator's WebSocket server: its own thread, and each connection to its handler.
 
 :class:`Emulator` runs an asyncio loop in a daemon thread, so it works the same from plain
 scripts, notebooks (whose loop is already running) and pytest-asyncio::
@@ -8,7 +8,8 @@ scripts, notebooks (whose loop is already running) and pytest-asyncio::
         ...                                       # connect clients to emu.url
         emu.sessions[0].setup                     # what the first client sent
 
-Which requests are served, and how keys and origins are checked: :mod:`.routes`. A missing or
+Who may connect: :mod:`.routes`' :class:`~.routes.Gate`; where the server is reached and how to
+trust it: :class:`~.addresses.Address`; what each connection did: :mod:`.records`. A missing or
 wrong key (only checked when ``api_key`` is set) is accepted at the upgrade; the setup is read,
 then the connection is closed with 1008, as the service does.
 """
@@ -17,13 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
+import ssl
 import threading
-import time
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from websockets.asyncio.server import serve
@@ -31,7 +30,7 @@ from websockets.asyncio.server import serve
 from ..exceptions import ConfigError
 from ..protocol.service_rules import AUDIO_SESSION_S, CONNECTION_LIFETIME_S, LATEST, VIDEO_SESSION_S
 from ..secret import RedactingLogger, Secret
-from .addresses import Addresses
+from .addresses import Address
 from .faults import Faults
 from .handles import HandleStore
 from .hot_frames import FastServerConnection
@@ -39,19 +38,16 @@ from .live import Hub, LiveConnection, SessionRecord
 from .options import check_choice, check_options
 from .orders import Orders
 from .proxy import PROXY_MODALITIES
+from .records import SessionBook
 from .replay import load_cassette, run_replay
 from .responder import Responder
-from .routes import (
-    AUTH_FAILED,
-    credentials,
-    redacted_headers,
-    redacted_path,
-    refusal,
-    route,
-)
+from .routes import AUTH_FAILED, Gate, credentials, redacted_headers, redacted_path, route
 from .speech import get_speech
-from .tls import Certificates, make_certificates
+from .tls import Certificates
 from .tokens import TokenService, TokenSocket
+
+if TYPE_CHECKING:
+    from google.genai.types import HttpOptions
 
 __all__ = ["AUTH_FAILED", "Emulator", "route"]
 
@@ -60,7 +56,7 @@ log = logging.getLogger("gemlive_nb.emulator")
 _SETUP_WAIT_S = 10.0  # how long a connection with a bad key may take to send its setup
 
 
-class Emulator(Addresses):
+class Emulator:
     """A local Gemini Live API server (see the module doc for paths and auth).
 
     Parameters: ``host``/``port`` (0 picks a free port); ``dialect`` ``"google"`` or ``"mixroute"``
@@ -150,17 +146,15 @@ class Emulator(Addresses):
             dialect=dialect, speech=speech, speed=speed, rules=rules,
         )  # fmt: skip
         check_choice("proxy_modalities", proxy_modalities, PROXY_MODALITIES)
-        self.host = host
-        self._port = port
+        self.address = Address(host, port, tls=tls)  # where it is reached, how to trust it
         self.dialect = dialect
-        self.tls = bool(tls)
         self.allow_origins = tuple(allow_origins)
         self.reuse_port = bool(reuse_port)
         self.handles_dir = handles_dir
-        self.certificates: Certificates | None = None
         self.api_key = (
             (api_key if isinstance(api_key, Secret) else Secret(api_key)) if api_key else None
         )
+        self._gate = Gate(self.address, self.allow_origins, self.api_key)
         # POST /v1alpha/auth_tokens, own port (tokens.py), with the same Origin/Host check
         self.tokens = TokenService(self.api_key, allow_origins=self.allow_origins)
         self.faults = Faults(
@@ -197,8 +191,7 @@ class Emulator(Addresses):
             rules=rules,
         )
         self.hub: Hub | None = None
-        self.sessions: list[SessionRecord] = []
-        self._cond = threading.Condition()
+        self._book = SessionBook()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Any = None
@@ -240,19 +233,18 @@ class Emulator(Addresses):
         ready.wait()
         if errors:
             self._thread = None
+            self.address.released()
             raise errors[0]
         log.info("emulator listening on %s (dialect %s)", self.url, self.dialect)
         return self
 
     async def _open(self) -> None:
-        if self.tls and self.certificates is None:
-            self.certificates = await asyncio.to_thread(make_certificates, self.host)
         self._server = await serve(
             self._handle,
             self.host,
-            self._port,
-            process_request=self._process_request,
-            ssl=self.certificates.server_context() if self.certificates else None,
+            self.address.port,
+            process_request=self._gate.process_request,
+            ssl=await asyncio.to_thread(self.address.server_context),
             compression="deflate",  # both official SDKs offer permessage-deflate
             reuse_port=self.reuse_port or None,
             max_size=16 * 2**20,
@@ -260,8 +252,8 @@ class Emulator(Addresses):
             create_connection=FastServerConnection,
             logger=RedactingLogger("gemlive_nb.emulator.websockets", self.api_key),
         )
-        self._port = self._server.sockets[0].getsockname()[1]
         await self.tokens.start(self.host)
+        self.address.bound(self._server.sockets[0].getsockname()[1])
 
     async def _shutdown(self) -> None:
         await self.tokens.stop()
@@ -277,9 +269,7 @@ class Emulator(Addresses):
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._thread = None
-        if self.certificates is not None:  # the server key goes with the server
-            self.certificates.remove()
-            self.certificates = None
+        self.address.released()  # the server key goes with the server
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -299,62 +289,87 @@ class Emulator(Addresses):
             f"<Emulator {self.url} dialect={self.dialect} {state}, {len(self.sessions)} sessions>"
         )
 
+    # ------------------------------------------------------------------ address (see .addresses)
+
+    @property
+    def host(self) -> str:
+        """The host the server binds."""
+        return self.address.host
+
+    @property
+    def tls(self) -> bool:
+        """Whether it serves ``wss://`` (with a certificate made at start)."""
+        return self.address.tls
+
+    @property
+    def certificates(self) -> Certificates | None:
+        """The certificate files while a TLS server runs, else None."""
+        return self.address.certificates
+
+    @property
+    def port(self) -> int:
+        """The bound port (known once started)."""
+        return self.address.port
+
+    @property
+    def url(self) -> str:
+        """``ws://host:port`` (``wss://`` with TLS): the base for every Live path."""
+        return self.address.url
+
+    @property
+    def google_base_url(self) -> str:
+        """``http://host:port`` (``https://`` with TLS), for an SDK ``base_url``."""
+        return self.address.google_base_url
+
+    @property
+    def ca_file(self) -> str | None:
+        """With ``tls=True``, the PEM file of the CA that signed this emulator's certificate."""
+        return self.address.ca_file
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """A client :class:`ssl.SSLContext` trusting this emulator (None without TLS)."""
+        return self.address.ssl_context()
+
+    def sdk_http_options(self, api_version: str = "v1beta") -> HttpOptions:
+        """The ``HttpOptions`` for an SDK client here (``tls=True``); see :class:`.Address`."""
+        return self.address.sdk_http_options(api_version)
+
+    def google_url(self, version: str = "v1beta") -> str:
+        """The full Google AI Live URL on this emulator."""
+        return self.address.google_url(version)
+
+    def proxy_url(self, model: str = "gemini-live-2.5-flash-native-audio") -> str:
+        """The mixroute-style proxy URL on this emulator."""
+        return self.address.proxy_url(model)
+
     # ------------------------------------------------------------------ sessions
+
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        """What each connection did, in connection order (``sessions[0]`` is session 1)."""
+        return self._book.records
 
     def wait_for_session(self, n: int = 1, timeout: float = 5.0) -> SessionRecord:
         """Block until ``n`` sessions have connected; return the n-th (1-based) record."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: len(self.sessions) >= n, timeout):
-                raise TimeoutError(f"only {len(self.sessions)} of {n} sessions within {timeout}s")
-            return self.sessions[n - 1]
+        return self._book.wait_for(n, timeout)
 
     def wait_closed(self, n: int = 1, timeout: float = 5.0) -> SessionRecord:
         """Block until the n-th session (1-based) has ended; return its record."""
-        record = self.wait_for_session(n, timeout)
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            if not self._cond.wait_for(
-                lambda: record.ended is not None, deadline - time.monotonic()
-            ):
-                raise TimeoutError(f"session {n} still open after {timeout}s")
-        return record
+        return self._book.wait_closed(n, timeout)
 
     # ------------------------------------------------------------------ handlers
-
-    def _process_request(self, connection: Any, request: Any) -> Any:
-        """Answer a request before the upgrade: refuse it (403/404), or None to go on.
-
-        Plain HTTP endpoints (such as a REST route) are answered here, before the Live check.
-        """
-        refused = refusal(request.headers, self.host, self._port, self.allow_origins)
-        if refused is not None:
-            return connection.respond(HTTPStatus.FORBIDDEN, refused)
-        if route(request.path) is None:
-            return connection.respond(
-                HTTPStatus.NOT_FOUND, "Not Found: no Live API endpoint here\n"
-            )
-        return None
-
-    def _authorised(self, raw_path: str, headers: Any) -> bool:
-        if self.api_key is None:
-            return True
-        want = self.api_key.reveal().encode()
-        return any(hmac.compare_digest(c.encode(), want) for c in credentials(raw_path, headers))
 
     async def _handle(self, ws: Any) -> None:
         raw_path = ws.request.path
         kind, path_model = route(raw_path) or ("google", None)
         headers = redacted_headers(ws.request.headers)
-        with self._cond:
-            record = SessionRecord(len(self.sessions) + 1, redacted_path(raw_path), headers)
-            self.sessions.append(record)
-            self._cond.notify_all()
+        record = self._book.open(redacted_path(raw_path), headers)
         assert self.hub is not None
         ws = self.tokens.admit(ws, kind, credentials(raw_path, ws.request.headers))
         conn = LiveConnection(ws, self.hub, record, path_model, kind)
         self._connections.add(conn)
         try:
-            if not (isinstance(ws, TokenSocket) or self._authorised(raw_path, ws.request.headers)):
+            if not (isinstance(ws, TokenSocket) or self._gate.authorised(ws.request)):
                 await self._refuse_after_setup(conn, ws)
             elif self.replay is not None:
                 await run_replay(conn, self.replay.take(), self.speed)
@@ -366,10 +381,7 @@ class Emulator(Addresses):
                 await conn.run()
         finally:
             self._connections.discard(conn)
-            with self._cond:
-                record.ended = time.monotonic()
-                self._cond.notify_all()
-            self._log(conn, kind)
+            self._book.close(record, kind, conn.cfg)
 
     async def _refuse_after_setup(self, conn: LiveConnection, ws: Any) -> None:
         """A bad key: read the setup (as the service does), then close 1008.
@@ -381,19 +393,3 @@ class Emulator(Addresses):
             await asyncio.wait_for(ws.recv(), _SETUP_WAIT_S)
         await conn.close(1008, AUTH_FAILED)
         await ws.wait_closed()
-
-    def _log(self, conn: LiveConnection, kind: str) -> None:
-        record, cfg = conn.record, conn.cfg
-        what = f"model={cfg.model} voice={cfg.voice} language={cfg.language}" if cfg else "no setup"
-        log.info(
-            "session %d %s %s %s messages=%d turns=%d closed %s %s (%.1f s)",
-            record.id,
-            kind,
-            record.path,
-            what,
-            len(record.messages),
-            record.turns,
-            record.close_code,
-            record.close_reason,
-            record.duration,
-        )

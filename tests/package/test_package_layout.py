@@ -347,9 +347,7 @@ REAL_INHERITANCE = {
 }
 # Mixins still present on this branch, in another helper's files; the integrator drops each entry
 # once its owner turns it into a collaborator.
-KNOWN_MIXINS = {
-    ("gemlive_nb.emulator.server.Emulator", "gemlive_nb.emulator.addresses.Addresses"),
-}
+KNOWN_MIXINS: set[tuple[str, str]] = set()
 
 
 def _name(cls: type) -> str:
