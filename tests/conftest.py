@@ -55,7 +55,7 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "localhost,127.0.0.1"
 
 def _emulator_scope(fixture_name: str, config: pytest.Config) -> str:
     """One shared emulator; in the adversarial pass one per module, drawing with its seed."""
-    return "module" if order_seeds() else "session"
+    return "module" if config.stash.get(_PASS_SEEDS, []) else "session"
 
 
 @pytest.fixture(scope=_emulator_scope)  # type: ignore[arg-type]
@@ -89,14 +89,17 @@ def orders_of(path: Path, seeds: list[int]) -> str:
     return f"adversarial:{seeds[zlib.crc32(name.encode()) % len(seeds)]}"
 
 
+_PASS_SEEDS = pytest.StashKey[list[int]]()  # the adversarial pass's seeds, read once
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    seeds = order_seeds()
-    if seeds:  # session-wide emulators (the `emulator` fixture) start before any module's
+    seeds = config.stash[_PASS_SEEDS] = order_seeds()
+    if seeds:  # what starts outside a module (a session-wide fixture) draws with the first
         os.environ[ORDERS_ENV] = f"adversarial:{seeds[0]}"
 
 
-def pytest_report_header() -> str | None:
-    seeds = order_seeds()
+def pytest_report_header(config: pytest.Config) -> str | None:
+    seeds = config.stash[_PASS_SEEDS]
     if not seeds:
         return None
     return f"emulator orders: adversarial, seed per test module from {seeds} ({ORDER_SEEDS_ENV})"
@@ -105,7 +108,7 @@ def pytest_report_header() -> str | None:
 @pytest.fixture(scope="module", autouse=True)
 def _adversarial_orders(request: pytest.FixtureRequest) -> Iterator[None]:
     """In the adversarial pass: this module's emulators draw rare orders with its seed."""
-    seeds = order_seeds()
+    seeds = request.config.stash[_PASS_SEEDS]
     if not seeds:
         yield
         return
@@ -118,7 +121,7 @@ def _adversarial_orders(request: pytest.FixtureRequest) -> Iterator[None]:
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
-    seeds = order_seeds()
+    seeds = item.config.stash[_PASS_SEEDS]
     if seeds and report.failed:
         orders = orders_of(item.path, seeds)
         module = item.nodeid.split("::")[0]  # its draws also depend on the connections before

@@ -13,9 +13,11 @@ cut is its subject. Example::
 
 from __future__ import annotations
 
+import numpy as np
+
 from gemlive_nb.conversation.turn import Turn
 
-__all__ = ["got_its_reply"]
+__all__ = ["assert_reply_audio", "got_its_reply"]
 
 
 def got_its_reply(turn: Turn) -> bool:
@@ -30,3 +32,11 @@ def got_its_reply(turn: Turn) -> bool:
         and bool(turn.output_transcript or turn.text)
         and turn.heard_samples <= turn.received_samples
     )
+
+
+def assert_reply_audio(turn: Turn, spoken: np.ndarray) -> None:
+    """``turn`` received all of ``spoken`` and kept what was heard: all, or the start if cut."""
+    assert turn.received_samples == len(spoken), f"turn {turn.index} lost samples"
+    heard = turn.audio.samples
+    assert len(heard) == len(spoken) or turn.status == "interrupted", f"turn {turn.index} cut"
+    assert np.array_equal(heard, spoken[: len(heard)]), f"turn {turn.index} lost samples"
