@@ -4,6 +4,7 @@
 # `make test-emulator`, `test-notebook`, `test-browser` one tier; `make test` everything, plus
 # the quick tier against the lowest declared dependency versions (`make lowest`).
 SHELL := /bin/bash
+comma := ,
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,7 +16,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium flite:flite nodejs:node npm:npm
 APT_INSTALL := apt-get install -y --no-install-recommends
 
-.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit quick test-orders lowest lab figures bench fuzz clean
+.PHONY: setup sys-deps js-deps js js-typecheck test lint typecheck unit adversarial quick test-orders lowest lab figures bench fuzz clean
 
 setup: $(STAMP)
 
@@ -67,6 +68,20 @@ typecheck: setup js-typecheck
 
 unit: setup sys-deps js-deps
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory adversarial
+
+# The adversarial pass (issue 24): the session and widget tiers and notebooks 02 and 06 once more,
+# every emulator they start (in the tests, in a child process, in a notebook's kernel) sending
+# Emulator(orders="adversarial") orders through GEMLIVE_EMULATOR_ORDERS; each test module draws
+# with one seed of ADVERSARIAL_SEEDS, fixed by its path (tests/conftest.py). Quick tests start no
+# emulator and test_adversarial_orders.py picks its own orders, so they are not run twice.
+ADVERSARIAL_SEEDS ?= 3,11,17
+NOTEBOOK_RUN := tests/notebooks/test_notebooks.py::test_notebook_runs_offline
+ADVERSARIAL_TESTS := tests/session tests/widget --ignore=tests/session/test_adversarial_orders.py \
+  '$(NOTEBOOK_RUN)[streaming_and_interruption]' '$(NOTEBOOK_RUN)[reliability]'
+adversarial: setup sys-deps js-deps
+	GEMLIVE_TEST_ORDER_SEEDS=$(ADVERSARIAL_SEEDS) $(PY) -m pytest -q -m 'emulator or notebook' \
+	  $(ADVERSARIAL_TESTS)
 
 # JSDoc types of js/ (// @ts-check files) checked by TypeScript, nothing emitted.
 js-typecheck: js-deps
@@ -75,12 +90,15 @@ js-typecheck: js-deps
 quick: test-quick
 
 # Every order the protocol grammar allows (issue 24): its property tests over 10000 generated
-# conversations, and the session tier against Emulator(orders="adversarial") over 20 seeds (the
-# default run takes 500 conversations and a fixed handful of seeds).
+# conversations, the session tier's differential test over 20 seeds, and the adversarial pass
+# once per seed (every module with that seed; the default run takes 500 conversations and a
+# fixed handful of seeds, spread over the modules).
 ORDER_SEEDS ?= 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19
-test-orders: setup sys-deps
+test-orders: setup sys-deps js-deps
 	GEMLIVE_ORDER_SEEDS=$(ORDER_SEEDS) GEMLIVE_GRAMMAR_CONVERSATIONS=10000 $(PY) -m pytest -q -s \
 	  tests/conversation/test_grammar_orders.py tests/session/test_adversarial_orders.py
+	@for seed in $(subst $(comma), ,$(ORDER_SEEDS)); do echo "== adversarial pass, seed $$seed"; \
+	  $(MAKE) --no-print-directory adversarial ADVERSARIAL_SEEDS=$$seed || exit 1; done
 
 test-%: setup sys-deps js-deps
 	$(PY) -m pytest -q -m $*

@@ -18,12 +18,21 @@ exactly one marker, decided in this order:
 A quick test must not start an emulator: ``Emulator.start`` and ``EmulatorProcess.start`` fail
 inside one (for instance ``gl.connect()`` with no key starts one), so a wrong tier is a failure,
 never a slow "quick" run.
+
+The adversarial pass (``make adversarial``, part of ``make test``; issue 24):
+``GEMLIVE_TEST_ORDER_SEEDS=3,11,17`` runs every emulator the tests start without ``orders=``
+(in this process, in a child process, in a notebook's kernel) with ``Emulator(orders=
+"adversarial")``, through ``GEMLIVE_EMULATOR_ORDERS``. Each test module gets one seed of the list,
+fixed by its path (:func:`orders_of`); the ``emulator`` fixture is then one per module. A
+failing test's report names the seed: ``GEMLIVE_EMULATOR_ORDERS=adversarial:SEED pytest MODULE``
+replays the module's draws (each connection's depend on the seed and the connection's number).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,17 +41,24 @@ import pytest
 from sdk_client import genai_client_for
 
 from gemlive_nb.emulator import Emulator
+from gemlive_nb.emulator.orders import ORDERS_ENV
 from gemlive_nb.emulator.process import EmulatorProcess
 
 TESTS = Path(__file__).resolve().parent
 TIERS = ("quick", "emulator", "notebook", "browser")
 _NAMES_AN_EMULATOR = re.compile(r"\bEmulator(Process)?\b")
+ORDER_SEEDS_ENV = "GEMLIVE_TEST_ORDER_SEEDS"  # the adversarial pass: seeds, comma-separated
 
 # websockets >= 15 honours proxy variables; the emulator is always on loopback.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "localhost,127.0.0.1"
 
 
-@pytest.fixture(scope="session")
+def _emulator_scope(fixture_name: str, config: pytest.Config) -> str:
+    """One shared emulator; in the adversarial pass one per module, drawing with its seed."""
+    return "module" if config.stash.get(_PASS_SEEDS, []) else "session"
+
+
+@pytest.fixture(scope=_emulator_scope)  # type: ignore[arg-type]
 def emulator() -> Iterator[Emulator]:
     with Emulator(speech="builtin") as emu:
         yield emu
@@ -56,6 +72,61 @@ def make_genai_client() -> Callable[..., Any]:
 @pytest.fixture
 def genai_client(emulator: Emulator) -> Any:
     return genai_client_for(emulator)
+
+
+def order_seeds() -> list[int]:
+    """The adversarial pass's seeds (``GEMLIVE_TEST_ORDER_SEEDS``); empty: not that pass."""
+    value = os.environ.get(ORDER_SEEDS_ENV, "")
+    seeds = [x.strip() for x in value.split(",") if x.strip()]
+    if not all(x.isdigit() for x in seeds):
+        raise pytest.UsageError(f"{ORDER_SEEDS_ENV}={value!r}: use whole numbers, e.g. 3,11,17")
+    return [int(x) for x in seeds]
+
+
+def orders_of(path: Path, seeds: list[int]) -> str:
+    """The ``GEMLIVE_EMULATOR_ORDERS`` of the test module at ``path`` in the adversarial pass."""
+    name = path.resolve().relative_to(TESTS).as_posix()
+    return f"adversarial:{seeds[zlib.crc32(name.encode()) % len(seeds)]}"
+
+
+_PASS_SEEDS = pytest.StashKey[list[int]]()  # the adversarial pass's seeds, read once
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    seeds = config.stash[_PASS_SEEDS] = order_seeds()
+    if seeds:  # what starts outside a module (a session-wide fixture) draws with the first
+        os.environ[ORDERS_ENV] = f"adversarial:{seeds[0]}"
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    seeds = config.stash[_PASS_SEEDS]
+    if not seeds:
+        return None
+    return f"emulator orders: adversarial, seed per test module from {seeds} ({ORDER_SEEDS_ENV})"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _adversarial_orders(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the adversarial pass: this module's emulators draw rare orders with its seed."""
+    seeds = request.config.stash[_PASS_SEEDS]
+    if not seeds:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ORDERS_ENV, orders_of(request.path, seeds))
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    seeds = item.config.stash[_PASS_SEEDS]
+    if seeds and report.failed:
+        orders = orders_of(item.path, seeds)
+        module = item.nodeid.split("::")[0]  # its draws also depend on the connections before
+        replay = f"{ORDERS_ENV}={orders} pytest {module}"
+        report.sections.append(("emulator orders", f"{orders} (replay: {replay})"))
 
 
 def _module_names_an_emulator(path: Path, cache: dict[Path, bool]) -> bool:

@@ -95,8 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     a(
         "--orders",
         choices=ORDERS_CHOICES,
-        default="common",
-        help="'adversarial': legal but rare server orders and timings, drawn by --seed",
+        default=None,
+        help="'adversarial': legal but rare server orders and timings, drawn by --seed "
+        "(default: the environment variable GEMLIVE_EMULATOR_ORDERS, e.g. adversarial:7, "
+        "else 'common')",
     )
     a("--allow-unknown-models", action="store_true", help="accept any model name")
     a(

@@ -84,6 +84,9 @@ class Turns(Protocol):
     def is_playing(self) -> bool:
         """Whether a reply is being said (speech now would barge in)."""
 
+    async def flush_late_input(self) -> None:
+        """Send the held-back end of the last utterance's transcript, if any."""
+
 
 class Listener:
     """Turns streamed audio into utterances and asks its ``turns`` to answer each one."""
@@ -249,6 +252,7 @@ class Listener:
                 if text.startswith(heard) and len(text) > len(heard):
                     piece = _continuation(heard, text)
                     self.heard[n] = text
+                    await self.turns.flush_late_input()  # the words before come first
                     await self.sender.send_msg(
                         {"serverContent": {"inputTranscription": {"text": piece}}},
                         "inputTranscription",
@@ -289,6 +293,10 @@ class Listener:
             split = late_split(rest) if late else None
             if split is not None:
                 rest, tail = split
+            # a held-back end of the utterance before goes first: late inside a reply, never
+            # after the next utterance's words (no client could tell whose they are)
+            await self.turns.flush_late_input()
+            if split is not None:
                 self.session.late_input, end = {"text": tail, **end}, {}
             await self.sender.send_msg(
                 {"serverContent": {"inputTranscription": {"text": rest, **end}}},

@@ -33,6 +33,14 @@ the seed and the connection's number only::
                                        dialect="google")
     per_connection.next_reply()      # ReplyOrders(empty_first=True, bundled=True, ...)
 
+Without ``orders=`` (or ``--orders``) the emulator reads ``GEMLIVE_EMULATOR_ORDERS``:
+``common``, ``adversarial`` (drawn by the emulator's ``seed``) or ``adversarial:SEED``. Every
+emulator of a program then sends the rare orders, also the one a keyless ``gl.connect()``
+starts (a child process, which inherits the environment), so a notebook of yours can be run
+against the orders the service may send, reproducibly::
+
+    GEMLIVE_EMULATOR_ORDERS=adversarial:7 jupyter nbconvert --execute --to notebook mine.ipynb
+
 A stray ``turnComplete`` with nothing open and ``goAway`` mid-tool are in the grammar but not
 sent here: the client cannot tell the first from the end of an utterance it has just sent, and
 the second reconnects (tested by the fault options).
@@ -40,23 +48,29 @@ the second reconnects (tested by the fault options).
 
 from __future__ import annotations
 
+import os
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..exceptions import ConfigError
 from ..protocol.grammar import productions
 from .options import check_choice
 
 __all__ = [
     "ORDERS_CHOICES",
+    "ORDERS_ENV",
     "THOUGHT",
     "ConnectionOrders",
     "Orders",
     "ReplyOrders",
     "baseline",
     "family_of",
+    "orders_from_env",
 ]
 
 ORDERS_CHOICES = ("common", "adversarial")
+ORDERS_ENV = "GEMLIVE_EMULATOR_ORDERS"  # the orders of an emulator not given orders=
 _EMPTY_FIRST = {"gemini-3.1-flash-live-preview"}
 _THOUGHTS = {
     "gemini-2.5-flash-native-audio-preview-09-2025",
@@ -169,6 +183,26 @@ class Orders:
         rng = random.Random(f"orders:{self.seed}:{record_id}")
         adversarial = self.adversarial and dialect != "mixroute"
         return ConnectionOrders(adversarial, rng, model, dialect)
+
+
+def orders_from_env(seed: int, environ: Mapping[str, str] | None = None) -> Orders:
+    """The orders of an emulator not given ``orders=``: ``GEMLIVE_EMULATOR_ORDERS`` says.
+
+    Unset or empty: the common orders. ``adversarial`` draws by ``seed`` (the emulator's),
+    ``adversarial:SEED`` by SEED. Anything else is a ConfigError naming the variable::
+
+        orders_from_env(0, {"GEMLIVE_EMULATOR_ORDERS": "adversarial:7"}).seed   # 7
+    """
+    value = (os.environ if environ is None else environ).get(ORDERS_ENV, "").strip()
+    kind, _, own_seed = value.partition(":")
+    if kind in ("", "common") and not own_seed:
+        return Orders("common", seed)
+    if kind == "adversarial" and (not own_seed or own_seed.isdigit()):
+        return Orders(kind, int(own_seed) if own_seed else seed)
+    raise ConfigError(
+        f"{ORDERS_ENV}={value!r} is not an orders setting: use 'common', 'adversarial' or "
+        f"'adversarial:SEED' with SEED a whole number >= 0 (e.g. adversarial:7), or unset it"
+    )
 
 
 def late_split(text: str) -> tuple[str, str] | None:

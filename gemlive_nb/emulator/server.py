@@ -36,7 +36,7 @@ from .handles import HandleStore
 from .hot_frames import FastServerConnection
 from .live import Hub, LiveConnection, SessionRecord
 from .options import check_choice, check_options
-from .orders import Orders
+from .orders import Orders, orders_from_env
 from .proxy import PROXY_MODALITIES
 from .records import SessionBook
 from .replay import load_cassette, run_replay
@@ -68,7 +68,8 @@ class Emulator:
     a speed factor: ``realtime=4`` paces four times faster than playback); ``seed`` for all
     choices; ``orders`` ``"common"`` (the orders the real service was recorded sending for the
     model and endpoint) or ``"adversarial"`` (legal but rare orders and timings from the protocol
-    grammar on top of those, drawn by ``seed``: see :mod:`.orders`); ``allow_unknown_models``
+    grammar on top of those, drawn by ``seed``; default: ``GEMLIVE_EMULATOR_ORDERS``, e.g.
+    ``adversarial:7``, else ``"common"``; see :mod:`.orders`); ``allow_unknown_models``
     accept any model name; ``script`` a list of steps for scripted mode (see :mod:`.scripted`);
     ``reply_audio`` int16 samples at 24 kHz that every reply speaks instead of synthesized speech
     (for echo tests); ``replay`` a cassette (a saved recording's directory, its ``frames.jsonl``,
@@ -123,7 +124,7 @@ class Emulator:
         burst: int = 5,
         realtime: bool | float = False,
         seed: int = 0,
-        orders: str = "common",
+        orders: str | None = None,
         allow_unknown_models: bool = False,
         strict: bool = True,
         tls: bool = False,
@@ -177,7 +178,7 @@ class Emulator:
         self._speech_kind = speech
         self._hub_args = dict(
             seed=seed,
-            orders=Orders(orders, seed),
+            orders=orders_from_env(seed) if orders is None else Orders(orders, seed),
             latency=latency,
             chunk_ms=chunk_ms,
             burst=burst,

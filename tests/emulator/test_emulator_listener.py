@@ -32,6 +32,9 @@ class FakeTurns:
     def is_playing(self) -> bool:
         return self.playing
 
+    async def flush_late_input(self) -> None:
+        pass
+
 
 def _listener(
     cfg: SessionSetup, speech: FakeSpeech | None = None, playing: bool = False

@@ -120,16 +120,34 @@ async def _run_all(root: Path, titles: list[str]) -> dict[str, Run]:
     return dict(zip(titles, results, strict=True))
 
 
-@pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    """Every notebook executed once, concurrently (each in its own kernel), with no key."""
-    return _execute(tmp_path_factory.mktemp("jupyter"), ALL, key=None)
+def _selected(request: pytest.FixtureRequest, test: str, titles: list[str]) -> list[str]:
+    """The ``titles`` whose ``test`` runs in this session (``pytest NODEID[title]`` runs one)."""
+    chosen = {
+        item.callspec.params["title"]
+        for item in request.session.items
+        if item.originalname == test and hasattr(item, "callspec")  # type: ignore[attr-defined]
+    }
+    return [t for t in titles if t in chosen]
 
 
 @pytest.fixture(scope="module")
-def with_fake_key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    """The emulator-only notebooks executed with a (fake) Google key in the environment."""
-    return _execute(tmp_path_factory.mktemp("jupyter-key"), list(EMULATOR_ONLY), key=FAKE_KEY)
+def offline(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Run]:
+    """The notebooks selected executed once, concurrently (each in its own kernel), with no key."""
+    titles = _selected(request, "test_notebook_runs_offline", ALL)
+    return _execute(tmp_path_factory.mktemp("jupyter"), titles, key=None)
+
+
+@pytest.fixture(scope="module")
+def with_fake_key(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Run]:
+    """The emulator-only notebooks selected executed with a (fake) Google key in the environment."""
+    titles = _selected(
+        request, "test_emulator_only_tutorials_never_leave_the_emulator", list(EMULATOR_ONLY)
+    )
+    return _execute(tmp_path_factory.mktemp("jupyter-key"), titles, key=FAKE_KEY)
 
 
 def _check_ran(title: str, run: Run) -> list[str]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from replies import got_its_reply
 from waiting import wait_until
 
 import gemlive_nb as gl
@@ -80,7 +81,8 @@ async def test_ask_send_text_and_speech_answer_twice(
         assert fourth is not None
         await s.wait_turn(fourth, 30)
     turns = (first, second, heard, third, fourth)
-    assert [t.status for t in turns] == ["answered"] * 5, (model, regime)
+    # each next question may cut the reply before it, still playing (PROTOCOL.md §3)
+    assert all(got_its_reply(t) for t in turns) and fourth.status == "answered", (model, regime)
     assert all(t.output_transcript for t in turns)
     assert sent_text_frames(emu, n) == [route_of(model)] * 4
     record = emu.wait_closed(n)
@@ -134,8 +136,8 @@ async def test_widget_typed_text_answers_twice(
     session = await w.connect()
     try:
 
-        def answered() -> int:
-            return sum(t.status == "answered" for t in session.recording.turns)
+        def answered() -> int:  # (the next text may cut a reply still playing: PROTOCOL.md §3)
+            return sum(got_its_reply(t) for t in session.recording.turns)
 
         for n, text in enumerate(("Hello there", "And again?"), 1):
             w._handle_custom_msg({"type": TO_KERNEL.TEXT, "text": text}, [])
@@ -168,7 +170,8 @@ def test_gemlive_cell_magic_answers_twice(
             shell.run_cell_magic("gemlive", "", "Tell me a joke.")
             shell.run_cell_magic("gemlive", "", "And another one.")
         session = magics.session
-        assert [t.status for t in session.recording.turns] == ["answered", "answered"]
+        first, second = session.recording.turns  # the second may cut the first, still playing
+        assert got_its_reply(first) and second.status == "answered"
         assert sent_text_frames(emu, len(emu.sessions)) == [route_of(model)] * 2
     finally:
         magics._disconnect()

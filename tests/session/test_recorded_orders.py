@@ -57,7 +57,8 @@ def assert_paired(s: gl.LiveSession, turns: list[gl.Turn], emu: Emulator) -> Non
 
 
 async def test_3_1_opens_replies_empty_and_sends_audio_with_its_transcript() -> None:
-    with Emulator(speech="builtin") as emu:
+    # the subject is the recorded (common) orders, whatever GEMLIVE_EMULATOR_ORDERS says
+    with Emulator(speech="builtin", orders="common") as emu:
         async with gl.connect(
             endpoint=emu.google_url(), model="gemini-3.1-flash-live-preview",
             tools=[get_weather], record_frames=True,
@@ -80,7 +81,7 @@ async def test_3_1_opens_replies_empty_and_sends_audio_with_its_transcript() -> 
     ["gemini-2.5-flash-native-audio-preview-09-2025", "gemini-2.5-flash-native-audio-latest"],
 )
 async def test_2_5_sends_a_thought_before_answering_a_user_turn(model: str) -> None:
-    with Emulator(speech="builtin") as emu:
+    with Emulator(speech="builtin", orders="common") as emu:  # the recorded orders (subject)
         async with gl.connect(
             endpoint=emu.google_url(), model=model, tools=[get_weather], record_frames=True
         ) as s:
@@ -93,7 +94,8 @@ async def test_2_5_sends_a_thought_before_answering_a_user_turn(model: str) -> N
 
 
 async def test_vertex_closes_a_tool_turn_twice_and_sends_audio_without_a_rate() -> None:
-    with Emulator(speech="builtin", api_key=TOKEN) as emu:
+    # the subject is the recorded (common) orders, whatever GEMLIVE_EMULATOR_ORDERS says
+    with Emulator(speech="builtin", api_key=TOKEN, orders="common") as emu:
         ep = resolve_endpoint(
             "vertex", project="p", location="us-central1", api_key=TOKEN, environ={}
         ).with_url(emu.url)
