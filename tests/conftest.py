@@ -32,22 +32,20 @@ from __future__ import annotations
 
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from order_pass import ORDER_SEEDS_ENV, TESTS, order_seeds, orders_of
 from sdk_client import genai_client_for
 
 from gemlive_nb.emulator import Emulator
 from gemlive_nb.emulator.orders import ORDERS_ENV
 from gemlive_nb.emulator.process import EmulatorProcess
 
-TESTS = Path(__file__).resolve().parent
 TIERS = ("quick", "emulator", "notebook", "browser")
 _NAMES_AN_EMULATOR = re.compile(r"\bEmulator(Process)?\b")
-ORDER_SEEDS_ENV = "GEMLIVE_TEST_ORDER_SEEDS"  # the adversarial pass: seeds, comma-separated
 
 # websockets >= 15 honours proxy variables; the emulator is always on loopback.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "localhost,127.0.0.1"
@@ -72,21 +70,6 @@ def make_genai_client() -> Callable[..., Any]:
 @pytest.fixture
 def genai_client(emulator: Emulator) -> Any:
     return genai_client_for(emulator)
-
-
-def order_seeds() -> list[int]:
-    """The adversarial pass's seeds (``GEMLIVE_TEST_ORDER_SEEDS``); empty: not that pass."""
-    value = os.environ.get(ORDER_SEEDS_ENV, "")
-    seeds = [x.strip() for x in value.split(",") if x.strip()]
-    if not all(x.isdigit() for x in seeds):
-        raise pytest.UsageError(f"{ORDER_SEEDS_ENV}={value!r}: use whole numbers, e.g. 3,11,17")
-    return [int(x) for x in seeds]
-
-
-def orders_of(path: Path, seeds: list[int]) -> str:
-    """The ``GEMLIVE_EMULATOR_ORDERS`` of the test module at ``path`` in the adversarial pass."""
-    name = path.resolve().relative_to(TESTS).as_posix()
-    return f"adversarial:{seeds[zlib.crc32(name.encode()) % len(seeds)]}"
 
 
 _PASS_SEEDS = pytest.StashKey[list[int]]()  # the adversarial pass's seeds, read once

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ORDER_SEEDS_ENV, TESTS, order_seeds, orders_of
+from order_pass import ORDER_SEEDS_ENV, TESTS, order_seeds, orders_of
 
 ROOT = TESTS.parent
 

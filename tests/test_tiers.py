@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,16 @@ def test_the_tier_markers_are_registered(pytestconfig: pytest.Config) -> None:
     registered = {line.split(":")[0] for line in pytestconfig.getini("markers")}
     assert set(TIERS) <= registered
     assert "--strict-markers" in pytestconfig.getini("addopts")
+
+
+def test_no_test_imports_from_conftest() -> None:
+    """``from conftest import …`` gets whichever conftest.py was collected last (tests/browser
+    has its own): twice a fresh clone's run failed at collection so. Shared helpers live in
+    modules of their own (sdk_client.py, order_pass.py)."""
+    tests = Path(__file__).resolve().parent
+    offenders = [
+        path.relative_to(tests).as_posix()
+        for path in tests.rglob("*.py")
+        if re.search(r"^\s*(from conftest import|import conftest)", path.read_text(), re.M)
+    ]
+    assert offenders == []
