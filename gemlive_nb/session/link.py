@@ -90,8 +90,7 @@ class Link:
         self._hooks = hooks
         self._failed: SessionClosed | None = None
         self._drain: asyncio.Task[None] | None = None
-        self._holding = False  # goAway, no turn open: new frames wait for the next socket
-        self._idle = asyncio.Event()  # set when holding begins
+        self._held = asyncio.Event()  # set while new frames wait for the next socket (goAway)
         self._handle_current = asyncio.Event()  # mirrors machine.handle_current
 
     # ------------------------------------------------------------------ redaction
@@ -142,7 +141,7 @@ class Link:
                         actions = self.machine.open_failed(e)
                         break
                     self.ws = ws
-                    self._holding = False
+                    self._held.clear()
                     had_context = any(t.status != "pending" for t in self._recorder.turns)
                     actions = self.machine.opened(had_context)  # Resume, Announce
                     connected = True
@@ -182,13 +181,12 @@ class Link:
 
     def writable(self) -> Any:
         """The socket new frames go to now: None while reconnecting or leaving on goAway."""
-        return None if self._holding else self.ws
+        return None if self._held.is_set() else self.ws
 
     def goaway(self, time_left: float) -> None:
         """The server sent goAway: leave at the next turn boundary (or before the deadline)."""
         for action in self.machine.goaway(time_left):
             if isinstance(action, Drain):
-                self._idle.clear()
                 self._drain = asyncio.ensure_future(self._leave_after(action))
                 self._hold_if_idle()
 
@@ -225,16 +223,15 @@ class Link:
     def _hold_if_idle(self) -> None:
         # called in the same step that ends a turn, before its ask() wakes: the next turn
         # cannot slip onto the socket that is going away
-        if self._drain is not None and not self._holding and not self._recorder.open_turns:
-            self._holding = True
-            self._idle.set()
+        if self._drain is not None and not self._recorder.open_turns:
+            self._held.set()
 
     async def _leave_after(self, drain: Drain) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + drain.wait_s
         with contextlib.suppress(asyncio.TimeoutError):
-            await wait_for(self._idle.wait(), drain.wait_s)
-        self._holding = True  # turns still open at the deadline are asked again
+            await wait_for(self._held.wait(), drain.wait_s)
+        self._held.set()  # turns still open at the deadline are asked again
         if drain.handle_wait_s and not self.machine.handle_current:
             left = min(drain.handle_wait_s, deadline - loop.time())
             with contextlib.suppress(asyncio.TimeoutError):
